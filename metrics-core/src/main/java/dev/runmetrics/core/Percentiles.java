@@ -10,15 +10,9 @@ final class Percentiles {
      * {@code percentile}: the sample at 1-based rank {@code ceil(percentile / 100 * n)}, at least 1.
      */
     static int nearestRankIndex(int n, double percentile) {
-        // Multiply before dividing, and in long arithmetic for whole percentiles, so that
-        // 99% of 100 is exactly rank 99 and not 99.00000000000001 rounded up to 100.
-        long rank;
-        if (percentile == Math.rint(percentile)) {
-            long scaled = (long) percentile * n;
-            rank = (scaled + 99) / 100;
-        } else {
-            rank = (long) Math.ceil(percentile / 100.0 * n);
-        }
+        // The tolerance absorbs binary rounding (99.9% of 1000 computes as 999.0000000000001,
+        // which must be rank 999, not 1000); real ranks are whole numbers, far from it.
+        long rank = (long) Math.ceil(percentile / 100.0 * n - 1e-9);
         return (int) Math.min(n, Math.max(1, rank)) - 1;
     }
 }
