@@ -36,6 +36,9 @@ import java.util.Objects;
  * @param instanceId the process (JVM) that owns the current attempt and writes its snapshots
  * @param heartbeatAt the owner's last sign of life; a {@code QUEUED} or {@code RUNNING} run whose
  *     heartbeat is older than the host's lease belongs to a dead process (interrupted)
+ * @param attributes host-defined attributes set when the run is queued (JSON-like values), never
+ *     null; well-known: {@value #USER_ID} and {@value #PRIORITY} (seed 001's {@code userId} and
+ *     {@code priority})
  */
 public record Run(
         String workspaceId,
@@ -54,7 +57,13 @@ public record Run(
         Instant createdAt,
         Instant updatedAt,
         String instanceId,
-        Instant heartbeatAt) implements TimedExecution {
+        Instant heartbeatAt,
+        Map<String, Object> attributes) implements TimedExecution {
+
+    /** Attribute key: who started the run (String). */
+    public static final String USER_ID = "user_id";
+    /** Attribute key: the run's queue priority (integer, higher first). */
+    public static final String PRIORITY = "priority";
 
     /**
      * Checks the snapshot and copies the summaries.
@@ -78,12 +87,14 @@ public record Run(
         Objects.requireNonNull(updatedAt, "updatedAt");
         Checks.id("instanceId", instanceId);
         Objects.requireNonNull(heartbeatAt, "heartbeatAt");
+        attributes = attributes == null ? Map.of() : JsonValues.copyOfMap(attributes);
     }
 
     /** Returns a copy with the store-assigned execution number (for store implementations). */
     public Run withExecutionNumber(long number) {
         return new Run(workspaceId, runId, workflowId, workflowName, number, status, attempt, queuedAt, startedAt,
-                completedAt, inputSummary, resultsSummary, errorMessage, createdAt, updatedAt, instanceId, heartbeatAt);
+                completedAt, inputSummary, resultsSummary, errorMessage, createdAt, updatedAt, instanceId, heartbeatAt,
+                attributes);
     }
 
     /**
@@ -94,7 +105,7 @@ public record Run(
     public Run claimedForResume(String claimant, Instant claimedAt) {
         return new Run(workspaceId, runId, workflowId, workflowName, executionNumber, RunStatus.QUEUED, attempt + 1,
                 queuedAt, startedAt, null, inputSummary, resultsSummary, null, createdAt, claimedAt, claimant,
-                claimedAt);
+                claimedAt, attributes);
     }
 
     /**

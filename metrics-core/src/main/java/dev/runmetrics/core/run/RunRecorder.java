@@ -120,12 +120,25 @@ public final class RunRecorder {
      * @return the run id
      */
     public String runQueued(String workspaceId, String workflowId, String workflowName, Object input) {
+        return runQueued(workspaceId, workflowId, workflowName, input, null);
+    }
+
+    /**
+     * Like {@link #runQueued(String, String, String, Object)}, with host-defined run attributes
+     * such as {@link Run#USER_ID} and {@link Run#PRIORITY}.
+     *
+     * @param attributes JSON-like values, or null
+     * @return the run id
+     */
+    public String runQueued(String workspaceId, String workflowId, String workflowName, Object input,
+            Map<String, ?> attributes) {
         String runId = ids.nextString();
         guard("runQueued", () -> {
             Instant now = now();
             LiveRun run = new LiveRun(new Run(workspaceId, runId, workflowId,
                     workflowName == null ? workflowId : workflowName, 0, RunStatus.QUEUED, 1, now, null, null,
-                    Summaries.summarize(input, summaryMaxChars), null, null, now, now, instanceId, now));
+                    Summaries.summarize(input, summaryMaxChars), null, null, now, now, instanceId, now,
+                    JsonValues.copyOfMap(attributes)));
             live.put(new Key(workspaceId, runId), run);
             synchronized (run) {
                 publishRun(run, RunEvent.Type.RUN_QUEUED, now);
@@ -483,14 +496,14 @@ public final class RunRecorder {
             Run r = snapshot;
             snapshot = new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(), r.executionNumber(),
                     status, r.attempt(), r.queuedAt(), startedAt, completedAt, r.inputSummary(), results, error,
-                    r.createdAt(), now, instanceId, now);
+                    r.createdAt(), now, instanceId, now, r.attributes());
         }
 
         void heartbeat(Instant now) {
             Run r = snapshot;
             snapshot = new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(), r.executionNumber(),
                     r.status(), r.attempt(), r.queuedAt(), r.startedAt(), r.completedAt(), r.inputSummary(),
-                    r.resultsSummary(), r.errorMessage(), r.createdAt(), now, instanceId, now);
+                    r.resultsSummary(), r.errorMessage(), r.createdAt(), now, instanceId, now, r.attributes());
         }
 
         LiveStep step(StepSpec spec, Instant now, Map<String, Object> input) {

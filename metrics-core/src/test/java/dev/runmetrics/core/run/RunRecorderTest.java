@@ -30,7 +30,7 @@ class RunRecorderTest {
     @Test
     void aRunsThreeDurationsComeFromTheMonotonicClockEvenWhenTheWallClockSteps() {
         RunRecorder recorder = recorder();
-        String runId = recorder.runQueued("ws", "wf", "Workflow", Map.of("mode", "fast"));
+        String runId = recorder.runQueued("ws", "wf", "Workflow", Map.of("mode", "fast"), Map.of(Run.USER_ID, "u-7"));
         clock.advance(Duration.ofMillis(250));
         recorder.runStarted("ws", runId);
         clock.stepWall(Duration.ofHours(-1)); // NTP step: must not make anything negative
@@ -46,6 +46,7 @@ class RunRecorderTest {
         assertThat(run.inputSummary()).isEqualTo(Map.of("mode", "fast"));
         assertThat(run.resultsSummary()).isEqualTo(Map.of("output", "success"));
         assertThat(run.instanceId()).isEqualTo("jvm-1");
+        assertThat(run.attributes()).isEqualTo(Map.of(Run.USER_ID, "u-7"));
         assertThat(events).extracting(RunEvent::type).containsExactly(RunEvent.Type.RUN_QUEUED,
                 RunEvent.Type.RUN_STARTED, RunEvent.Type.RUN_COMPLETED);
     }

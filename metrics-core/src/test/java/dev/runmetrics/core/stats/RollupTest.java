@@ -20,7 +20,7 @@ class RollupTest {
     private static Run run(String id, RunStatus status, Duration wait, Duration exec) {
         Instant started = T0.plus(wait);
         return new Run("ws", id, "wf", "Workflow", 1, status, 1, T0, started, started.plus(exec), null, null, null, T0,
-                started.plus(exec), "i1", started.plus(exec));
+                started.plus(exec), "i1", started.plus(exec), null);
     }
 
     @Test
@@ -37,7 +37,7 @@ class RollupTest {
     @Test
     void aRunStillRunningDoesNotFeedTheRollups() {
         Run running = new Run("ws", "r", "wf", "Workflow", 1, RunStatus.RUNNING, 1, T0, T0, null, null, null, null, T0,
-                T0, "i1", T0);
+                T0, "i1", T0, null);
         assertThatThrownBy(() -> Rollup.forRun(running, "i1")).hasMessageContaining("only an ended run");
     }
 
