@@ -1,5 +1,4 @@
 /**
- * Implementation details shared between runmetrics packages. Not API: anything here may change or
- * disappear in any release.
+ * Implementation details of metrics-core: not API, may change in any release without notice.
  */
 package dev.runmetrics.core.internal;
