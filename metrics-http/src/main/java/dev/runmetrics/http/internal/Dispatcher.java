@@ -1,0 +1,212 @@
+package dev.runmetrics.http.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runmetrics.core.internal.Checks;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline every route goes through, independent of the server: route, authenticate
+ * (401), pick the workspace (400/404), check the role (403), rate-limit (429), read and check the
+ * body (413/415/400), then call the handler. Any {@link ApiError} becomes its JSON error; any other
+ * exception becomes a 500 with a generic message and an error id, logged with its stack trace here
+ * and never sent. Immutable, thread-safe.
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    /** The request as the server adapter sees it. */
+    public interface RawRequest {
+        String method();
+
+        /** The decoded path within the mount point. */
+        String path();
+
+        /** @throws ApiError 400 if the query string cannot be decoded */
+        Map<String, List<String>> query();
+
+        /** The first value of a header, or null. */
+        String header(String name);
+
+        /** Reads the whole body, at most {@code max} bytes; @throws ApiError 413 if it is longer. */
+        byte[] readBody(int max);
+    }
+
+    /** What to send: a reply, or (reply null) a WebSocket upgrade carrying a subscription. */
+    public record Outcome(Reply reply, Object upgrade) {}
+
+    private final Router router;
+    private final TokenRegistry tokens;
+    private final Map<String, String> slugs;
+    private final TokenBuckets limiter;
+    private final int maxBodyBytes;
+
+    public Dispatcher(Router router, TokenRegistry tokens, Map<String, String> slugs, TokenBuckets limiter,
+            int maxBodyBytes) {
+        this.router = router;
+        this.tokens = tokens;
+        this.slugs = Map.copyOf(slugs);
+        this.limiter = limiter;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public Outcome dispatch(RawRequest request) {
+        try {
+            Exchange exchange = prepare(request);
+            Reply reply = exchange.route.endpoint().handle(exchange.exchange);
+            if (reply == null && exchange.exchange.upgrade() != null) {
+                return new Outcome(null, exchange.exchange.upgrade());
+            }
+            return new Outcome(reply, null);
+        } catch (ApiError e) {
+            return new Outcome(Reply.error(e), null);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            return new Outcome(internalError(e), null);
+        }
+    }
+
+    /** The 500 reply: a generic message and an id that finds the logged stack trace. */
+    public static Reply internalError(Throwable e) {
+        String id = UUID.randomUUID().toString();
+        LOG.error("unexpected error {} while handling a request", id, e);
+        return Reply.error(500, "internal_error", "internal server error; error id " + id, null,
+                Map.of("X-Error-Id", id));
+    }
+
+    private record Exchange(Route route, dev.runmetrics.http.internal.Exchange exchange) {}
+
+    private Exchange prepare(RawRequest request) {
+        Router.Match match = router.match(request.method(), request.path());
+        Route route = match.route();
+        Map<String, List<String>> query = request.query();
+        Principal principal = null;
+        String workspace = null;
+        if (route.access() != Route.Access.PUBLIC) {
+            boolean websocket = route.doc().websocket();
+            principal = authenticate(request, query, websocket);
+            workspace = route.workspaceScoped() ? workspace(request, query, principal, websocket) : null;
+            if (route.access() == Route.Access.OPERATOR && !principal.mayOperate()) {
+                throw new ApiError(403, "forbidden", "this token's role (viewer) may not do this; an operator token is "
+                        + "required", null);
+            }
+            if (route.rateLimited() && limiter != null) {
+                long wait = limiter.tryTake(principal.limiterKey());
+                if (wait > 0) {
+                    throw new ApiError(429, "rate_limited", "too many requests for this token; retry after " + wait
+                            + " s", null, Map.of("Retry-After", Long.toString(wait)));
+                }
+            }
+        }
+        ObjectNode body = body(request, route);
+        var exchange = new dev.runmetrics.http.internal.Exchange(request.method(), request.path(), match.params(),
+                query, request::header, principal, workspace, body);
+        return new Exchange(route, exchange);
+    }
+
+    private Principal authenticate(RawRequest request, Map<String, List<String>> query, boolean websocket) {
+        String header = request.header("Authorization");
+        String token = null;
+        if (header != null) {
+            String h = header.strip();
+            if (h.length() < 7 || !h.substring(0, 7).equalsIgnoreCase("bearer ")) {
+                throw unauthorized("Authorization must be 'Bearer <token>'");
+            }
+            token = h.substring(7).strip();
+        } else if (websocket) {
+            List<String> values = query.get("token");
+            token = values == null || values.isEmpty() ? null : values.get(0);
+        }
+        if (token == null || token.isEmpty()) {
+            throw unauthorized("a bearer token is required");
+        }
+        if (token.length() > 1024) {
+            throw unauthorized("invalid token");
+        }
+        Principal principal = tokens.authenticate(token);
+        if (principal == null) {
+            throw unauthorized("invalid token");
+        }
+        return principal;
+    }
+
+    private static ApiError unauthorized(String message) {
+        return new ApiError(401, "unauthorized", message, "Authorization", Map.of("WWW-Authenticate", "Bearer"));
+    }
+
+    private String workspace(RawRequest request, Map<String, List<String>> query, Principal principal,
+            boolean websocket) {
+        String id = request.header("X-Workspace-Id");
+        String slug = request.header("X-Workspace-Slug");
+        if (websocket) {
+            id = id != null ? id : first(query, "workspace_id");
+            slug = slug != null ? slug : first(query, "workspace_slug");
+        }
+        String parameter = id != null ? "X-Workspace-Id" : "X-Workspace-Slug";
+        if (id != null && slug != null) {
+            String bySlug = slugs.get(slug.strip().toLowerCase(Locale.ROOT));
+            if (!id.strip().equals(bySlug)) {
+                throw ApiError.badParameter("X-Workspace-Slug", "X-Workspace-Id and X-Workspace-Slug name different "
+                        + "workspaces; give one");
+            }
+        }
+        if (id == null && slug != null) {
+            id = slugs.get(slug.strip().toLowerCase(Locale.ROOT));
+            if (id == null) {
+                throw new ApiError(404, "workspace_not_found", "no such workspace", parameter);
+            }
+        }
+        if (id == null) {
+            if (principal.workspaces().size() == 1) {
+                return principal.workspaces().iterator().next();
+            }
+            throw ApiError.badParameter("X-Workspace-Id", "this token may use several workspaces; name one with "
+                    + "X-Workspace-Id or X-Workspace-Slug");
+        }
+        id = id.strip();
+        if (id.isEmpty() || id.length() > Checks.MAX_ID_LENGTH) {
+            throw ApiError.badParameter(parameter, "workspace id must be 1 to " + Checks.MAX_ID_LENGTH
+                    + " characters");
+        }
+        if (!principal.workspaces().contains(id)) {
+            // Same answer as for a workspace that does not exist: existence is not revealed.
+            throw new ApiError(404, "workspace_not_found", "no such workspace", parameter);
+        }
+        return id;
+    }
+
+    private static String first(Map<String, List<String>> query, String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private ObjectNode body(RawRequest request, Route route) {
+        if (route.body() == Route.BodyKind.NONE) {
+            return null;
+        }
+        byte[] bytes = request.readBody(maxBodyBytes);
+        if (bytes.length == 0) {
+            if (route.body() == Route.BodyKind.REQUIRED_JSON) {
+                throw new ApiError(400, "missing_body", "a JSON object body is required", "body");
+            }
+            return null;
+        }
+        String type = request.header("Content-Type");
+        String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!mime.equals("application/json")) {
+            throw new ApiError(415, "unsupported_media_type", "Content-Type must be application/json", "Content-Type");
+        }
+        return Json.parseObject(bytes);
+    }
+}

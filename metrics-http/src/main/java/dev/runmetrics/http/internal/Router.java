@@ -1,0 +1,96 @@
+package dev.runmetrics.http.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Matches a method and a decoded path against the route table. Templates with a literal segment
+ * win over templates with a parameter at the same position ({@code /api/workflows/executions/{id}}
+ * before {@code /api/workflows/{workflow_id}/metrics}). A path no template matches is 404; a path
+ * that matches only for other methods is 405 with their list. Immutable, thread-safe.
+ */
+public final class Router {
+
+    /** A route and the parameters its template captured. */
+    public record Match(Route route, Map<String, String> params) {}
+
+    private final List<Route> routes;
+    private final List<String[]> segments = new ArrayList<>();
+
+    public Router(List<Route> routes) {
+        List<Route> sorted = new ArrayList<>(routes);
+        sorted.sort(Comparator.comparing(Router::specificity));
+        this.routes = List.copyOf(sorted);
+        for (Route r : this.routes) {
+            segments.add(Route.segments(r.template()));
+        }
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /**
+     * Finds the route for a request.
+     *
+     * @throws ApiError 404 if no template matches the path, 405 (with {@code Allow}) if only other
+     *     methods do
+     */
+    public Match match(String method, String path) {
+        String[] parts = Route.segments(path.isEmpty() ? "/" : path);
+        TreeSet<String> allowed = new TreeSet<>();
+        for (int i = 0; i < routes.size(); i++) {
+            Map<String, String> params = capture(segments.get(i), parts);
+            if (params == null) {
+                continue;
+            }
+            Route r = routes.get(i);
+            if (r.method().equals(method)) {
+                return new Match(r, params);
+            }
+            allowed.add(r.method());
+        }
+        if (allowed.isEmpty()) {
+            throw new ApiError(404, "not_found", "no such endpoint: " + truncate(path), null);
+        }
+        String allow = String.join(", ", allowed);
+        throw new ApiError(405, "method_not_allowed", "method " + truncate(method) + " is not allowed here; allowed: "
+                + allow, null, Map.of("Allow", allow));
+    }
+
+    private static Map<String, String> capture(String[] template, String[] parts) {
+        if (template.length != parts.length) {
+            return null;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < template.length; i++) {
+            String t = template[i];
+            if (t.startsWith("{")) {
+                if (parts[i].isEmpty()) {
+                    return null;
+                }
+                params.put(t.substring(1, t.length() - 1), parts[i]);
+            } else if (!t.equals(parts[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    /** Sort key: for each segment, '0' if literal, '1' if a parameter; literal-first wins. */
+    private static String specificity(Route r) {
+        StringBuilder key = new StringBuilder();
+        for (String s : Route.segments(r.template())) {
+            key.append(s.startsWith("{") ? '1' : '0');
+        }
+        return key.toString();
+    }
+
+    static String truncate(String s) {
+        return s.length() <= 100 ? s : s.substring(0, 100) + "...";
+    }
+}
