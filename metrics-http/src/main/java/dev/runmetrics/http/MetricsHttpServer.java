@@ -1,0 +1,490 @@
+package dev.runmetrics.http;
+
+import dev.runmetrics.core.Clock;
+import dev.runmetrics.core.NodeMetricsCollector;
+import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.run.ResumeHandler;
+import dev.runmetrics.core.run.RunListener;
+import dev.runmetrics.core.run.RunStore;
+import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.http.internal.ApiRoutes;
+import dev.runmetrics.http.internal.Dispatcher;
+import dev.runmetrics.http.internal.EventHub;
+import dev.runmetrics.http.internal.JettyRoutes;
+import dev.runmetrics.http.internal.JsonErrorHandler;
+import dev.runmetrics.http.internal.RunCounters;
+import dev.runmetrics.http.internal.Router;
+import dev.runmetrics.http.internal.TokenBuckets;
+import dev.runmetrics.http.internal.TokenRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The runmetrics HTTP API on an embedded Jetty 12 server: seed 000's statistics, seed 003's
+ * execution endpoints and WebSocket events, seed 001's execution-metrics view and its
+ * {@code execution_update} stream, seed 004's node metrics, seed 002's resume (plus pause and
+ * cancel), the Prometheus exposition, an OpenAPI document and a health check. See the module's
+ * README for the route table, auth and errors.
+ *
+ * <pre>{@code
+ * MetricsHttpServer http = MetricsHttpServer.builder(store)
+ *         .views(views)
+ *         .token("s3cret", "ops-team", Role.OPERATOR, "ws-1")
+ *         .port(8080)
+ *         .build();
+ * RunRecorder recorder = RunRecorder.builder(store).listener(http.runListener()).build();
+ * http.start();
+ * }</pre>
+ *
+ * <p>To serve the same API from a host's own Jetty, use {@link Builder#buildHandler()} instead.
+ *
+ * <p>Thread-safe: {@link #start()} and {@link #stop()} may be called from any thread (they are
+ * serialised); requests are served on Jetty's own threads.
+ */
+public final class MetricsHttpServer {
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final MetricsHandler handler;
+    private final String description;
+
+    private MetricsHttpServer(Builder b) {
+        this.handler = b.buildHandler();
+        QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, Math.min(4, b.maxThreads));
+        pool.setName("runmetrics-http");
+        pool.setDaemon(true);
+        this.server = new Server(pool);
+        this.connector = new ServerConnector(server);
+        connector.setHost(b.bindAddress);
+        connector.setPort(b.port);
+        server.addConnector(connector);
+        server.setHandler(handler);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(2_000);
+        this.description = b.toString();
+    }
+
+    /**
+     * Returns a builder serving {@code store}.
+     *
+     * @throws NullPointerException if store is null
+     */
+    public static Builder builder(RunStore store) {
+        return new Builder(store);
+    }
+
+    /**
+     * Starts listening. Returns when the port is bound.
+     *
+     * @throws IllegalStateException if the server cannot start (for example, the port is taken)
+     */
+    public synchronized void start() {
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException("cannot start the HTTP server on " + connector.getHost() + ":"
+                    + connector.getPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops listening and closes the WebSocket clients; waits up to 2 seconds for requests in flight. */
+    public synchronized void stop() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the HTTP server: " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the port it listens on (the one picked when built with port 0), or -1 before start. */
+    public int port() {
+        return connector.getLocalPort() > 0 ? connector.getLocalPort() : -1;
+    }
+
+    /** Returns {@code http://host:port/} once started. */
+    public URI uri() {
+        return URI.create("http://" + hostForUri(connector.getHost()) + ":" + port() + "/");
+    }
+
+    private static String hostForUri(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** Returns the handler this server mounts (the same as {@link Builder#buildHandler()} makes). */
+    public MetricsHandler handler() {
+        return handler;
+    }
+
+    /** Returns the listener to register on the {@code RunRecorder}; see {@link MetricsHandler#runListener()}. */
+    public RunListener runListener() {
+        return handler.runListener();
+    }
+
+    @Override
+    public String toString() {
+        return "MetricsHttpServer{" + description + ", port=" + port() + "}";
+    }
+
+    /**
+     * Configures a {@link MetricsHttpServer} or a {@link MetricsHandler}. Each setter checks its
+     * argument at once. Not thread-safe; build once, then discard.
+     */
+    public static final class Builder {
+
+        private static final String VERSION = "0.1.0";
+
+        private final RunStore store;
+        private int port = 8080;
+        private String bindAddress = "127.0.0.1";
+        private RunViews views;
+        private ResumeHandler resume;
+        private RunAction pause;
+        private RunAction cancel;
+        private NodeMetricsCollector collector;
+        private final List<TokenRegistry.Entry> tokens = new ArrayList<>();
+        private final Map<String, String> slugs = new LinkedHashMap<>();
+        private int rateBurst = 20;
+        private double ratePerSecond = 10;
+        private boolean rateLimited = true;
+        private int maxBodyBytes = 64 * 1024;
+        private int clientQueue = 256;
+        private Duration updateInterval = Duration.ofMillis(500);
+        private int maxThreads = 32;
+        private Clock clock = Clock.system();
+        private final ForwardingListener listener = new ForwardingListener();
+
+        private Builder(RunStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /**
+         * The TCP port; 0 picks a free one (see {@link MetricsHttpServer#port()}). Default 8080.
+         *
+         * @throws IllegalArgumentException if not within 0-65535
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be within 0-65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The address to bind; default {@code 127.0.0.1} (loopback only). Use {@code 0.0.0.0} to
+         * listen on every interface.
+         *
+         * @throws NullPointerException if address is null
+         * @throws IllegalArgumentException if it is blank
+         */
+        public Builder bindAddress(String address) {
+            Objects.requireNonNull(address, "address");
+            if (address.isBlank()) {
+                throw new IllegalArgumentException("bind address must not be blank");
+            }
+            this.bindAddress = address.strip();
+            return this;
+        }
+
+        /**
+         * The query service behind the statistics, execution and execution-metrics endpoints and
+         * the {@code execution_update} stream. Without it those endpoints are not served (404).
+         *
+         * @throws NullPointerException if views is null
+         */
+        public Builder views(RunViews views) {
+            this.views = Objects.requireNonNull(views, "views");
+            return this;
+        }
+
+        /**
+         * The orchestrator's resume (seed 002); without it {@code POST .../resume} is not served.
+         *
+         * @throws NullPointerException if handler is null
+         */
+        public Builder resumeHandler(ResumeHandler handler) {
+            this.resume = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * The orchestrator's pause ({@code WorkflowRunner::pause}); without it {@code POST .../pause}
+         * is not served.
+         *
+         * @throws NullPointerException if action is null
+         */
+        public Builder pause(RunAction action) {
+            this.pause = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /**
+         * The orchestrator's cancel ({@code WorkflowRunner::cancel}); without it
+         * {@code POST .../cancel} is not served.
+         *
+         * @throws NullPointerException if action is null
+         */
+        public Builder cancel(RunAction action) {
+            this.cancel = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /**
+         * The collector whose node metrics {@code /api/v1/node-metrics} and {@code /metrics} show.
+         *
+         * @throws NullPointerException if collector is null
+         */
+        public Builder nodeMetrics(NodeMetricsCollector collector) {
+            this.collector = Objects.requireNonNull(collector, "collector");
+            return this;
+        }
+
+        /**
+         * Accepts a bearer token. Only its SHA-256 digest is kept; the text is not stored.
+         *
+         * @param token the secret the client sends as {@code Authorization: Bearer <token>}, at
+         *     least 16 characters
+         * @param subject who holds it, written to the resume audit log
+         * @param role what it may do
+         * @param workspaceIds the workspaces it may see, at least one
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if the token is shorter than 16 characters, no
+         *     workspace is given, or an id is malformed
+         * @throws IllegalStateException if the same token was already added
+         */
+        public Builder token(String token, String subject, Role role, String... workspaceIds) {
+            Objects.requireNonNull(token, "token");
+            if (token.length() < 16) {
+                throw new IllegalArgumentException("a token must have at least 16 characters");
+            }
+            return tokenSha256(HexFormat.of().formatHex(TokenRegistry.sha256(token)), subject, role, workspaceIds);
+        }
+
+        /**
+         * Accepts a bearer token given by its SHA-256 digest (hex), so that the host's
+         * configuration need not hold the secret at all.
+         *
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if the digest is not 64 hex digits, no workspace is
+         *     given, or an id is malformed
+         * @throws IllegalStateException if the same digest was already added
+         */
+        public Builder tokenSha256(String sha256Hex, String subject, Role role, String... workspaceIds) {
+            Objects.requireNonNull(sha256Hex, "sha256Hex");
+            Checks.id("subject", subject);
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(workspaceIds, "workspaceIds");
+            if (!sha256Hex.matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException("a SHA-256 digest is 64 hex digits");
+            }
+            if (workspaceIds.length == 0) {
+                throw new IllegalArgumentException("a token needs at least one workspace");
+            }
+            Set<String> ws = new LinkedHashSet<>();
+            for (String w : workspaceIds) {
+                ws.add(Checks.id("workspaceId", w));
+            }
+            byte[] digest = HexFormat.of().parseHex(sha256Hex.toLowerCase(Locale.ROOT));
+            for (TokenRegistry.Entry e : tokens) {
+                if (java.util.Arrays.equals(e.sha256(), digest)) {
+                    throw new IllegalStateException("this token was already added (for " + e.subject() + ")");
+                }
+            }
+            tokens.add(new TokenRegistry.Entry(digest, subject, role, ws));
+            return this;
+        }
+
+        /**
+         * Maps a workspace slug (for {@code X-Workspace-Slug}, case-insensitive) to its id.
+         *
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if either is blank or too long
+         * @throws IllegalStateException if the slug is already mapped
+         */
+        public Builder workspaceSlug(String slug, String workspaceId) {
+            String key = Checks.id("slug", slug).strip().toLowerCase(Locale.ROOT);
+            Checks.id("workspaceId", workspaceId);
+            if (slugs.containsKey(key)) {
+                throw new IllegalStateException("slug '" + slug + "' is already mapped to " + slugs.get(key));
+            }
+            slugs.put(key, workspaceId);
+            return this;
+        }
+
+        /**
+         * Rate limit of the metrics endpoints, per token: a bucket of {@code burst} requests
+         * refilled at {@code perSecond}; beyond it, 429 with {@code Retry-After}. Default 20 and 10/s.
+         *
+         * @throws IllegalArgumentException if burst is below 1 or perSecond is not positive and finite
+         */
+        public Builder rateLimit(int burst, double perSecond) {
+            if (burst < 1) {
+                throw new IllegalArgumentException("burst must be >= 1, was " + burst);
+            }
+            if (!(perSecond > 0 && Double.isFinite(perSecond))) {
+                throw new IllegalArgumentException("perSecond must be positive, was " + perSecond);
+            }
+            this.rateBurst = burst;
+            this.ratePerSecond = perSecond;
+            this.rateLimited = true;
+            return this;
+        }
+
+        /** Turns the rate limit off (for a host that limits in front of the adapter). */
+        public Builder noRateLimit() {
+            this.rateLimited = false;
+            return this;
+        }
+
+        /**
+         * Largest request body accepted (413 beyond); default 64 KiB.
+         *
+         * @throws IllegalArgumentException if not within 1 byte to 16 MiB
+         */
+        public Builder maxBodyBytes(int bytes) {
+            if (bytes < 1 || bytes > 16 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxBodyBytes must be within 1-16777216, was " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Messages a WebSocket client may have waiting; a client that falls further behind is
+         * dropped (closed with 1013). Default 256.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder webSocketQueue(int messages) {
+            if (messages < 1) {
+                throw new IllegalArgumentException("webSocketQueue must be >= 1, was " + messages);
+            }
+            this.clientQueue = messages;
+            return this;
+        }
+
+        /**
+         * Least time between two {@code execution_update}s of a workspace; default 500 ms.
+         *
+         * @throws NullPointerException if interval is null
+         * @throws IllegalArgumentException if below 10 ms
+         */
+        public Builder executionUpdateInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.toMillis() < 10) {
+                throw new IllegalArgumentException("interval must be at least 10 ms, was " + interval);
+            }
+            this.updateInterval = interval;
+            return this;
+        }
+
+        /**
+         * Jetty's largest thread count; default 32.
+         *
+         * @throws IllegalArgumentException if below 8
+         */
+        public Builder maxThreads(int threads) {
+            if (threads < 8) {
+                throw new IllegalArgumentException("maxThreads must be >= 8, was " + threads);
+            }
+            this.maxThreads = threads;
+            return this;
+        }
+
+        /**
+         * The clock of the rate limiter and of "now" for open date ranges; default the system clock.
+         *
+         * @throws NullPointerException if clock is null
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Returns the listener the built server (or handler) will feed, before it is built: a host
+         * whose orchestrator needs the recorder, which needs this listener, can then build the
+         * recorder first and pass the orchestrator's resume to this builder. Events arriving before
+         * {@link #build()} are ignored. The same listener as {@link MetricsHttpServer#runListener()}.
+         */
+        public RunListener runListener() {
+            return listener;
+        }
+
+        /**
+         * Builds the server (not started).
+         *
+         * @throws IllegalStateException if no token is configured
+         */
+        public MetricsHttpServer build() {
+            return new MetricsHttpServer(this);
+        }
+
+        /**
+         * Builds only the handler, to mount in a host's own Jetty server; see {@link MetricsHandler}.
+         *
+         * @throws IllegalStateException if no token is configured
+         */
+        public MetricsHandler buildHandler() {
+            if (listener.target != null) {
+                throw new IllegalStateException("this builder was already built; use a new builder");
+            }
+            if (tokens.isEmpty()) {
+                throw new IllegalStateException("configure at least one token: every endpoint but /health and "
+                        + "/openapi.json requires one");
+            }
+            RunViews v = views;
+            EventHub hub = new EventHub(clientQueue, updateInterval, v == null ? null : v::realtime);
+            RunCounters counters = new RunCounters();
+            ApiRoutes api = new ApiRoutes(new ApiRoutes.Services(store, views, collector, resume, pause, cancel, hub,
+                    counters, clock, VERSION));
+            TokenBuckets limiter = rateLimited ? new TokenBuckets(clock, rateBurst, ratePerSecond) : null;
+            Dispatcher dispatcher = new Dispatcher(new Router(api.routes()), new TokenRegistry(tokens), slugs,
+                    limiter, maxBodyBytes);
+            listener.target = event -> {
+                counters.onEvent(event);
+                hub.onEvent(event);
+            };
+            return new MetricsHandler(new JettyRoutes(dispatcher, hub), hub, listener);
+        }
+
+        /** Forwards to the built server's listener; drops events until it is built. */
+        private static final class ForwardingListener implements RunListener {
+            volatile RunListener target;
+
+            @Override
+            public void onEvent(dev.runmetrics.core.run.RunEvent event) {
+                RunListener t = target;
+                if (t != null) {
+                    t.onEvent(event);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "bind=" + bindAddress + ", port=" + port + ", store=" + store + ", views=" + (views != null)
+                    + ", resume=" + (resume != null) + ", pause=" + (pause != null) + ", cancel=" + (cancel != null)
+                    + ", nodeMetrics=" + (collector != null) + ", tokens=" + tokens.size() + ", slugs=" + slugs.keySet()
+                    + ", rateLimit=" + (rateLimited ? rateBurst + " burst, " + ratePerSecond + "/s" : "off")
+                    + ", maxBodyBytes=" + maxBodyBytes + ", webSocketQueue=" + clientQueue;
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package dev.runmetrics.http.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runmetrics.core.Clock;
+import dev.runmetrics.core.NodeMetricsCollector;
+import dev.runmetrics.core.run.Page;
+import dev.runmetrics.core.run.ResumeAudit;
+import dev.runmetrics.core.run.ResumeHandler;
+import dev.runmetrics.core.run.ResumeResult;
+import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.run.RunStore;
+import dev.runmetrics.core.stats.Execution;
+import dev.runmetrics.core.stats.ExecutionTimeStatistics;
+import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.stats.Timeframe;
+import dev.runmetrics.http.RunAction;
+import dev.runmetrics.http.internal.Route.Access;
+import dev.runmetrics.http.internal.Route.BodyKind;
+import dev.runmetrics.http.internal.Route.Doc;
+import dev.runmetrics.http.internal.Route.Param;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The endpoints, as plain functions over an {@link Exchange}, and the route table that binds them.
+ * Each handler parses and checks its parameters, calls core (the {@link RunViews} query service,
+ * the {@link RunStore}, the {@link ResumeHandler}), and maps the answer to the seed's JSON; no view
+ * is computed here. A route whose collaborator is not configured is not registered (404) and not
+ * documented.
+ */
+public final class ApiRoutes {
+
+    /** What the handlers call; views, collector, resume, pause and cancel may be null. */
+    public record Services(RunStore store, RunViews views, NodeMetricsCollector collector, ResumeHandler resume,
+            RunAction pause, RunAction cancel, EventHub hub, RunCounters counters, Clock clock, String version) {}
+
+    private static final int MAX_REASON = 1000;
+
+    private static final Param EXECUTION_ID = new Param("path", "execution_id", "string", true,
+            "The execution (run) id, a lowercase UUID.");
+    private static final Param WORKFLOW_ID = new Param("path", "workflow_id", "string", true,
+            "The workflow id, 1 to 200 characters.");
+
+    private final Services s;
+
+    public ApiRoutes(Services services) {
+        this.s = services;
+    }
+
+    /** The full route table for the configured services. */
+    public List<Route> routes() {
+        List<Route> r = new ArrayList<>();
+        r.add(new Route("GET", "/health", Access.PUBLIC, false, false, BodyKind.NONE, this::health,
+                doc("Liveness: 200 while the server answers.", "meta", List.of(), 200)));
+        if (s.views() != null) {
+            r.add(new Route("GET", "/api/v1/statistics/execution-times", Access.VIEWER, true, true, BodyKind.NONE,
+                    this::statistics, doc("Seed 000: execution-time statistics (ms) of runs that ended in a range.",
+                            "statistics", List.of(
+                                    new Param("query", "workflow_id", "string", false, "Only this workflow."),
+                                    new Param("query", "start_date", "string", false,
+                                            "ISO-8601 date or date-time, inclusive (UTC if no offset)."),
+                                    new Param("query", "end_date", "string", false,
+                                            "ISO-8601 date (inclusive day) or date-time (exclusive); default now.")),
+                            200, 400, 401, 404, 429)));
+            r.add(new Route("GET", "/api/v1/execution-metrics", Access.VIEWER, true, true, BodyKind.NONE,
+                    this::executionMetrics, doc("Seed 001: the execution-metrics view of the workspace (camelCase).",
+                            "statistics", List.of(new Param("query", "timeframe", "string", false,
+                                    "1h (default), 24h, 7d or 30d.")), 200, 400, 401, 404, 429)));
+            r.add(new Route("GET", "/api/workflows/{workflow_id}/metrics", Access.VIEWER, true, true, BodyKind.NONE,
+                    this::workflowMetrics, doc("Seed 003: a workflow's metrics summary.", "workflows",
+                            List.of(WORKFLOW_ID), 200, 400, 401, 404, 429)));
+            r.add(new Route("GET", "/api/workflows/{workflow_id}/executions", Access.VIEWER, true, false,
+                    BodyKind.NONE, this::executions, doc("Seed 003: a page of a workflow's executions, newest first.",
+                            "workflows", List.of(WORKFLOW_ID,
+                                    new Param("query", "skip", "integer", false, "How many to skip (default 0)."),
+                                    new Param("query", "limit", "integer", false, "Page size, 1 to 100 (default 10)."),
+                                    new Param("query", "status", "string", false, "Only this status: pending, "
+                                            + "running, completed, failed, cancelled, timeout (also queued, paused, "
+                                            + "skipped).")), 200, 400, 401, 404)));
+            r.add(new Route("GET", "/api/workflows/executions/{execution_id}", Access.VIEWER, true, false,
+                    BodyKind.NONE, this::executionDetail, doc("Seed 003: an execution with its step executions.",
+                            "executions", List.of(EXECUTION_ID), 200, 400, 401, 404)));
+            r.add(new Route("GET", "/api/workflows/executions/{execution_id}/timeline", Access.VIEWER, true, false,
+                    BodyKind.NONE, this::timeline, doc("Seed 003: an execution's step timeline.", "executions",
+                            List.of(EXECUTION_ID), 200, 400, 401, 404)));
+        }
+        r.add(new Route("GET", "/api/workflows/executions/{execution_id}/resume-audit", Access.VIEWER, true, false,
+                BodyKind.NONE, this::resumeAudit, doc("Seed 002: the resume audit log of an execution, oldest first.",
+                        "executions", List.of(EXECUTION_ID), 200, 400, 401, 404)));
+        if (s.resume() != null) {
+            r.add(new Route("POST", "/api/workflows/executions/{execution_id}/resume", Access.OPERATOR, true, false,
+                    BodyKind.REQUIRED_JSON, this::resume, doc("Seed 002: resume a failed or paused execution from a "
+                            + "failed or paused step, as a new attempt. Body: {\"step_id\": ..., \"input_overrides\": "
+                            + "{...}}.", "executions", List.of(EXECUTION_ID), 202, 400, 401, 403, 404, 409, 413, 415,
+                            422)));
+        }
+        if (s.pause() != null) {
+            r.add(new Route("POST", "/api/workflows/executions/{execution_id}/pause", Access.OPERATOR, true, false,
+                    BodyKind.OPTIONAL_JSON, ex -> control(ex, s.pause(), "pausing"), doc("Pause a running execution."
+                            + " Optional body: {\"reason\": ...}.", "executions", List.of(EXECUTION_ID), 202, 400, 401,
+                            403, 404, 409, 413, 415)));
+        }
+        if (s.cancel() != null) {
+            r.add(new Route("POST", "/api/workflows/executions/{execution_id}/cancel", Access.OPERATOR, true, false,
+                    BodyKind.OPTIONAL_JSON, ex -> control(ex, s.cancel(), "cancelling"), doc("Cancel a running "
+                            + "execution. Optional body: {\"reason\": ...}.", "executions", List.of(EXECUTION_ID), 202,
+                            400, 401, 403, 404, 409, 413, 415)));
+        }
+        if (s.collector() != null) {
+            r.add(new Route("GET", "/api/v1/node-metrics", Access.VIEWER, false, true, BodyKind.NONE,
+                    this::nodeMetrics, doc("Seed 004: the node metrics of this process's collector.", "statistics",
+                            List.of(), 200, 401, 429)));
+        }
+        r.add(new Route("GET", "/metrics", Access.VIEWER, false, true, BodyKind.NONE, this::prometheus,
+                doc("Prometheus text exposition: node metrics and run counters of the token's workspaces.",
+                        "meta", List.of(), 200, 401, 429)));
+        r.add(new Route("GET", "/ws/workflows/{workflow_id}", Access.VIEWER, true, false, BodyKind.NONE,
+                ex -> upgrade(ex, Subscription.workflow(ex.workspaceId(), Params.id("workflow_id",
+                        ex.pathParam("workflow_id")))),
+                wsDoc("Seed 003 WebSocket: workflow_started/completed/failed and step_started/completed/failed "
+                        + "events of a workflow.", List.of(WORKFLOW_ID))));
+        r.add(new Route("GET", "/ws/workflows/{workflow_id}/step/{step_id}", Access.VIEWER, true, false,
+                BodyKind.NONE, ex -> upgrade(ex, Subscription.step(ex.workspaceId(),
+                        Params.id("workflow_id", ex.pathParam("workflow_id")),
+                        Params.id("step_id", ex.pathParam("step_id")))),
+                wsDoc("Seed 003 WebSocket: step_started/completed/failed events of one step of a workflow.",
+                        List.of(WORKFLOW_ID, new Param("path", "step_id", "string", true, "The step id.")))));
+        if (s.views() != null) {
+            r.add(new Route("GET", "/ws/executions", Access.VIEWER, true, false, BodyKind.NONE,
+                    ex -> upgrade(ex, Subscription.executions(ex.workspaceId())),
+                    wsDoc("Seed 001 WebSocket: execution_update messages (the realtime section) of the workspace, "
+                            + "after each change, at most twice a second.", List.of())));
+        }
+        r.add(new Route("GET", "/openapi.json", Access.PUBLIC, false, false, BodyKind.NONE, this::openApi,
+                doc("This document.", "meta", List.of(), 200)));
+        return List.copyOf(r);
+    }
+
+    private static Doc doc(String summary, String tag, List<Param> params, int... statuses) {
+        List<Integer> st = new ArrayList<>();
+        for (int x : statuses) {
+            st.add(x);
+        }
+        return new Doc(summary, tag, params, st, false);
+    }
+
+    private static Doc wsDoc(String summary, List<Param> params) {
+        List<Param> all = new ArrayList<>(params);
+        all.add(new Param("query", "token", "string", false, "The bearer token, for browsers that cannot set "
+                + "headers on a WebSocket (prefer the Authorization header elsewhere)."));
+        all.add(new Param("query", "workspace_id", "string", false, "The workspace, when no header can be set."));
+        return new Doc(summary, "events", all, List.of(101, 400, 401, 404), true);
+    }
+
+    // ------------------------------------------------------------------ handlers
+
+    private Reply health(Exchange ex) {
+        return Reply.json(200, Json.map("status", "ok"));
+    }
+
+    private Reply openApi(Exchange ex) {
+        return Reply.json(200, OpenApi.document(routes(), s.version()));
+    }
+
+    private Reply statistics(Exchange ex) {
+        rejectUnknownQuery(ex, "workflow_id", "start_date", "end_date");
+        String workflow = ex.query("workflow_id");
+        if (workflow != null) {
+            Params.id("workflow_id", workflow);
+        }
+        Instant from = Params.dateOrDateTime("start_date", ex.query("start_date"), false);
+        Instant to = Params.dateOrDateTime("end_date", ex.query("end_date"), true);
+        if (from != null && to != null && to.isBefore(from)) {
+            throw ApiError.badParameter("end_date", "end_date is before start_date");
+        }
+        Instant now = s.clock().wallTime();
+        Instant start = from == null ? Instant.EPOCH : from;
+        Instant end = to == null ? (now.isBefore(start) ? start : now) : to;
+        if (end.isBefore(start)) {
+            throw ApiError.badParameter("end_date", "end_date is before start_date");
+        }
+        ExecutionTimeStatistics st = s.views().executionTimeStatistics(ex.workspaceId(), Optional.ofNullable(workflow),
+                start, end);
+        return Reply.json(200, Json.map("workflow_id", workflow, "start_date", Json.instant(start), "end_date",
+                Json.instant(end), "unit", "ms", "count", st.count(), "avg", st.avg(), "median", st.median(), "min",
+                st.min(), "max", st.max(), "p95", st.p95(), "p99", st.p99(), "exact", st.exact()));
+    }
+
+    private Reply executionMetrics(Exchange ex) {
+        rejectUnknownQuery(ex, "timeframe");
+        String tf = ex.query("timeframe");
+        Timeframe timeframe;
+        try {
+            timeframe = tf == null ? Timeframe.LAST_HOUR : Timeframe.parse(tf);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badParameter("timeframe", "timeframe must be one of 1h, 24h, 7d, 30d, was '"
+                    + Router.truncate(tf) + "'");
+        }
+        return Reply.json(200, s.views().executionMetrics(ex.workspaceId(), timeframe));
+    }
+
+    private Reply workflowMetrics(Exchange ex) {
+        rejectUnknownQuery(ex);
+        String workflow = Params.id("workflow_id", ex.pathParam("workflow_id"));
+        return Reply.snake(200, s.views().workflowMetrics(ex.workspaceId(), workflow));
+    }
+
+    private Reply executions(Exchange ex) {
+        rejectUnknownQuery(ex, "skip", "limit", "status");
+        String workflow = Params.id("workflow_id", ex.pathParam("workflow_id"));
+        int skip = Params.integer("skip", ex.query("skip"), 0, 0, Integer.MAX_VALUE);
+        int limit = Params.integer("limit", ex.query("limit"), RunViews.DEFAULT_LIMIT, 1, RunViews.MAX_LIMIT);
+        String statusText = ex.query("status");
+        Optional<RunStatus> status = statusText == null ? Optional.empty()
+                : Optional.of(Params.status("status", statusText));
+        Page<Execution> page = s.views().executions(ex.workspaceId(), Optional.of(workflow), status, skip, limit);
+        return Reply.snake(200, Json.map("items", page.items(), "total", page.total(), "skip", page.skip(), "limit",
+                page.limit()));
+    }
+
+    private Reply executionDetail(Exchange ex) {
+        rejectUnknownQuery(ex);
+        String run = Params.runId("execution_id", ex.pathParam("execution_id"));
+        return s.views().executionDetail(ex.workspaceId(), run).map(d -> Reply.snake(200, d))
+                .orElseThrow(() -> ApiError.notFound("execution", "execution_id"));
+    }
+
+    private Reply timeline(Exchange ex) {
+        rejectUnknownQuery(ex);
+        String run = Params.runId("execution_id", ex.pathParam("execution_id"));
+        return s.views().executionTimeline(ex.workspaceId(), run).map(t -> Reply.snake(200, t))
+                .orElseThrow(() -> ApiError.notFound("execution", "execution_id"));
+    }
+
+    private Reply resumeAudit(Exchange ex) {
+        rejectUnknownQuery(ex);
+        String run = Params.runId("execution_id", ex.pathParam("execution_id"));
+        if (s.store().findRun(ex.workspaceId(), run).isEmpty()) {
+            throw ApiError.notFound("execution", "execution_id");
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ResumeAudit a : s.store().findResumeAudit(ex.workspaceId(), run)) {
+            items.add(Json.map("audit_id", a.auditId(), "execution_id", a.runId(), "step_id", a.stepId(), "actor",
+                    a.actor(), "at", Json.instant(a.at()), "attempt", a.attempt(), "outcome", a.outcome(), "reason",
+                    a.reason()));
+        }
+        return Reply.json(200, Json.map("execution_id", run, "items", items, "total", items.size()));
+    }
+
+    private Reply resume(Exchange ex) {
+        rejectUnknownQuery(ex);
+        String run = Params.runId("execution_id", ex.pathParam("execution_id"));
+        ObjectNode body = ex.body();
+        rejectUnknownFields(body, Set.of("step_id", "input_overrides"));
+        JsonNode step = body.get("step_id");
+        if (step == null || !step.isTextual()) {
+            throw ApiError.badParameter("step_id", "step_id is required and must be a string");
+        }
+        String stepId = Params.id("step_id", step.asText());
+        JsonNode overrides = body.get("input_overrides");
+        Map<String, ?> inputOverrides = null;
+        if (overrides != null && !overrides.isNull()) {
+            if (!overrides.isObject()) {
+                throw ApiError.badParameter("input_overrides", "input_overrides must be a JSON object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, ?> m = (Map<String, ?>) Json.plain(overrides);
+            inputOverrides = m;
+        }
+        ResumeResult result = s.resume().resume(ex.workspaceId(), ex.principal().subject(), run, stepId,
+                inputOverrides);
+        if (result instanceof ResumeResult.Accepted a) {
+            return Reply.json(202, Json.map("execution_id", a.runId(), "step_id", a.stepId(), "attempt", a.attempt(),
+                    "status", "accepted")).withHeader("Location", "/api/workflows/executions/" + a.runId());
+        }
+        ResumeResult.Refused refused = (ResumeResult.Refused) result;
+        String parameter = switch (refused.reason()) {
+            case STEP_NOT_RESUMABLE -> "step_id";
+            case INVALID_OVERRIDES -> "input_overrides";
+            case NOT_FOUND, RUN_NOT_RESUMABLE, RUN_ACTIVE, CONFLICT, UNKNOWN_WORKFLOW -> "execution_id";
+            default -> null;
+        };
+        throw new ApiError(refused.reason().httpStatus(), refused.reason().name().toLowerCase(java.util.Locale.ROOT),
+                refused.message(), parameter);
+    }
+
+    private Reply control(Exchange ex, RunAction action, String state) {
+        rejectUnknownQuery(ex);
+        String run = Params.runId("execution_id", ex.pathParam("execution_id"));
+        String reason = null;
+        ObjectNode body = ex.body();
+        if (body != null) {
+            rejectUnknownFields(body, Set.of("reason"));
+            JsonNode r = body.get("reason");
+            if (r != null && !r.isNull()) {
+                if (!r.isTextual() || r.asText().length() > MAX_REASON) {
+                    throw ApiError.badParameter("reason", "reason must be a string of at most " + MAX_REASON
+                            + " characters");
+                }
+                reason = r.asText();
+            }
+        }
+        var found = s.store().findRun(ex.workspaceId(), run);
+        if (found.isEmpty()) {
+            throw ApiError.notFound("execution", "execution_id");
+        }
+        if (!action.apply(ex.workspaceId(), run, reason)) {
+            throw new ApiError(409, "conflict", "execution " + run + " is not running here (it is "
+                    + found.get().status().wireName() + ")", "execution_id");
+        }
+        return Reply.json(202, Json.map("execution_id", run, "status", state));
+    }
+
+    private Reply nodeMetrics(Exchange ex) {
+        rejectUnknownQuery(ex);
+        return Reply.jsonText(200, s.collector().toJSON());
+    }
+
+    private Reply prometheus(Exchange ex) {
+        rejectUnknownQuery(ex);
+        return Reply.text(200, Prometheus.CONTENT_TYPE, Prometheus.render(s.collector(), s.counters(),
+                ex.principal().workspaces(), s.hub()));
+    }
+
+    private static Reply upgrade(Exchange ex, Subscription subscription) {
+        ex.upgradeTo(subscription);
+        return null;
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    /** A query parameter the endpoint does not know is a 400 naming it: typos should not pass silently. */
+    private static void rejectUnknownQuery(Exchange ex, String... known) {
+        Set<String> allowed = Set.of(known);
+        for (String name : ex.queryParams().keySet()) {
+            if (!allowed.contains(name)) {
+                throw ApiError.badParameter(Router.truncate(name), "unknown query parameter '"
+                        + Router.truncate(name) + "'" + (known.length == 0 ? "; this endpoint takes none"
+                        : "; expected " + String.join(", ", known)));
+            }
+        }
+    }
+
+    private static void rejectUnknownFields(ObjectNode body, Set<String> known) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw ApiError.badParameter(Router.truncate(name), "unknown field '" + Router.truncate(name)
+                        + "'; expected " + String.join(", ", known.stream().sorted().toList()));
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.runmetrics.http.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+
+/**
+ * The Jetty 12 core handler in front of the {@link Dispatcher}: adapts Jetty's request to
+ * {@link Dispatcher.RawRequest}, writes the {@link Reply}, and performs WebSocket upgrades through
+ * the {@link ServerWebSocketContainer} its owner sets. Handles every request it is given: unknown paths get the JSON
+ * 404. Thread-safe; handlers may block (the body is read on the calling thread).
+ */
+public final class JettyRoutes extends Handler.Abstract {
+
+    private final Dispatcher dispatcher;
+    private final EventHub hub;
+    private volatile ServerWebSocketContainer container;
+
+    public JettyRoutes(Dispatcher dispatcher, EventHub hub) {
+        super(InvocationType.BLOCKING);
+        this.dispatcher = dispatcher;
+        this.hub = hub;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Reply reply;
+        try {
+            Dispatcher.Outcome outcome = dispatcher.dispatch(new Raw(request));
+            reply = outcome.reply();
+            if (reply == null) {
+                Subscription subscription = (Subscription) outcome.upgrade();
+                ServerWebSocketContainer container = this.container;
+                if (container != null && container.upgrade((rq, rs, cb) -> new EventSocket(hub, subscription),
+                        request, response, callback)) {
+                    return true;
+                }
+                reply = container == null
+                        ? Reply.error(501, "websocket_unavailable", "WebSockets are not enabled in this server", null,
+                                Map.of())
+                        : Reply.error(400, "websocket_required", "this endpoint takes a WebSocket upgrade request",
+                                null, Map.of());
+            }
+        } catch (RuntimeException e) {
+            reply = Dispatcher.internalError(e);
+        }
+        write(reply, response, callback);
+        return true;
+    }
+
+    /** Sets the WebSocket container upgrades go through (by the owner, when it starts). */
+    public void container(ServerWebSocketContainer container) {
+        this.container = container;
+    }
+
+    static void write(Reply reply, Response response, Callback callback) {
+        response.setStatus(reply.status());
+        String type = reply.contentType();
+        if (type.startsWith("application/json") || type.startsWith("text/")) {
+            type = type.contains("charset") ? type : type + "; charset=utf-8";
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        response.write(true, ByteBuffer.wrap(reply.body()), callback);
+    }
+
+    private static final class Raw implements Dispatcher.RawRequest {
+        private final Request request;
+
+        Raw(Request request) {
+            this.request = request;
+        }
+
+        @Override
+        public String method() {
+            return request.getMethod();
+        }
+
+        @Override
+        public String path() {
+            String p = Request.getPathInContext(request);
+            return p == null || p.isEmpty() ? "/" : p;
+        }
+
+        @Override
+        public Map<String, List<String>> query() {
+            Fields fields;
+            try {
+                fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                throw new ApiError(400, "invalid_query", "the query string is not valid UTF-8 URL encoding", null);
+            }
+            Map<String, List<String>> map = new LinkedHashMap<>();
+            for (Fields.Field f : fields) {
+                map.put(f.getName(), new ArrayList<>(f.getValues()));
+            }
+            return map;
+        }
+
+        @Override
+        public String header(String name) {
+            return request.getHeaders().get(name);
+        }
+
+        @Override
+        public byte[] readBody(int max) {
+            long declared = request.getLength();
+            if (declared > max) {
+                throw tooLarge(max);
+            }
+            try (InputStream in = Request.asInputStream(request)) {
+                byte[] bytes = in.readNBytes(max + 1);
+                if (bytes.length > max) {
+                    throw tooLarge(max);
+                }
+                return bytes;
+            } catch (IOException e) {
+                throw new ApiError(400, "unreadable_body", "the request body could not be read", "body");
+            }
+        }
+
+        private static ApiError tooLarge(int max) {
+            return new ApiError(413, "payload_too_large", "request body is larger than " + max + " bytes", "body");
+        }
+    }
+}
