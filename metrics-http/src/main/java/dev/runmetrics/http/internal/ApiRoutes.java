@@ -176,7 +176,8 @@ public final class ApiRoutes {
         }
         Instant from = Params.dateOrDateTime("start_date", ex.query("start_date"), false);
         Instant to = Params.dateOrDateTime("end_date", ex.query("end_date"), true);
-        if (from != null && to != null && to.isBefore(from)) {
+        Instant toAsGiven = Params.dateOrDateTime("end_date", ex.query("end_date"), false);
+        if (from != null && toAsGiven != null && toAsGiven.isBefore(from)) {
             throw ApiError.badParameter("end_date", "end_date is before start_date");
         }
         Instant now = s.clock().wallTime();

@@ -1,0 +1,240 @@
+package dev.runmetrics.http;
+
+import static dev.runmetrics.http.Api.OPERATOR_A;
+import static dev.runmetrics.http.Api.VIEWER_A;
+import static dev.runmetrics.http.Api.WS_A;
+import static dev.runmetrics.http.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every read endpoint, against runs recorded through a real RunRecorder. */
+class EndpointsTest {
+
+    static World world;
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        world = new World();
+        api = world.api;
+    }
+
+    @AfterAll
+    static void stop() {
+        world.close();
+    }
+
+    @Test
+    void healthAnswersWithoutAToken() {
+        HttpResponse<String> r = api.get("/health", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void statisticsGiveSeed000FieldsInMilliseconds() {
+        HttpResponse<String> r = api.get("/api/v1/statistics/execution-times?workflow_id=basic_sequence"
+                + "&start_date=2026-01-15&end_date=2026-01-15", VIEWER_A, WS_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/json"));
+        JsonNode body = json(r);
+        // executions: 4 s, 7 s (completed) and 4 s (failed: 1 s + 3 s)
+        assertThat(body.get("count").asLong()).isEqualTo(3);
+        // a day is answered from the rollups: each value within 1/1024 of the exact one
+        assertThat(body.get("min").asDouble()).isCloseTo(4000.0, withinPercentage(0.1));
+        assertThat(body.get("max").asDouble()).isCloseTo(7000.0, withinPercentage(0.1));
+        assertThat(body.get("avg").asDouble()).isCloseTo(5000.0, withinPercentage(0.1));
+        assertThat(body.get("median").asDouble()).isCloseTo(4000.0, withinPercentage(0.1));
+        assertThat(body.get("exact").asBoolean()).isFalse();
+        assertThat(body.get("unit").asText()).isEqualTo("ms");
+        assertThat(body.get("workflow_id").asText()).isEqualTo("basic_sequence");
+        assertThat(body.get("start_date").asText()).isEqualTo("2026-01-15T00:00:00Z");
+        assertThat(body.get("end_date").asText()).isEqualTo("2026-01-16T00:00:00Z");
+        assertThat(body.has("p95")).isTrue();
+        assertThat(body.has("p99")).isTrue();
+    }
+
+    @Test
+    void statisticsOfAShortRangeAreExact() {
+        JsonNode body = json(api.get("/api/v1/statistics/execution-times?start_date=2026-01-15T09:59:00Z"
+                + "&end_date=2026-01-15T10:30:00Z", VIEWER_A, WS_A));
+        assertThat(body.get("exact").asBoolean()).isTrue();
+        assertThat(body.get("count").asLong()).isEqualTo(3);
+        assertThat(body.get("min").asDouble()).isEqualTo(4000.0);
+        assertThat(body.get("max").asDouble()).isEqualTo(7000.0);
+        assertThat(body.get("median").asDouble()).isEqualTo(4000.0);
+    }
+
+    @Test
+    void statisticsOfAnEmptyRangeAreNullNotZero() {
+        JsonNode body = json(api.get("/api/v1/statistics/execution-times?start_date=2020-01-01T00:00:00Z"
+                + "&end_date=2020-01-02T00:00:00Z", VIEWER_A, WS_A));
+        assertThat(body.get("count").asLong()).isZero();
+        assertThat(body.get("avg").isNull()).isTrue();
+        assertThat(body.get("p99").isNull()).isTrue();
+    }
+
+    @Test
+    void workflowMetricsAreTheSeed003Summary() {
+        HttpResponse<String> r = api.get("/api/workflows/basic_sequence/metrics", VIEWER_A, WS_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("total_executions").asLong()).isEqualTo(3);
+        assertThat(body.get("successful_executions").asLong()).isEqualTo(2);
+        assertThat(body.get("failed_executions").asLong()).isEqualTo(1);
+        assertThat(body.get("success_rate").asDouble()).isBetween(66.6, 66.7);
+        assertThat(body.get("min_duration_seconds").asDouble()).isBetween(3.99, 4.01);
+        assertThat(body.get("max_duration_seconds").asDouble()).isBetween(6.99, 7.01);
+        assertThat(body.has("average_duration_seconds")).isTrue();
+        assertThat(body.has("total_duration_seconds")).isTrue();
+    }
+
+    @Test
+    void executionsArePagedNewestFirstInSnakeCase() {
+        JsonNode body = json(api.get("/api/workflows/basic_sequence/executions?limit=2", VIEWER_A, WS_A));
+        assertThat(body.get("total").asLong()).isEqualTo(4);
+        assertThat(body.get("skip").asInt()).isZero();
+        assertThat(body.get("limit").asInt()).isEqualTo(2);
+        assertThat(body.get("items")).hasSize(2);
+        JsonNode first = body.get("items").get(0);
+        assertThat(first.get("id").asText()).isEqualTo(world.running);
+        assertThat(first.get("status").asText()).isEqualTo("running");
+        assertThat(first.get("workflow_id").asText()).isEqualTo("basic_sequence");
+        assertThat(first.has("execution_number")).isTrue();
+        assertThat(first.has("input_variables")).isTrue();
+        assertThat(first.has("created_at")).isTrue();
+
+        JsonNode page2 = json(api.get("/api/workflows/basic_sequence/executions?skip=3&limit=2", VIEWER_A, WS_A));
+        assertThat(page2.get("items")).hasSize(1);
+        assertThat(page2.get("items").get(0).get("id").asText()).isEqualTo(world.completed1);
+    }
+
+    @Test
+    void executionsDefaultToTenAndFilterByStatus() {
+        JsonNode all = json(api.get("/api/workflows/basic_sequence/executions", VIEWER_A, WS_A));
+        assertThat(all.get("limit").asInt()).isEqualTo(10);
+        JsonNode failed = json(api.get("/api/workflows/basic_sequence/executions?status=failed", VIEWER_A, WS_A));
+        assertThat(failed.get("total").asLong()).isEqualTo(1);
+        assertThat(failed.get("items").get(0).get("id").asText()).isEqualTo(world.failed);
+        JsonNode completed = json(api.get("/api/workflows/basic_sequence/executions?status=COMPLETED", VIEWER_A,
+                WS_A));
+        assertThat(completed.get("total").asLong()).isEqualTo(2);
+        JsonNode none = json(api.get("/api/workflows/other/executions", VIEWER_A, WS_A));
+        assertThat(none.get("total").asLong()).isZero();
+        assertThat(none.get("items")).isEmpty();
+    }
+
+    @Test
+    void executionDetailHasItsStepExecutions() {
+        HttpResponse<String> r = api.get("/api/workflows/executions/" + world.completed1, VIEWER_A, WS_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("id").asText()).isEqualTo(world.completed1);
+        assertThat(body.get("status").asText()).isEqualTo("completed");
+        assertThat(body.get("duration").asDouble()).isEqualTo(4.0);
+        assertThat(body.get("input_variables").get("mode").asText()).isEqualTo("standard");
+        assertThat(body.get("results").get("output").asText()).isEqualTo("success");
+        assertThat(body.get("error_message").isNull()).isTrue();
+        JsonNode steps = body.get("step_executions");
+        assertThat(steps).hasSize(3);
+        assertThat(steps.get(0).get("step_id").asText()).isEqualTo("initialize");
+        assertThat(steps.get(0).get("execution_id").asText()).isEqualTo(world.completed1);
+        assertThat(steps.get(0).get("output_data").get("data_size").asInt()).isEqualTo(1024);
+        assertThat(steps.get(1).get("duration").asDouble()).isEqualTo(2.0);
+    }
+
+    @Test
+    void timelineCountsStepsAndCarriesSummaries() {
+        HttpResponse<String> r = api.get("/api/workflows/executions/" + world.failed + "/timeline", VIEWER_A, WS_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("execution_id").asText()).isEqualTo(world.failed);
+        assertThat(body.get("status").asText()).isEqualTo("failed");
+        assertThat(body.get("step_count").asInt()).isEqualTo(2);
+        assertThat(body.get("completed_step_count").asInt()).isEqualTo(1);
+        assertThat(body.get("failed_step_count").asInt()).isEqualTo(1);
+        assertThat(body.get("skipped_step_count").asInt()).isZero();
+        assertThat(body.get("error_message").asText()).isEqualTo("Step 'process' failed");
+        JsonNode process = body.get("step_timeline").get(1);
+        assertThat(process.get("step_name").asText()).isEqualTo("Process");
+        assertThat(process.get("step_order").asInt()).isEqualTo(2);
+        assertThat(process.get("status").asText()).isEqualTo("failed");
+        assertThat(process.get("duration_seconds").asDouble()).isEqualTo(3.0);
+        assertThat(process.get("error_message").asText()).isEqualTo("Timeout exceeded");
+        assertThat(process.get("input_summary").get("batch_size").asInt()).isEqualTo(100);
+    }
+
+    @Test
+    void executionMetricsAreTheSeed001ViewInCamelCase() {
+        HttpResponse<String> r = api.get("/api/v1/execution-metrics?timeframe=24h", VIEWER_A, WS_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("timeframe").asText()).isEqualTo("24h");
+        assertThat(body.get("workspaceId").asText()).isEqualTo(WS_A);
+        assertThat(body.get("realtime").get("currentlyRunning").asInt()).isEqualTo(1);
+        assertThat(body.get("realtime").get("executionsInProgress").get(0).get("runId").asText())
+                .isEqualTo(world.running);
+        assertThat(body.get("performance").get("totalExecutions").asLong()).isEqualTo(3);
+        assertThat(body.get("latency").get("executionLatency").has("p95")).isTrue();
+        assertThat(body.has("throughput")).isTrue();
+        assertThat(body.has("patterns")).isTrue();
+        assertThat(body.has("resources")).isTrue();
+        assertThat(json(api.get("/api/v1/execution-metrics", VIEWER_A, WS_A)).get("timeframe").asText())
+                .isEqualTo("1h");
+    }
+
+    @Test
+    void nodeMetricsAreTheCollectorsJson() {
+        HttpResponse<String> r = api.get("/api/v1/node-metrics", VIEWER_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode fetch = json(r).get("fetch");
+        assertThat(fetch.get("totalExecutions").asLong()).isEqualTo(3);
+        assertThat(fetch.get("failureCount").asLong()).isEqualTo(1);
+        assertThat(fetch.get("timeoutErrors").asLong()).isEqualTo(1);
+        assertThat(fetch.get("p50").asDouble()).isEqualTo(20.0);
+    }
+
+    @Test
+    void resumeAuditIsEmptyForARunNeverResumed() {
+        HttpResponse<String> r = api.get("/api/workflows/executions/" + world.failed + "/resume-audit", OPERATOR_A,
+                WS_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("items")).isEmpty();
+        assertThat(json(r).get("execution_id").asText()).isEqualTo(world.failed);
+    }
+
+    @Test
+    void prometheusExpositionHasHelpTypeAndEscapedLabels() {
+        HttpResponse<String> r = api.get("/metrics", VIEWER_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/plain; version=0.0.4"));
+        String text = r.body();
+        assertThat(text).contains("# HELP runmetrics_node_executions_total ")
+                .contains("# TYPE runmetrics_node_executions_total counter\n")
+                .contains("runmetrics_node_executions_total{node=\"fetch\"} 3\n")
+                .contains("runmetrics_node_failures_total{node=\"fetch\",category=\"timeout\"} 1\n")
+                .contains("# TYPE runmetrics_node_duration_milliseconds summary\n")
+                .contains("runmetrics_node_duration_milliseconds{node=\"fetch\",quantile=\"0.5\"} 20\n")
+                .contains("runmetrics_node_duration_milliseconds_count{node=\"fetch\"} 3\n")
+                .contains("runmetrics_node_executions_total{node=\"node \\\"quoted\\\" \\\\ back\"} 1\n")
+                .contains("runmetrics_runs_ended_total{workspace=\"ws-a\",status=\"completed\"} 2\n")
+                .contains("runmetrics_runs_ended_total{workspace=\"ws-a\",status=\"failed\"} 1\n")
+                .contains("runmetrics_runs_started_total{workspace=\"ws-a\"} 4\n")
+                .doesNotContain("workspace=\"ws-b\"");
+        // each family's HELP and TYPE appear exactly once
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                String family = line.split(" ")[2];
+                assertThat(text.split("# TYPE " + family + " ", -1)).hasSize(2);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.runmetrics.http;
+
+import dev.runmetrics.core.run.DurationQuery;
+import dev.runmetrics.core.run.Page;
+import dev.runmetrics.core.run.ResumeAudit;
+import dev.runmetrics.core.run.ResumeClaim;
+import dev.runmetrics.core.run.RollupQuery;
+import dev.runmetrics.core.run.Run;
+import dev.runmetrics.core.run.RunQuery;
+import dev.runmetrics.core.run.RunStore;
+import dev.runmetrics.core.run.StepCheckpoint;
+import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.stats.DurationBreakdown;
+import dev.runmetrics.core.stats.Rollup;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A store that forwards every call, for tests that break or slow one of them. */
+class ForwardingStore implements RunStore {
+
+    private final RunStore delegate;
+
+    ForwardingStore(RunStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void saveRun(String workspaceId, Run run) {
+        delegate.saveRun(workspaceId, run);
+    }
+
+    @Override
+    public void saveStep(String workspaceId, StepRun step) {
+        delegate.saveStep(workspaceId, step);
+    }
+
+    @Override
+    public void saveCheckpoint(String workspaceId, StepCheckpoint checkpoint) {
+        delegate.saveCheckpoint(workspaceId, checkpoint);
+    }
+
+    @Override
+    public ResumeClaim claimResume(String workspaceId, String runId, int expectedAttempt, String instanceId,
+            Instant claimedAt) {
+        return delegate.claimResume(workspaceId, runId, expectedAttempt, instanceId, claimedAt);
+    }
+
+    @Override
+    public void appendResumeAudit(String workspaceId, ResumeAudit entry) {
+        delegate.appendResumeAudit(workspaceId, entry);
+    }
+
+    @Override
+    public Optional<Run> findRun(String workspaceId, String runId) {
+        return delegate.findRun(workspaceId, runId);
+    }
+
+    @Override
+    public List<StepRun> findSteps(String workspaceId, String runId) {
+        return delegate.findSteps(workspaceId, runId);
+    }
+
+    @Override
+    public Page<Run> findRuns(String workspaceId, RunQuery query) {
+        return delegate.findRuns(workspaceId, query);
+    }
+
+    @Override
+    public List<Run> liveRuns(String workspaceId, int limit) {
+        return delegate.liveRuns(workspaceId, limit);
+    }
+
+    @Override
+    public List<StepCheckpoint> findCheckpoints(String workspaceId, String runId) {
+        return delegate.findCheckpoints(workspaceId, runId);
+    }
+
+    @Override
+    public List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
+        return delegate.findResumeAudit(workspaceId, runId);
+    }
+
+    @Override
+    public List<Rollup> rollups(String workspaceId, RollupQuery query) {
+        return delegate.rollups(workspaceId, query);
+    }
+
+    @Override
+    public DurationBreakdown exactDurations(String workspaceId, DurationQuery query) {
+        return delegate.exactDurations(workspaceId, query);
+    }
+}
