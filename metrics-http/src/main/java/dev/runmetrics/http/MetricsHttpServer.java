@@ -27,6 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -66,7 +68,10 @@ public final class MetricsHttpServer {
         pool.setName("runmetrics-http");
         pool.setDaemon(true);
         this.server = new Server(pool);
-        this.connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // no version banner for scanners
+        http.setSendXPoweredBy(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(b.bindAddress);
         connector.setPort(b.port);
         server.addConnector(connector);

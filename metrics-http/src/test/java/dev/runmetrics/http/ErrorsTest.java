@@ -117,6 +117,20 @@ class ErrorsTest {
     }
 
     @Test
+    void requestsJettyRejectsItselfStillGetAJsonError() throws Exception {
+        // a malformed %-escape in the request line: the JDK client refuses to send one, so use a socket
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", world.server.port())) {
+            socket.getOutputStream().write(("GET /api/workflows/%zz/metrics HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 400");
+            assertThat(response).contains("application/json").contains("{\"error\":{\"code\":\"bad_request\"")
+                    .doesNotContain("<html").doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void aBadlyEncodedQueryIs400() {
         // not UTF-8 once decoded (the JDK client will not send a malformed %-escape at all)
         HttpResponse<String> r = api.get("/api/workflows/basic_sequence/executions?status=%C3%28%FF", VIEWER_A, WS_A);
