@@ -61,10 +61,10 @@ public final class Dispatcher {
 
     public Outcome dispatch(RawRequest request) {
         try {
-            Exchange exchange = prepare(request);
-            Reply reply = exchange.route.endpoint().handle(exchange.exchange);
-            if (reply == null && exchange.exchange.upgrade() != null) {
-                return new Outcome(null, exchange.exchange.upgrade());
+            Prepared prepared = prepare(request);
+            Reply reply = prepared.route().endpoint().handle(prepared.exchange());
+            if (reply == null && prepared.exchange().upgrade() != null) {
+                return new Outcome(null, prepared.exchange().upgrade());
             }
             return new Outcome(reply, null);
         } catch (ApiError e) {
@@ -85,9 +85,10 @@ public final class Dispatcher {
                 Map.of("X-Error-Id", id));
     }
 
-    private record Exchange(Route route, dev.runmetrics.http.internal.Exchange exchange) {}
+    /** A request that passed the pipeline, ready for its handler. */
+    private record Prepared(Route route, Exchange exchange) {}
 
-    private Exchange prepare(RawRequest request) {
+    private Prepared prepare(RawRequest request) {
         Router.Match match = router.match(request.method(), request.path());
         Route route = match.route();
         Map<String, List<String>> query = request.query();
@@ -110,9 +111,9 @@ public final class Dispatcher {
             }
         }
         ObjectNode body = body(request, route);
-        var exchange = new dev.runmetrics.http.internal.Exchange(request.method(), request.path(), match.params(),
-                query, request::header, principal, workspace, body);
-        return new Exchange(route, exchange);
+        Exchange exchange = new Exchange(request.method(), request.path(), match.params(), query, request::header,
+                principal, workspace, body);
+        return new Prepared(route, exchange);
     }
 
     private Principal authenticate(RawRequest request, Map<String, List<String>> query, boolean websocket) {

@@ -21,8 +21,11 @@ public final class Params {
      * @throws ApiError 400 naming the parameter
      */
     public static String id(String name, String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null) {
             throw ApiError.badParameter(name, name + " is required");
+        }
+        if (value.isBlank()) {
+            throw ApiError.badParameter(name, name + " must not be blank");
         }
         if (value.length() > Checks.MAX_ID_LENGTH) {
             throw ApiError.badParameter(name, name + " must be at most " + Checks.MAX_ID_LENGTH + " characters, was "
