@@ -9,7 +9,6 @@ import dev.runmetrics.core.run.Run;
 import dev.runmetrics.core.run.RunQuery;
 import dev.runmetrics.core.run.RunStatus;
 import dev.runmetrics.core.run.RunStore;
-import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.ExecutionMetrics.AgentPerformance;
 import dev.runmetrics.core.stats.ExecutionMetrics.Compute;
 import dev.runmetrics.core.stats.ExecutionMetrics.DatabaseLoad;
