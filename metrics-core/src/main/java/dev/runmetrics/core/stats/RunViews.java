@@ -255,10 +255,13 @@ public final class RunViews {
      * {@link Timeframe}), the last one in progress. Rates use the elapsed part,
      * {@code [periodStart, now)}. The previous period is the timeframe before {@code periodStart}.
      *
-     * <p><b>Sources</b> — the live section from {@link RunStore#liveRuns}; everything else from six
-     * rollup queries at most (the period as one bucket, the previous period, the timeline buckets,
-     * the hour buckets, nodes, models), so the cost grows with the minutes in the period, not with
-     * the runs. Executions are run attempts that ended (a terminal status) in the period.
+     * <p><b>Sources</b> — the live section from {@link RunStore#liveRuns}; everything else from the
+     * rollups: the period's WORKFLOW rollups once, in buckets that each fall within one timeline
+     * bucket and one local hour, fetched a day at a time and folded as they come (so memory is
+     * bounded by a day of buckets); the previous period as one bucket; nodes and models grouped by
+     * subject; and, when runs are live, each workflow's history over the estimation window. The
+     * cost grows with the minutes in the period, not with the runs. Executions are run attempts
+     * that ended (a terminal status) in the period.
      *
      * <p><b>Live estimates.</b> A running run's {@code estimatedCompletion} is its start plus its
      * workflow's median execution time over the estimation window. Queued runs are taken in order
@@ -314,22 +317,17 @@ public final class RunViews {
         Instant previousFrom = from.minus(timeframe.length());
         double elapsedSeconds = Math.max(1e-3, Duration.between(from, now).toNanos() / 1e9);
 
-        Rollup current = total(workspaceId, RollupDimension.WORKFLOW, null, from, to);
+        PeriodScan scan = scan(workspaceId, from, to, bucket);
+        Rollup current = scan.total(workspaceId, timeframe.length());
         Rollup previous = total(workspaceId, RollupDimension.WORKFLOW, null, previousFrom, from);
-        List<Rollup> timelineRollups = store.rollups(workspaceId,
-                new RollupQuery(RollupDimension.WORKFLOW, null, false, from, to, bucket));
-        Duration hourBucket = hourBucket(from, to);
-        List<Rollup> hourRollups = hourBucket.equals(bucket) ? timelineRollups : store.rollups(workspaceId,
-                new RollupQuery(RollupDimension.WORKFLOW, null, false, from, to, hourBucket));
 
         Realtime realtime = realtime(workspaceId, now);
-        List<TimelinePoint> timeline = timeline(timelineRollups, from, to, bucket);
+        List<TimelinePoint> timeline = timeline(scan);
         Throughput throughput = throughput(current, timeline, bucket, elapsedSeconds);
         Latency latency = latency(current);
-        Performance performance = performance(workspaceId, current, previous, hourRollups, from, to,
-                elapsedSeconds, timeframe.length());
-        Patterns patterns = patterns(timeline, timelineRollups, hourRollups, current.total(), from, now, bucket,
-                elapsedSeconds);
+        Performance performance = performance(workspaceId, current, previous, scan, from, to, elapsedSeconds,
+                timeframe.length());
+        Patterns patterns = patterns(timeline, scan, current.total(), from, now, bucket, elapsedSeconds);
         Resources resources = resources(workspaceId, from, to);
         return new ExecutionMetrics(timeframe, workspaceId, now, from, to, realtime, throughput, latency, performance,
                 patterns, resources);
@@ -402,20 +400,31 @@ public final class RunViews {
                         new Workers(workerCapacity, busy, workerCapacity - busy)));
     }
 
-    private static List<TimelinePoint> timeline(List<Rollup> rollups, Instant from, Instant to, Duration bucket) {
-        Map<Instant, Rollup> byStart = new HashMap<>();
-        for (Rollup r : rollups) {
-            byStart.put(r.bucketStart(), r);
-        }
-        List<TimelinePoint> points = new ArrayList<>();
-        for (Instant t = from; t.isBefore(to); t = t.plus(bucket)) {
-            Rollup r = byStart.get(t);
-            if (r == null) {
-                points.add(new TimelinePoint(t, 0, 0, null));
-            } else {
-                points.add(new TimelinePoint(t, r.total(), percent(r.count(RunStatus.COMPLETED), r.total()),
-                        meanSeconds(r.executionTime())));
+    /**
+     * Feeds the period's WORKFLOW rollups to a scan in buckets that each fall within one timeline
+     * bucket and one local hour, a day at a time, so that memory stays bounded by a day of buckets
+     * while the store's work stays one pass over the period's minutes.
+     */
+    private PeriodScan scan(String workspaceId, Instant from, Instant to, Duration timelineBucket) {
+        PeriodScan scan = new PeriodScan(from, to, timelineBucket, zone);
+        Duration fine = Duration.ofSeconds(gcd(timelineBucket.toSeconds(), hourBucket(from, to).toSeconds()));
+        Duration chunk = Duration.ofDays(1);
+        for (Instant start = from; start.isBefore(to); start = start.plus(chunk)) {
+            Instant end = min(start.plus(chunk), to);
+            for (Rollup r : store.rollups(workspaceId,
+                    new RollupQuery(RollupDimension.WORKFLOW, null, false, start, end, fine))) {
+                scan.add(r);
             }
+        }
+        return scan;
+    }
+
+    private static List<TimelinePoint> timeline(PeriodScan scan) {
+        List<TimelinePoint> points = new ArrayList<>(scan.timelineSize());
+        for (int i = 0; i < scan.timelineSize(); i++) {
+            long n = scan.timelineTotal[i];
+            points.add(new TimelinePoint(scan.timelineStart(i), n, percent(scan.timelineCompleted[i], n),
+                    meanSeconds(scan.timelineExecSumMs[i], scan.timelineExecCount[i])));
         }
         return points;
     }
@@ -455,7 +464,7 @@ public final class RunViews {
                 distribution);
     }
 
-    private Performance performance(String workspaceId, Rollup current, Rollup previous, List<Rollup> hourRollups,
+    private Performance performance(String workspaceId, Rollup current, Rollup previous, PeriodScan scan,
             Instant from, Instant to, double elapsedSeconds, Duration length) {
         long total = current.total();
         long ok = current.count(RunStatus.COMPLETED);
@@ -473,22 +482,10 @@ public final class RunViews {
         byAgent.sort(Comparator.comparingLong(AgentPerformance::executions).reversed()
                 .thenComparing(AgentPerformance::agentId));
 
-        long[] hourTotal = new long[24];
-        long[] hourOk = new long[24];
-        DurationHistogram.Builder[] hourExec = new DurationHistogram.Builder[24];
-        for (Rollup r : hourRollups) {
-            int h = r.bucketStart().atZone(zone).getHour();
-            hourTotal[h] += r.total();
-            hourOk[h] += r.count(RunStatus.COMPLETED);
-            if (hourExec[h] == null) {
-                hourExec[h] = DurationHistogram.builder();
-            }
-            hourExec[h].add(r.executionTime());
-        }
         List<HourPerformance> byHour = new ArrayList<>();
         for (int h = 0; h < 24; h++) {
-            byHour.add(new HourPerformance(h, hourTotal[h], percent(hourOk[h], hourTotal[h]),
-                    hourExec[h] == null ? null : meanSeconds(hourExec[h].build())));
+            byHour.add(new HourPerformance(h, scan.hourTotal[h], percent(scan.hourCompleted[h], scan.hourTotal[h]),
+                    meanSeconds(scan.hourExecSumMs[h], scan.hourExecCount[h])));
         }
 
         double rateNow = total / elapsedSeconds;
@@ -505,35 +502,14 @@ public final class RunViews {
                 new PeriodComparison(executionsChange, successChange, latencyChange));
     }
 
-    private Patterns patterns(List<TimelinePoint> timeline, List<Rollup> timelineRollups, List<Rollup> hourRollups,
-            long total, Instant from, Instant now, Duration bucket, double elapsedSeconds) {
-        Map<Instant, Long> failuresByStart = new HashMap<>();
-        for (Rollup r : timelineRollups) {
-            failuresByStart.put(r.bucketStart(), failures(r));
-        }
-        long[] executions = new long[timeline.size()];
-        long[] failures = new long[timeline.size()];
-        List<Instant> starts = new ArrayList<>(timeline.size());
-        for (int i = 0; i < timeline.size(); i++) {
-            TimelinePoint p = timeline.get(i);
-            starts.add(p.timestamp());
-            executions[i] = p.executions();
-            failures[i] = failuresByStart.getOrDefault(p.timestamp(), 0L);
-        }
-        PatternRules.Buckets buckets = new PatternRules.Buckets(starts, bucket, executions, failures);
-
-        long[] byHour = new long[24];
-        long weekday = 0;
-        long weekend = 0;
-        for (Rollup r : hourRollups) {
-            ZonedDateTime local = r.bucketStart().atZone(zone);
-            byHour[local.getHour()] += r.total();
-            if (isWeekend(local.getDayOfWeek())) {
-                weekend += r.total();
-            } else {
-                weekday += r.total();
-            }
-        }
+    private Patterns patterns(List<TimelinePoint> timeline, PeriodScan scan, long total, Instant from, Instant now,
+            Duration bucket, double elapsedSeconds) {
+        List<Instant> starts = timeline.stream().map(TimelinePoint::timestamp).toList();
+        PatternRules.Buckets buckets = new PatternRules.Buckets(starts, bucket, scan.timelineTotal.clone(),
+                scan.timelineFailed.clone());
+        long[] byHour = scan.hourTotal;
+        long weekday = scan.weekdayTotal;
+        long weekend = scan.weekendTotal;
         // Which hours of day the elapsed period covers, and how many days of weekdays and weekends.
         boolean[] covered = new boolean[24];
         double weekdaySeconds = 0;
@@ -653,6 +629,19 @@ public final class RunViews {
     private static Double meanSeconds(DurationHistogram h) {
         DurationStatistics s = h.statistics();
         return s.count() == 0 ? null : s.mean() / 1000.0;
+    }
+
+    private static Double meanSeconds(double sumMillis, long count) {
+        return count == 0 ? null : sumMillis / count / 1000.0;
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     private static long failures(Rollup r) {
