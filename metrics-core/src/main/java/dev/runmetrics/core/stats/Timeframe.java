@@ -11,6 +11,8 @@ import java.util.Objects;
  * <p>Bucket sizes keep every timeline between 60 and 168 points, so the σ-based pattern rules of
  * {@link RunViews} have enough buckets to judge by, and the rollup query stays small:
  * 1h → 1-minute buckets (60), 24h → 15 minutes (96), 7d → 1 hour (168), 30d → 6 hours (120).
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Timeframe {
     /** The last hour: {@code "1h"}. */

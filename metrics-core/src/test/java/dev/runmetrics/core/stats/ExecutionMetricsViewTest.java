@@ -431,4 +431,70 @@ class ExecutionMetricsViewTest {
         assertThat(r.queuedExecutions().get(0).estimatedStartTime()).isEqualTo(NOW.plusSeconds(10));
         assertThat(NOW.truncatedTo(ChronoUnit.MINUTES)).isEqualTo(at("2026-03-02T10:30:00Z"));
     }
+
+    /**
+     * 7d ends at Monday 11:00Z, so it starts Monday 2026-02-23 11:00Z and 603,030 s have elapsed:
+     * one whole weekend (172,800 s) and 430,230 s of weekdays.
+     */
+    @Test
+    void dailyAveragesArePerCoveredWeekdayAndWeekendDay() {
+        for (int i = 0; i < 7; i++) {
+            ended("wed-" + i, "2026-02-25T12:00:00Z", 0, 1, RunStatus.COMPLETED);
+        }
+        ended("sat-1", "2026-02-28T12:00:00Z", 0, 1, RunStatus.COMPLETED);
+        ended("sat-2", "2026-02-28T12:00:00Z", 0, 1, RunStatus.COMPLETED);
+        ended("sun-1", "2026-03-01T12:00:00Z", 0, 1, RunStatus.COMPLETED);
+
+        ExecutionMetrics m = views.executionMetrics(WS, Timeframe.LAST_7_DAYS);
+
+        assertThat(m.periodStart()).isEqualTo(at("2026-02-23T11:00:00Z"));
+        ExecutionMetrics.PatternSummary p = m.patterns().patterns();
+        assertThat(p.averageDaily()).isCloseTo(10 / (603_030 / 86_400.0), within(1e-9));
+        assertThat(p.weekdayAverage()).isCloseTo(7 / (430_230 / 86_400.0), within(1e-9));
+        assertThat(p.weekendAverage()).isCloseTo(1.5, within(1e-9));
+        assertThat(p.peakHours()).containsExactly(12);
+        assertThat(p.quietHours()).containsExactly(0, 1, 2);
+        assertThat(m.performance().byHour().get(12).executions()).isEqualTo(10);
+        assertThat(m.patterns().timeline()).filteredOn(t -> t.executions() > 0).extracting(TimelinePoint::timestamp)
+                .containsExactly(at("2026-02-25T12:00:00Z"), at("2026-02-28T12:00:00Z"), at("2026-03-01T12:00:00Z"));
+    }
+
+    /** 30d buckets the timeline in 6 hours but hours of day in 1 hour: both from the same pass. */
+    @Test
+    void aThirtyDayViewBucketsTheTimelineInSixHoursAndStillCountsHoursOfDay() {
+        ended("a", "2026-02-20T07:10:00Z", 0, 1, RunStatus.COMPLETED);
+        ended("b", "2026-02-20T11:50:00Z", 0, 1, RunStatus.FAILED);
+
+        ExecutionMetrics m = views.executionMetrics(WS, Timeframe.LAST_30_DAYS);
+
+        assertThat(m.patterns().timeline()).filteredOn(t -> t.executions() > 0).singleElement().satisfies(t -> {
+            assertThat(t.timestamp()).isEqualTo(at("2026-02-20T06:00:00Z"));
+            assertThat(t.executions()).isEqualTo(2);
+            assertThat(t.successRate()).isEqualTo(50.0);
+        });
+        assertThat(m.performance().byHour().get(7).executions()).isEqualTo(1);
+        assertThat(m.performance().byHour().get(11).executions()).isEqualTo(1);
+        assertThat(m.performance().byHour().get(11).successRate()).isZero();
+        assertThat(m.performance().totalExecutions()).isEqualTo(2);
+    }
+
+    /** India is UTC+5:30: 10:10Z is 15:40 there and 10:40Z is 16:10, though both are in the UTC hour 10:00. */
+    @Test
+    void aHalfHourZoneSplitsAUtcHourBetweenTwoLocalHours() {
+        ended("a", "2026-03-02T10:10:00Z", 0, 1, RunStatus.COMPLETED);
+        ended("b", "2026-03-02T10:40:00Z", 0, 1, RunStatus.COMPLETED);
+        ended("c", "2026-03-02T09:40:00Z", 0, 1, RunStatus.COMPLETED);
+        clock.set(at("2026-03-02T11:00:30Z"));
+        RunViews india = RunViews.builder(store).clock(clock).workerCapacity(2).zone(ZoneId.of("Asia/Kolkata"))
+                .build();
+
+        ExecutionMetrics m = india.executionMetrics(WS, Timeframe.LAST_7_DAYS);
+
+        assertThat(m.performance().byHour().get(15).executions()).isEqualTo(2); // 09:40Z and 10:10Z
+        assertThat(m.performance().byHour().get(16).executions()).isEqualTo(1); // 10:40Z
+        assertThat(m.patterns().timeline()).filteredOn(t -> t.executions() > 0).extracting(TimelinePoint::timestamp,
+                TimelinePoint::executions).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(at("2026-03-02T09:00:00Z"), 1L),
+                        org.assertj.core.groups.Tuple.tuple(at("2026-03-02T10:00:00Z"), 2L));
+    }
 }
