@@ -73,8 +73,10 @@ import java.util.function.Supplier;
  *       {@code v <= P < v * (1 + 1/1024)}, where {@code v} is the exact nearest-rank value (the
  *       sample at rank {@code ceil(p/100 * n)}); against {@code percentile_cont}, which
  *       interpolates between that sample and its neighbour, add the gap between the two.
- *       Durations are recorded in whole microseconds. The population is the runs that ended in the
- *       UTC minutes starting within the range, so a range edge inside a minute moves it by up to a
+ *       Values below 2,048 µs are exact (the histogram's buckets there are 1 µs wide); the
+ *       minimum is reported at most 1/1024 below the true one, the maximum at most 1/1024 above,
+ *       the mean within 1/2048. Durations are recorded in whole microseconds. The population is the
+ *       runs that ended in the UTC minutes starting within the range, so a range edge inside a minute moves it by up to a
  *       minute. A resumed run that ends again counts again, once per attempt.
  *   <li>Seed 001's live section: {@link RunStore#liveRuns}, at most
  *       {@linkplain Builder#liveLimit the live limit} (default {@value #DEFAULT_LIVE_LIMIT}) runs,
