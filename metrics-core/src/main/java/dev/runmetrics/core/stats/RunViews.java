@@ -51,6 +51,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -83,8 +84,9 @@ import java.util.function.Supplier;
  *       so its counts are lower bounds beyond that.
  * </ul>
  *
- * <p>Thread-safe: immutable once built; every method may be called from any thread, as the store's
- * are.
+ * <p>Thread-safe: its configuration is immutable and its only state, a per-workspace cache of the
+ * live section's estimates, is a concurrent map of immutable values; every method may be called
+ * from any thread, as the store's are.
  */
 public final class RunViews {
     /** Seed 003's default page size. */
@@ -104,6 +106,8 @@ public final class RunViews {
         60_000_000};
     private static final String[] DISTRIBUTION_NAMES = {"0-1s", "1-5s", "5-10s", "10-30s", "30-60s", "60s+"};
     private static final double SECONDS_PER_DAY = 86_400;
+    /** How long a workspace's completion and start estimates are reused. */
+    static final Duration ESTIMATES_TTL = Duration.ofMinutes(1);
 
     private final RunStore store;
     private final Clock clock;
@@ -115,6 +119,7 @@ public final class RunViews {
     private final ResourceSampler sampler;
     private final boolean samplerConfigured;
     private final Supplier<DatabaseLoad> databaseLoad;
+    private final ConcurrentHashMap<String, Estimates> estimates = new ConcurrentHashMap<>();
 
     private RunViews(Builder b) {
         this.store = b.store;
@@ -270,7 +275,8 @@ public final class RunViews {
      * (priority descending, then queued first) by the worker expected to be free first: idle
      * workers now, busy ones at their run's estimated completion (now if already past); a run then
      * holds its worker for its workflow's median (or the median of all workflows, if it has none).
-     * An estimate that depends on an unknown duration is null.
+     * An estimate that depends on an unknown duration is null. The medians of a workspace are reused
+     * for a minute (by the clock) before they are read from the rollups again.
      *
      * <p><b>Throughput.</b> Per minute/hour/day: executions over the elapsed period. Trend: per
      * bucket, executions per minute. {@code capacityUtilization}: the execution time of the ended
@@ -355,19 +361,9 @@ public final class RunViews {
         queued.sort(Comparator.comparingInt(RunViews::priority).reversed()
                 .thenComparing(Run::queuedAt).thenComparing(Run::runId));
 
-        Map<String, Duration> medians = new HashMap<>();
-        Duration overallMedian = null;
-        if (!live.isEmpty()) {
-            Instant end = endOfMinute(now);
-            List<Rollup> history = store.rollups(workspaceId, new RollupQuery(RollupDimension.WORKFLOW, null, true,
-                    end.minus(estimationWindow), end, null));
-            DurationHistogram.Builder all = DurationHistogram.builder();
-            for (Rollup r : history) {
-                median(r.executionTime()).ifPresent(m -> medians.put(r.subject(), m));
-                all.add(r.executionTime());
-            }
-            overallMedian = median(all.build()).orElse(null);
-        }
+        Estimates estimates = live.isEmpty() ? Estimates.NONE : estimates(workspaceId, now);
+        Map<String, Duration> medians = estimates.medians();
+        Duration overallMedian = estimates.overall();
 
         List<ExecutionInProgress> inProgress = new ArrayList<>();
         List<Instant> workerFree = new ArrayList<>();
@@ -400,6 +396,35 @@ public final class RunViews {
         return new Realtime(running.size(), queued.size(), queued.isEmpty() ? 0 : waitSum / queued.size(),
                 inProgress, queuedOut, new SystemLoad(sample.cpu(), sample.memory(),
                         new Workers(workerCapacity, busy, workerCapacity - busy)));
+    }
+
+    /** Each workflow's median execution time over the estimation window, and all workflows' median. */
+    private record Estimates(Instant computedAt, Map<String, Duration> medians, Duration overall) {
+        static final Estimates NONE = new Estimates(Instant.MIN, Map.of(), null);
+    }
+
+    /**
+     * Returns the workspace's estimates, recomputed when older than {@link #ESTIMATES_TTL}: the live
+     * section may be polled every few seconds, and a week of history barely moves in a minute.
+     */
+    private Estimates estimates(String workspaceId, Instant now) {
+        Estimates cached = estimates.get(workspaceId);
+        if (cached != null && !now.isBefore(cached.computedAt())
+                && now.isBefore(cached.computedAt().plus(ESTIMATES_TTL))) {
+            return cached;
+        }
+        Instant end = endOfMinute(now);
+        Map<String, Duration> medians = new HashMap<>();
+        DurationHistogram.Builder all = DurationHistogram.builder();
+        for (Rollup r : store.rollups(workspaceId, new RollupQuery(RollupDimension.WORKFLOW, null, true,
+                end.minus(estimationWindow), end, null))) {
+            median(r.executionTime()).ifPresent(m -> medians.put(r.subject(), m));
+            all.add(r.executionTime());
+        }
+        Estimates fresh = new Estimates(now, Map.copyOf(medians), median(all.build()).orElse(null));
+        estimates.values().removeIf(e -> !now.isBefore(e.computedAt().plus(ESTIMATES_TTL)));
+        estimates.put(workspaceId, fresh);
+        return fresh;
     }
 
     /**

@@ -497,4 +497,24 @@ class ExecutionMetricsViewTest {
                         org.assertj.core.groups.Tuple.tuple(at("2026-03-02T09:00:00Z"), 1L),
                         org.assertj.core.groups.Tuple.tuple(at("2026-03-02T10:00:00Z"), 2L));
     }
+
+    @Test
+    void estimatesAreReusedForAMinuteThenReadAgain() {
+        store.saveRun(WS, Runs.running(WS, "L", "etl", at("2026-03-02T10:30:00Z"), at("2026-03-02T10:30:00Z"),
+                Map.of()));
+        ended("h1", "2026-03-02T10:00:00Z", 0, 10, RunStatus.COMPLETED);
+        assertThat(views.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
+                .isCloseTo(at("2026-03-02T10:30:10Z"), within(20, ChronoUnit.MILLIS));
+
+        // history moves to 100 s runs: within the minute the old median stays, after it the new one counts
+        for (int i = 0; i < 5; i++) {
+            ended("h" + (i + 2), "2026-03-02T10:01:00Z", 0, 100, RunStatus.COMPLETED);
+        }
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(views.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
+                .isCloseTo(at("2026-03-02T10:30:10Z"), within(20, ChronoUnit.MILLIS));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(views.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
+                .isCloseTo(at("2026-03-02T10:31:40Z"), within(100, ChronoUnit.MILLIS));
+    }
 }
