@@ -134,7 +134,9 @@ public final class JettyRoutes extends Handler.Abstract {
         }
 
         private static ApiError tooLarge(int max) {
-            return new ApiError(413, "payload_too_large", "request body is larger than " + max + " bytes", "body");
+            // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
+            return new ApiError(413, "payload_too_large", "request body is larger than " + max + " bytes", "body",
+                    Map.of("Connection", "close"));
         }
     }
 }
