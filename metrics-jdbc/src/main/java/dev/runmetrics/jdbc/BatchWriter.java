@@ -24,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -60,6 +61,8 @@ final class BatchWriter {
     private final Duration maxBackoff;
 
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    /** Held (shared) while enqueueing, (exclusive) while closing: nothing slips in after the last drain. */
+    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private final Semaphore room;
     private final Thread thread;
     private volatile boolean closing;
@@ -102,6 +105,15 @@ final class BatchWriter {
     }
 
     private void offer(Item item) {
+        closeLock.readLock().lock();
+        try {
+            offerOpen(item);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    private void offerOpen(Item item) {
         if (closing) {
             throw new RunStoreException("the store is closed");
         }
@@ -138,6 +150,9 @@ final class BatchWriter {
      * @return false if that did not happen within the timeout
      */
     boolean flush(Duration timeout) {
+        if (!thread.isAlive()) {
+            return true; // closed: everything was written or counted as dropped
+        }
         Barrier b = new Barrier(new CompletableFuture<>());
         queue.add(b);
         try {
@@ -155,7 +170,12 @@ final class BatchWriter {
 
     /** Stops accepting, drains what is queued (retrying) for up to {@code timeout}, then gives up. */
     void close(Duration timeout) {
-        closing = true;
+        closeLock.writeLock().lock();
+        try {
+            closing = true;
+        } finally {
+            closeLock.writeLock().unlock();
+        }
         try {
             thread.join(Math.max(1, timeout.toMillis()));
             if (thread.isAlive()) {

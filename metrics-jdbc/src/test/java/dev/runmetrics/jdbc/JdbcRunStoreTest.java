@@ -373,4 +373,47 @@ class JdbcRunStoreTest {
             assertThat(store.findRuns(ws, RunQuery.latest("wf-drop", 1000)).total()).isEqualTo(stats.accepted());
         }
     }
+
+    @Test
+    void closeDrainsTheQueueAndThenRefusesWrites() {
+        String ws = workspace();
+        JdbcRunStore closing = JdbcRunStore.builder(db.app()).maxBatchSize(7).build();
+        for (int i = 0; i < 300; i++) {
+            closing.saveRun(ws, run(ws, id(), "wf-close", RunStatus.COMPLETED, 1, i, 5, i + 10));
+        }
+        closing.close();
+        closing.close();
+        assertThat(closing.stats().written()).isEqualTo(300);
+        assertThat(closing.stats().queueDepth()).isZero();
+        assertThat(store.findRuns(ws, RunQuery.latest("wf-close", 10)).total()).isEqualTo(300);
+        assertThatThrownBy(() -> closing.saveRun(ws, run(ws, id(), "wf-close", RunStatus.QUEUED, 1)))
+                .isInstanceOf(dev.runmetrics.core.run.RunStoreException.class);
+    }
+
+    @Test
+    void theSeed000ViewShowsEndedRunsOfTheWorkspace() throws Exception {
+        String ws = workspace();
+        Run done = run(ws, id(), "wf-view", RunStatus.COMPLETED, 1, 0, 1234, 2000);
+        store.saveRun(ws, done);
+        store.saveRun(ws, run(ws, id(), "wf-view", RunStatus.RUNNING, 10));
+        flush();
+        try (java.sql.Connection c = db.app().getConnection()) {
+            c.setAutoCommit(false);
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT set_config('runmetrics.workspace_id', ?, true)")) {
+                ps.setString(1, ws);
+                ps.executeQuery().close();
+            }
+            try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT workflow_id, run_id, execution_time_ms, created_at FROM runmetrics.execution_time_statistics")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("wf-view");
+                assertThat(rs.getString(2)).isEqualTo(done.runId());
+                assertThat(rs.getDouble(3)).isEqualTo(1234.0);
+                assertThat(rs.getObject(4, java.time.OffsetDateTime.class).toInstant()).isEqualTo(done.completedAt());
+                assertThat(rs.next()).isFalse();
+            }
+            c.rollback();
+        }
+    }
 }
