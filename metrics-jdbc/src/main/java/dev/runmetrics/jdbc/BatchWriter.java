@@ -356,8 +356,6 @@ final class BatchWriter {
 
     private record StepKey(String runId, String stepId, int attempt) {}
 
-    private record RollupKey(RollupDimension dimension, String subject, Instant minute) {}
-
     private void writeBatch(Handle h, List<Item> data) {
         Map<String, List<Run>> runs = new TreeMap<>();
         Map<String, List<StepRun>> steps = new TreeMap<>();
@@ -374,7 +372,7 @@ final class BatchWriter {
         // Locks are taken in one global order (workspace, table, key) so writers never deadlock.
         for (String ws : workspaces.keySet()) {
             JdbcRunStore.setWorkspace(h, ws);
-            Map<RollupKey, Rollup> rollups = new HashMap<>();
+            RollupAccumulator rollups = new RollupAccumulator(ws, instanceId);
             writeRuns(h, ws, runs.getOrDefault(ws, List.of()), rollups);
             writeSteps(h, ws, steps.getOrDefault(ws, List.of()), rollups);
             writeRollups(h, ws, rollups);
@@ -402,7 +400,7 @@ final class BatchWriter {
             + " heartbeat_at = EXCLUDED.heartbeat_at, attributes = EXCLUDED.attributes"
             + " WHERE (t.attempt, t.updated_at) <= (EXCLUDED.attempt, EXCLUDED.updated_at)";
 
-    private void writeRuns(Handle h, String ws, List<Run> runs, Map<RollupKey, Rollup> rollups) {
+    private void writeRuns(Handle h, String ws, List<Run> runs, RollupAccumulator rollups) {
         if (runs.isEmpty()) {
             return;
         }
@@ -422,7 +420,7 @@ final class BatchWriter {
             }
             if (run.status().isTerminal() && run.completedAt() != null
                     && (cur == null || cur.attempt() < run.attempt() || !cur.status().isTerminal())) {
-                add(rollups, Rollup.forRun(run, instanceId));
+                rollups.addRun(run);
             }
             isNew.putIfAbsent(run.runId(), cur == null);
             state.put(run.runId(), new StoredRun(run.attempt(), run.updatedAt(), run.status()));
@@ -468,7 +466,7 @@ final class BatchWriter {
             + " attributes = EXCLUDED.attributes, updated_at = EXCLUDED.updated_at"
             + " WHERE t.updated_at <= EXCLUDED.updated_at";
 
-    private void writeSteps(Handle h, String ws, List<StepRun> steps, Map<RollupKey, Rollup> rollups) {
+    private void writeSteps(Handle h, String ws, List<StepRun> steps, RollupAccumulator rollups) {
         if (steps.isEmpty()) {
             return;
         }
@@ -489,9 +487,7 @@ final class BatchWriter {
             }
             if (step.status().isTerminal() && step.completedAt() != null
                     && (cur == null || !cur.status().isTerminal())) {
-                for (Rollup r : Rollup.forStep(step, instanceId)) {
-                    add(rollups, r);
-                }
+                rollups.addStep(step);
             }
             state.put(key, new StoredStep(step.updatedAt(), step.status()));
             last.put(key, step);
@@ -501,10 +497,6 @@ final class BatchWriter {
             Rows.bindStep(batch, step).add();
         }
         batch.execute();
-    }
-
-    private static void add(Map<RollupKey, Rollup> rollups, Rollup r) {
-        rollups.merge(new RollupKey(r.dimension(), r.subject(), r.bucketStart()), r, Rollup::plus);
     }
 
     private static final String LOCK_ROLLUP = "SELECT * FROM runmetrics.execution_rollups"
@@ -535,19 +527,18 @@ final class BatchWriter {
      * Adds this batch's contributions to this instance's rollup rows: read (locked), merge, write.
      * The instance id is in the key, so no other store instance ever waits on these rows.
      */
-    private void writeRollups(Handle h, String ws, Map<RollupKey, Rollup> rollups) {
+    private void writeRollups(Handle h, String ws, RollupAccumulator rollups) {
         if (rollups.isEmpty()) {
             return;
         }
-        List<Rollup> merged = new ArrayList<>(rollups.size());
-        List<RollupKey> keys = new ArrayList<>(rollups.keySet());
-        keys.sort(Comparator.comparing((RollupKey k) -> k.dimension().name()).thenComparing(RollupKey::subject)
-                .thenComparing(RollupKey::minute));
-        for (RollupKey key : keys) {
-            Rollup add = rollups.get(key);
+        List<Rollup> adds = rollups.rollups();
+        adds.sort(Comparator.comparing((Rollup r) -> r.dimension().name()).thenComparing(Rollup::subject)
+                .thenComparing(Rollup::bucketStart));
+        List<Rollup> merged = new ArrayList<>(adds.size());
+        for (Rollup add : adds) {
             Optional<Rollup> stored = h.createQuery(LOCK_ROLLUP).bind("ws", ws)
-                    .bind("dimension", key.dimension().name()).bind("subject", key.subject())
-                    .bind("bucket_start", Rows.ts(key.minute())).bind("instance_id", instanceId)
+                    .bind("dimension", add.dimension().name()).bind("subject", add.subject())
+                    .bind("bucket_start", Rows.ts(add.bucketStart())).bind("instance_id", instanceId)
                     .map((rs, ctx) -> Rows.rollup(rs)).findOne();
             merged.add(stored.map(s -> s.plus(add)).orElse(add));
         }
