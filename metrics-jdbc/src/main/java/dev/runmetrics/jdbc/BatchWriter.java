@@ -327,12 +327,15 @@ final class BatchWriter {
 
     /**
      * Whether a failure may go away on retry: the database unreachable or restarting, a lost
-     * connection, deadlock or serialization failure, resource exhaustion. Anything with no SQL
-     * state (an I/O error) also counts as transient; a data or constraint error does not.
+     * connection, deadlock or serialization failure, resource exhaustion, or an I/O error. A data
+     * or constraint error does not, and neither does an exception with no SQL or I/O cause (a bug
+     * would otherwise stall the queue forever): those batches are split and the bad snapshot
+     * dropped.
      */
     static boolean isTransient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof java.io.IOException) {
                 return true;
             }
             if (t instanceof SQLException sql) {
@@ -345,7 +348,7 @@ final class BatchWriter {
                         || state.startsWith("XX");
             }
         }
-        return true;
+        return false;
     }
 
     // ---- one batch, one transaction -------------------------------------------------------

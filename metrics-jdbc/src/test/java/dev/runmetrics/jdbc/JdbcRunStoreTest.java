@@ -416,4 +416,42 @@ class JdbcRunStoreTest {
             c.rollback();
         }
     }
+
+    @Test
+    void twoStoresWritingTheSameRunsConcurrentlyNeitherDeadlockNorDuplicate() throws Exception {
+        String ws = workspace();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add(id());
+        }
+        try (JdbcRunStore a = JdbcRunStore.builder(db.app()).instanceId("twin-a").maxBatchSize(50).build();
+                JdbcRunStore b = JdbcRunStore.builder(db.app()).instanceId("twin-b").maxBatchSize(37).build()) {
+            Thread ta = new Thread(() -> {
+                for (int i = 0; i < ids.size(); i++) {
+                    a.saveRun(ws, run(ws, ids.get(i), "wf-twin", RunStatus.RUNNING, 1, i, 0, i + 1));
+                    a.saveStep(ws, step(ws, ids.get(i), "s", 1, RunStatus.RUNNING, i, 0, i + 1));
+                }
+            });
+            Thread tb = new Thread(() -> {
+                for (int i = ids.size() - 1; i >= 0; i--) { // the other order
+                    b.saveRun(ws, run(ws, ids.get(i), "wf-twin", RunStatus.COMPLETED, 1, i, 5, i + 100));
+                    b.saveStep(ws, step(ws, ids.get(i), "s", 1, RunStatus.COMPLETED, i, 1, i + 100));
+                }
+            });
+            ta.start();
+            tb.start();
+            ta.join();
+            tb.join();
+            assertThat(a.flush(Duration.ofSeconds(60))).isTrue();
+            assertThat(b.flush(Duration.ofSeconds(60))).isTrue();
+            assertThat(a.stats().failed() + b.stats().failed()).isZero();
+        }
+        Page<Run> runs = store.findRuns(ws, RunQuery.latest("wf-twin", 1000));
+        assertThat(runs.total()).isEqualTo(200);
+        assertThat(runs.items()).allMatch(r -> r.status() == RunStatus.COMPLETED);
+        assertThat(runs.items()).extracting(Run::executionNumber).doesNotHaveDuplicates();
+        Rollup total = store.rollups(ws, RollupQuery.total(RollupDimension.WORKFLOW, "wf-twin", at(-60_000),
+                at(3_600_000))).get(0);
+        assertThat(total.total()).isEqualTo(200);
+    }
 }
