@@ -142,6 +142,10 @@ public final class DurationHistogram {
         Objects.requireNonNull(bytes, "bytes");
         try {
             Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 2);
+            if (h.getNumberOfSignificantValueDigits() == SIGNIFICANT_DIGITS) {
+                h.setAutoResize(true); // already our shape: no need to copy it into a fresh one
+                return new DurationHistogram(h);
+            }
             Histogram normalised = newHistogram();
             normalised.add(h);
             return new DurationHistogram(normalised);
@@ -176,9 +180,20 @@ public final class DurationHistogram {
      * one builder per thread (stores accumulate a rollup under their own lock).
      */
     public static final class Builder {
+        /** The histogram being filled; null after {@link #build()} until the next write copies it. */
         private Histogram histogram = newHistogram();
+        private Histogram built;
 
         private Builder() {}
+
+        /** Copy-on-write: a build hands its histogram over; only a later write pays for a copy. */
+        private Histogram writable() {
+            if (histogram == null) {
+                histogram = built.copy();
+                built = null;
+            }
+            return histogram;
+        }
 
         /**
          * Records one duration in microseconds; a negative value is recorded as 0 and one above
@@ -187,7 +202,7 @@ public final class DurationHistogram {
          * @return this builder
          */
         public Builder recordMicros(long micros) {
-            histogram.recordValue(Math.min(MAX_MICROS, Math.max(0, micros)));
+            writable().recordValue(Math.min(MAX_MICROS, Math.max(0, micros)));
             return this;
         }
 
@@ -209,15 +224,23 @@ public final class DurationHistogram {
          * @return this builder
          */
         public Builder add(DurationHistogram other) {
-            histogram.add(other.histogram);
+            if (other.count() > 0) {
+                writable().add(other.histogram);
+            }
             return this;
         }
 
-        /** Returns an immutable histogram of the samples so far; the builder stays usable. */
+        /**
+         * Returns an immutable histogram of the samples so far; the builder stays usable (its next
+         * write works on a copy, so the built histogram never changes).
+         */
         public DurationHistogram build() {
-            DurationHistogram built = new DurationHistogram(histogram);
-            histogram = histogram.copy();
-            return built;
+            if (histogram == null) {
+                return new DurationHistogram(built);
+            }
+            built = histogram;
+            histogram = null;
+            return new DurationHistogram(built);
         }
     }
 }

@@ -205,6 +205,69 @@ public record Rollup(String workspaceId, RollupDimension dimension, String subje
                 e.build(), t.build(), tokens, cost);
     }
 
+    /**
+     * A mutable rollup that stores keep per stored row (and per coarser row they maintain), so
+     * that adding a run costs a few histogram updates instead of a copy of the whole row. Not
+     * thread-safe: a store guards each accumulator with its own lock.
+     */
+    public static final class Accumulator {
+        private final String workspaceId;
+        private final RollupDimension dimension;
+        private final String subject;
+        private final Instant bucketStart;
+        private final Duration bucketLength;
+        private final String instanceId;
+        private final EnumMap<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
+        private final DurationHistogram.Builder queueWait = DurationHistogram.builder();
+        private final DurationHistogram.Builder executionTime = DurationHistogram.builder();
+        private final DurationHistogram.Builder endToEnd = DurationHistogram.builder();
+        private long tokens;
+        private double cost;
+
+        /**
+         * Starts an empty accumulator with the key of the rollup it builds.
+         *
+         * @throws IllegalArgumentException if the key is malformed (see {@link Rollup})
+         */
+        public Accumulator(String workspaceId, RollupDimension dimension, String subject, Instant bucketStart,
+                Duration bucketLength, String instanceId) {
+            // Validate the key once, up front, through the record's own checks.
+            new Rollup(workspaceId, dimension, subject, bucketStart, bucketLength, instanceId, Map.of(),
+                    DurationHistogram.empty(), DurationHistogram.empty(), DurationHistogram.empty(), 0, 0);
+            this.workspaceId = workspaceId;
+            this.dimension = dimension;
+            this.subject = subject;
+            this.bucketStart = bucketStart;
+            this.bucketLength = bucketLength;
+            this.instanceId = instanceId;
+        }
+
+        /**
+         * Adds a rollup of the same workspace and dimension (its key is otherwise ignored).
+         *
+         * @return this accumulator
+         * @throws IllegalArgumentException if it belongs to another workspace or dimension
+         */
+        public Accumulator add(Rollup part) {
+            if (!part.workspaceId.equals(workspaceId) || part.dimension != dimension) {
+                throw new IllegalArgumentException("cannot add " + part.key() + " to " + workspaceId + "/" + dimension);
+            }
+            part.counts.forEach((status, n) -> counts.merge(status, n, Rollup::saturatedAdd));
+            queueWait.add(part.queueWait);
+            executionTime.add(part.executionTime);
+            endToEnd.add(part.endToEnd);
+            tokens = saturatedAdd(tokens, part.tokens);
+            cost += part.cost;
+            return this;
+        }
+
+        /** @return the rollup of everything added so far; later adds do not change it */
+        public Rollup toRollup() {
+            return new Rollup(workspaceId, dimension, subject, bucketStart, bucketLength, instanceId, counts,
+                    queueWait.build(), executionTime.build(), endToEnd.build(), tokens, cost);
+        }
+    }
+
     private static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return sum < 0 ? Long.MAX_VALUE : sum;

@@ -336,6 +336,36 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void rollupBucketsCountExactlyTheRunsOfTheirMinutesAcrossHourBoundaries() {
+        // One run every 7 minutes for 5 hours: ranges and buckets that cut hours unevenly.
+        List<Instant> completions = new ArrayList<>();
+        for (int minute = 0; minute < 300; minute += 7) {
+            Run run = finished(ws, "wf", T0.plus(Duration.ofMinutes(minute)), 0, 1_000, RunStatus.COMPLETED);
+            saved(run);
+            completions.add(run.completedAt());
+        }
+        awaitWrites();
+        Instant from = T0.plus(Duration.ofMinutes(37));
+        Instant to = T0.plus(Duration.ofMinutes(251));
+        for (Duration bucket : new Duration[] {null, Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(2)}) {
+            RollupQuery query = new RollupQuery(RollupDimension.WORKFLOW, null, false, from, to, bucket);
+            List<Rollup> rollups = store().rollups(ws, query);
+
+            Map<Instant, Long> expected = new java.util.TreeMap<>();
+            for (Instant completedAt : completions) {
+                Instant minute = completedAt.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+                if (!minute.isBefore(from) && minute.isBefore(to)) {
+                    expected.merge(query.bucketStartOf(minute), 1L, Long::sum);
+                }
+            }
+            Map<Instant, Long> actual = new java.util.TreeMap<>();
+            rollups.forEach(r -> actual.put(r.bucketStart(), r.total()));
+            assertThat(actual).as("bucket %s", bucket).isEqualTo(expected);
+            assertThat(rollups).allSatisfy(r -> assertThat(r.bucketLength()).isEqualTo(query.bucketLength()));
+        }
+    }
+
+    @Test
     void endedStepsFeedNodeAndModelRollups() {
         String runId = newRunId();
         store().saveStep(ws, step(ws, runId, "summarise", 1, "llm-node", RunStatus.COMPLETED, at(0), 5, 800,

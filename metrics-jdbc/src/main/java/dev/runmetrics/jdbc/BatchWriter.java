@@ -1,0 +1,561 @@
+package dev.runmetrics.jdbc;
+
+import dev.runmetrics.core.run.Run;
+import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.run.RunStoreException;
+import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.stats.Rollup;
+import dev.runmetrics.core.stats.RollupDimension;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-behind half of {@link JdbcRunStore}: a bounded queue of run and step snapshots and
+ * one writer thread that commits them in batches, each batch one transaction, retried with
+ * exponential backoff while the database fails. Every batch is idempotent (upserts where the
+ * newer snapshot wins; rollups counted only on the first terminal write of a key), so a batch that
+ * committed but whose acknowledgement was lost is simply applied again.
+ */
+final class BatchWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+
+    /** A queued snapshot, or a flush barrier (which takes no room in the bound). */
+    private sealed interface Item permits RunItem, StepItem, Barrier {}
+
+    private record RunItem(Run run) implements Item {}
+
+    private record StepItem(StepRun step) implements Item {}
+
+    private record Barrier(CompletableFuture<Void> done) implements Item {}
+
+    private final Jdbi jdbi;
+    private final String instanceId;
+    private final int capacity;
+    private final QueueFullPolicy policy;
+    private final Duration blockTimeout;
+    private final int maxBatch;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    /** Held (shared) while enqueueing, (exclusive) while closing: nothing slips in after the last drain. */
+    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    private final Semaphore room;
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile boolean abandon;
+
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong totalBatchNanos = new AtomicLong();
+    private volatile long lastBatchNanos;
+    private volatile long maxBatchNanos;
+    private volatile int lastBatchSize;
+    private volatile boolean healthy = true;
+
+    BatchWriter(Jdbi jdbi, String instanceId, int capacity, QueueFullPolicy policy, Duration blockTimeout,
+            int maxBatch, Duration initialBackoff, Duration maxBackoff) {
+        this.jdbi = jdbi;
+        this.instanceId = instanceId;
+        this.capacity = capacity;
+        this.policy = policy;
+        this.blockTimeout = blockTimeout;
+        this.maxBatch = maxBatch;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.room = new Semaphore(capacity);
+        this.thread = new Thread(this::loop, "runmetrics-jdbc-writer-" + instanceId);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void enqueue(Run run) {
+        offer(new RunItem(run));
+    }
+
+    void enqueue(StepRun step) {
+        offer(new StepItem(step));
+    }
+
+    private void offer(Item item) {
+        closeLock.readLock().lock();
+        try {
+            offerOpen(item);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    private void offerOpen(Item item) {
+        if (closing) {
+            throw new RunStoreException("the store is closed");
+        }
+        boolean got;
+        if (policy == QueueFullPolicy.DROP) {
+            got = room.tryAcquire();
+        } else {
+            try {
+                got = room.tryAcquire(blockTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                got = false;
+            }
+        }
+        if (!got) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || Long.bitCount(n) == 1) {
+                log.warn("runmetrics write queue full ({} snapshots); {} dropped so far", capacity, n);
+            }
+            if (policy == QueueFullPolicy.BLOCK) {
+                throw new RunStoreException("write queue full (" + capacity + " snapshots) for " + blockTimeout
+                        + "; snapshot dropped");
+            }
+            return;
+        }
+        accepted.incrementAndGet();
+        queue.add(item);
+    }
+
+    /**
+     * Waits until every snapshot enqueued before this call (by any thread that returned from
+     * enqueue before it) is committed.
+     *
+     * @return false if that did not happen within the timeout
+     */
+    boolean flush(Duration timeout) {
+        if (!thread.isAlive()) {
+            return true; // closed: everything was written or counted as dropped
+        }
+        Barrier b = new Barrier(new CompletableFuture<>());
+        queue.add(b);
+        try {
+            b.done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Stops accepting, drains what is queued (retrying) for up to {@code timeout}, then gives up. */
+    void close(Duration timeout) {
+        closeLock.writeLock().lock();
+        try {
+            closing = true;
+        } finally {
+            closeLock.writeLock().unlock();
+        }
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+            if (thread.isAlive()) {
+                abandon = true;
+                thread.interrupt();
+                thread.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandon = true;
+            thread.interrupt();
+        }
+    }
+
+    WriterStats stats() {
+        long b = batches.get();
+        return new WriterStats(capacity - room.availablePermits(), capacity, accepted.get(), written.get(), b,
+                retries.get(), dropped.get(), failed.get(), lastBatchNanos / 1e6,
+                b == 0 ? 0 : totalBatchNanos.get() / 1e6 / b, maxBatchNanos / 1e6, lastBatchSize, healthy);
+    }
+
+    private void loop() {
+        List<Item> batch = new ArrayList<>(maxBatch);
+        while (true) {
+            Item first;
+            try {
+                first = queue.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                if (abandon) {
+                    break;
+                }
+                continue;
+            }
+            if (first == null) {
+                if (closing) {
+                    break;
+                }
+                continue;
+            }
+            batch.clear();
+            batch.add(first);
+            queue.drainTo(batch, maxBatch - 1);
+            long start = System.nanoTime();
+            int size = writeWithRetry(batch);
+            long took = System.nanoTime() - start;
+            if (size > 0) {
+                batches.incrementAndGet();
+                totalBatchNanos.addAndGet(took);
+                lastBatchNanos = took;
+                lastBatchSize = size;
+                if (took > maxBatchNanos) {
+                    maxBatchNanos = took;
+                }
+            }
+            for (Item item : batch) {
+                if (item instanceof Barrier barrier) {
+                    barrier.done().complete(null);
+                }
+            }
+        }
+        // Abandoned on close: whatever is left is lost; say how much.
+        long left = 0;
+        for (Item item; (item = queue.poll()) != null;) {
+            if (item instanceof Barrier barrier) {
+                barrier.done().completeExceptionally(new RunStoreException("the store was closed"));
+            } else {
+                left++;
+            }
+        }
+        if (left > 0) {
+            dropped.addAndGet(left);
+            room.release((int) left);
+            log.error("runmetrics store closed with {} snapshots not written (database unavailable)", left);
+        }
+    }
+
+    /** Writes the batch, retrying transient failures; returns the number of snapshots in it. */
+    private int writeWithRetry(List<Item> batch) {
+        List<Item> data = new ArrayList<>(batch.size());
+        for (Item item : batch) {
+            if (!(item instanceof Barrier)) {
+                data.add(item);
+            }
+        }
+        if (data.isEmpty()) {
+            return 0;
+        }
+        writeData(data);
+        return data.size();
+    }
+
+    private void writeData(List<Item> data) {
+        long backoff = initialBackoff.toNanos();
+        while (true) {
+            try {
+                jdbi.useTransaction(h -> writeBatch(h, data));
+                healthy = true;
+                written.addAndGet(data.size());
+                room.release(data.size());
+                return;
+            } catch (RuntimeException e) {
+                if (!isTransient(e)) {
+                    healthy = true;
+                    if (data.size() > 1) {
+                        log.warn("runmetrics batch of {} rejected ({}); writing its snapshots one by one",
+                                data.size(), brief(e));
+                        for (Item item : data) {
+                            writeData(List.of(item));
+                        }
+                    } else {
+                        failed.incrementAndGet();
+                        room.release(1);
+                        log.error("runmetrics snapshot rejected by the database and not stored: {}", data.get(0), e);
+                    }
+                    return;
+                }
+                healthy = false;
+                if (abandon) {
+                    long n = data.size();
+                    dropped.addAndGet(n);
+                    room.release(data.size());
+                    log.error("runmetrics store closed with a batch of {} snapshots not written", n, e);
+                    return;
+                }
+                long r = retries.incrementAndGet();
+                if (r == 1 || Long.bitCount(r) == 1) {
+                    log.warn("runmetrics batch of {} failed; retrying in {} ms ({} retries so far): {}", data.size(),
+                            TimeUnit.NANOSECONDS.toMillis(backoff), r, brief(e));
+                }
+                try {
+                    TimeUnit.NANOSECONDS.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    // close() interrupts only to abandon; the next attempt sees the flag.
+                }
+                backoff = Math.min(backoff * 2, maxBackoff.toNanos());
+            }
+        }
+    }
+
+    /** The root cause's message, short: JDBI's messages repeat the whole statement and its arguments. */
+    private static String brief(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.toString();
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    /**
+     * Whether a failure may go away on retry: the database unreachable or restarting, a lost
+     * connection, deadlock or serialization failure, resource exhaustion, or an I/O error. A data
+     * or constraint error does not, and neither does an exception with no SQL or I/O cause (a bug
+     * would otherwise stall the queue forever): those batches are split and the bad snapshot
+     * dropped.
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof java.io.IOException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state == null) {
+                    return true;
+                }
+                return state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+                        || state.startsWith("57") || state.startsWith("58") || state.equals("55P03")
+                        || state.startsWith("XX");
+            }
+        }
+        return false;
+    }
+
+    // ---- one batch, one transaction -------------------------------------------------------
+
+    private record StoredRun(int attempt, Instant updatedAt, RunStatus status) {}
+
+    private record StoredStep(Instant updatedAt, RunStatus status) {}
+
+    private record StepKey(String runId, String stepId, int attempt) {}
+
+    private void writeBatch(Handle h, List<Item> data) {
+        Map<String, List<Run>> runs = new TreeMap<>();
+        Map<String, List<StepRun>> steps = new TreeMap<>();
+        for (Item item : data) {
+            if (item instanceof RunItem r) {
+                runs.computeIfAbsent(r.run().workspaceId(), k -> new ArrayList<>()).add(r.run());
+            } else if (item instanceof StepItem s) {
+                steps.computeIfAbsent(s.step().workspaceId(), k -> new ArrayList<>()).add(s.step());
+            }
+        }
+        TreeMap<String, Boolean> workspaces = new TreeMap<>();
+        runs.keySet().forEach(ws -> workspaces.put(ws, true));
+        steps.keySet().forEach(ws -> workspaces.put(ws, true));
+        // Locks are taken in one global order (workspace, table, key) so writers never deadlock.
+        for (String ws : workspaces.keySet()) {
+            JdbcRunStore.setWorkspace(h, ws);
+            RollupAccumulator rollups = new RollupAccumulator(ws, instanceId);
+            writeRuns(h, ws, runs.getOrDefault(ws, List.of()), rollups);
+            writeSteps(h, ws, steps.getOrDefault(ws, List.of()), rollups);
+            writeRollups(h, ws, rollups);
+        }
+    }
+
+    private static final String LOCK_RUNS = "SELECT run_id, attempt, updated_at, status"
+            + " FROM runmetrics.workflow_executions WHERE workspace_id = :ws AND run_id = ANY(:ids)"
+            + " ORDER BY run_id FOR UPDATE";
+
+    private static final String NEXT_NUMBERS = "INSERT INTO runmetrics.workflow_execution_counters AS c"
+            + " (workspace_id, workflow_id, last_number) VALUES (:ws, :wf, :n)"
+            + " ON CONFLICT (workspace_id, workflow_id) DO UPDATE SET last_number = c.last_number + EXCLUDED.last_number"
+            + " RETURNING last_number";
+
+    /** Newer wins; the execution number is set by the first write only. */
+    static final String UPSERT_RUN = "INSERT INTO runmetrics.workflow_executions AS t (" + Rows.RUN_COLUMNS
+            + ") VALUES (" + Rows.RUN_VALUES + ") ON CONFLICT (workspace_id, run_id) DO UPDATE SET"
+            + " workflow_id = EXCLUDED.workflow_id, workflow_name = EXCLUDED.workflow_name,"
+            + " status = EXCLUDED.status, attempt = EXCLUDED.attempt, queued_at = EXCLUDED.queued_at,"
+            + " started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at,"
+            + " input_summary = EXCLUDED.input_summary, results_summary = EXCLUDED.results_summary,"
+            + " error_message = EXCLUDED.error_message, created_at = EXCLUDED.created_at,"
+            + " updated_at = EXCLUDED.updated_at, instance_id = EXCLUDED.instance_id,"
+            + " heartbeat_at = EXCLUDED.heartbeat_at, attributes = EXCLUDED.attributes"
+            + " WHERE (t.attempt, t.updated_at) <= (EXCLUDED.attempt, EXCLUDED.updated_at)";
+
+    private void writeRuns(Handle h, String ws, List<Run> runs, RollupAccumulator rollups) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        String[] ids = runs.stream().map(Run::runId).distinct().sorted().toArray(String[]::new);
+        Map<String, StoredRun> state = new HashMap<>();
+        h.createQuery(LOCK_RUNS).bind("ws", ws).bind("ids", ids)
+                .map((rs, ctx) -> Map.entry(rs.getString("run_id"), new StoredRun(rs.getInt("attempt"),
+                        Rows.instant(rs, "updated_at"), RunStatus.parse(rs.getString("status")))))
+                .forEach(e -> state.put(e.getKey(), e.getValue()));
+        Map<String, Boolean> isNew = new HashMap<>();
+        Map<String, Run> last = new LinkedHashMap<>();
+        for (Run run : runs) {
+            StoredRun cur = state.get(run.runId());
+            if (cur != null && (cur.attempt() != run.attempt() ? cur.attempt() > run.attempt()
+                    : cur.updatedAt().isAfter(run.updatedAt()))) {
+                continue; // the stored (or an earlier one in this batch) is newer
+            }
+            if (run.status().isTerminal() && run.completedAt() != null
+                    && (cur == null || cur.attempt() < run.attempt() || !cur.status().isTerminal())) {
+                rollups.addRun(run);
+            }
+            isNew.putIfAbsent(run.runId(), cur == null);
+            state.put(run.runId(), new StoredRun(run.attempt(), run.updatedAt(), run.status()));
+            last.put(run.runId(), run);
+        }
+        // Execution numbers for first writes, per workflow, in the order the runs were first saved.
+        Map<String, List<String>> newByWorkflow = new TreeMap<>();
+        for (Run run : last.values()) {
+            if (isNew.get(run.runId())) {
+                newByWorkflow.computeIfAbsent(run.workflowId(), k -> new ArrayList<>()).add(run.runId());
+            }
+        }
+        Map<String, Long> numbers = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : newByWorkflow.entrySet()) {
+            int n = e.getValue().size();
+            long lastNumber = h.createQuery(NEXT_NUMBERS).bind("ws", ws).bind("wf", e.getKey()).bind("n", (long) n)
+                    .mapTo(Long.class).one();
+            long next = lastNumber - n + 1;
+            for (String runId : e.getValue()) {
+                numbers.put(runId, next++);
+            }
+        }
+        List<Run> toWrite = new ArrayList<>(last.values());
+        toWrite.sort(Comparator.comparing(Run::runId));
+        PreparedBatch batch = h.prepareBatch(UPSERT_RUN);
+        for (Run run : toWrite) {
+            Rows.bindRun(batch, run.withExecutionNumber(numbers.getOrDefault(run.runId(), 0L))).add();
+        }
+        batch.execute();
+    }
+
+    private static final String LOCK_STEPS = "SELECT run_id, step_id, attempt, updated_at, status"
+            + " FROM runmetrics.workflow_step_executions WHERE workspace_id = :ws AND run_id = ANY(:ids)"
+            + " ORDER BY run_id, step_id, attempt FOR UPDATE";
+
+    static final String UPSERT_STEP = "INSERT INTO runmetrics.workflow_step_executions AS t (" + Rows.STEP_COLUMNS
+            + ") VALUES (" + Rows.STEP_VALUES + ") ON CONFLICT (workspace_id, run_id, step_id, attempt) DO UPDATE SET"
+            + " step_name = EXCLUDED.step_name, step_order = EXCLUDED.step_order, node_name = EXCLUDED.node_name,"
+            + " status = EXCLUDED.status, queued_at = EXCLUDED.queued_at, started_at = EXCLUDED.started_at,"
+            + " completed_at = EXCLUDED.completed_at, retry_count = EXCLUDED.retry_count,"
+            + " error_message = EXCLUDED.error_message, error_category = EXCLUDED.error_category,"
+            + " input_summary = EXCLUDED.input_summary, output_summary = EXCLUDED.output_summary,"
+            + " attributes = EXCLUDED.attributes, updated_at = EXCLUDED.updated_at"
+            + " WHERE t.updated_at <= EXCLUDED.updated_at";
+
+    private void writeSteps(Handle h, String ws, List<StepRun> steps, RollupAccumulator rollups) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        String[] ids = steps.stream().map(StepRun::runId).distinct().sorted().toArray(String[]::new);
+        Map<StepKey, StoredStep> state = new HashMap<>();
+        h.createQuery(LOCK_STEPS).bind("ws", ws).bind("ids", ids)
+                .map((rs, ctx) -> Map.entry(new StepKey(rs.getString("run_id"), rs.getString("step_id"),
+                        rs.getInt("attempt")), new StoredStep(Rows.instant(rs, "updated_at"),
+                                RunStatus.parse(rs.getString("status")))))
+                .forEach(e -> state.put(e.getKey(), e.getValue()));
+        Map<StepKey, StepRun> last = new TreeMap<>(Comparator.comparing(StepKey::runId)
+                .thenComparing(StepKey::stepId).thenComparingInt(StepKey::attempt));
+        for (StepRun step : steps) {
+            StepKey key = new StepKey(step.runId(), step.stepId(), step.attempt());
+            StoredStep cur = state.get(key);
+            if (cur != null && cur.updatedAt().isAfter(step.updatedAt())) {
+                continue;
+            }
+            if (step.status().isTerminal() && step.completedAt() != null
+                    && (cur == null || !cur.status().isTerminal())) {
+                rollups.addStep(step);
+            }
+            state.put(key, new StoredStep(step.updatedAt(), step.status()));
+            last.put(key, step);
+        }
+        PreparedBatch batch = h.prepareBatch(UPSERT_STEP);
+        for (StepRun step : last.values()) {
+            Rows.bindStep(batch, step).add();
+        }
+        batch.execute();
+    }
+
+    private static final String LOCK_ROLLUP = "SELECT * FROM runmetrics.execution_rollups"
+            + " WHERE workspace_id = :ws AND dimension = :dimension AND subject = :subject"
+            + " AND bucket_start = :bucket_start AND instance_id = :instance_id FOR UPDATE";
+
+    private static final String UPSERT_ROLLUP;
+
+    static {
+        StringBuilder cols = new StringBuilder("workspace_id, dimension, subject, bucket_start, instance_id");
+        StringBuilder vals = new StringBuilder(":workspace_id, :dimension, :subject, :bucket_start, :instance_id");
+        StringBuilder set = new StringBuilder();
+        for (RunStatus s : RunStatus.values()) {
+            String c = Rows.countColumn(s);
+            cols.append(", ").append(c);
+            vals.append(", :").append(c);
+            set.append(c).append(" = EXCLUDED.").append(c).append(", ");
+        }
+        cols.append(", queue_wait, execution_time, end_to_end, tokens, cost");
+        vals.append(", :queue_wait, :execution_time, :end_to_end, :tokens, :cost");
+        set.append("queue_wait = EXCLUDED.queue_wait, execution_time = EXCLUDED.execution_time,"
+                + " end_to_end = EXCLUDED.end_to_end, tokens = EXCLUDED.tokens, cost = EXCLUDED.cost");
+        UPSERT_ROLLUP = "INSERT INTO runmetrics.execution_rollups (" + cols + ") VALUES (" + vals + ")"
+                + " ON CONFLICT (workspace_id, dimension, subject, bucket_start, instance_id) DO UPDATE SET " + set;
+    }
+
+    /**
+     * Adds this batch's contributions to this instance's rollup rows: read (locked), merge, write.
+     * The instance id is in the key, so no other store instance ever waits on these rows.
+     */
+    private void writeRollups(Handle h, String ws, RollupAccumulator rollups) {
+        if (rollups.isEmpty()) {
+            return;
+        }
+        List<Rollup> adds = rollups.rollups();
+        adds.sort(Comparator.comparing((Rollup r) -> r.dimension().name()).thenComparing(Rollup::subject)
+                .thenComparing(Rollup::bucketStart));
+        List<Rollup> merged = new ArrayList<>(adds.size());
+        for (Rollup add : adds) {
+            Optional<Rollup> stored = h.createQuery(LOCK_ROLLUP).bind("ws", ws)
+                    .bind("dimension", add.dimension().name()).bind("subject", add.subject())
+                    .bind("bucket_start", Rows.ts(add.bucketStart())).bind("instance_id", instanceId)
+                    .map((rs, ctx) -> Rows.rollup(rs)).findOne();
+            merged.add(stored.map(s -> s.plus(add)).orElse(add));
+        }
+        PreparedBatch batch = h.prepareBatch(UPSERT_ROLLUP);
+        for (Rollup r : merged) {
+            batch.bind("workspace_id", ws).bind("dimension", r.dimension().name()).bind("subject", r.subject())
+                    .bind("bucket_start", Rows.ts(r.bucketStart())).bind("instance_id", instanceId);
+            for (RunStatus s : RunStatus.values()) {
+                batch.bind(Rows.countColumn(s), r.count(s));
+            }
+            batch.bind("queue_wait", r.queueWait().encode()).bind("execution_time", r.executionTime().encode())
+                    .bind("end_to_end", r.endToEnd().encode()).bind("tokens", r.tokens()).bind("cost", r.cost())
+                    .add();
+        }
+        batch.execute();
+    }
+}

@@ -1,0 +1,546 @@
+package dev.runmetrics.jdbc;
+
+import dev.runmetrics.core.run.DurationQuery;
+import dev.runmetrics.core.run.JsonValues;
+import dev.runmetrics.core.run.Page;
+import dev.runmetrics.core.run.ResumeAudit;
+import dev.runmetrics.core.run.ResumeClaim;
+import dev.runmetrics.core.run.RollupQuery;
+import dev.runmetrics.core.run.Run;
+import dev.runmetrics.core.run.RunQuery;
+import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.run.RunStore;
+import dev.runmetrics.core.run.RunStoreException;
+import dev.runmetrics.core.run.StepCheckpoint;
+import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.stats.DurationBreakdown;
+import dev.runmetrics.core.stats.DurationStatistics;
+import dev.runmetrics.core.stats.Rollup;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * {@link RunStore} on PostgreSQL (12 or later) through JDBI.
+ *
+ * <p><b>Tenancy.</b> Every table has row-level security keyed by workspace; each transaction of
+ * the store first runs {@code set_config('runmetrics.workspace_id', ?, true)}, so even a query that
+ * forgot its workspace filter sees only that workspace, and the database refuses a row of another
+ * one. Connect it as an application role that does not own the tables and has no BYPASSRLS (see
+ * {@link SchemaMigrator#grantAppRole} and the module README).
+ *
+ * <p><b>Writes.</b> {@link #saveRun} and {@link #saveStep} check their argument and enqueue it
+ * into a bounded queue (default {@value Builder#DEFAULT_QUEUE_CAPACITY} snapshots: a 30 s outage
+ * at 1,000 step events per second plus their run events fits), and return; a writer thread
+ * commits the queue in batches ({@code INSERT … ON CONFLICT … DO UPDATE … WHERE} the stored
+ * snapshot is not newer), one transaction per batch, together with the batch's execution numbers
+ * and rollups. When the database fails, the writer retries the batch with exponential backoff
+ * (100 ms doubling to 5 s by default) until it succeeds, so an outage delays writes and loses none
+ * as long as the queue holds them; when the queue is full, the {@link QueueFullPolicy} decides.
+ * Reads may therefore lag writes; {@link #flush} waits for them. {@link #saveCheckpoint},
+ * {@link #claimResume} and {@link #appendResumeAudit} are synchronous (one transaction each) and
+ * durable when they return; {@code claimResume} first flushes the queue so that it sees the run's
+ * latest status, then locks the run's row ({@code SELECT … FOR UPDATE}) and compares and sets.
+ * {@link #stats()} reports the queue and the writer.
+ *
+ * <p><b>Connections.</b> The store borrows a connection per transaction from the given
+ * {@link DataSource}; give it a pool in production (the writer holds one connection per batch).
+ *
+ * <p><b>Threads.</b> Thread-safe: any method may be called from any thread. {@link #close()} stops
+ * accepting writes, drains the queue (retrying, up to the close timeout) and stops the writer.
+ */
+public final class JdbcRunStore implements RunStore, AutoCloseable {
+
+    private final Jdbi jdbi;
+    private final String instanceId;
+    private final Duration flushTimeout;
+    private final Duration closeTimeout;
+    private final BatchWriter writer;
+
+    private JdbcRunStore(Builder b) {
+        if (b.migrationDataSource != null) {
+            SchemaMigrator.migrate(b.migrationDataSource);
+        }
+        this.jdbi = Jdbi.create(b.dataSource);
+        this.instanceId = b.instanceId != null ? b.instanceId : UUID.randomUUID().toString();
+        this.flushTimeout = b.flushTimeout;
+        this.closeTimeout = b.closeTimeout;
+        this.writer = new BatchWriter(jdbi, instanceId, b.queueCapacity, b.queueFullPolicy, b.blockTimeout,
+                b.maxBatchSize, b.initialBackoff, b.maxBackoff);
+    }
+
+    /**
+     * Starts building a store that works through {@code dataSource} (the application role).
+     *
+     * @throws NullPointerException if dataSource is null
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** Returns the id this store writes its rollup rows under (unique per store instance). */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** Returns the current state of the write queue and writer thread. */
+    public WriterStats stats() {
+        return writer.stats();
+    }
+
+    /**
+     * Waits until every run and step snapshot accepted before this call is committed.
+     *
+     * @return false if that did not happen within {@code timeout} (the database is failing)
+     */
+    public boolean flush(Duration timeout) {
+        return writer.flush(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Stops accepting writes, writes what is queued (retrying while the database fails, for up to
+     * the close timeout; what is still unwritten then is counted as dropped and logged), and stops
+     * the writer thread. Idempotent.
+     */
+    @Override
+    public void close() {
+        writer.close(closeTimeout);
+    }
+
+    // ---- writes -----------------------------------------------------------------------------
+
+    @Override
+    public void saveRun(String workspaceId, Run run) {
+        Objects.requireNonNull(run, "run");
+        sameWorkspace(workspaceId, run.workspaceId());
+        writer.enqueue(run);
+    }
+
+    @Override
+    public void saveStep(String workspaceId, StepRun step) {
+        Objects.requireNonNull(step, "step");
+        sameWorkspace(workspaceId, step.workspaceId());
+        writer.enqueue(step);
+    }
+
+    private static final String UPSERT_CHECKPOINT = "INSERT INTO runmetrics.step_checkpoints"
+            + " (workspace_id, run_id, step_id, attempt, output, created_at)"
+            + " VALUES (:ws, :run_id, :step_id, :attempt, CAST(:output AS json), :created_at)"
+            + " ON CONFLICT (workspace_id, run_id, step_id, attempt) DO UPDATE SET output = EXCLUDED.output,"
+            + " created_at = EXCLUDED.created_at";
+
+    @Override
+    public void saveCheckpoint(String workspaceId, StepCheckpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        sameWorkspace(workspaceId, checkpoint.workspaceId());
+        inWorkspace(workspaceId, "saving checkpoint " + checkpoint.runId() + "/" + checkpoint.stepId(), h ->
+                h.createUpdate(UPSERT_CHECKPOINT).bind("ws", workspaceId).bind("run_id", checkpoint.runId())
+                        .bind("step_id", checkpoint.stepId()).bind("attempt", checkpoint.attempt())
+                        .bind("output", checkpoint.output() == null ? null : JsonValues.toJson(checkpoint.output()))
+                        .bind("created_at", Rows.ts(checkpoint.createdAt())).execute());
+    }
+
+    private static final String LOCK_RUN = "SELECT * FROM runmetrics.workflow_executions"
+            + " WHERE workspace_id = :ws AND run_id = :run_id FOR UPDATE";
+
+    private static final String CLAIM = "UPDATE runmetrics.workflow_executions SET status = :status,"
+            + " attempt = :attempt, completed_at = NULL, error_message = NULL, updated_at = :updated_at,"
+            + " instance_id = :instance_id, heartbeat_at = :heartbeat_at"
+            + " WHERE workspace_id = :ws AND run_id = :run_id";
+
+    @Override
+    public ResumeClaim claimResume(String workspaceId, String runId, int expectedAttempt, String instanceId,
+            Instant claimedAt) {
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(claimedAt, "claimedAt");
+        if (!writer.flush(flushTimeout)) {
+            throw new RunStoreException("cannot claim run " + runId + ": queued writes were not stored within "
+                    + flushTimeout + " (database unavailable?)");
+        }
+        Instant at = claimedAt.truncatedTo(ChronoUnit.MICROS);
+        return inWorkspace(workspaceId, "claiming run " + runId + " for resume", h -> {
+            Optional<Run> current = h.createQuery(LOCK_RUN).bind("ws", workspaceId).bind("run_id", runId)
+                    .map((rs, ctx) -> Rows.run(rs)).findOne();
+            if (current.isEmpty()) {
+                return new ResumeClaim.NotFound();
+            }
+            Run cur = current.get();
+            if (cur.attempt() != expectedAttempt
+                    || (cur.status() != RunStatus.FAILED && cur.status() != RunStatus.PAUSED)) {
+                return new ResumeClaim.Conflict(cur);
+            }
+            Run claimed = cur.claimedForResume(instanceId, at);
+            h.createUpdate(CLAIM).bind("status", claimed.status().wireName()).bind("attempt", claimed.attempt())
+                    .bind("updated_at", Rows.ts(claimed.updatedAt())).bind("instance_id", claimed.instanceId())
+                    .bind("heartbeat_at", Rows.ts(claimed.heartbeatAt())).bind("ws", workspaceId)
+                    .bind("run_id", runId).execute();
+            return new ResumeClaim.Claimed(claimed);
+        });
+    }
+
+    private static final String INSERT_AUDIT = "INSERT INTO runmetrics.resume_audit"
+            + " (workspace_id, audit_id, run_id, step_id, actor, at, attempt, outcome, reason)"
+            + " VALUES (:ws, :audit_id, :run_id, :step_id, :actor, :at, :attempt, :outcome, :reason)"
+            + " ON CONFLICT (workspace_id, audit_id) DO NOTHING";
+
+    @Override
+    public void appendResumeAudit(String workspaceId, ResumeAudit entry) {
+        Objects.requireNonNull(entry, "entry");
+        sameWorkspace(workspaceId, entry.workspaceId());
+        inWorkspace(workspaceId, "appending resume audit " + entry.auditId(), h ->
+                h.createUpdate(INSERT_AUDIT).bind("ws", workspaceId).bind("audit_id", entry.auditId())
+                        .bind("run_id", entry.runId()).bind("step_id", entry.stepId())
+                        .bind("actor", Rows.text(entry.actor())).bind("at", Rows.ts(entry.at()))
+                        .bind("attempt", entry.attempt()).bind("outcome", entry.outcome().name())
+                        .bind("reason", Rows.text(entry.reason())).execute());
+    }
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    @Override
+    public Optional<Run> findRun(String workspaceId, String runId) {
+        Objects.requireNonNull(runId, "runId");
+        return inWorkspace(workspaceId, "reading run " + runId, h -> h.createQuery(
+                "SELECT * FROM runmetrics.workflow_executions WHERE workspace_id = :ws AND run_id = :run_id")
+                .bind("ws", workspaceId).bind("run_id", runId).map((rs, ctx) -> Rows.run(rs)).findOne());
+    }
+
+    @Override
+    public List<StepRun> findSteps(String workspaceId, String runId) {
+        Objects.requireNonNull(runId, "runId");
+        return inWorkspace(workspaceId, "reading the steps of run " + runId, h -> h.createQuery(
+                "SELECT * FROM runmetrics.workflow_step_executions WHERE workspace_id = :ws AND run_id = :run_id"
+                        + " ORDER BY attempt, step_order, queued_at, step_id")
+                .bind("ws", workspaceId).bind("run_id", runId).map((rs, ctx) -> Rows.step(rs)).list());
+    }
+
+    @Override
+    public Page<Run> findRuns(String workspaceId, RunQuery query) {
+        Objects.requireNonNull(query, "query");
+        StringBuilder where = new StringBuilder(" WHERE workspace_id = :ws");
+        if (query.workflowId() != null) {
+            where.append(" AND workflow_id = :workflow_id");
+        }
+        if (!query.statuses().isEmpty()) {
+            where.append(" AND status = ANY(:statuses)");
+        }
+        if (query.queuedFrom() != null) {
+            where.append(" AND queued_at >= :queued_from");
+        }
+        if (query.queuedTo() != null) {
+            where.append(" AND queued_at < :queued_to");
+        }
+        String[] statuses = query.statuses().stream().map(RunStatus::wireName).sorted().toArray(String[]::new);
+        return inWorkspace(workspaceId, "listing runs", h -> {
+            long total = bindRunQuery(h.createQuery("SELECT count(*) FROM runmetrics.workflow_executions" + where),
+                    workspaceId, query, statuses).mapTo(Long.class).one();
+            List<Run> items = total <= query.skip() ? List.of() : bindRunQuery(h.createQuery(
+                    "SELECT * FROM runmetrics.workflow_executions" + where
+                            + " ORDER BY queued_at DESC, run_id DESC LIMIT :limit OFFSET :skip"),
+                    workspaceId, query, statuses).bind("limit", query.limit()).bind("skip", query.skip())
+                    .map((rs, ctx) -> Rows.run(rs)).list();
+            return new Page<>(items, total, query.skip(), query.limit());
+        });
+    }
+
+    private static Query bindRunQuery(Query q, String ws, RunQuery query, String[] statuses) {
+        q.bind("ws", ws);
+        if (query.workflowId() != null) {
+            q.bind("workflow_id", query.workflowId());
+        }
+        if (statuses.length > 0) {
+            q.bind("statuses", statuses);
+        }
+        if (query.queuedFrom() != null) {
+            q.bind("queued_from", Rows.ts(query.queuedFrom()));
+        }
+        if (query.queuedTo() != null) {
+            q.bind("queued_to", Rows.ts(query.queuedTo()));
+        }
+        return q;
+    }
+
+    @Override
+    public List<Run> liveRuns(String workspaceId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        return inWorkspace(workspaceId, "listing live runs", h -> h.createQuery(
+                "SELECT * FROM runmetrics.workflow_executions WHERE workspace_id = :ws"
+                        + " AND status IN ('queued', 'running') ORDER BY queued_at, run_id LIMIT :limit")
+                .bind("ws", workspaceId).bind("limit", limit).map((rs, ctx) -> Rows.run(rs)).list());
+    }
+
+    @Override
+    public List<StepCheckpoint> findCheckpoints(String workspaceId, String runId) {
+        Objects.requireNonNull(runId, "runId");
+        return inWorkspace(workspaceId, "reading the checkpoints of run " + runId, h -> h.createQuery(
+                "SELECT * FROM runmetrics.step_checkpoints WHERE workspace_id = :ws AND run_id = :run_id"
+                        + " ORDER BY step_id, attempt")
+                .bind("ws", workspaceId).bind("run_id", runId).map((rs, ctx) -> Rows.checkpoint(rs)).list());
+    }
+
+    @Override
+    public List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
+        Objects.requireNonNull(runId, "runId");
+        return inWorkspace(workspaceId, "reading the resume audit of run " + runId, h -> h.createQuery(
+                "SELECT * FROM runmetrics.resume_audit WHERE workspace_id = :ws AND run_id = :run_id"
+                        + " ORDER BY at, audit_id")
+                .bind("ws", workspaceId).bind("run_id", runId).map((rs, ctx) -> Rows.audit(rs)).list());
+    }
+
+    private record BucketKey(Instant start, String subject) {}
+
+    /**
+     * Reads the one-minute rows of the range (all instances) and merges them in Java into the
+     * query's buckets with {@link Rollup#merge}: the SQL only selects, through the rollup table's
+     * primary key (one subject) or its time index (all subjects).
+     */
+    @Override
+    public List<Rollup> rollups(String workspaceId, RollupQuery query) {
+        Objects.requireNonNull(query, "query");
+        String sql = "SELECT * FROM runmetrics.execution_rollups WHERE workspace_id = :ws AND dimension = :dimension"
+                + (query.subject() != null ? " AND subject = :subject" : "")
+                + " AND bucket_start >= :from AND bucket_start < :to";
+        List<Rollup> rows = inWorkspace(workspaceId, "reading rollups", h -> {
+            Query q = h.createQuery(sql).bind("ws", workspaceId).bind("dimension", query.dimension().name())
+                    .bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+            if (query.subject() != null) {
+                q.bind("subject", query.subject());
+            }
+            return q.map((rs, ctx) -> Rows.rollup(rs)).list();
+        });
+        Map<BucketKey, List<Rollup>> buckets = new LinkedHashMap<>();
+        for (Rollup r : rows) {
+            String subject = query.groupBySubject() || query.subject() != null ? r.subject() : null;
+            buckets.computeIfAbsent(new BucketKey(query.bucketStartOf(r.bucketStart()), subject),
+                    k -> new ArrayList<>()).add(r);
+        }
+        Duration length = query.bucketLength();
+        List<Rollup> out = new ArrayList<>(buckets.size());
+        buckets.forEach((k, parts) -> out.add(Rollup.merge(workspaceId, query.dimension(), k.subject(), k.start(),
+                length, null, parts)));
+        out.sort(Comparator.comparing(Rollup::bucketStart)
+                .thenComparing(Rollup::subject, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return out;
+    }
+
+    private static final String EXACT;
+
+    static {
+        StringBuilder sql = new StringBuilder("WITH d AS (SELECT"
+                + " CASE WHEN started_at IS NULL THEN NULL"
+                + " ELSE greatest(0, extract(epoch FROM (started_at - queued_at)) * 1000000)::float8 END AS qw,"
+                + " CASE WHEN started_at IS NULL THEN NULL"
+                + " ELSE greatest(0, extract(epoch FROM (completed_at - started_at)) * 1000000)::float8 END AS et,"
+                + " greatest(0, extract(epoch FROM (completed_at - queued_at)) * 1000000)::float8 AS e2e"
+                + " FROM runmetrics.workflow_executions WHERE workspace_id = :ws"
+                + " AND status IN ('completed', 'failed', 'cancelled', 'timeout', 'skipped')"
+                + " AND completed_at IS NOT NULL AND completed_at >= :from AND completed_at < :to"
+                + " <workflow>) SELECT");
+        String sep = " ";
+        for (String c : List.of("qw", "et", "e2e")) {
+            sql.append(sep).append("count(").append(c).append(") AS ").append(c).append("_n, avg(").append(c)
+                    .append(") AS ").append(c).append("_mean, min(").append(c).append(") AS ").append(c)
+                    .append("_min, max(").append(c).append(") AS ").append(c).append("_max,")
+                    .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9, 0.95, 0.99]) WITHIN GROUP (ORDER BY ").append(c)
+                    .append(") AS ").append(c).append("_p");
+            sep = ", ";
+        }
+        EXACT = sql.append(" FROM d").toString();
+    }
+
+    /**
+     * Computes the statistics in SQL over the raw runs, with {@code percentile_cont}, in
+     * microseconds (exact: timestamps have microsecond precision), converted to milliseconds.
+     * Uses the completed-at index ({@code idx_workflow_executions_completed_at}).
+     */
+    @Override
+    public DurationBreakdown exactDurations(String workspaceId, DurationQuery query) {
+        Objects.requireNonNull(query, "query");
+        return inWorkspace(workspaceId, "computing exact durations", h -> {
+            Query q = h.createQuery(EXACT).define("workflow", query.workflowId() == null ? ""
+                    : "AND workflow_id = :workflow_id").bind("ws", workspaceId)
+                    .bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+            if (query.workflowId() != null) {
+                q.bind("workflow_id", query.workflowId());
+            }
+            return q.map((rs, ctx) -> new DurationBreakdown(stats(rs, "qw"), stats(rs, "et"), stats(rs, "e2e")))
+                    .one();
+        });
+    }
+
+    private static DurationStatistics stats(ResultSet rs, String c) throws SQLException {
+        long n = rs.getLong(c + "_n");
+        if (n == 0) {
+            return DurationStatistics.empty(true);
+        }
+        Double[] p = (Double[]) rs.getArray(c + "_p").getArray();
+        return new DurationStatistics(n, rs.getDouble(c + "_mean") / 1000.0, rs.getDouble(c + "_min") / 1000.0,
+                rs.getDouble(c + "_max") / 1000.0, p[0] / 1000.0, p[1] / 1000.0, p[2] / 1000.0, p[3] / 1000.0,
+                p[4] / 1000.0, true);
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------
+
+    /** Sets the workspace of the current transaction; row-level security reads it. */
+    static void setWorkspace(Handle h, String workspaceId) {
+        h.createQuery("SELECT set_config('runmetrics.workspace_id', :ws, true)").bind("ws", workspaceId)
+                .mapTo(String.class).one();
+    }
+
+    private <T> T inWorkspace(String workspaceId, String what, HandleCallback<T, RuntimeException> work) {
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        try {
+            return jdbi.inTransaction(h -> {
+                setWorkspace(h, workspaceId);
+                return work.withHandle(h);
+            });
+        } catch (JdbiException e) {
+            throw new RunStoreException(what + " failed", e);
+        }
+    }
+
+    private static void sameWorkspace(String workspaceId, String recordWorkspace) {
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        if (!workspaceId.equals(recordWorkspace)) {
+            throw new IllegalArgumentException("record of workspace " + recordWorkspace
+                    + " cannot be written in workspace " + workspaceId);
+        }
+    }
+
+    /**
+     * Configures a {@link JdbcRunStore}. Not thread-safe; {@link #build()} starts the writer
+     * thread (and migrates first, if asked).
+     */
+    public static final class Builder {
+        /** Default queue bound: 30 s × (1,000 step events/s + their run events), with room to spare. */
+        public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
+
+        private final DataSource dataSource;
+        private DataSource migrationDataSource;
+        private String instanceId;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private QueueFullPolicy queueFullPolicy = QueueFullPolicy.BLOCK;
+        private Duration blockTimeout = Duration.ofMillis(250);
+        private int maxBatchSize = 1000;
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration flushTimeout = Duration.ofSeconds(10);
+        private Duration closeTimeout = Duration.ofSeconds(30);
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /**
+         * Applies the schema migrations ({@link SchemaMigrator#migrate}) through {@code owner}
+         * when the store is built. Leave unset when the host applies them itself.
+         *
+         * @param owner connections as the schema's owner role
+         */
+        public Builder migrateWith(DataSource owner) {
+            this.migrationDataSource = Objects.requireNonNull(owner, "owner");
+            return this;
+        }
+
+        /** The rollup instance id (default: a random UUID per store); unique per live store. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = dev.runmetrics.core.internal.Checks.id("instanceId", instanceId);
+            return this;
+        }
+
+        /** How many run and step snapshots may wait for the writer (default 65,536). */
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be >= 1, was " + capacity);
+            }
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * What a write does when the queue is full (default {@link QueueFullPolicy#BLOCK}) and,
+         * for BLOCK, how long it waits for room (default 250 ms).
+         */
+        public Builder queueFullPolicy(QueueFullPolicy policy, Duration blockTimeout) {
+            this.queueFullPolicy = Objects.requireNonNull(policy, "policy");
+            this.blockTimeout = nonNegative("blockTimeout", blockTimeout);
+            return this;
+        }
+
+        /** The most snapshots the writer commits in one transaction (default 1,000). */
+        public Builder maxBatchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + size);
+            }
+            this.maxBatchSize = size;
+            return this;
+        }
+
+        /** The writer's retry delays: first, then doubling up to max (defaults 100 ms and 5 s). */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            this.initialBackoff = positive("initial", initial);
+            this.maxBackoff = positive("max", max);
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max backoff " + max + " is below initial " + initial);
+            }
+            return this;
+        }
+
+        /** How long {@code claimResume} waits for queued writes to be stored (default 10 s). */
+        public Builder flushTimeout(Duration timeout) {
+            this.flushTimeout = nonNegative("flushTimeout", timeout);
+            return this;
+        }
+
+        /** How long {@code close()} keeps trying to write what is queued (default 30 s). */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = nonNegative("closeTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Migrates (if asked) and returns a started store.
+         *
+         * @throws RunStoreException if the migration fails
+         */
+        public JdbcRunStore build() {
+            return new JdbcRunStore(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+
+        private static Duration nonNegative(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative, was " + d);
+            }
+            return d;
+        }
+    }
+}

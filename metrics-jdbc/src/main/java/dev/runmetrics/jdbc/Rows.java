@@ -1,0 +1,157 @@
+package dev.runmetrics.jdbc;
+
+import dev.runmetrics.core.run.JsonValues;
+import dev.runmetrics.core.run.ResumeAudit;
+import dev.runmetrics.core.run.ResumeOutcome;
+import dev.runmetrics.core.run.Run;
+import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.run.StepCheckpoint;
+import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.stats.DurationHistogram;
+import dev.runmetrics.core.stats.Rollup;
+import dev.runmetrics.core.stats.RollupDimension;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.EnumMap;
+import java.util.Map;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/** Row mapping and binding of the run model, in one place so every statement agrees. */
+final class Rows {
+
+    private Rows() {}
+
+    /** The run columns, in the order of {@link #RUN_VALUES}. */
+    static final String RUN_COLUMNS = "workspace_id, run_id, workflow_id, workflow_name, execution_number, status,"
+            + " attempt, queued_at, started_at, completed_at, input_summary, results_summary, error_message,"
+            + " created_at, updated_at, instance_id, heartbeat_at, attributes";
+
+    static final String RUN_VALUES = ":workspace_id, :run_id, :workflow_id, :workflow_name, :execution_number,"
+            + " :status, :attempt, :queued_at, :started_at, :completed_at, CAST(:input_summary AS json),"
+            + " CAST(:results_summary AS json), :error_message, :created_at, :updated_at, :instance_id,"
+            + " :heartbeat_at, CAST(:attributes AS json)";
+
+    static final String STEP_COLUMNS = "workspace_id, run_id, step_id, attempt, step_name, step_order, node_name,"
+            + " status, queued_at, started_at, completed_at, retry_count, error_message, error_category,"
+            + " input_summary, output_summary, attributes, updated_at";
+
+    static final String STEP_VALUES = ":workspace_id, :run_id, :step_id, :attempt, :step_name, :step_order,"
+            + " :node_name, :status, :queued_at, :started_at, :completed_at, :retry_count, :error_message,"
+            + " :error_category, CAST(:input_summary AS json), CAST(:output_summary AS json),"
+            + " CAST(:attributes AS json), :updated_at";
+
+    static <S extends SqlStatement<S>> S bindRun(S st, Run r) {
+        return st.bind("workspace_id", r.workspaceId())
+                .bind("run_id", r.runId())
+                .bind("workflow_id", r.workflowId())
+                .bind("workflow_name", text(r.workflowName()))
+                .bind("execution_number", r.executionNumber())
+                .bind("status", r.status().wireName())
+                .bind("attempt", r.attempt())
+                .bind("queued_at", ts(r.queuedAt()))
+                .bind("started_at", ts(r.startedAt()))
+                .bind("completed_at", ts(r.completedAt()))
+                .bind("input_summary", json(r.inputSummary()))
+                .bind("results_summary", json(r.resultsSummary()))
+                .bind("error_message", text(r.errorMessage()))
+                .bind("created_at", ts(r.createdAt()))
+                .bind("updated_at", ts(r.updatedAt()))
+                .bind("instance_id", r.instanceId())
+                .bind("heartbeat_at", ts(r.heartbeatAt()))
+                .bind("attributes", JsonValues.toJson(r.attributes()));
+    }
+
+    static <S extends SqlStatement<S>> S bindStep(S st, StepRun s) {
+        return st.bind("workspace_id", s.workspaceId())
+                .bind("run_id", s.runId())
+                .bind("step_id", s.stepId())
+                .bind("attempt", s.attempt())
+                .bind("step_name", text(s.stepName()))
+                .bind("step_order", s.stepOrder())
+                .bind("node_name", s.nodeName())
+                .bind("status", s.status().wireName())
+                .bind("queued_at", ts(s.queuedAt()))
+                .bind("started_at", ts(s.startedAt()))
+                .bind("completed_at", ts(s.completedAt()))
+                .bind("retry_count", s.retryCount())
+                .bind("error_message", text(s.errorMessage()))
+                .bind("error_category", text(s.errorCategory()))
+                .bind("input_summary", json(s.inputSummary()))
+                .bind("output_summary", json(s.outputSummary()))
+                .bind("attributes", JsonValues.toJson(s.attributes()))
+                .bind("updated_at", ts(s.updatedAt()));
+    }
+
+    static Run run(ResultSet rs) throws SQLException {
+        return new Run(rs.getString("workspace_id"), rs.getString("run_id"), rs.getString("workflow_id"),
+                rs.getString("workflow_name"), rs.getLong("execution_number"), RunStatus.parse(rs.getString("status")),
+                rs.getInt("attempt"), instant(rs, "queued_at"), instant(rs, "started_at"),
+                instant(rs, "completed_at"), map(rs, "input_summary"), map(rs, "results_summary"),
+                rs.getString("error_message"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getString("instance_id"), instant(rs, "heartbeat_at"), map(rs, "attributes"));
+    }
+
+    static StepRun step(ResultSet rs) throws SQLException {
+        return new StepRun(rs.getString("workspace_id"), rs.getString("run_id"), rs.getString("step_id"),
+                rs.getString("step_name"), rs.getInt("step_order"), rs.getString("node_name"), rs.getInt("attempt"),
+                RunStatus.parse(rs.getString("status")), instant(rs, "queued_at"), instant(rs, "started_at"),
+                instant(rs, "completed_at"), rs.getInt("retry_count"), rs.getString("error_message"),
+                rs.getString("error_category"), map(rs, "input_summary"), map(rs, "output_summary"),
+                map(rs, "attributes"), instant(rs, "updated_at"));
+    }
+
+    static StepCheckpoint checkpoint(ResultSet rs) throws SQLException {
+        String output = rs.getString("output");
+        return new StepCheckpoint(rs.getString("workspace_id"), rs.getString("run_id"), rs.getString("step_id"),
+                rs.getInt("attempt"), output == null ? null : JsonValues.parse(output), instant(rs, "created_at"));
+    }
+
+    static ResumeAudit audit(ResultSet rs) throws SQLException {
+        return new ResumeAudit(rs.getString("workspace_id"), rs.getString("audit_id"), rs.getString("run_id"),
+                rs.getString("step_id"), rs.getString("actor"), instant(rs, "at"), rs.getInt("attempt"),
+                ResumeOutcome.valueOf(rs.getString("outcome")), rs.getString("reason"));
+    }
+
+    /** The rollup count column of a status: {@code count_completed}, ... */
+    static String countColumn(RunStatus status) {
+        return "count_" + status.wireName();
+    }
+
+    static Rollup rollup(ResultSet rs) throws SQLException {
+        Map<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
+        for (RunStatus s : RunStatus.values()) {
+            counts.put(s, rs.getLong(countColumn(s)));
+        }
+        return new Rollup(rs.getString("workspace_id"), RollupDimension.valueOf(rs.getString("dimension")),
+                rs.getString("subject"), instant(rs, "bucket_start"), Rollup.MINUTE, rs.getString("instance_id"),
+                counts, DurationHistogram.decode(rs.getBytes("queue_wait")),
+                DurationHistogram.decode(rs.getBytes("execution_time")),
+                DurationHistogram.decode(rs.getBytes("end_to_end")), rs.getLong("tokens"), rs.getDouble("cost"));
+    }
+
+    static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static String json(Map<String, Object> value) {
+        return value == null ? null : JsonValues.toJson(value);
+    }
+
+    /** PostgreSQL text cannot hold U+0000; free text keeps everything else. */
+    static String text(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+    }
+
+    private static Map<String, Object> map(ResultSet rs, String column) throws SQLException {
+        String text = rs.getString(column);
+        return text == null ? null : JsonValues.copyOfMap(JsonValues.parse(text));
+    }
+}

@@ -1,0 +1,201 @@
+package dev.runmetrics.jdbc;
+
+import dev.runmetrics.core.run.RunStoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the store's schema: the numbered SQL files under
+ * {@code dev/runmetrics/jdbc/migrations/} ({@code V001__schema.sql}, ...), in order, each in its
+ * own transaction, under a PostgreSQL advisory lock so that several processes starting at once
+ * apply each file exactly once. Applied versions are recorded, with a checksum of the file, in
+ * {@code runmetrics.schema_version}; running it again applies only newer files, and refuses to go
+ * on if an applied file has changed.
+ *
+ * <p>Run it as the role that owns the schema (it creates the schema, tables, policies and view),
+ * not as the application role the store connects with. A host that manages its schema with Flyway
+ * or Liquibase applies the same files instead (see the module README) and never calls this.
+ *
+ * <p>Thread-safe: stateless; concurrent calls (in one JVM or several) serialize on the lock.
+ */
+public final class SchemaMigrator {
+
+    /** The PostgreSQL schema holding every table and view of the store. */
+    public static final String SCHEMA = "runmetrics";
+
+    /** The advisory lock key held while migrating ("runmetri" in ASCII). */
+    public static final long ADVISORY_LOCK_KEY = 0x72756e6d65747269L;
+
+    /** The migration files, in order; the version is the number after {@code V}. */
+    static final List<String> FILES = List.of("V001__schema.sql");
+
+    private static final String RESOURCE_DIR = "/dev/runmetrics/jdbc/migrations/";
+    private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
+
+    private SchemaMigrator() {}
+
+    /**
+     * Returns the migration scripts by version, as the text in the jar (for a host that wants to
+     * feed them to its own tool).
+     */
+    public static Map<Integer, String> migrations() {
+        Map<Integer, String> out = new TreeMap<>();
+        for (String file : FILES) {
+            out.put(version(file), read(file));
+        }
+        return out;
+    }
+
+    /**
+     * Brings the schema up to date, idempotently.
+     *
+     * @param owner connections as the role that owns (or may create) the {@value #SCHEMA} schema
+     * @return the versions applied by this call (empty when it was up to date)
+     * @throws IllegalStateException if an applied migration differs from the file in this jar
+     * @throws RunStoreException if the database fails
+     */
+    public static List<Integer> migrate(DataSource owner) {
+        Objects.requireNonNull(owner, "owner");
+        try (Connection c = owner.getConnection()) {
+            c.setAutoCommit(true);
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
+            }
+            try {
+                return migrateLocked(c);
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
+                }
+            }
+        } catch (SQLException e) {
+            throw new RunStoreException("migrating the runmetrics schema failed", e);
+        }
+    }
+
+    private static List<Integer> migrateLocked(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            st.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".schema_version ("
+                    + " version integer PRIMARY KEY, file text NOT NULL, checksum text NOT NULL,"
+                    + " applied_at timestamptz NOT NULL DEFAULT now())");
+        }
+        Map<Integer, String> applied = new TreeMap<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version, checksum FROM " + SCHEMA + ".schema_version")) {
+            while (rs.next()) {
+                applied.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        List<Integer> done = new ArrayList<>();
+        for (String file : FILES) {
+            int version = version(file);
+            String sql = read(file);
+            String checksum = sha256(sql);
+            String had = applied.get(version);
+            if (had != null) {
+                if (!had.equals(checksum)) {
+                    throw new IllegalStateException("migration " + file + " was applied with checksum " + had
+                            + " but the file now has " + checksum + "; applied migrations must not change");
+                }
+                continue;
+            }
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute(sql);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO " + SCHEMA + ".schema_version (version, file, checksum) VALUES (?, ?, ?)")) {
+                    ps.setInt(1, version);
+                    ps.setString(2, file);
+                    ps.setString(3, checksum);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            log.info("applied runmetrics migration {}", file);
+            done.add(version);
+        }
+        return done;
+    }
+
+    /**
+     * Grants an application role what the store needs, and nothing more: use of the schema,
+     * SELECT/INSERT/UPDATE on the tables, SELECT on the view. No DELETE, no ownership, so the
+     * role cannot turn row-level security off; the role itself must not have BYPASSRLS (or be a
+     * superuser). The same statements are in the module README for hosts that grant by hand.
+     *
+     * @param owner connections as the schema's owner
+     * @param role the application role, a plain SQL identifier
+     * @throws IllegalArgumentException if the role name is not a plain identifier
+     * @throws RunStoreException if the database fails
+     */
+    public static void grantAppRole(DataSource owner, String role) {
+        if (role == null || !ROLE.matcher(role).matches()) {
+            throw new IllegalArgumentException("role must be a plain SQL identifier, was " + role);
+        }
+        try (Connection c = owner.getConnection(); Statement st = c.createStatement()) {
+            st.execute(grantSql(role));
+        } catch (SQLException e) {
+            throw new RunStoreException("granting the runmetrics schema to " + role + " failed", e);
+        }
+    }
+
+    /** Returns the GRANT statements {@link #grantAppRole} runs for {@code role}. */
+    public static String grantSql(String role) {
+        return "GRANT USAGE ON SCHEMA " + SCHEMA + " TO " + role + ";\n"
+                + "GRANT SELECT, INSERT, UPDATE ON " + SCHEMA + ".workflow_executions, " + SCHEMA
+                + ".workflow_step_executions, " + SCHEMA + ".step_checkpoints, " + SCHEMA
+                + ".execution_rollups, " + SCHEMA + ".workflow_execution_counters TO " + role + ";\n"
+                + "GRANT SELECT, INSERT ON " + SCHEMA + ".resume_audit TO " + role + ";\n"
+                + "GRANT SELECT ON " + SCHEMA + ".execution_time_statistics, " + SCHEMA + ".schema_version TO "
+                + role + ";\n";
+    }
+
+    private static int version(String file) {
+        return Integer.parseInt(file.substring(1, file.indexOf("__")));
+    }
+
+    private static String read(String file) {
+        try (InputStream in = SchemaMigrator.class.getResourceAsStream(RESOURCE_DIR + file)) {
+            if (in == null) {
+                throw new IllegalStateException("migration " + file + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read migration " + file, e);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

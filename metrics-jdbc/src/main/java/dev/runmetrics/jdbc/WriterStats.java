@@ -1,0 +1,26 @@
+package dev.runmetrics.jdbc;
+
+/**
+ * A snapshot of a {@link JdbcRunStore}'s write-behind queue and writer thread, for monitoring
+ * (and seed 001's database-load figures). Counters are cumulative since the store was built.
+ *
+ * @param queueDepth snapshots accepted and not yet committed (waiting, or in the batch being
+ *     written)
+ * @param queueCapacity the bound on {@code queueDepth}
+ * @param accepted snapshots accepted by {@code saveRun}/{@code saveStep}
+ * @param written snapshots committed to the database (applied, or ignored as older)
+ * @param batches batches committed
+ * @param retries failed batch attempts that were retried (database unreachable, deadlock, ...)
+ * @param dropped snapshots refused because the queue was full (see {@link QueueFullPolicy}), or
+ *     left unwritten when {@code close()} gave up
+ * @param failed snapshots the database rejected for good (a bad value; logged), never retried
+ * @param lastBatchMillis how long the last committed batch took, from its first attempt to its
+ *     commit (includes retries), in milliseconds; 0 before the first
+ * @param meanBatchMillis the mean of that over all committed batches; 0 before the first
+ * @param maxBatchMillis the largest such time so far; 0 before the first
+ * @param lastBatchSize the number of snapshots in the last committed batch
+ * @param healthy false while the writer is retrying a batch (the database is failing)
+ */
+public record WriterStats(long queueDepth, int queueCapacity, long accepted, long written, long batches,
+        long retries, long dropped, long failed, double lastBatchMillis, double meanBatchMillis,
+        double maxBatchMillis, int lastBatchSize, boolean healthy) {}

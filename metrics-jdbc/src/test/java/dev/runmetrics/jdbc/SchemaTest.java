@@ -1,0 +1,110 @@
+package dev.runmetrics.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The migrator is idempotent, and each index is used by the query it is there for (EXPLAIN over
+ * analyzed tables with many workspaces, workflows and minutes).
+ */
+class SchemaTest {
+
+    static TestDatabase db;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        db = TestDatabase.shared();
+        // Realistic statistics: 20 workspaces x 10 workflows x 50 runs over 30 days, 5% live, and
+        // 120 days of rollup rows for 10 subjects. Inserted as the admin (a superuser
+        // bypasses row-level security), then ANALYZEd.
+        try (Connection c = db.admin().getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO runmetrics.workflow_executions (workspace_id, run_id, workflow_id, workflow_name,"
+                    + " execution_number, status, attempt, queued_at, started_at, completed_at, created_at,"
+                    + " updated_at, instance_id, heartbeat_at, attributes)"
+                    + " SELECT 'explain-' || (i % 20), 'run-' || i, 'wf' || ((i / 20) % 10), 'wf', i,"
+                    + " CASE WHEN i % 20 = 3 THEN 'running' WHEN i % 40 = 7 THEN 'queued' ELSE 'completed' END, 1,"
+                    + " now() - (i || ' minutes')::interval, now() - (i || ' minutes')::interval,"
+                    + " CASE WHEN i % 20 = 3 OR i % 40 = 7 THEN NULL ELSE now() - (i || ' minutes')::interval"
+                    + " + interval '1 second' END, now(), now(), 'i', now(), '{}'"
+                    + " FROM generate_series(1, 10000) AS i");
+            st.execute("INSERT INTO runmetrics.execution_rollups (workspace_id, dimension, subject, bucket_start,"
+                    + " instance_id, queue_wait, execution_time, end_to_end)"
+                    + " SELECT 'explain-' || (i % 20), 'WORKFLOW', 'wf' || ((i / 20) % 10),"
+                    + " date_trunc('minute', now()) - (i * 5 || ' minutes')::interval, 'i', '', '', ''"
+                    + " FROM generate_series(1, 34560) AS i"); // 120 days: rollups outlive raw runs
+            st.execute("ANALYZE runmetrics.workflow_executions");
+            st.execute("ANALYZE runmetrics.execution_rollups");
+        }
+    }
+
+    @Test
+    void migratingAgainAppliesNothing() throws SQLException {
+        assertThat(SchemaMigrator.migrate(db.owner())).isEmpty();
+        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1);
+        try (Connection c = db.owner().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version, file FROM runmetrics.schema_version")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getString(2)).isEqualTo("V001__schema.sql");
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
+    void concurrentMigrationsSerializeOnTheAdvisoryLock() throws Exception {
+        Thread[] threads = new Thread[3];
+        java.util.List<Throwable> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                try {
+                    SchemaMigrator.migrate(db.owner());
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "idx_workflow_executions_workspace_status | SELECT * FROM runmetrics.workflow_executions WHERE workspace_id = 'explain-1' AND status IN ('queued', 'running') ORDER BY queued_at, run_id LIMIT 10",
+        "idx_workflow_executions_workflow_queued | SELECT * FROM runmetrics.workflow_executions WHERE workspace_id = 'explain-1' AND workflow_id = 'wf1' ORDER BY queued_at DESC, run_id DESC LIMIT 10 OFFSET 20",
+        "idx_workflow_executions_queued | SELECT * FROM runmetrics.workflow_executions WHERE workspace_id = 'explain-1' ORDER BY queued_at DESC, run_id DESC LIMIT 10",
+        "idx_workflow_executions_completed_at | SELECT count(*) FROM runmetrics.workflow_executions WHERE workspace_id = 'explain-1' AND workflow_id = 'wf1' AND completed_at IS NOT NULL AND completed_at >= now() - interval '1 day' AND completed_at < now()",
+        "idx_workflow_executions_all_completed_at | SELECT count(*) FROM runmetrics.workflow_executions WHERE workspace_id = 'explain-1' AND completed_at IS NOT NULL AND completed_at >= now() - interval '1 day' AND completed_at < now()",
+        "workflow_step_executions_pkey | SELECT * FROM runmetrics.workflow_step_executions WHERE workspace_id = 'explain-1' AND run_id = 'r' ORDER BY attempt, step_order, queued_at, step_id",
+        "step_checkpoints_pkey | SELECT * FROM runmetrics.step_checkpoints WHERE workspace_id = 'explain-1' AND run_id = 'r' ORDER BY step_id, attempt",
+        "idx_resume_audit_run | SELECT * FROM runmetrics.resume_audit WHERE workspace_id = 'explain-1' AND run_id = 'r' ORDER BY at, audit_id",
+        "execution_rollups_pkey | SELECT * FROM runmetrics.execution_rollups WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND subject = 'wf1' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
+        "idx_execution_rollups_time | SELECT * FROM runmetrics.execution_rollups WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
+    })
+    void eachIndexServesItsQuery(String index, String query) throws SQLException {
+        try (Connection c = db.app().getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT set_config('runmetrics.workspace_id', 'explain-1', true)");
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = st.executeQuery("EXPLAIN " + query)) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                assertThat(plan.toString()).as(plan.toString()).contains(index);
+            }
+            c.rollback();
+        }
+    }
+}
