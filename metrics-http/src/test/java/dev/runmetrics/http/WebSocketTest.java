@@ -211,4 +211,31 @@ class WebSocketTest {
         world.recorder.runCompleted(WS_A, run, null);
         ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
     }
+
+    @Test
+    void executionUpdatesAreThrottledToTwoASecond() throws Exception {
+        Inbox inbox = new Inbox();
+        WebSocket ws = connect("/ws/executions", VIEWER_A, WS_A, inbox);
+        inbox.nextEvent("execution_update");
+        long start = System.nanoTime();
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            runs.add(world.recorder.runQueued(WS_A, "burst", "Burst", null));
+        }
+        Thread.sleep(1_200);
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        int updates = 0;
+        JsonNode last = null;
+        for (JsonNode m; (m = inbox.messages.poll()) != null; ) {
+            updates++;
+            last = m;
+        }
+        // 50 changes in a burst; one update per 500 ms at most
+        assertThat(updates).isBetween(1, (int) (elapsedMillis / 500) + 1);
+        assertThat(last.get("data").get("queuedExecutions").toString()).contains(runs.get(49));
+        for (String run : runs) {
+            world.recorder.runCancelled(WS_A, run, "test over");
+        }
+        ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+    }
 }
