@@ -55,10 +55,6 @@ public final class Dispatcher {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public Router router() {
-        return router;
-    }
-
     public Outcome dispatch(RawRequest request) {
         try {
             Prepared prepared = prepare(request);

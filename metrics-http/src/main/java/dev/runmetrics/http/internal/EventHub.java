@@ -3,7 +3,6 @@ package dev.runmetrics.http.internal;
 import dev.runmetrics.core.run.RunEvent;
 import dev.runmetrics.core.run.RunListener;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +57,6 @@ public final class EventHub implements RunListener {
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final LongAdder dropped = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
     private volatile ExecutorService sender;
     private volatile ScheduledExecutorService timer;
 
@@ -124,13 +122,9 @@ public final class EventHub implements RunListener {
         return clients.size();
     }
 
-    /** Messages dropped with their client because its queue was full. */
+    /** Clients dropped because their queue was full. */
     public long droppedClients() {
         return dropped.sum();
-    }
-
-    public long deliveredMessages() {
-        return delivered.sum();
     }
 
     @Override
@@ -204,10 +198,6 @@ public final class EventHub implements RunListener {
             this.sink = sink;
         }
 
-        public Subscription subscription() {
-            return subscription;
-        }
-
         void offer(String json) {
             if (closed.get()) {
                 return;
@@ -242,7 +232,6 @@ public final class EventHub implements RunListener {
             }
             try {
                 sink.send(next, () -> {
-                    delivered.increment();
                     sending.set(false);
                     kick();
                 }, failure -> drop(1011, "send failed"));
@@ -262,13 +251,5 @@ public final class EventHub implements RunListener {
                 }
             }
         }
-
-        public boolean isClosed() {
-            return closed.get();
-        }
-    }
-
-    Map<String, Object> stats() {
-        return Json.map("clients", clients.size(), "dropped", dropped.sum(), "delivered", delivered.sum());
     }
 }

@@ -24,6 +24,9 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  */
 public final class JettyRoutes extends Handler.Abstract {
 
+    /** Bodies over the limit are read and discarded up to this size, so the client sees the 413. */
+    private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
+
     private final Dispatcher dispatcher;
     private final EventHub hub;
     private volatile ServerWebSocketContainer container;
@@ -119,13 +122,13 @@ public final class JettyRoutes extends Handler.Abstract {
         @Override
         public byte[] readBody(int max) {
             long declared = request.getLength();
-            if (declared > max) {
-                throw tooLarge(max);
-            }
             try (InputStream in = Request.asInputStream(request)) {
+                if (declared > max) {
+                    throw tooLarge(max, declared <= DRAIN_LIMIT && drained(in));
+                }
                 byte[] bytes = in.readNBytes(max + 1);
                 if (bytes.length > max) {
-                    throw tooLarge(max);
+                    throw tooLarge(max, drained(in));
                 }
                 return bytes;
             } catch (IOException e) {
@@ -133,10 +136,27 @@ public final class JettyRoutes extends Handler.Abstract {
             }
         }
 
-        private static ApiError tooLarge(int max) {
-            // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
-            return new ApiError(413, "payload_too_large", "request body is larger than " + max + " bytes", "body",
-                    Map.of("Connection", "close"));
+        /**
+         * Reads and discards the rest of a body that is too large, up to {@link #DRAIN_LIMIT}: a
+         * client still uploading when the server answers and closes gets a reset instead of the 413.
+         */
+        private static boolean drained(InputStream in) throws IOException {
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                total += n;
+                if (total > DRAIN_LIMIT) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static ApiError tooLarge(int max, boolean drained) {
+            String message = "request body is larger than " + max + " bytes";
+            // An undrained body makes the connection unusable: tell the client not to reuse it.
+            return drained ? new ApiError(413, "payload_too_large", message, "body")
+                    : new ApiError(413, "payload_too_large", message, "body", Map.of("Connection", "close"));
         }
     }
 }

@@ -119,23 +119,9 @@ public final class Json {
         return MAPPER.convertValue(node, Object.class);
     }
 
-    /** Reads JSON text to plain values (for tests and for {@code toJSON()} strings). */
-    public static Object parsePlain(String json) {
-        try {
-            return MAPPER.readValue(json, Object.class);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** An instant as ISO-8601 UTC text, or null. */
     public static String instant(Instant at) {
         return at == null ? null : at.toString();
-    }
-
-    /** For building responses: a raw JSON value that Jackson embeds as is. */
-    public static Object raw(String json) {
-        return new com.fasterxml.jackson.databind.util.RawValue(json);
     }
 
     static Map<String, Object> map(Object... keysAndValues) {
