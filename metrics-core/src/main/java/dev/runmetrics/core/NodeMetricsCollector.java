@@ -317,8 +317,8 @@ public final class NodeMetricsCollector {
         long clamped = clampedDurations.incrementAndGet();
         // The first few and then one in a thousand: a caller with a broken clock must not flood the log.
         if (clamped <= 10 || clamped % 1000 == 0) {
-            LOG.log(Level.WARNING, "duration {0} ms of node ''{1}'' is out of range; clamped to {2} ({3} clamped so far)",
-                    durationMs, nodeName, durationMs < 0 ? 0 : MAX_DURATION_MS, clamped);
+            LOG.log(Level.WARNING, "duration " + durationMs + " ms of node '" + nodeName + "' is out of range; clamped to "
+                    + (durationMs < 0 ? "0" : MAX_DURATION_MS + " ms") + " (" + clamped + " clamped so far)");
         }
         return durationMs < 0 ? 0.0 : MAX_DURATION_MS;
     }

@@ -1,5 +1,6 @@
 package dev.runmetrics.core.run;
 
+import dev.runmetrics.core.internal.JsonText;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ public final class JsonValues {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
-            writeString(s, out);
+            JsonText.appendString(out, s);
         } else if (value instanceof Map<?, ?> map) {
             out.append('{');
             boolean first = true;
@@ -123,7 +124,7 @@ public final class JsonValues {
                     out.append(',');
                 }
                 first = false;
-                writeString((String) e.getKey(), out);
+                JsonText.appendString(out, (String) e.getKey());
                 out.append(':');
                 write(e.getValue(), out);
             }
@@ -140,34 +141,6 @@ public final class JsonValues {
         } else {
             out.append(value); // Boolean, Long, Double (finite), BigInteger, BigDecimal
         }
-    }
-
-    private static void writeString(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    boolean lone = Character.isHighSurrogate(c)
-                            ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
-                            : Character.isLowSurrogate(c)
-                                    && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029' || lone) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 
     /**

@@ -51,6 +51,41 @@ public record DurationStatistics(long count, Double mean, Double min, Double max
         return new DurationStatistics(0, null, null, null, null, null, null, null, null, exact);
     }
 
+    /**
+     * Computes exact statistics of raw samples, percentiles by linear interpolation between the
+     * closest ranks (PostgreSQL's {@code percentile_cont}): the p-quantile of {@code n} sorted
+     * samples is at position {@code p * (n - 1)}, interpolated between its neighbours. This is what
+     * an in-memory store answers {@code exactDurations} with, and what tests compare rollups to.
+     *
+     * @param millis the samples in milliseconds, finite; not modified
+     * @return the statistics, {@code exact == true}
+     * @throws IllegalArgumentException if a sample is NaN or infinite
+     */
+    public static DurationStatistics exactOf(double[] millis) {
+        if (millis.length == 0) {
+            return empty(true);
+        }
+        double[] sorted = millis.clone();
+        double sum = 0;
+        for (double value : sorted) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("samples must be finite, found " + value);
+            }
+            sum += value;
+        }
+        java.util.Arrays.sort(sorted);
+        return new DurationStatistics(sorted.length, sum / sorted.length, sorted[0], sorted[sorted.length - 1],
+                interpolated(sorted, 0.50), interpolated(sorted, 0.75), interpolated(sorted, 0.90),
+                interpolated(sorted, 0.95), interpolated(sorted, 0.99), true);
+    }
+
+    private static double interpolated(double[] sorted, double fraction) {
+        double position = fraction * (sorted.length - 1);
+        int lower = (int) Math.floor(position);
+        int upper = Math.min(lower + 1, sorted.length - 1);
+        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+    }
+
     /** The median ({@link #p50()}). */
     public Double median() {
         return p50;
