@@ -177,6 +177,17 @@ public final class WorkflowDefinition {
         }
 
         /**
+         * Builds the step and adds it, as {@link #step(StepDefinition)}.
+         *
+         * @param step the step's builder
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder step(StepDefinition.Builder step) {
+            return step(step.build());
+        }
+
+        /**
          * Validates and builds the workflow.
          *
          * @return the workflow
