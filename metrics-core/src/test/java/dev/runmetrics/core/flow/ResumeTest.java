@@ -354,6 +354,33 @@ class ResumeTest {
     }
 
     @Test
+    void aRunWhoseInputWasNotCheckpointedStillRunsButCannotBeResumed() throws Exception {
+        f = new RunnerFixture(1);
+        f.store.failCheckpoint = c -> c.stepId().equals(WorkflowRunner.INPUT_CHECKPOINT);
+        String runId = failedRun("basic_sequence", "process", Map.of());
+
+        ResumeResult.Refused r = refused(f.runner.resume(WS, "alice", runId, "process", null));
+        assertThat(r.reason()).isEqualTo(Reason.RUN_NOT_RESUMABLE);
+        assertThat(r.message()).isEqualTo("the input of run " + runId + " was not checkpointed, so it cannot be resumed");
+    }
+
+    @Test
+    void aStoreThatCannotClaimAnswersUnavailableAndResumesNothing() throws Exception {
+        f = new RunnerFixture(1);
+        String runId = failedRun("basic_sequence", "process", Map.of());
+        f.store.beforeClaim = () -> {
+            throw new dev.runmetrics.core.run.RunStoreException("database down (test)");
+        };
+        ResumeResult.Refused r = refused(f.runner.resume(WS, "alice", runId, "process", null));
+
+        assertThat(r.reason()).isEqualTo(Reason.UNAVAILABLE);
+        assertThat(r.reason().httpStatus()).isEqualTo(503);
+        assertThat(r.message()).contains("database down");
+        assertThat(f.memory.findRun(WS, runId).orElseThrow().attempt()).isEqualTo(1);
+        assertThat(audit(runId)).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo(ResumeOutcome.REFUSED));
+    }
+
+    @Test
     void malformedIdsAreRejectedBeforeAnythingIsRead() {
         f = new RunnerFixture(1);
         assertThatThrownBy(() -> f.runner.resume(WS, " ", "run", "step", null))

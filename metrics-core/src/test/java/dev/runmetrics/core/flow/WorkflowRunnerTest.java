@@ -256,6 +256,52 @@ class WorkflowRunnerTest {
     }
 
     @Test
+    void cancelEndsQueuedStepsAtOnceAndTakesThemOffTheQueue() throws Exception {
+        f = new RunnerFixture(1);
+        CountDownLatch branchARunning = new CountDownLatch(1);
+        f.extraHook = (wf, in) -> {
+            if (in.stepId().equals("branch_a")) {
+                branchARunning.countDown();
+                new CountDownLatch(1).await(); // blocks until interrupted
+            }
+        };
+        String runId = f.submit("parallel_processing", Map.of());
+        assertThat(branchARunning.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(f.runner.queuedSteps()).isEqualTo(2);
+
+        assertThat(f.runner.cancel(WS, runId, "operator")).isTrue();
+        RunOutcome outcome = f.await(runId);
+
+        assertThat(outcome.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(outcome.steps()).containsEntry("data_preparation", RunStatus.COMPLETED)
+                .containsEntry("branch_a", RunStatus.CANCELLED).containsEntry("branch_b", RunStatus.CANCELLED)
+                .containsEntry("branch_c", RunStatus.CANCELLED);
+        assertThat(f.step(runId, "branch_b", 1).startedAt()).isNull();
+        assertThat(f.runner.queuedSteps()).isZero();
+        assertThat(f.calls("branch_b")).isZero();
+        assertThat(f.runner.runsInFlight()).isZero();
+    }
+
+    @Test
+    void aStepWhoseOutputIsNotJsonFailsAndAPauseRequestFromAnyStepPauses() throws Exception {
+        f = new RunnerFixture(1);
+        WorkflowDefinition wf = WorkflowDefinition.builder("custom")
+                .step(StepDefinition.builder("bad", in -> new Object()))
+                .step(StepDefinition.builder("approve", in -> Boolean.TRUE.equals(in.value("approved"))
+                        ? Map.of("approved", true) : PauseRequest.of("needs a second pair of eyes")))
+                .build();
+        try (WorkflowRunner runner = WorkflowRunner.builder(f.recorder, f.store).workers(2).workflow(wf).build()) {
+            String runId = runner.submit(WS, "custom", null);
+            RunOutcome outcome = runner.completion(WS, runId).orElseThrow().get(10, TimeUnit.SECONDS);
+
+            assertThat(outcome.status()).isEqualTo(RunStatus.FAILED); // a failure outranks a pause
+            assertThat(outcome.steps()).containsEntry("bad", RunStatus.FAILED).containsEntry("approve", RunStatus.PAUSED);
+            assertThat(f.step(runId, "bad", 1).errorMessage()).contains("output of step 'bad' is not JSON-like");
+            assertThat(f.step(runId, "approve", 1).errorMessage()).isEqualTo("needs a second pair of eyes");
+        }
+    }
+
+    @Test
     void aFailedStepFailsTheRunAndBlocksOnlyWhatDependsOnIt() throws Exception {
         f = new RunnerFixture(3);
         f.failing.add("branch_b");
