@@ -310,13 +310,6 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
 
     /** Returns a {@link Plan}, or the {@link ResumeResult.Refused} that ends the request. */
     private Object plan(String ws, String runId, String stepId, Map<String, ?> inputOverrides) {
-        Map<String, Object> overrides;
-        try {
-            overrides = inputOverrides == null ? Map.of() : JsonValues.copyOfMap(inputOverrides);
-        } catch (IllegalArgumentException e) {
-            return new ResumeResult.Refused(Reason.INVALID_OVERRIDES,
-                    "input overrides must be a JSON object of JSON-like values: " + e.getMessage(), 0);
-        }
         Run run;
         List<StepRun> stepRuns;
         List<StepCheckpoint> checkpoints;
@@ -338,6 +331,13 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
             if (workflow == null) {
                 return new ResumeResult.Refused(Reason.UNKNOWN_WORKFLOW, "workflow '" + run.workflowId() + "' of run "
                         + runId + " is not known to this runner", run.attempt());
+            }
+            Map<String, Object> overrides;
+            try {
+                overrides = inputOverrides == null ? Map.of() : JsonValues.copyOfMap(inputOverrides);
+            } catch (IllegalArgumentException e) {
+                return new ResumeResult.Refused(Reason.INVALID_OVERRIDES,
+                        "input overrides must be a JSON object of JSON-like values: " + e.getMessage(), run.attempt());
             }
             if (workflow.step(stepId).isEmpty()) {
                 return new ResumeResult.Refused(Reason.NOT_FOUND, "step '" + stepId + "' not found in workflow '"

@@ -350,7 +350,8 @@ class ResumeTest {
 
         assertThat(r.reason()).isEqualTo(Reason.INVALID_OVERRIDES);
         assertThat(r.reason().httpStatus()).isEqualTo(400);
-        assertThat(audit(runId)).hasSize(1);
+        assertThat(r.message()).contains("not a JSON-like value");
+        assertThat(audit(runId)).singleElement().satisfies(a -> assertThat(a.attempt()).isEqualTo(1));
     }
 
     @Test
