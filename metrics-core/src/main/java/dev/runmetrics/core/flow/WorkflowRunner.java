@@ -353,13 +353,20 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
 
     private static Object plan(Run run, WorkflowDefinition workflow, String stepId, Map<String, Object> overrides,
             List<StepRun> stepRuns, List<StepCheckpoint> checkpoints) {
+        // Only the attempts up to the one read count: a concurrent resume may have claimed the run
+        // and started the next attempt since; its claim makes ours a CONFLICT, which must not be
+        // pre-empted by a refusal built from that newer attempt's steps.
         Map<String, StepRun> latestRun = new HashMap<>();
         for (StepRun s : stepRuns) {
-            latestRun.merge(s.stepId(), s, (a, b) -> b.attempt() > a.attempt() ? b : a);
+            if (s.attempt() <= run.attempt()) {
+                latestRun.merge(s.stepId(), s, (a, b) -> b.attempt() > a.attempt() ? b : a);
+            }
         }
         Map<String, StepCheckpoint> latestCheckpoint = new HashMap<>();
         for (StepCheckpoint c : checkpoints) {
-            latestCheckpoint.merge(c.stepId(), c, (a, b) -> b.attempt() > a.attempt() ? b : a);
+            if (c.attempt() <= run.attempt()) {
+                latestCheckpoint.merge(c.stepId(), c, (a, b) -> b.attempt() > a.attempt() ? b : a);
+            }
         }
         StepRun chosen = latestRun.get(stepId);
         if (chosen == null) {

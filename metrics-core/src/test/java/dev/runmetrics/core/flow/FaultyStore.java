@@ -27,6 +27,7 @@ final class FaultyStore implements RunStore {
     volatile boolean failSnapshots;
     volatile Predicate<StepCheckpoint> failCheckpoint = c -> false;
     volatile Runnable beforeClaim = () -> { };
+    volatile Runnable beforeFindSteps = () -> { };
 
     FaultyStore(RunStore delegate) {
         this.delegate = delegate;
@@ -75,6 +76,7 @@ final class FaultyStore implements RunStore {
 
     @Override
     public List<StepRun> findSteps(String workspaceId, String runId) {
+        beforeFindSteps.run();
         return delegate.findSteps(workspaceId, runId);
     }
 

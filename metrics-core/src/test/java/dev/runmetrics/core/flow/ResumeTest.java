@@ -445,6 +445,49 @@ class ResumeTest {
         assertThat(f.await(runId).status()).isEqualTo(RunStatus.COMPLETED);
     }
 
+    @Test
+    void aRequestThatReadTheRunBeforeAnotherWonIsAConflictEvenIfTheNewAttemptHasStarted() throws Exception {
+        f = new RunnerFixture(2);
+        String runId = failedRun("basic_sequence", "process", Map.of());
+        CountDownLatch aReadTheRun = new CountDownLatch(1);
+        CountDownLatch bAccepted = new CountDownLatch(1);
+        CountDownLatch attempt2Running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        f.store.beforeFindSteps = () -> {
+            if (first.compareAndSet(true, false)) {
+                aReadTheRun.countDown();
+                try {
+                    bAccepted.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        f.extraHook = (wf, in) -> {
+            if (in.attempt() == 2) {
+                attempt2Running.countDown();
+                release.await(5, TimeUnit.SECONDS);
+            }
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ResumeResult> a = pool.submit(() -> f.runner.resume(WS, "user-a", runId, "process", null));
+            assertThat(aReadTheRun.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(f.runner.resume(WS, "user-b", runId, "process", null).accepted()).isTrue();
+            assertThat(attempt2Running.await(5, TimeUnit.SECONDS)).isTrue(); // attempt 2's step runs now
+            bAccepted.countDown();
+
+            ResumeResult.Refused r = refused(a.get(5, TimeUnit.SECONDS));
+            assertThat(r.reason()).isEqualTo(Reason.CONFLICT);
+            assertThat(r.attempt()).isEqualTo(2);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(f.await(runId).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
     private List<ResumeResult> resumeConcurrently(int n, String runId) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
