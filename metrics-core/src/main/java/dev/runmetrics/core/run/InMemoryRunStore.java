@@ -139,7 +139,7 @@ public final class InMemoryRunStore implements RunStore {
         requireSameWorkspace(workspaceId, run.workspaceId(), "run " + run.runId());
         synchronized (ws) {
             Run stored = ws.runs.get(run.runId());
-            if (stored != null && !run.isNewerThan(stored)) {
+            if (stored != null && stored.isNewerThan(run)) {
                 return;
             }
             long number = stored != null ? stored.executionNumber()
@@ -161,7 +161,7 @@ public final class InMemoryRunStore implements RunStore {
         StepKey key = new StepKey(step.runId(), step.stepId(), step.attempt());
         synchronized (ws) {
             StepRun stored = ws.steps.get(key);
-            if (stored != null && !step.isNewerThan(stored)) {
+            if (stored != null && stored.isNewerThan(step)) {
                 return;
             }
             ws.steps.put(key, step);

@@ -47,6 +47,10 @@ public record RunEvent(Type type, Instant at, Run run, StepRun step) {
         STEP_RETRIED,
         /** A step was skipped (a condition excluded it). */
         STEP_SKIPPED,
+        /** A step paused (it waits for approval, or its run was paused before it started). */
+        STEP_PAUSED,
+        /** A step was cancelled with its run. */
+        STEP_CANCELLED,
         /** A step's custom attributes changed (model, tokens, cost, ...). */
         STEP_ATTRIBUTES;
 

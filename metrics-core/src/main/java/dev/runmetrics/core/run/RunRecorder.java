@@ -333,6 +333,34 @@ public final class RunRecorder {
     }
 
     /**
+     * Records that a step paused: it asked to wait (for example for an approval), or an operator
+     * paused the run before the step could start. {@code PAUSED} is not terminal: a resume
+     * (seed 002) may run the step again in the next attempt. A step paused before it started keeps
+     * no {@code startedAt}. End the run ({@link #runPaused}) after its steps have ended or paused.
+     *
+     * @param reason why it paused, kept as the step's error message (shown to people), or null
+     */
+    public void stepPaused(String workspaceId, String runId, String stepId, String reason) {
+        onStep("stepPaused", workspaceId, runId, stepId, (run, s, now) -> {
+            s.end(RunStatus.PAUSED, now, reason, null);
+            publishStep(run, s, RunEvent.Type.STEP_PAUSED, now);
+        });
+    }
+
+    /**
+     * Records that a step was cancelled (its run was cancelled while the step waited or ran). A
+     * step cancelled before it started keeps no {@code startedAt}.
+     *
+     * @param reason why, kept as the step's error message, or null
+     */
+    public void stepCancelled(String workspaceId, String runId, String stepId, String reason) {
+        onStep("stepCancelled", workspaceId, runId, stepId, (run, s, now) -> {
+            s.end(RunStatus.CANCELLED, now, reason, null);
+            publishStep(run, s, RunEvent.Type.STEP_CANCELLED, now);
+        });
+    }
+
+    /**
      * Adds or replaces custom attributes of a step (JSON-like values), for example
      * {@link StepRun#MODEL}, {@link StepRun#TOKENS}, {@link StepRun#COST}. Set them before the
      * step ends for them to count in the model rollups.
@@ -539,7 +567,8 @@ public final class RunRecorder {
         void end(RunStatus status, Instant now, String error, String category) {
             this.status = status;
             this.completedAt = now;
-            if (startedAt == null && status != RunStatus.SKIPPED) {
+            // A step that never ran (skipped, or paused or cancelled while it waited) has no start.
+            if (startedAt == null && (status == RunStatus.COMPLETED || status == RunStatus.FAILED)) {
                 startedAt = now;
             }
             this.errorMessage = error;

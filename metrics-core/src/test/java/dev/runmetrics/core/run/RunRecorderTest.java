@@ -170,4 +170,29 @@ class RunRecorderTest {
         assertThat(store.steps).extracting(StepRun::attempt).containsExactly(1, 1, 2, 2);
         assertThat(events).extracting(RunEvent::type).contains(RunEvent.Type.RUN_RESUMED);
     }
+
+    @Test
+    void aStepPausedOrCancelledBeforeItStartedHasNoStartAndKeepsItsReason() {
+        RunRecorder recorder = recorder();
+        StepSpec approve = new StepSpec("approve", "Approve", 2, "approval");
+        String runId = recorder.runQueued("ws", "wf", null, null);
+        recorder.runStarted("ws", runId);
+        recorder.stepQueued("ws", runId, FETCH, null);
+        recorder.stepQueued("ws", runId, approve, null);
+        clock.advance(Duration.ofMillis(5));
+        recorder.stepPaused("ws", runId, "approve", "waits for approval");
+        recorder.stepCancelled("ws", runId, "fetch", "operator cancelled");
+        recorder.runPaused("ws", runId, "waits for approval");
+
+        StepRun paused = store.steps.stream().filter(s -> s.stepId().equals("approve")).reduce((a, b) -> b).orElseThrow();
+        StepRun cancelled = store.steps.stream().filter(s -> s.stepId().equals("fetch")).reduce((a, b) -> b).orElseThrow();
+        assertThat(paused.status()).isEqualTo(RunStatus.PAUSED);
+        assertThat(paused.startedAt()).isNull();
+        assertThat(paused.completedAt()).isEqualTo(START.plusMillis(5));
+        assertThat(paused.errorMessage()).isEqualTo("waits for approval");
+        assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(cancelled.startedAt()).isNull();
+        assertThat(events).extracting(RunEvent::type).contains(RunEvent.Type.STEP_PAUSED, RunEvent.Type.STEP_CANCELLED);
+        assertThat(recorder.counters().rejectedCalls()).isZero();
+    }
 }

@@ -105,6 +105,25 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void aSnapshotAsNewAsTheStoredOneIsApplied() {
+        // Two events of one run within the same microsecond: the later call must not be lost.
+        Run queued = queued(ws, newRunId(), "wf", at(0));
+        Run startedSameInstant = started(queued, 0);
+        store().saveRun(ws, queued);
+        store().saveRun(ws, startedSameInstant);
+        String runId = newRunId();
+        StepRun stepQueued = step(ws, runId, "s", 1, "node", RunStatus.QUEUED, at(0), 0, 0, Map.of());
+        StepRun stepRunning = step(ws, runId, "s", 1, "node", RunStatus.RUNNING, at(0), 0, 0, Map.of());
+        store().saveStep(ws, stepQueued);
+        store().saveStep(ws, stepRunning);
+        awaitWrites();
+
+        assertThat(store().findRun(ws, queued.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(store().findSteps(ws, runId)).singleElement()
+                .satisfies(s -> assertThat(s.status()).isEqualTo(RunStatus.RUNNING));
+    }
+
+    @Test
     void aLaterAttemptWinsOverAnEarlierOne() {
         Run failed = ended(started(queued(ws, newRunId(), "wf", at(0)), 10), RunStatus.FAILED, 100);
         store().saveRun(ws, failed);

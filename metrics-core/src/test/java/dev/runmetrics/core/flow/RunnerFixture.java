@@ -1,0 +1,105 @@
+package dev.runmetrics.core.flow;
+
+import dev.runmetrics.core.RetryPolicy;
+import dev.runmetrics.core.Sleeper;
+import dev.runmetrics.core.run.InMemoryRunStore;
+import dev.runmetrics.core.run.RunEvent;
+import dev.runmetrics.core.run.RunListener;
+import dev.runmetrics.core.run.RunRecorder;
+import dev.runmetrics.core.run.StepCheckpoint;
+import dev.runmetrics.core.run.StepRun;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A runner of the four example workflows over an {@link InMemoryRunStore} (behind a
+ * {@link FaultyStore}), with a fake clock, no latency unless asked, and a hook that counts each
+ * step's calls, keeps their inputs, and fails the steps named in {@link #failing}.
+ */
+final class RunnerFixture implements AutoCloseable {
+    static final String WS = "ws-1";
+
+    final FakeClock clock = new FakeClock();
+    final InMemoryRunStore memory = new InMemoryRunStore("test-instance");
+    final FaultyStore store = new FaultyStore(memory);
+    final List<RunEvent> events = new CopyOnWriteArrayList<>();
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final Map<String, List<StepInput>> inputs = new ConcurrentHashMap<>();
+    final Set<String> failing = ConcurrentHashMap.newKeySet();
+    volatile ExampleWorkflows.StepHook extraHook = (workflowId, input) -> { };
+    final RunRecorder recorder;
+    final WorkflowRunner runner;
+
+    RunnerFixture(int workers) {
+        this(workers, ExampleWorkflows.Latency.none(), duration -> { }, RetryPolicy.none());
+    }
+
+    RunnerFixture(int workers, ExampleWorkflows.Latency latency, Sleeper sleeper, RetryPolicy retry,
+            RunListener... extraListeners) {
+        RunRecorder.Builder rb = RunRecorder.builder(store).clock(clock).instanceId("jvm-test").listener(events::add);
+        for (RunListener l : extraListeners) {
+            rb.listener(l);
+        }
+        recorder = rb.build();
+        ExampleWorkflows.Options options = ExampleWorkflows.Options.builder()
+                .latency(latency).sleeper(sleeper).retryPolicy(retry)
+                .hook((workflowId, in) -> {
+                    calls.computeIfAbsent(in.stepId(), k -> new AtomicInteger()).incrementAndGet();
+                    inputs.computeIfAbsent(in.stepId(), k -> new CopyOnWriteArrayList<>()).add(in);
+                    extraHook.beforeStep(workflowId, in);
+                    if (failing.contains(in.stepId())) {
+                        throw new IllegalStateException("test failure in " + in.stepId());
+                    }
+                })
+                .build();
+        runner = WorkflowRunner.builder(recorder, store).workers(workers)
+                .workflows(ExampleWorkflows.all(options)).build();
+    }
+
+    String submit(String workflowId, Map<String, ?> input) {
+        return runner.submit(WS, workflowId, input);
+    }
+
+    RunOutcome await(String runId) throws Exception {
+        return runner.completion(WS, runId).orElseThrow().get(10, TimeUnit.SECONDS);
+    }
+
+    int calls(String stepId) {
+        AtomicInteger n = calls.get(stepId);
+        return n == null ? 0 : n.get();
+    }
+
+    StepInput lastInput(String stepId) {
+        List<StepInput> list = inputs.get(stepId);
+        return list.get(list.size() - 1);
+    }
+
+    List<StepRun> steps(String runId) {
+        return memory.findSteps(WS, runId);
+    }
+
+    StepRun step(String runId, String stepId, int attempt) {
+        return steps(runId).stream().filter(s -> s.stepId().equals(stepId) && s.attempt() == attempt).findFirst()
+                .orElseThrow(() -> new AssertionError("no step run " + stepId + " in attempt " + attempt));
+    }
+
+    Map<String, Object> checkpoints(String runId, int attempt) {
+        Map<String, Object> byStep = new java.util.LinkedHashMap<>();
+        for (StepCheckpoint c : memory.findCheckpoints(WS, runId)) {
+            if (c.attempt() == attempt && !c.stepId().equals(WorkflowRunner.INPUT_CHECKPOINT)) {
+                byStep.put(c.stepId(), c.output());
+            }
+        }
+        return byStep;
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
