@@ -2,6 +2,7 @@ package dev.runmetrics.http;
 
 import dev.runmetrics.core.Clock;
 import dev.runmetrics.core.NodeMetricsCollector;
+import dev.runmetrics.core.flow.WorkflowRunner;
 import dev.runmetrics.core.internal.Checks;
 import dev.runmetrics.core.run.ResumeHandler;
 import dev.runmetrics.core.run.RunListener;
@@ -43,11 +44,21 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <pre>{@code
  * MetricsHttpServer http = MetricsHttpServer.builder(store)
  *         .views(views)
- *         .token("s3cret", "ops-team", Role.OPERATOR, "ws-1")
+ *         .token(System.getenv("RUNMETRICS_TOKEN"), "ops-team", Role.OPERATOR, "ws-1")
  *         .port(8080)
  *         .build();
  * RunRecorder recorder = RunRecorder.builder(store).listener(http.runListener()).build();
  * http.start();
+ * }</pre>
+ *
+ * <p>With an orchestrator that needs the recorder, build the recorder first from
+ * {@link Builder#runListener()}:
+ *
+ * <pre>{@code
+ * MetricsHttpServer.Builder b = MetricsHttpServer.builder(store).views(views).token(...);
+ * RunRecorder recorder = RunRecorder.builder(store).listener(b.runListener()).build();
+ * WorkflowRunner runner = WorkflowRunner.builder(recorder, store).workflow(definition).build();
+ * MetricsHttpServer http = b.workflowRunner(runner).build();
  * }</pre>
  *
  * <p>To serve the same API from a host's own Jetty, use {@link Builder#buildHandler()} instead.
@@ -249,6 +260,17 @@ public final class MetricsHttpServer {
         public Builder cancel(RunAction action) {
             this.cancel = Objects.requireNonNull(action, "action");
             return this;
+        }
+
+        /**
+         * Serves resume, pause and cancel through the reference orchestrator: the same as
+         * {@code resumeHandler(runner).pause(runner::pause).cancel(runner::cancel)}.
+         *
+         * @throws NullPointerException if runner is null
+         */
+        public Builder workflowRunner(WorkflowRunner runner) {
+            Objects.requireNonNull(runner, "runner");
+            return resumeHandler(runner).pause(runner::pause).cancel(runner::cancel);
         }
 
         /**
