@@ -120,6 +120,12 @@ public final class RunViews {
     private final boolean samplerConfigured;
     private final Supplier<DatabaseLoad> databaseLoad;
     private final ConcurrentHashMap<String, Estimates> estimates = new ConcurrentHashMap<>();
+    private final Duration resultCacheTtl;
+    private final ResultCache<StatisticsKey, ExecutionTimeStatistics> statisticsCache;
+
+    /** What a seed 000 answer depends on. */
+    private record StatisticsKey(String workspaceId, String workflowId, Instant from, Instant to) {
+    }
 
     private RunViews(Builder b) {
         this.store = b.store;
@@ -132,6 +138,8 @@ public final class RunViews {
         this.samplerConfigured = b.sampler != null;
         this.sampler = b.sampler != null ? b.sampler : ResourceSampler.jvm(b.clock, 1);
         this.databaseLoad = b.databaseLoad;
+        this.resultCacheTtl = b.resultCacheTtl;
+        this.statisticsCache = new ResultCache<>(b.clock, b.resultCacheTtl.toNanos(), 4096);
     }
 
     /**
@@ -166,12 +174,14 @@ public final class RunViews {
         String workflow = Checks.optionalId("workflowId", Objects.requireNonNull(workflowId, "workflowId")
                 .orElse(null));
         requireRange(from, to);
-        if (Duration.between(from, to).compareTo(exactCutover) <= 0) {
-            return ExecutionTimeStatistics.from(
-                    store.exactDurations(workspaceId, new DurationQuery(workflow, from, to)).executionTime());
-        }
-        Rollup total = total(workspaceId, RollupDimension.WORKFLOW, workflow, from, to);
-        return ExecutionTimeStatistics.from(total.executionTime().statistics());
+        return statisticsCache.get(new StatisticsKey(workspaceId, workflow, from, to), () -> {
+            if (Duration.between(from, to).compareTo(exactCutover) <= 0) {
+                return ExecutionTimeStatistics.from(
+                        store.exactDurations(workspaceId, new DurationQuery(workflow, from, to)).executionTime());
+            }
+            Rollup total = total(workspaceId, RollupDimension.WORKFLOW, workflow, from, to);
+            return ExecutionTimeStatistics.from(total.executionTime().statistics());
+        });
     }
 
     // ---------------------------------------------------------------- seed 003
@@ -732,7 +742,8 @@ public final class RunViews {
     @Override
     public String toString() {
         return "RunViews{store=" + store + ", workerCapacity=" + workerCapacity + ", zone=" + zone + ", exactCutover="
-                + exactCutover + ", estimationWindow=" + estimationWindow + ", liveLimit=" + liveLimit + "}";
+                + exactCutover + ", estimationWindow=" + estimationWindow + ", liveLimit=" + liveLimit
+                + ", resultCacheTtl=" + resultCacheTtl + "}";
     }
 
     /**
@@ -749,6 +760,7 @@ public final class RunViews {
         private int liveLimit = DEFAULT_LIVE_LIMIT;
         private ResourceSampler sampler;
         private Supplier<DatabaseLoad> databaseLoad;
+        private Duration resultCacheTtl = Duration.ZERO;
 
         private Builder(RunStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -827,6 +839,22 @@ public final class RunViews {
          */
         public Builder databaseLoad(Supplier<DatabaseLoad> supplier) {
             this.databaseLoad = Objects.requireNonNull(supplier, "supplier");
+            return this;
+        }
+
+        /**
+         * Keeps each seed 000 statistics answer for {@code ttl} and answers the same question
+         * (workspace, workflow, range) from it meanwhile: a dashboard or an API client polling a
+         * 30-day range then costs one rollup merge per {@code ttl}, not one per request. Answers may
+         * be up to {@code ttl} old. Default zero: no caching, every answer is fresh.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder resultCacheTtl(Duration ttl) {
+            if (Objects.requireNonNull(ttl, "ttl").isNegative()) {
+                throw new IllegalArgumentException("resultCacheTtl must not be negative, was " + ttl);
+            }
+            this.resultCacheTtl = ttl;
             return this;
         }
 

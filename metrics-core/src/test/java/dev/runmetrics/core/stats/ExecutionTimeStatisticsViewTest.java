@@ -68,6 +68,28 @@ class ExecutionTimeStatisticsViewTest {
     }
 
     @Test
+    void withAResultCacheTheSameQuestionIsAnsweredFromItUntilItsTtlPasses() {
+        RunViews cached = RunViews.builder(store).clock(clock).workerCapacity(4)
+                .resultCacheTtl(Duration.ofSeconds(2)).build();
+        fiveRuns();
+        Instant to = T0.plusSeconds(7200);
+        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count()).isEqualTo(5);
+
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(900), Duration.ZERO, Duration.ofMillis(10),
+                RunStatus.COMPLETED));
+        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+                .as("within the TTL: the cached answer").isEqualTo(5);
+        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to.plusSeconds(60)).count())
+                .as("another range is another question").isEqualTo(6);
+        assertThat(views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+                .as("views without a cache are always fresh").isEqualTo(6);
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+                .as("after the TTL: fresh again").isEqualTo(6);
+    }
+
+    @Test
     void aRangeOfExactlyTheCutOverIsStillExact() {
         fiveRuns();
         assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plus(Duration.ofHours(1))).exact())
