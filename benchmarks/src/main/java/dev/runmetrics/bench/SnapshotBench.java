@@ -49,7 +49,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link Blackhole}. Issue 2's target: {@code runmetricsGetNodeMetrics} at most half of
  * {@code dropwizardSnapshot}.
  *
- * <p>Run it (about 1.5 minutes):
+ * <p>Run it (about 1 minute):
  * <pre>
  * ./mvnw -pl benchmarks -am package -DskipTests
  * java -jar benchmarks/target/benchmarks.jar SnapshotBench
