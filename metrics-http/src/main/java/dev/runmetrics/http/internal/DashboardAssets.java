@@ -63,9 +63,10 @@ public final class DashboardAssets {
 
     /**
      * Returns the reply to a GET or HEAD of a path the dashboard {@linkplain #claims claims}: the
-     * file, a 304 when {@code ifNoneMatch} names its ETag, or the JSON 404.
+     * file, a 304 when {@code ifNoneMatch} names its ETag, or the JSON 404. (For a HEAD, Jetty
+     * sends the headers of this reply, with its length, and drops the body.)
      */
-    public Reply reply(String path, String ifNoneMatch, boolean head) {
+    public Reply reply(String path, String ifNoneMatch) {
         String name = path.equals("/") || path.equals("/index.html") ? "index.html"
                 : path.substring(PREFIX.length());
         Optional<Asset> found = find(name);
@@ -78,7 +79,7 @@ public final class DashboardAssets {
         if (ifNoneMatch != null && ifNoneMatch.contains(a.etag())) {
             return new Reply(304, a.contentType(), new byte[0], headers);
         }
-        return new Reply(200, a.contentType(), head ? new byte[0] : a.body(), headers);
+        return new Reply(200, a.contentType(), a.body(), headers);
     }
 
     /** Returns the file of a relative name, if the name is safe and the file exists. */

@@ -46,8 +46,7 @@ public final class JettyRoutes extends Handler.Abstract {
             String method = request.getMethod();
             String path = Request.getPathInContext(request);
             if ((method.equals("GET") || method.equals("HEAD")) && path != null && DashboardAssets.claims(path)) {
-                write(dashboard.reply(path, request.getHeaders().get(HttpHeader.IF_NONE_MATCH), method.equals("HEAD")),
-                        response, callback);
+                write(dashboard.reply(path, request.getHeaders().get(HttpHeader.IF_NONE_MATCH)), response, callback);
                 return true;
             }
             Dispatcher.Outcome outcome = dispatcher.dispatch(new Raw(request));

@@ -36,6 +36,12 @@ export function showError(view, error) {
     h('p', {}, h('button', { type: 'button', onclick: () => route() }, 'Try again'), ' ',
       h('a', { href: '#/overview' }, 'Back to the overview'))));
   if (!(error instanceof ApiError)) console.error(error);
+  if (error.status === 0) {
+    // The server may come back (a restart): try again by itself.
+    const my = generation;
+    setTimeout(() => { if (my === generation) route(); }, 5000);
+    view.querySelector('.error-panel').append(h('p', { class: 'muted' }, 'Trying again every 5 s…'));
+  }
 }
 
 async function route() {

@@ -68,9 +68,10 @@ export function lineChart({ points, yLabel, title, format = shortNum, width = 56
     d += `${prev === null || prev === undefined || d === '' ? 'M' : 'L'}${x(ts[i]).toFixed(1)},${y(p.v).toFixed(1)}`;
   });
   svg.append(s('path', { d, class: 'line' }));
-  // Dots, so that a lone value between gaps (one busy minute) is visible too.
+  // A dot for a value with no neighbour to draw a line to (one busy minute between gaps).
+  const missing = (i) => i < 0 || i >= points.length || points[i].v === null || points[i].v === undefined;
   points.forEach((p, i) => {
-    if (p.v === null || p.v === undefined) return;
+    if (missing(i) || !(missing(i - 1) && missing(i + 1))) return;
     svg.append(s('circle', { cx: x(ts[i]), cy: y(p.v), r: 2.5, class: 'dot' },
       s('title', {}, `${new Date(ts[i]).toLocaleString()}: ${format(p.v)}`)));
   });
@@ -124,7 +125,7 @@ export function barChart({ bars, xLabel, yLabel, title, format = shortNum, width
  */
 export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
   const rowH = 26;
-  const m = { l: 210, r: 90, t: 34, b: 40 };
+  const m = { l: 210, r: 150, t: 34, b: 40 };
   const attempts = [...new Set(entries.map((e) => e.attempt))].sort((a, b) => a - b);
   const rows = [];
   attempts.forEach((a) => {

@@ -1,9 +1,9 @@
 // Seed 000: execution-time statistics of a workflow (or all) over a date range.
 
 import { request, query } from '../api.js';
-import { h, clear, num, panel, tile } from '../ui.js';
+import { h, clear, num, panel, tile, table } from '../ui.js';
 import { barChart } from '../charts.js';
-import { workflowPicker } from './runs.js';
+import { workflowPicker, KNOWN_WORKFLOWS } from './runs.js';
 
 function isoDay(d) {
   return d.toISOString().slice(0, 10);
@@ -37,8 +37,10 @@ export async function render(view, { params }) {
       end_date: endInput.value });
   });
 
-  const st = await request('api/v1/statistics/execution-times' + query({ workflow_id: workflow, start_date: start,
+  const statsOf = (wf) => request('api/v1/statistics/execution-times' + query({ workflow_id: wf, start_date: start,
     end_date: end }));
+  const [st, ...perWorkflow] = await Promise.all([statsOf(workflow), ...KNOWN_WORKFLOWS.map(statsOf)]);
+  const link = (wf) => '#/statistics' + query({ workflow: wf, start_date: start, end_date: end });
   const keys = [['min', 'Minimum'], ['median', 'Median'], ['avg', 'Average'], ['p95', '95th percentile'],
     ['p99', '99th percentile'], ['max', 'Maximum']];
   clear(view,
@@ -49,9 +51,15 @@ export async function render(view, { params }) {
     h('div', { class: 'tiles', id: 'stats' },
       tile('Executions ended', String(st.count), 'count', 'a resumed run counts once per attempt that ended'),
       keys.map(([k, label]) => tile(label, st[k] === null ? '—' : `${num(st[k], 1)} ms`, k))),
-    panel('Run duration (ms)', st.count === 0 ? h('p', { class: 'muted' }, 'No run ended in this range.')
-      : barChart({ bars: keys.map(([k]) => ({ label: k, value: st[k] ?? 0, note: num(st[k], 0) })),
-        xLabel: 'statistic over the runs in the range', yLabel: 'duration (ms)',
-        title: 'Run duration statistics in milliseconds' })));
+    h('div', { class: 'grid2' },
+      panel('Run duration (ms)', st.count === 0 ? h('p', { class: 'muted' }, 'No run ended in this range.')
+        : barChart({ bars: keys.map(([k]) => ({ label: k, value: st[k] ?? 0, note: num(st[k], 0) })),
+          xLabel: 'statistic over the runs in the range', yLabel: 'duration (ms)',
+          title: 'Run duration statistics in milliseconds' })),
+      panel('By workflow (same range, ms)', table([
+        { label: 'Workflow', value: (r) => h('a', { href: link(r.workflow_id) }, r.workflow_id) },
+        { label: 'Ended', value: (r) => String(r.count), cls: 'num' },
+        ...['median', 'avg', 'p95', 'max'].map((k) => ({ label: k, value: (r) => num(r[k], 1), cls: 'num' })),
+      ], perWorkflow, { id: 'by-workflow' }))));
   return null;
 }
