@@ -122,6 +122,11 @@ class DashboardBrowserTest {
         login(DashboardWorld.OPERATOR);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-tile='running']")));
         wait.until(ExpectedConditions.textToBe(By.id("conn"), "live updates: connected"));
+        // Runs submitted now reach the page only through the WebSocket's execution_update.
+        for (int i = 0; i < 3; i++) {
+            world.submit(ExampleWorkflows.DATA_PIPELINE, Map.of());
+        }
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live-executions progress")));
         shot("overview");
 
         open("#/runs?workflow=basic_sequence&status=failed");
@@ -215,6 +220,20 @@ class DashboardBrowserTest {
                 "sessionStorage.setItem('runmetrics.token', 'expired-token-0000000000')");
         open("#/overview");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "expired or invalid"));
+    }
+
+    @Test
+    @Order(7)
+    void aServerThatIsGoneIsSaidSo() {
+        login(DashboardWorld.OPERATOR);
+        open("#/run/" + otherFailedRun);
+        wait.until(ExpectedConditions.textToBe(By.id("conn"), "live updates: connected"));
+        world.server.stop();
+        wait.until(ExpectedConditions.attributeToBe(By.id("conn"), "data-state", "retrying"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("location.hash = '#/runs'");
+        WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-panel")));
+        assertThat(error.getText()).contains("Server unreachable", "cannot be reached");
+        shot("server-gone");
     }
 
     // ------------------------------------------------------------------ helpers
