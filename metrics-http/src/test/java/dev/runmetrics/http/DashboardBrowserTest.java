@@ -16,7 +16,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -24,12 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -86,8 +91,11 @@ class DashboardBrowserTest {
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
                         "--disable-dev-shm-usage", "--window-size=1400,1500", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         browser = new ChromeDriver(service, options);
+        // The run page redraws on every event: an element found may be replaced before it is read.
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.ignoring(StaleElementReferenceException.class);
         Files.createDirectories(SHOTS);
     }
 
@@ -118,6 +126,23 @@ class DashboardBrowserTest {
 
     @Test
     @Order(2)
+    void aTokenOfSeveralWorkspacesChoosesOne() {
+        browser.get(world.url() + "#/login");
+        type(By.id("token"), DashboardWorld.MULTI);
+        click(By.id("login-submit"));
+        WebElement select = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("workspace")));
+        assertThat(select.getText()).contains(DashboardWorld.WS, DashboardWorld.OTHER_WS);
+        new org.openqa.selenium.support.ui.Select(select).selectByValue(DashboardWorld.OTHER_WS);
+        shot("login-workspace");
+        click(By.id("workspace-open"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "workspace ws-other"));
+        // The other workspace has no runs: the overview says so instead of showing the demo's.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("by-node"), "No node ran"));
+        logout();
+    }
+
+    @Test
+    @Order(3)
     void anOperatorResumesAFailedRunFromItsFailedStepAndSeesItComplete() {
         login(DashboardWorld.OPERATOR);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-tile='running']")));
@@ -128,6 +153,10 @@ class DashboardBrowserTest {
         }
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live-executions progress")));
         shot("overview");
+        click(By.cssSelector("[data-timeframe='24h']"));
+        wait.until(ExpectedConditions.attributeContains(By.cssSelector("[data-timeframe='24h']"), "class", "active"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-tile='running']")));
+        shot("overview-24h");
 
         open("#/runs?workflow=basic_sequence&status=failed");
         WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
@@ -137,7 +166,7 @@ class DashboardBrowserTest {
 
         By resume = By.cssSelector("button[data-resume-step='process']");
         wait.until(ExpectedConditions.elementToBeClickable(resume));
-        assertThat(ganttBar("process", 1).getAttribute("data-status")).isEqualTo("failed");
+        assertThat(barStatus("process", 1)).isEqualTo("failed");
         shot("run-failed");
         click(resume);
 
@@ -156,12 +185,12 @@ class DashboardBrowserTest {
                 "Accepted: attempt 2"));
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
                 "completed"));
-        assertThat(browser.findElement(By.id("run-attempt")).getText()).isEqualTo("2");
-        assertThat(ganttBar("process", 1).getAttribute("data-status")).isEqualTo("failed");
-        assertThat(ganttBar("process", 2).getAttribute("data-status")).isEqualTo("completed");
-        assertThat(ganttBar("finalize", 2).getAttribute("data-status")).isEqualTo("completed");
+        assertThat(text(By.id("run-attempt"))).isEqualTo("2");
+        assertThat(barStatus("process", 1)).isEqualTo("failed");
+        assertThat(barStatus("process", 2)).isEqualTo("completed");
+        assertThat(barStatus("finalize", 2)).isEqualTo("completed");
         assertThat(browser.findElements(By.cssSelector("[data-resume-step]"))).isEmpty();
-        assertThat(browser.findElement(By.id("audit")).getText()).contains("alice (operator)", "process");
+        assertThat(text(By.id("audit"))).contains("alice (operator)", "process");
         shot("run-resumed");
 
         JsonNode detail = Api.json(api.get("/api/workflows/executions/" + failedRun, DashboardWorld.OPERATOR));
@@ -170,13 +199,35 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
+    void anOperatorPausesARunningRunAndResumesItFromThePausedStep() {
+        String held = world.submit(ExampleWorkflows.BASIC_SEQUENCE, Map.of(DashboardWorld.HOLD_STEP, "process"));
+        open("#/run/" + held);
+        click(By.id("pause-run"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-outcome='ok']"),
+                "Pause requested"));
+        world.release.countDown();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status", "paused"));
+        assertThat(barStatus("finalize", 1)).isEqualTo("paused");
+        shot("run-paused");
+        click(By.cssSelector("button[data-resume-step='finalize']"));
+        click(By.id("resume-next"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("resume-dialog"), "Without input overrides"));
+        click(By.id("resume-confirm"));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
+                "completed"));
+        assertThat(barStatus("finalize", 2)).isEqualTo("completed");
+    }
+
+    @Test
+    @Order(5)
     void aViewerFindsNoResumeAction() {
         logout();
         login(DashboardWorld.VIEWER);
         open("#/run/" + otherFailedRun);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#steps tr[data-step='finalize']")));
-        assertThat(ganttBar("finalize", 1).getAttribute("data-status")).isEqualTo("failed");
+        assertThat(barStatus("finalize", 1)).isEqualTo("failed");
         assertThat(browser.findElements(By.cssSelector("[data-resume-step]"))).isEmpty();
         assertThat(browser.findElements(By.xpath("//button[contains(., 'Resume')]"))).isEmpty();
         assertThat(browser.findElement(By.id("who")).getText()).contains("viewer");
@@ -184,7 +235,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void theStatisticsOnThePageAreTheApis() {
         open("#/statistics?workflow=basic_sequence");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("stats")));
@@ -205,7 +256,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void anUnknownRunIsAMessageNotABlankPage() {
         open("#/run/01a20000-0000-7000-8000-000000000000");
         WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-panel")));
@@ -214,7 +265,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void anInvalidatedSessionGoesBackToTheLoginWithAMessage() {
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
                 "sessionStorage.setItem('runmetrics.token', 'expired-token-0000000000')");
@@ -223,7 +274,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aServerThatIsGoneIsSaidSo() {
         login(DashboardWorld.OPERATOR);
         open("#/run/" + otherFailedRun);
@@ -234,6 +285,17 @@ class DashboardBrowserTest {
         WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-panel")));
         assertThat(error.getText()).contains("Server unreachable", "cannot be reached");
         shot("server-gone");
+    }
+
+    /** A script error fails the test; failed requests (the 401s, 404s and the stopped server) are expected. */
+    @AfterEach
+    void noScriptErrors() {
+        List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .filter(m -> !m.contains("Failed to load resource") && !m.contains("WebSocket connection to"))
+                .toList();
+        assertThat(errors).isEmpty();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -254,9 +316,15 @@ class DashboardBrowserTest {
         browser.get(world.url() + hash);
     }
 
-    static WebElement ganttBar(String step, int attempt) {
-        return wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
-                "svg.gantt g[data-step='" + step + "'][data-attempt='" + attempt + "']")));
+    /** The status the Gantt chart shows for a step of an attempt (waits for the bar to exist). */
+    static String barStatus(String step, int attempt) {
+        By bar = By.cssSelector("svg.gantt g[data-step='" + step + "'][data-attempt='" + attempt + "']");
+        return wait.until(d -> d.findElement(bar).getAttribute("data-status"));
+    }
+
+    /** An element's text, read again if the page redrew it meanwhile. */
+    static String text(By by) {
+        return wait.until(d -> d.findElement(by).getText());
     }
 
     static String shown(String key) {

@@ -11,6 +11,7 @@ import dev.runmetrics.core.stats.RunViews;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -25,12 +26,18 @@ final class DashboardWorld implements AutoCloseable {
     static final String OPERATOR = "dash-operator-token-00001";
     static final String VIEWER = "dash-viewer-token-0000001";
     static final String WS = "ws-demo";
+    static final String OTHER_WS = "ws-other";
+    /** A viewer token of two workspaces: the login page lets its holder choose. */
+    static final String MULTI = "dash-multi-token-00000001";
 
     final InMemoryRunStore store = new InMemoryRunStore();
     final NodeMetricsCollector collector = NodeMetricsCollector.builder().build();
     final RunViews views = RunViews.builder(store).workerCapacity(4).build();
     final MetricsHttpServer server;
     final WorkflowRunner runner;
+    /** A step named by the input's {@value #HOLD_STEP} waits for this before it runs (at most 30 s). */
+    final CountDownLatch release = new CountDownLatch(1);
+    static final String HOLD_STEP = "hold_step";
 
     /** @param latencyScale how much of the examples' realistic step latency each step waits */
     DashboardWorld(int port, double latencyScale) {
@@ -38,12 +45,18 @@ final class DashboardWorld implements AutoCloseable {
                 .nodeMetrics(collector).noRateLimit()
                 .token(OPERATOR, "alice (operator)", Role.OPERATOR, WS)
                 .token(VIEWER, "victor (viewer)", Role.VIEWER, WS)
+                .token(MULTI, "maya (viewer)", Role.VIEWER, WS, OTHER_WS)
                 .workspaceSlug("demo", WS);
         RunRecorder recorder = RunRecorder.builder(store).listener(http.runListener()).build();
         ExampleWorkflows.Latency realistic = ExampleWorkflows.Latency.realistic();
         ExampleWorkflows.Options options = ExampleWorkflows.Options.builder()
                 .latency((wf, step) -> Duration.ofMillis(Math.round(realistic.of(wf, step).toMillis() * latencyScale)))
                 .metricsCollector(collector)
+                .hook((wf, in) -> {
+                    if (in.stepId().equals(in.value(HOLD_STEP))) {
+                        release.await(30, TimeUnit.SECONDS);
+                    }
+                })
                 .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(40)).build())
                 .build();
         runner = WorkflowRunner.builder(recorder, store).workers(4).workflows(ExampleWorkflows.all(options)).build();
@@ -71,6 +84,7 @@ final class DashboardWorld implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         DashboardWorld world = new DashboardWorld(args.length > 0 ? Integer.parseInt(args[0]) : 8099, 1.0);
+        world.release.countDown();
         System.out.println("dashboard: " + world.url() + "\noperator token: " + OPERATOR + "\nviewer token:   "
                 + VIEWER + "\nworkspace: " + WS);
         List<String> workflows = List.of(ExampleWorkflows.BASIC_SEQUENCE, ExampleWorkflows.PARALLEL_PROCESSING,

@@ -125,7 +125,7 @@ export function barChart({ bars, xLabel, yLabel, title, format = shortNum, width
  */
 export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
   const rowH = 26;
-  const m = { l: 210, r: 150, t: 34, b: 40 };
+  const m = { l: 210, r: 150, t: 34, b: 48 };
   const attempts = [...new Set(entries.map((e) => e.attempt))].sort((a, b) => a - b);
   const rows = [];
   attempts.forEach((a) => {
@@ -137,22 +137,61 @@ export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
   const height = m.t + rows.length * rowH + m.b;
   const svg = frame(width, height, 'Run timeline (Gantt chart)');
   svg.classList.add('gantt');
-  const times = entries.flatMap((e) => [e.queued_at, e.started_at, e.completed_at]).filter(Boolean).map(Date.parse);
-  const active = entries.some((e) => !e.completed_at && e.started_at);
-  const t0 = Math.min(...times);
-  const t1 = Math.max(...times, active ? now : 0, t0 + 1);
+  const running = (e) => !e.completed_at && e.started_at;
+  const timesOf = (es) => es.flatMap((e) => [e.queued_at, e.started_at, e.completed_at]).filter(Boolean)
+    .map(Date.parse).concat(es.some(running) ? [now] : []);
+  const t0 = Math.min(...timesOf(entries));
   const pw = width - m.l - m.r;
-  const x = (t) => m.l + ((t - t0) / (t1 - t0)) * pw;
-  const secs = ticks(0, (t1 - t0) / 1000, 8);
   const bottom = m.t + rows.length * rowH;
-  secs.forEach((sec) => {
-    const px = x(t0 + sec * 1000);
-    if (px > m.l + pw + 1) return;
-    svg.append(s('line', { x1: px, x2: px, y1: m.t - 4, y2: bottom, class: 'grid' }),
-      s('text', { x: px, y: bottom + 16, class: 'tick', 'text-anchor': 'middle' }, shortNum(sec)));
+  // One segment of the axis per stretch of activity. An idle gap between attempts longer than all
+  // the activity (a resume an hour later) is cut out and drawn as a break, so attempt 1 keeps a
+  // readable width.
+  const spans = attempts.map((a) => {
+    const ts = timesOf(entries.filter((e) => e.attempt === a));
+    return { start: Math.min(...ts), end: Math.max(...ts) };
+  }).sort((p, q) => p.start - q.start);
+  const activeTotal = spans.reduce((sum, sp) => sum + (sp.end - sp.start), 0);
+  const segments = [];
+  spans.forEach((sp) => {
+    const last = segments[segments.length - 1];
+    if (last && sp.start - last.end <= Math.max(activeTotal, 1000)) last.end = Math.max(last.end, sp.end);
+    else segments.push({ ...sp });
   });
-  svg.append(s('text', { x: m.l + pw / 2, y: height - 6, class: 'label', 'text-anchor': 'middle' },
-    'seconds since the run\'s first step was queued'));
+  const BREAK = 44;
+  const avail = pw - BREAK * (segments.length - 1);
+  const total = segments.reduce((sum, sg) => sum + Math.max(sg.end - sg.start, 1), 0);
+  let cursor = m.l;
+  segments.forEach((sg, i) => {
+    sg.x = cursor;
+    sg.w = avail * Math.max(sg.end - sg.start, 1) / total;
+    cursor += sg.w + (i < segments.length - 1 ? BREAK : 0);
+  });
+  const x = (t) => {
+    const sg = segments.find((g) => t <= g.end) || segments[segments.length - 1];
+    const clamped = Math.min(Math.max(t, sg.start), sg.end);
+    return sg.x + ((clamped - sg.start) / Math.max(sg.end - sg.start, 1)) * sg.w;
+  };
+  segments.forEach((sg, i) => {
+    const from = (sg.start - t0) / 1000;
+    const to = (sg.end - t0) / 1000;
+    ticks(from, to, Math.max(2, Math.round((8 * sg.w) / pw))).forEach((sec) => {
+      if (sec < from - 1e-9 || sec > to + 1e-9) return;
+      const px = x(t0 + sec * 1000);
+      svg.append(s('line', { x1: px, x2: px, y1: m.t - 4, y2: bottom, class: 'grid' }),
+        s('text', { x: px, y: bottom + 16, class: 'tick', 'text-anchor': 'middle' }, shortNum(sec)));
+    });
+    if (i < segments.length - 1) {
+      const bx = sg.x + sg.w + BREAK / 2;
+      const idle = (segments[i + 1].start - sg.end) / 1000;
+      svg.append(s('rect', { x: bx - BREAK / 2 + 4, y: m.t - 4, width: BREAK - 8, height: bottom - m.t + 4,
+        class: 'axis-break' }, s('title', {}, `${dur(idle)} without activity, not to scale`)),
+      s('text', { x: bx, y: bottom + 16, class: 'tick', 'text-anchor': 'middle' }, '≈'),
+      s('text', { x: bx, y: bottom + 28, class: 'tick', 'text-anchor': 'middle' }, `+${dur(idle)}`));
+    }
+  });
+  svg.append(s('text', { x: m.l + pw / 2, y: height - 4, class: 'label', 'text-anchor': 'middle' },
+    segments.length > 1 ? 'seconds since the run\'s first step was queued (idle gaps cut, ≈)'
+      : 'seconds since the run\'s first step was queued'));
   // Legend
   const legend = [['queue wait', 'gq'], ['completed', 'st-completed'], ['failed', 'st-failed'],
     ['running', 'st-running'], ['paused', 'st-paused'], ['cancelled / skipped', 'st-cancelled']];
@@ -191,7 +230,13 @@ export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
       g.append(s('rect', { x: x(st), y: ry + 4, width: Math.max(2, x(en) - x(st)), height: rowH - 8,
         class: `gbar st-${e.status}${e.retry_count ? ' retried' : ''}` }, s('title', {}, tip)));
     }
-    const endX = x(en ?? q ?? t0);
+    if (st === null && e.completed_at) {
+      // Ended without running (paused, cancelled, skipped): a marker in its status colour.
+      const at = x(Date.parse(e.completed_at));
+      g.append(s('rect', { x: at - 4, y: ry + 5, width: 8, height: rowH - 10, class: `gbar st-${e.status}` },
+        s('title', {}, tip)));
+    }
+    const endX = x(en ?? q ?? t0) + (st === null && e.completed_at ? 4 : 0);
     const note = (st && en ? dur((en - st) / 1000) : e.status)
       + (e.retry_count ? `  ↻ ${e.retry_count} ${e.retry_count === 1 ? 'retry' : 'retries'}` : '');
     g.append(s('text', { x: endX + 5, y: ry + rowH / 2 + 4, class: 'tick' }, note));

@@ -11,7 +11,6 @@ const TIMEFRAMES = ['1h', '24h', '7d', '30d'];
 function bucketName(points) {
   if (points.length < 2) return 'bucket';
   const step = (Date.parse(points[1].timestamp) - Date.parse(points[0].timestamp)) / 60000;
-  if (step === 1) return 'minute';
   if (step === 60) return 'hour';
   if (step === 1440) return 'day';
   return `${step} min`;
@@ -29,7 +28,8 @@ export async function render(view, { params, isCurrent }) {
       tile('Running now', String(rt.currentlyRunning), 'running'),
       tile('Queue depth', String(rt.queueDepth), 'queue', `avg wait ${dur(rt.avgQueueWaitTime)}`),
       tile('Throughput', `${num(data.throughput.executionsPerMinute, 2)} / min`, 'throughput',
-        `peak ${num(data.throughput.peakThroughput?.value, 0)} per ${bucketName(data.throughput.throughputTrend)}`),
+        `peak ${num(data.throughput.peakThroughput?.value, 2)} / min, capacity used `
+        + `${num(data.throughput.capacityUtilization, 1)} %`),
       tile('Success rate', pct(data.performance.successRate), 'success',
         `${data.performance.totalExecutions} runs ended`),
       tile('Median latency', dur(data.latency.executionLatency.median), 'median',
@@ -69,7 +69,8 @@ export async function render(view, { params, isCurrent }) {
       liveTiles,
       h('div', { class: 'grid2' },
         panel('Throughput', lineChart({ points: trend.map((p) => ({ t: p.timestamp, v: p.value })),
-          yLabel: `runs ended per ${bucketName(trend)}`, title: 'Throughput over time' })),
+          yLabel: bucketName(trend) === '1 min' ? 'runs ended / min' : `runs ended / min (per ${bucketName(trend)})`,
+          title: 'Throughput over time' })),
         panel('Latency', lineChart({ points: data.patterns.timeline.map((p) => ({ t: p.timestamp, v: p.avgDuration })),
           yLabel: 'average run duration (s)', title: 'Average run duration over time' }))),
       h('div', { class: 'grid2' },

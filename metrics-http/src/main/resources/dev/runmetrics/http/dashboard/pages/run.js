@@ -64,7 +64,8 @@ export async function render(view, { arg: runId, isCurrent }) {
           fact('Steps', `${timeline.completed_step_count} completed, ${timeline.failed_step_count} failed, `
             + `${timeline.skipped_step_count} skipped of ${timeline.step_count}`),
           fact('Input', h('code', {}, JSON.stringify(detail.input_variables ?? {})))),
-        timeline.error_message ? h('p', { class: 'form-error' }, timeline.error_message) : null,
+        timeline.error_message ? h('p', { class: timeline.status === 'paused' ? 'form-warn' : 'form-error' },
+          timeline.error_message) : null,
         actions.length ? h('div', { class: 'actions' }, ...actions) : null,
         outcome),
       panel('Timeline', entries.length ? gantt(entries) : h('p', { class: 'muted' }, 'No step has started yet.')),
@@ -77,7 +78,7 @@ export async function render(view, { arg: runId, isCurrent }) {
         { label: 'Duration', value: (e) => dur(e.duration_seconds), cls: 'num' },
         { label: 'Retries', value: (e) => String(e.retry_count), cls: 'num' },
         { label: 'Error / output', value: (e) => e.error_message
-          ? h('span', { class: 'err' }, e.error_message)
+          ? h('span', { class: e.status === 'paused' ? 'warn' : 'err' }, e.error_message)
           : h('code', {}, e.output_summary ? JSON.stringify(e.output_summary) : '') },
         { label: '', value: (e) => (operator && resumable && e.attempt === latest
           && ['failed', 'paused'].includes(e.status))
