@@ -9,6 +9,7 @@ import dev.runmetrics.core.run.RunStatus;
 import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -257,6 +258,29 @@ class DashboardBrowserTest {
 
     @Test
     @Order(7)
+    void aResumeThatLostARaceShowsTheServersReason() throws Exception {
+        logout();
+        login(DashboardWorld.OPERATOR);
+        open("#/run/" + otherFailedRun);
+        click(By.cssSelector("button[data-resume-step='finalize']"));
+        click(By.id("resume-next"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("resume-confirm")));
+        // Meanwhile someone else resumes the run, and it completes.
+        HttpResponse<String> other = api.post("/api/workflows/executions/" + otherFailedRun + "/resume",
+                DashboardWorld.OPERATOR, null, "{\"step_id\":\"finalize\",\"input_overrides\":{\"fail_step\":null}}");
+        assertThat(other.statusCode()).isEqualTo(202);
+        assertThat(world.await(otherFailedRun).status()).isEqualTo(RunStatus.COMPLETED);
+        click(By.id("resume-confirm"));
+        WebElement outcome = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-outcome='error']")));
+        assertThat(outcome.getText()).startsWith("Resume refused (422 run_not_resumable)");
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
+                "completed"));
+        shot("run-resume-refused");
+    }
+
+    @Test
+    @Order(8)
     void anUnknownRunIsAMessageNotABlankPage() {
         open("#/run/01a20000-0000-7000-8000-000000000000");
         WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-panel")));
@@ -265,7 +289,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anInvalidatedSessionGoesBackToTheLoginWithAMessage() {
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
                 "sessionStorage.setItem('runmetrics.token', 'expired-token-0000000000')");
@@ -274,7 +298,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aServerThatIsGoneIsSaidSo() {
         login(DashboardWorld.OPERATOR);
         open("#/run/" + otherFailedRun);

@@ -16,6 +16,7 @@ export async function render(view, { arg: runId, isCurrent }) {
   let reloadTimer = null;
   let tickTimer = null;
   const outcome = h('div', { id: 'console-outcome', role: 'status' });
+  const ganttHolder = h('div', { id: 'timeline' });
 
   async function load() {
     const [detail, timeline, audit] = await Promise.all([request(base), request(`${base}/timeline`),
@@ -27,8 +28,14 @@ export async function render(view, { arg: runId, isCurrent }) {
     clearTimeout(reloadTimer);
     reloadTimer = setTimeout(async () => {
       try {
-        state = await load();
-        if (isCurrent()) draw();
+        const next = await load();
+        if (!isCurrent()) return;
+        const same = JSON.stringify(next) === JSON.stringify(state);
+        state = next;
+        // Nothing changed: only let running bars grow, and leave buttons and text as they are
+        // (a person may be reading, selecting or about to click).
+        if (same) redrawGantt();
+        else draw();
       } catch (e) {
         if (!isCurrent()) return;
         if (e instanceof ApiError && (e.status === 401 || e.status === 404)) showError(view, e);
@@ -50,6 +57,7 @@ export async function render(view, { arg: runId, isCurrent }) {
       actions.push(h('button', { type: 'button', id: 'pause-run', onclick: () => control('pause') }, 'Pause'),
         h('button', { type: 'button', class: 'danger', id: 'cancel-run', onclick: () => control('cancel') }, 'Cancel'));
     }
+    redrawGantt();
     clear(view,
       h('p', { class: 'crumbs' }, h('a', { href: `#/runs?workflow=${encodeURIComponent(timeline.workflow_id)}` },
         `Runs of ${timeline.workflow_id}`), ' / ', `run #${detail.execution_number}`),
@@ -68,7 +76,7 @@ export async function render(view, { arg: runId, isCurrent }) {
           timeline.error_message) : null,
         actions.length ? h('div', { class: 'actions' }, ...actions) : null,
         outcome),
-      panel('Timeline', entries.length ? gantt(entries) : h('p', { class: 'muted' }, 'No step has started yet.')),
+      panel('Timeline', ganttHolder),
       panel('Steps', table([
         { label: 'Step', value: (e) => h('span', {}, e.step_name, h('br'), h('small', { class: 'muted' }, e.node_name)) },
         { label: 'Attempt', value: (e) => String(e.attempt), cls: 'num' },
@@ -98,6 +106,11 @@ export async function render(view, { arg: runId, isCurrent }) {
       // Running bars grow with the clock between events.
       tickTimer = setInterval(() => scheduleReload(0), 2000);
     }
+  }
+
+  function redrawGantt() {
+    const entries = state.timeline.step_timeline || [];
+    clear(ganttHolder, entries.length ? gantt(entries) : h('p', { class: 'muted' }, 'No step has started yet.'));
   }
 
   function fact(label, value) {
