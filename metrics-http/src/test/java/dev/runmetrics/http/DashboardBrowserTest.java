@@ -149,7 +149,7 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-tile='running']")));
         wait.until(ExpectedConditions.textToBe(By.id("conn"), "live updates: connected"));
         // Runs submitted now reach the page only through the WebSocket's execution_update.
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 6; i++) { // more than the 4 workers: some wait in the queue
             world.submit(ExampleWorkflows.DATA_PIPELINE, Map.of());
         }
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live-executions progress")));

@@ -24,16 +24,16 @@ export async function render(view, { params, isCurrent }) {
   const liveList = h('div', { id: 'live-executions' });
 
   function drawRealtime(rt) {
+    const vs = data.performance.vsLastPeriod || {};
     clear(liveTiles,
       tile('Running now', String(rt.currentlyRunning), 'running'),
       tile('Queue depth', String(rt.queueDepth), 'queue', `avg wait ${dur(rt.avgQueueWaitTime)}`),
       tile('Throughput', `${num(data.throughput.executionsPerMinute, 2)} / min`, 'throughput',
-        `peak ${num(data.throughput.peakThroughput?.value, 2)} / min, capacity used `
-        + `${num(data.throughput.capacityUtilization, 1)} %`),
+        `peak ${num(data.throughput.peakThroughput?.value, 2)} / min${change(vs.executionsChange, ' %')}`),
       tile('Success rate', pct(data.performance.successRate), 'success',
-        `${data.performance.totalExecutions} runs ended`),
+        `${data.performance.totalExecutions} runs ended${change(vs.successRateChange, ' pts')}`),
       tile('Median latency', dur(data.latency.executionLatency.median), 'median',
-        `p95 ${dur(data.latency.executionLatency.p95)}`),
+        `p95 ${dur(data.latency.executionLatency.p95)}${change(vs.latencyChange, ' % mean')}`),
       tile('Workers busy', `${rt.systemLoad.workers.busy} / ${rt.systemLoad.workers.total}`, 'workers'));
     const now = Date.now();
     clear(liveList, table([
@@ -42,7 +42,20 @@ export async function render(view, { params, isCurrent }) {
       { label: 'User', value: (e) => e.userId || '—' },
       { label: 'Started', value: (e) => when(e.startedAt) },
       { label: 'Progress', value: (e) => progress(e, now) },
-    ], rt.executionsInProgress, { empty: 'Nothing is running right now.' }));
+    ], rt.executionsInProgress, { empty: 'Nothing is running right now.' }),
+    rt.queuedExecutions.length === 0 ? null : [h('h3', {}, `Queued (${rt.queuedExecutions.length})`), table([
+      { label: 'Run', value: (q) => h('a', { href: `#/run/${q.queueId}`, class: 'mono' }, shortId(q.queueId)) },
+      { label: 'Workflow', value: (q) => q.agentId },
+      { label: 'Priority', value: (q) => String(q.priority), cls: 'num' },
+      { label: 'Queued', value: (q) => when(q.queuedAt) },
+      { label: 'Expected start', value: (q) => when(q.estimatedStartTime) },
+    ], rt.queuedExecutions, { id: 'queued' })]);
+  }
+
+  /** ", +3.2 pts vs previous period", or nothing when there is nothing to compare. */
+  function change(v, unit) {
+    if (v === null || v === undefined) return '';
+    return `, ${v >= 0 ? '+' : ''}${num(v, 1)}${unit} vs previous`;
   }
 
   function progress(e, now) {
