@@ -84,7 +84,7 @@ class ErrorsTest {
     void unknownPathsAre404() {
         JsonNode e = error(api.get("/api/v2/nothing", VIEWER_A, WS_A), 404);
         assertThat(e.get("code").asText()).isEqualTo("not_found");
-        error(api.get("/", null), 404);
+        error(api.get("/index.htm", null), 404);
         error(api.get("/api/workflows/basic_sequence", VIEWER_A, WS_A), 404);
         error(api.get("/api/workflows/basic_sequence/metrics/extra", VIEWER_A, WS_A), 404);
     }

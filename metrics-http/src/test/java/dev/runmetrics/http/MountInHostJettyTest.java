@@ -40,6 +40,9 @@ class MountInHostJettyTest {
         try {
             Api api = new Api(connector.getLocalPort());
             assertThat(api.get("/runmetrics/health", null).statusCode()).isEqualTo(200);
+            // The dashboard's relative links work under the mount point too.
+            assertThat(api.get("/runmetrics/", null).body()).contains("src=\"dashboard/app.js\"");
+            assertThat(api.get("/runmetrics/dashboard/app.js", null).statusCode()).isEqualTo(200);
             HttpResponse<String> list = api.get("/runmetrics/api/workflows/w/executions", VIEWER_A, WS_A);
             assertThat(list.statusCode()).isEqualTo(200);
 

@@ -24,6 +24,7 @@ class OpenApiTest {
     static final Set<String> EXPECTED = Set.of(
             "GET /health",
             "GET /openapi.json",
+            "GET /api/v1/me",
             "GET /metrics",
             "GET /api/v1/statistics/execution-times",
             "GET /api/v1/execution-metrics",

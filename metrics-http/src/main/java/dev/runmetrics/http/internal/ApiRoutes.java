@@ -58,6 +58,10 @@ public final class ApiRoutes {
         List<Route> r = new ArrayList<>();
         r.add(new Route("GET", "/health", Access.PUBLIC, false, false, BodyKind.NONE, this::health,
                 doc("Liveness: 200 while the server answers.", "meta", List.of(), 200)));
+        r.add(new Route("GET", "/api/v1/me", Access.VIEWER, false, false, BodyKind.NONE, this::me,
+                doc("The presented token: its subject, role (viewer or operator) and the workspace ids it may use "
+                        + "(sorted). For a client, such as the dashboard, to offer the right workspaces and actions.",
+                        "meta", List.of(), 200, 401)));
         if (s.views() != null) {
             r.add(new Route("GET", "/api/v1/statistics/execution-times", Access.VIEWER, true, true, BodyKind.NONE,
                     this::statistics, doc("Seed 000: execution-time statistics (ms) of runs that ended in a range.",
@@ -162,6 +166,13 @@ public final class ApiRoutes {
 
     private Reply health(Exchange ex) {
         return Reply.json(200, Json.map("status", "ok"));
+    }
+
+    private Reply me(Exchange ex) {
+        rejectUnknownQuery(ex);
+        Principal p = ex.principal();
+        return Reply.json(200, Json.map("subject", p.subject(), "role", p.role().name().toLowerCase(
+                java.util.Locale.ROOT), "workspaces", p.workspaces().stream().sorted().toList()));
     }
 
     private Reply openApi(Exchange ex) {

@@ -19,7 +19,8 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 /**
  * The Jetty 12 core handler in front of the {@link Dispatcher}: adapts Jetty's request to
  * {@link Dispatcher.RawRequest}, writes the {@link Reply}, and performs WebSocket upgrades through
- * the {@link ServerWebSocketContainer} its owner sets. Handles every request it is given: unknown paths get the JSON
+ * the {@link ServerWebSocketContainer} its owner sets; GETs of {@code /} and {@code /dashboard/…}
+ * are the dashboard's static files ({@link DashboardAssets}). Handles every request it is given: unknown paths get the JSON
  * 404. Thread-safe; handlers may block (the body is read on the calling thread).
  */
 public final class JettyRoutes extends Handler.Abstract {
@@ -29,6 +30,7 @@ public final class JettyRoutes extends Handler.Abstract {
 
     private final Dispatcher dispatcher;
     private final EventHub hub;
+    private final DashboardAssets dashboard = new DashboardAssets();
     private volatile ServerWebSocketContainer container;
 
     public JettyRoutes(Dispatcher dispatcher, EventHub hub) {
@@ -41,6 +43,12 @@ public final class JettyRoutes extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         Reply reply;
         try {
+            String method = request.getMethod();
+            String path = Request.getPathInContext(request);
+            if ((method.equals("GET") || method.equals("HEAD")) && path != null && DashboardAssets.claims(path)) {
+                write(dashboard.reply(path, request.getHeaders().get(HttpHeader.IF_NONE_MATCH)), response, callback);
+                return true;
+            }
             Dispatcher.Outcome outcome = dispatcher.dispatch(new Raw(request));
             reply = outcome.reply();
             if (reply == null) {

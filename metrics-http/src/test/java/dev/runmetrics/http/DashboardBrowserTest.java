@@ -1,0 +1,376 @@
+package dev.runmetrics.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runmetrics.core.flow.ExampleWorkflows;
+import dev.runmetrics.core.run.RunStatus;
+import java.io.File;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard tested as a person would use it: Debian's headless Chromium, driven through the
+ * system ChromeDriver, against a real server whose runs the reference WorkflowRunner executes.
+ * Screenshots of each main page go to {@code target/screenshots/}. Without Chromium or ChromeDriver
+ * the test fails (it never skips): install them with
+ * {@code apt-get install -y chromium chromium-driver}, as {@code .ci/run} does.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("RUNMETRICS_CHROMIUM", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("RUNMETRICS_CHROMEDRIVER",
+            "/usr/bin/chromedriver"));
+    static final Path SHOTS = Path.of("target", "screenshots");
+
+    static DashboardWorld world;
+    static Api api;
+    static WebDriver browser;
+    static WebDriverWait wait;
+    static Path profile;
+    static String failedRun;
+    static String otherFailedRun;
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (Path p : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(p)) {
+                fail("The browser test needs Debian's Chromium and ChromeDriver, and " + p + " is missing: run "
+                        + "'apt-get install -y chromium chromium-driver' (.ci/run does), or point RUNMETRICS_CHROMIUM "
+                        + "and RUNMETRICS_CHROMEDRIVER at them.");
+            }
+        }
+        world = new DashboardWorld(0, 0.25);
+        api = new Api(world.server.port());
+        List<String> ok = List.of(world.submit(ExampleWorkflows.BASIC_SEQUENCE, Map.of("mode", "fast")),
+                world.submit(ExampleWorkflows.BASIC_SEQUENCE, Map.of("records", 250)),
+                world.submit(ExampleWorkflows.PARALLEL_PROCESSING, Map.of()),
+                world.submit(ExampleWorkflows.DATA_PIPELINE, Map.of()));
+        failedRun = world.submit(ExampleWorkflows.BASIC_SEQUENCE, Map.of(ExampleWorkflows.FAIL_STEP, "process"));
+        otherFailedRun = world.submit(ExampleWorkflows.BASIC_SEQUENCE, Map.of(ExampleWorkflows.FAIL_STEP, "finalize"));
+        for (String run : ok) {
+            assertThat(world.await(run).status()).isEqualTo(RunStatus.COMPLETED);
+        }
+        assertThat(world.await(failedRun).status()).isEqualTo(RunStatus.FAILED);
+        assertThat(world.await(otherFailedRun).status()).isEqualTo(RunStatus.FAILED);
+
+        profile = Files.createTempDirectory("runmetrics-chromium-");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--disable-dev-shm-usage", "--window-size=1400,1500", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+        browser = new ChromeDriver(service, options);
+        // The run page redraws on every event: an element found may be replaced before it is read.
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.ignoring(StaleElementReferenceException.class);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (world != null) {
+            world.close();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aWrongTokenIsToldSoOnTheLoginPage() {
+        browser.get(world.url());
+        type(By.id("token"), "not-a-real-token-at-all");
+        click(By.id("login-submit"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "not valid"));
+        shot("login-error");
+    }
+
+    @Test
+    @Order(2)
+    void aTokenOfSeveralWorkspacesChoosesOne() {
+        browser.get(world.url() + "#/login");
+        type(By.id("token"), DashboardWorld.MULTI);
+        click(By.id("login-submit"));
+        WebElement select = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("workspace")));
+        assertThat(select.getText()).contains(DashboardWorld.WS, DashboardWorld.OTHER_WS);
+        new org.openqa.selenium.support.ui.Select(select).selectByValue(DashboardWorld.OTHER_WS);
+        shot("login-workspace");
+        click(By.id("workspace-open"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "workspace ws-other"));
+        // The other workspace has no runs: the overview says so instead of showing the demo's.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("by-node"), "No node ran"));
+        logout();
+    }
+
+    @Test
+    @Order(3)
+    void anOperatorResumesAFailedRunFromItsFailedStepAndSeesItComplete() {
+        login(DashboardWorld.OPERATOR);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-tile='running']")));
+        wait.until(ExpectedConditions.textToBe(By.id("conn"), "live updates: connected"));
+        // Runs submitted now reach the page only through the WebSocket's execution_update.
+        for (int i = 0; i < 6; i++) { // more than the 4 workers: some wait in the queue
+            world.submit(ExampleWorkflows.DATA_PIPELINE, Map.of());
+        }
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live-executions progress")));
+        shot("overview");
+        click(By.cssSelector("[data-timeframe='24h']"));
+        wait.until(ExpectedConditions.attributeContains(By.cssSelector("[data-timeframe='24h']"), "class", "active"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-tile='running']")));
+        shot("overview-24h");
+
+        open("#/runs?workflow=basic_sequence&status=failed");
+        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr[data-run='" + failedRun + "']")));
+        shot("runs-failed");
+        row.findElement(By.cssSelector("a")).click();
+
+        By resume = By.cssSelector("button[data-resume-step='process']");
+        wait.until(ExpectedConditions.elementToBeClickable(resume));
+        assertThat(barStatus("process", 1)).isEqualTo("failed");
+        shot("run-failed");
+        click(resume);
+
+        WebElement overrides = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overrides")));
+        overrides.sendKeys("{\"fail_step\": ");
+        assertThat(browser.findElement(By.id("overrides-error")).getText()).startsWith("Not valid JSON");
+        assertThat(browser.findElement(By.id("resume-next")).isEnabled()).isFalse();
+        overrides.sendKeys("null}");
+        assertThat(browser.findElement(By.id("overrides-error")).getText()).isEmpty();
+        click(By.id("resume-next"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("resume-dialog"), "attempt 2"));
+        shot("run-resume-confirm");
+        click(By.id("resume-confirm"));
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-outcome='ok']"),
+                "Accepted: attempt 2"));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
+                "completed"));
+        assertThat(text(By.id("run-attempt"))).isEqualTo("2");
+        assertThat(barStatus("process", 1)).isEqualTo("failed");
+        assertThat(barStatus("process", 2)).isEqualTo("completed");
+        assertThat(barStatus("finalize", 2)).isEqualTo("completed");
+        assertThat(browser.findElements(By.cssSelector("[data-resume-step]"))).isEmpty();
+        assertThat(text(By.id("audit"))).contains("alice (operator)", "process");
+        shot("run-resumed");
+
+        JsonNode detail = Api.json(api.get("/api/workflows/executions/" + failedRun, DashboardWorld.OPERATOR));
+        assertThat(detail.get("status").asText()).isEqualTo("completed");
+        assertThat(detail.get("attempt").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(4)
+    void anOperatorPausesARunningRunAndResumesItFromThePausedStep() {
+        String held = world.submit(ExampleWorkflows.BASIC_SEQUENCE, Map.of(DashboardWorld.HOLD_STEP, "process"));
+        open("#/run/" + held);
+        click(By.id("pause-run"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-outcome='ok']"),
+                "Pause requested"));
+        world.release.countDown();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status", "paused"));
+        assertThat(barStatus("finalize", 1)).isEqualTo("paused");
+        shot("run-paused");
+        click(By.cssSelector("button[data-resume-step='finalize']"));
+        click(By.id("resume-next"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("resume-dialog"), "Without input overrides"));
+        click(By.id("resume-confirm"));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
+                "completed"));
+        assertThat(barStatus("finalize", 2)).isEqualTo("completed");
+    }
+
+    @Test
+    @Order(5)
+    void aViewerFindsNoResumeAction() {
+        logout();
+        login(DashboardWorld.VIEWER);
+        open("#/run/" + otherFailedRun);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#steps tr[data-step='finalize']")));
+        assertThat(barStatus("finalize", 1)).isEqualTo("failed");
+        assertThat(browser.findElements(By.cssSelector("[data-resume-step]"))).isEmpty();
+        assertThat(browser.findElements(By.xpath("//button[contains(., 'Resume')]"))).isEmpty();
+        assertThat(browser.findElement(By.id("who")).getText()).contains("viewer");
+        shot("run-as-viewer");
+    }
+
+    @Test
+    @Order(6)
+    void theStatisticsOnThePageAreTheApis() {
+        open("#/statistics?workflow=basic_sequence");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("stats")));
+        String start = browser.findElement(By.id("start-date")).getAttribute("value");
+        String end = browser.findElement(By.id("end-date")).getAttribute("value");
+        JsonNode st = Api.json(api.get("/api/v1/statistics/execution-times?workflow_id=basic_sequence&start_date="
+                + URLEncoder.encode(start, StandardCharsets.UTF_8) + "&end_date="
+                + URLEncoder.encode(end, StandardCharsets.UTF_8), DashboardWorld.VIEWER));
+        assertThat(st.get("count").asLong()).isPositive();
+        assertThat(shown("count")).isEqualTo(st.get("count").asText());
+        for (String key : List.of("avg", "median", "min", "max", "p95", "p99")) {
+            String text = shown(key);
+            assertThat(text).endsWith(" ms");
+            assertThat(Double.parseDouble(text.replace(" ms", ""))).as(key)
+                    .isCloseTo(st.get(key).asDouble(), org.assertj.core.data.Offset.offset(0.051));
+        }
+        shot("statistics");
+    }
+
+    @Test
+    @Order(7)
+    void aResumeThatLostARaceShowsTheServersReason() throws Exception {
+        logout();
+        login(DashboardWorld.OPERATOR);
+        open("#/run/" + otherFailedRun);
+        click(By.cssSelector("button[data-resume-step='finalize']"));
+        click(By.id("resume-next"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("resume-confirm")));
+        // Meanwhile someone else resumes the run, and it completes.
+        HttpResponse<String> other = api.post("/api/workflows/executions/" + otherFailedRun + "/resume",
+                DashboardWorld.OPERATOR, null, "{\"step_id\":\"finalize\",\"input_overrides\":{\"fail_step\":null}}");
+        assertThat(other.statusCode()).isEqualTo(202);
+        assertThat(world.await(otherFailedRun).status()).isEqualTo(RunStatus.COMPLETED);
+        click(By.id("resume-confirm"));
+        WebElement outcome = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-outcome='error']")));
+        assertThat(outcome.getText()).startsWith("Resume refused (422 run_not_resumable)");
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
+                "completed"));
+        shot("run-resume-refused");
+    }
+
+    @Test
+    @Order(8)
+    void anUnknownRunIsAMessageNotABlankPage() {
+        open("#/run/01a20000-0000-7000-8000-000000000000");
+        WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-panel")));
+        assertThat(error.getText()).contains("Error 404", "Not found");
+        shot("error-404");
+    }
+
+    @Test
+    @Order(9)
+    void anInvalidatedSessionGoesBackToTheLoginWithAMessage() {
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "sessionStorage.setItem('runmetrics.token', 'expired-token-0000000000')");
+        open("#/overview");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "expired or invalid"));
+    }
+
+    @Test
+    @Order(10)
+    void aServerThatIsGoneIsSaidSo() {
+        login(DashboardWorld.OPERATOR);
+        open("#/run/" + otherFailedRun);
+        wait.until(ExpectedConditions.textToBe(By.id("conn"), "live updates: connected"));
+        world.server.stop();
+        wait.until(ExpectedConditions.attributeToBe(By.id("conn"), "data-state", "retrying"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("location.hash = '#/runs'");
+        WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-panel")));
+        assertThat(error.getText()).contains("Server unreachable", "cannot be reached");
+        shot("server-gone");
+    }
+
+    /** A script error fails the test; failed requests (the 401s, 404s and the stopped server) are expected. */
+    @AfterEach
+    void noScriptErrors() {
+        List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .filter(m -> !m.contains("Failed to load resource") && !m.contains("WebSocket connection to"))
+                .toList();
+        assertThat(errors).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static void login(String token) {
+        browser.get(world.url() + "#/login");
+        type(By.id("token"), token);
+        click(By.id("login-submit"));
+        wait.until(ExpectedConditions.urlContains("#/overview"));
+    }
+
+    static void logout() {
+        click(By.id("logout"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
+    }
+
+    static void open(String hash) {
+        browser.get(world.url() + hash);
+    }
+
+    /** The status the Gantt chart shows for a step of an attempt (waits for the bar to exist). */
+    static String barStatus(String step, int attempt) {
+        By bar = By.cssSelector("svg.gantt g[data-step='" + step + "'][data-attempt='" + attempt + "']");
+        return wait.until(d -> d.findElement(bar).getAttribute("data-status"));
+    }
+
+    /** An element's text, read again if the page redrew it meanwhile. */
+    static String text(By by) {
+        return wait.until(d -> d.findElement(by).getText());
+    }
+
+    static String shown(String key) {
+        return browser.findElement(By.cssSelector("#stats [data-value='" + key + "']")).getText();
+    }
+
+    static void type(By by, String text) {
+        WebElement el = wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+        el.clear();
+        el.sendKeys(text);
+    }
+
+    static void click(By by) {
+        wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+    }
+
+    static void shot(String name) {
+        try {
+            Path png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+            Files.move(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
