@@ -17,7 +17,6 @@ public final class Main {
      * @throws Exception whatever the example throws
      */
     public static void main(String[] args) throws Exception {
-        quietLogging();
         boolean named = args.length > 0 && !args[0].startsWith("-");
         String example = named ? args[0] : "demo";
         String[] rest = named ? Arrays.copyOfRange(args, 1, args.length) : args;
@@ -33,13 +32,6 @@ public final class Main {
                 printHelp();
                 System.exit(2);
             }
-        }
-    }
-
-    /** slf4j-simple at WARN for the libraries (Jetty, the embedded PostgreSQL), unless set otherwise. */
-    static void quietLogging() {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
     }
 

@@ -72,8 +72,9 @@ public final class RecorderExample {
                 + views.executionTimeStatistics(WS, Optional.of(WORKFLOW), now.minus(Duration.ofHours(1)), now));
         System.out.println("seed 003, metrics summary: " + views.workflowMetrics(WS, WORKFLOW));
         ExecutionMetrics m = views.executionMetrics(WS, Timeframe.LAST_HOUR);
-        System.out.println("seed 001, throughput: " + m.throughput());
-        System.out.println("seed 001, latency: " + m.latency());
-        System.out.println("seed 001, performance by node: " + m.performance());
+        System.out.printf("seed 001, throughput: %.1f runs/min over the last hour, success rate %.1f%%%n",
+                m.throughput().executionsPerMinute(), m.performance().successRate());
+        System.out.println("seed 001, execution latency (s): " + m.latency().executionLatency());
+        m.performance().byAgent().forEach(node -> System.out.println("seed 001, by node: " + node));
     }
 }
