@@ -34,12 +34,14 @@ final class DemoDatabase implements AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final DataSource owner;
     private final DataSource app;
+    private final ReusingDataSource pooled;
     private final String description;
 
     private DemoDatabase(EmbeddedPostgres embedded, DataSource owner, DataSource app, String description) {
         this.embedded = embedded;
         this.owner = owner;
         this.app = app;
+        this.pooled = new ReusingDataSource(app, 16);
         this.description = description;
     }
 
@@ -124,8 +126,14 @@ final class DemoDatabase implements AutoCloseable {
         return owner;
     }
 
+    /** The application role, a new connection each time (tests and one-off queries). */
     DataSource app() {
         return app;
+    }
+
+    /** The application role with connections reused: what the store uses. */
+    DataSource forStore() {
+        return pooled;
     }
 
     @Override
@@ -136,6 +144,7 @@ final class DemoDatabase implements AutoCloseable {
     /** Stops the embedded server (a fast shutdown: committed data is on disk); nothing for an external one. */
     @Override
     public void close() {
+        pooled.close();
         if (embedded != null) {
             try {
                 embedded.close();

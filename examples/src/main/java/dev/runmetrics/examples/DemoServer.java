@@ -109,7 +109,7 @@ public final class DemoServer implements AutoCloseable {
         WorkflowRunner r = null;
         MetricsHttpServer h = null;
         try {
-            s = JdbcRunStore.builder(database.app()).build();
+            s = JdbcRunStore.builder(database.forStore()).build();
             this.store = s;
             this.collector = NodeMetricsCollector.builder().windowSize(100).build();
             AtomicInteger threads = new AtomicInteger();
@@ -220,7 +220,7 @@ public final class DemoServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "runmetrics-demo-shutdown"));
         if (options.duration() != null) {
             if (!demo.stopped.await(options.duration().toMillis(), TimeUnit.MILLISECONDS)) {
-                System.out.println("--duration " + options.duration() + " is over");
+                System.out.println("--duration " + human(options.duration()) + " is over");
                 demo.close();
             }
         } else {
@@ -344,7 +344,7 @@ public final class DemoServer implements AutoCloseable {
                 .append(Math.round(PAUSE_SHARE * 100)).append("% pause for approval, ")
                 .append(Math.round(TRANSIENT_ERROR_CHANCE * 100)).append("% of step tries hit a retried transient error\n");
         if (options.duration() != null) {
-            b.append("  stops after ").append(options.duration()).append('\n');
+            b.append("  stops after ").append(human(options.duration())).append('\n');
         }
         b.append("\ndemo tokens (new at every start; operators may resume, pause and cancel):\n");
         for (Map.Entry<String, Map<Role, String>> e : tokens.entrySet()) {
@@ -365,8 +365,11 @@ public final class DemoServer implements AutoCloseable {
         b.append("  curl -s -X POST -H \"Authorization: Bearer $T\" -H 'X-Workspace-Slug: acme' -H 'Content-Type: "
                 + "application/json' \\\n      -d '{\"step_id\":\"transform_data\",\"input_overrides\":{\"fail_step\":null}}' ")
                 .append(api).append("/api/workflows/executions/$RUN/resume\n");
-        b.append("\nCtrl-C stops it cleanly (the writer drains first); the status line follows every ")
-                .append(options.statusInterval().toSeconds()).append(" s.\n");
+        b.append("  # $RUN: the id of a failed data_pipeline run from the first command (its failed step is named in"
+                + " GET .../executions/$RUN)\n");
+        b.append("\nCtrl-C stops it cleanly (the writer drains first)")
+                .append(options.statusInterval().isZero() ? ".\n"
+                        : "; a status line follows every " + human(options.statusInterval()) + ".\n");
         out.print(b);
         out.flush();
     }
@@ -426,7 +429,12 @@ public final class DemoServer implements AutoCloseable {
             out.printf(Locale.ROOT, "drained %d queued writes: %d written in this session, %d dropped, %d failed%n",
                     before.queueDepth(), after.written(), after.dropped(), after.failed());
             out.println("stopping: HTTP server and database");
-            http.stop();
+            try {
+                http.stop();
+            } catch (RuntimeException e) {
+                // Jetty gives requests in flight 2 s; past that it says so, and the database must stop anyway
+                out.println("HTTP server: " + e.getMessage());
+            }
             database.close();
             out.println(statusLine());
             out.println("stopped: " + submittedIds.size() + " runs submitted in this session are stored; start again"
@@ -447,6 +455,25 @@ public final class DemoServer implements AutoCloseable {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** 90 s as "1m30s", 500 ms as "500ms". */
+    static String human(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        StringBuilder b = new StringBuilder();
+        if (s >= 3600) {
+            b.append(s / 3600).append('h');
+        }
+        if (s % 3600 >= 60) {
+            b.append(s % 3600 / 60).append('m');
+        }
+        if (s % 60 > 0 || b.length() == 0) {
+            b.append(s % 60).append('s');
+        }
+        return b.toString();
+    }
 
     private static ExampleWorkflows.Latency scaled(ExampleWorkflows.Latency latency, double factor) {
         return (workflowId, stepId) -> Duration.ofNanos(Math.round(latency.of(workflowId, stepId).toNanos() * factor));
