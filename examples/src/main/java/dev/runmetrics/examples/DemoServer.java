@@ -438,7 +438,8 @@ public final class DemoServer implements AutoCloseable {
             database.close();
             out.println(statusLine());
             out.println("stopped: " + submittedIds.size() + " runs submitted in this session are stored; start again"
-                    + " with the same --data-dir to continue the history");
+                    + (options.jdbcUrl() == null ? " with the same --data-dir" : " on the same database")
+                    + " to continue the history");
             out.flush();
         } finally {
             stopped.countDown();
