@@ -6,13 +6,21 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -59,6 +67,7 @@ final class DemoDatabase implements AutoCloseable {
             boolean fresh = !Files.exists(pgdata.resolve("PG_VERSION"));
             out.println(fresh ? "initialising PostgreSQL in " + pgdata + " (first start: a few seconds)"
                     : "starting PostgreSQL on the existing data in " + pgdata);
+            stopOrphan(pgdata, out);
             EmbeddedPostgres pg;
             try {
                 pg = EmbeddedPostgres.builder().setDataDirectory(pgdata).setCleanDataDirectory(false)
@@ -151,6 +160,48 @@ final class DemoDatabase implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * A demo killed without its shutdown hook (kill -9, a crash) leaves its PostgreSQL running on
+     * the data folder, and the next start would fail. If {@code postmaster.pid} names a live process
+     * and no live demo holds the folder's lock ({@code epg-lock}, held by the JVM that started it),
+     * that server is an orphan: stop it (SIGTERM, a smart shutdown; it has no clients left).
+     */
+    private static void stopOrphan(Path pgdata, PrintStream out) throws IOException {
+        Path pidFile = pgdata.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).strip());
+        } catch (RuntimeException unreadable) {
+            return; // PostgreSQL itself copes with a stale or damaged pid file
+        }
+        Optional<ProcessHandle> server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (server.isEmpty()) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(pgdata.resolve("epg-lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return; // a live demo owns it: the start below reports that
+            }
+        } catch (OverlappingFileLockException heldHere) {
+            return; // this JVM runs a demo on it
+        }
+        out.println("stopping PostgreSQL (pid " + pid + ") left running on " + pgdata + " by a demo that did not stop"
+                + " cleanly");
+        server.get().destroy();
+        try {
+            server.get().onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            out.println("PostgreSQL pid " + pid + " did not stop within 30 s: " + e);
         }
     }
 

@@ -9,7 +9,9 @@ import dev.runmetrics.core.flow.StepInput;
 import dev.runmetrics.core.flow.WorkflowRunner;
 import dev.runmetrics.core.run.RunEvent;
 import dev.runmetrics.core.run.RunListener;
+import dev.runmetrics.core.run.Run;
 import dev.runmetrics.core.run.RunRecorder;
+import dev.runmetrics.core.run.RunStatus;
 import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.ExecutionMetrics.DatabaseLoad;
 import dev.runmetrics.core.stats.ResourceSampler;
@@ -92,6 +94,7 @@ public final class DemoServer implements AutoCloseable {
     private final ScheduledExecutorService load;
     private final Map<String, Map<Role, String>> tokens;
     private final Counts counts = new Counts();
+    private final LongAdder interrupted = new LongAdder();
     private final Set<String> submittedIds = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> submittedPerWorkspace = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -152,6 +155,7 @@ public final class DemoServer implements AutoCloseable {
             this.http = h;
 
             sch.scheduleAtFixedRate(this::heartbeat, 10, 10, TimeUnit.SECONDS);
+            sch.scheduleAtFixedRate(this::markInterrupted, 0, 30, TimeUnit.SECONDS);
             if (!o.statusInterval().isZero()) {
                 long every = o.statusInterval().toMillis();
                 sch.scheduleAtFixedRate(() -> out.println(statusLine()), every, every, TimeUnit.MILLISECONDS);
@@ -279,7 +283,7 @@ public final class DemoServer implements AutoCloseable {
             } else if (scenario < FAILURE_SHARE + PAUSE_SHARE) {
                 input.put(ExampleWorkflows.PAUSE_STEP, APPROVAL_STEP.get(workflowId));
             }
-            Map<String, Object> attributes = Map.of(dev.runmetrics.core.run.Run.USER_ID,
+            Map<String, Object> attributes = Map.of(Run.USER_ID,
                     ws.slug() + "-user-" + random.nextInt(1, 25));
             String runId = runner.submit(ws.id(), workflowId, input, attributes);
             submittedIds.add(runId);
@@ -324,6 +328,37 @@ public final class DemoServer implements AutoCloseable {
             out.println("heartbeat: " + e);
         }
     }
+
+    /**
+     * Ends the runs a dead process left queued or running (a demo killed with kill -9, or another
+     * instance on the same database that crashed): a live run of another instance whose heartbeat
+     * is older than {@link #LEASE} is marked failed, "interrupted", so the live view does not show
+     * it running forever. Runs of this process, and of live instances (they heartbeat every 10 s),
+     * are left alone.
+     */
+    private void markInterrupted() {
+        try {
+            java.time.Instant now = recorder.now();
+            for (Workspace ws : WORKSPACES) {
+                for (Run r : store.liveRuns(ws.id(), 1000)) {
+                    if (r.instanceId().equals(recorder.instanceId()) || r.heartbeatAt().isAfter(now.minus(LEASE))) {
+                        continue;
+                    }
+                    store.saveRun(ws.id(), new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(),
+                            r.executionNumber(), RunStatus.FAILED, r.attempt(), r.queuedAt(), r.startedAt(), now,
+                            r.inputSummary(), r.resultsSummary(), "interrupted: the process running it stopped without"
+                                    + " ending it (last heartbeat " + r.heartbeatAt() + ")", r.createdAt(), now,
+                            r.instanceId(), r.heartbeatAt(), r.attributes()));
+                    interrupted.increment();
+                }
+            }
+        } catch (RuntimeException e) {
+            out.println("marking interrupted runs: " + e);
+        }
+    }
+
+    /** How old a live run's heartbeat may be before its process counts as dead. */
+    static final Duration LEASE = Duration.ofSeconds(60);
 
     // ------------------------------------------------------------------ output
 
@@ -386,7 +421,8 @@ public final class DemoServer implements AutoCloseable {
                 + " | cancelled %d | resumed %d | writer queue %d, written %d%s", System.currentTimeMillis(),
                 submittedIds.size(), perWs, runner.runsInFlight(), counts.completed.sum(), counts.failed.sum(),
                 counts.paused.sum(), counts.cancelled.sum(), counts.resumed.sum(), w.queueDepth(), w.written(),
-                w.healthy() ? "" : " (database failing: retrying)");
+                w.healthy() ? "" : " (database failing: retrying)")
+                + (interrupted.sum() > 0 ? " | marked interrupted " + interrupted.sum() : "");
     }
 
     // ------------------------------------------------------------------ stop
