@@ -67,6 +67,8 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
               --workers N          worker threads of the workflow runner (default 32)
               --status-every D     print the live status line every D (default 5s; 0 = never)
               --help               this text
+
+            other examples: collector, recorder, jdbc, http (java -jar examples/target/runmetrics-examples.jar help)
             """;
 
     /**

@@ -58,6 +58,9 @@ public final class DemoServer implements AutoCloseable {
     public static final List<Workspace> WORKSPACES = List.of(new Workspace("ws-acme", "acme", 0.6),
             new Workspace("ws-globex", "globex", 0.4));
 
+    /** The workflows the load spreads over, evenly. */
+    private static final List<String> WORKFLOW_IDS = List.of(ExampleWorkflows.BASIC_SEQUENCE,
+            ExampleWorkflows.PARALLEL_PROCESSING, ExampleWorkflows.CONDITIONAL_WORKFLOW, ExampleWorkflows.DATA_PIPELINE);
     /** Steps that an injected failure hits, per workflow (a step that always runs). */
     private static final Map<String, List<String>> FAILABLE = Map.of(
             ExampleWorkflows.BASIC_SEQUENCE, List.of("process", "finalize"),
@@ -265,8 +268,7 @@ public final class DemoServer implements AutoCloseable {
         try {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             Workspace ws = pickWorkspace(random.nextDouble());
-            List<String> workflowIds = List.copyOf(new java.util.TreeSet<>(runner.workflows().keySet()));
-            String workflowId = workflowIds.get(random.nextInt(workflowIds.size()));
+            String workflowId = WORKFLOW_IDS.get(random.nextInt(WORKFLOW_IDS.size()));
             Map<String, Object> input = new LinkedHashMap<>();
             input.put("records", random.nextInt(50, 5_000));
             if (workflowId.equals(ExampleWorkflows.CONDITIONAL_WORKFLOW)) {

@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.Callback;
@@ -38,7 +39,9 @@ public final class HttpExample {
      */
     public static void main(String[] args) throws Exception {
         Server server = start(args.length > 0 ? Integer.parseInt(args[0]) : 8081);
-        System.out.println("host on " + server.getURI() + ", API under /runmetrics; token " + TOKEN);
+        int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        System.out.println("host on http://localhost:" + port + "/, the API under /runmetrics (try"
+                + " /runmetrics/api/workflows/nightly_import/executions); token " + TOKEN);
         server.join();
     }
 
