@@ -4,24 +4,29 @@ import java.util.Arrays;
 
 /**
  * The entry point of the examples jar: {@code java -jar examples/target/runmetrics-examples.jar
- * [example] [args...]}.
+ * [example] [args...]}; without an example name (or with only flags) it runs the demo.
  */
 public final class Main {
     private Main() {
     }
 
     /**
-     * Runs the named example ({@code collector} by default).
+     * Runs the named example ({@code demo} by default).
      *
      * @param args the example's name, then its arguments
      * @throws Exception whatever the example throws
      */
     public static void main(String[] args) throws Exception {
-        String example = args.length == 0 ? "collector" : args[0];
-        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        boolean named = args.length > 0 && !args[0].startsWith("-");
+        String example = named ? args[0] : "demo";
+        String[] rest = named ? Arrays.copyOfRange(args, 1, args.length) : args;
         switch (example) {
+            case "demo" -> DemoServer.main(rest);
             case "collector" -> CollectorExample.main(rest);
-            case "--help", "-h", "help" -> printHelp();
+            case "recorder" -> RecorderExample.main(rest);
+            case "jdbc" -> JdbcExample.main(rest);
+            case "http" -> HttpExample.main(rest);
+            case "help" -> printHelp();
             default -> {
                 System.err.println("unknown example: " + example);
                 printHelp();
@@ -32,10 +37,14 @@ public final class Main {
 
     private static void printHelp() {
         System.out.println("""
-                usage: java -jar examples/target/runmetrics-examples.jar [example]
+                usage: java -jar examples/target/runmetrics-examples.jar [example] [args]
 
                 examples:
-                  collector   a created node with retries and a timeout, then the collector's JSON (default)
+                  demo        the demo server: PostgreSQL, load, API and dashboard (default; demo --help for flags)
+                  collector   a created node with retries and a timeout, then the collector's JSON
+                  recorder    an existing orchestrator recording its runs through RunRecorder, then the seed views
+                  jdbc        the JDBC store on a DataSource ([jdbc-url [user [password]]]; default: embedded PostgreSQL)
+                  http        the HTTP handlers mounted in the host's own Jetty server ([port])
                 """);
     }
 }

@@ -1,0 +1,598 @@
+package dev.runmetrics.examples;
+
+import dev.runmetrics.core.Clock;
+import dev.runmetrics.core.ErrorCategory;
+import dev.runmetrics.core.NodeMetricsCollector;
+import dev.runmetrics.core.RetryPolicy;
+import dev.runmetrics.core.flow.ExampleWorkflows;
+import dev.runmetrics.core.flow.StepInput;
+import dev.runmetrics.core.flow.WorkflowRunner;
+import dev.runmetrics.core.run.RunEvent;
+import dev.runmetrics.core.run.RunListener;
+import dev.runmetrics.core.run.Run;
+import dev.runmetrics.core.run.RunRecorder;
+import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.stats.ExecutionMetrics.DatabaseLoad;
+import dev.runmetrics.core.stats.ResourceSampler;
+import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.http.MetricsHttpServer;
+import dev.runmetrics.http.Role;
+import dev.runmetrics.jdbc.JdbcRunStore;
+import dev.runmetrics.jdbc.WriterStats;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * The demo: an embedded PostgreSQL (or an existing one), the JDBC store, the reference
+ * {@link WorkflowRunner} running the four seed 003 workflows under a steady generated load in two
+ * workspaces, and the HTTP API (and dashboard) with demo tokens; a live status line; a clean stop.
+ *
+ * <p>Run it with {@code java -jar examples/target/runmetrics-examples.jar demo --help}; embed it
+ * (tests do) with {@link #start(DemoOptions, PrintStream)} and {@link #close()}.
+ */
+public final class DemoServer implements AutoCloseable {
+
+    /** A demo workspace: its id (what the store keys rows by) and its slug (what people type). */
+    public record Workspace(String id, String slug, double share) {}
+
+    /** The demo's workspaces and their share of the load. */
+    public static final List<Workspace> WORKSPACES = List.of(new Workspace("ws-acme", "acme", 0.6),
+            new Workspace("ws-globex", "globex", 0.4));
+
+    /** The workflows the load spreads over, evenly. */
+    private static final List<String> WORKFLOW_IDS = List.of(ExampleWorkflows.BASIC_SEQUENCE,
+            ExampleWorkflows.PARALLEL_PROCESSING, ExampleWorkflows.CONDITIONAL_WORKFLOW, ExampleWorkflows.DATA_PIPELINE);
+    /** Steps that an injected failure hits, per workflow (a step that always runs). */
+    private static final Map<String, List<String>> FAILABLE = Map.of(
+            ExampleWorkflows.BASIC_SEQUENCE, List.of("process", "finalize"),
+            ExampleWorkflows.PARALLEL_PROCESSING, List.of("branch_b", "merge_results"),
+            ExampleWorkflows.CONDITIONAL_WORKFLOW, List.of("evaluate_condition", "aggregate_results"),
+            ExampleWorkflows.DATA_PIPELINE, List.of("transform_data", "validate_transformation", "load_data"));
+    /** The step that waits for approval, per workflow, when a run asks for one. */
+    private static final Map<String, String> APPROVAL_STEP = Map.of(
+            ExampleWorkflows.BASIC_SEQUENCE, "finalize",
+            ExampleWorkflows.PARALLEL_PROCESSING, "merge_results",
+            ExampleWorkflows.CONDITIONAL_WORKFLOW, "aggregate_results",
+            ExampleWorkflows.DATA_PIPELINE, "load_data");
+    /** Steps that "call a model": they get model, tokens and cost attributes. */
+    private static final Set<String> MODEL_STEPS = Set.of("process", "branch_a", "standard_process",
+            "thorough_process", "transform_data");
+    private static final String[] MODELS = {"gpt-4o-mini", "claude-3-5-haiku", "llama-3.1-70b"};
+    private static final double[] USD_PER_1K_TOKENS = {0.0006, 0.0008, 0.0009};
+    /** Share of runs with an injected, non-retryable step failure (the run fails). */
+    static final double FAILURE_SHARE = 0.07;
+    /** Share of runs that pause for approval. */
+    static final double PAUSE_SHARE = 0.04;
+    /** Chance that a step try hits a transient network error (retried by the node's policy). */
+    static final double TRANSIENT_ERROR_CHANCE = 0.04;
+
+    private final DemoOptions options;
+    private final PrintStream out;
+    private final DemoDatabase database;
+    private final JdbcRunStore store;
+    private final NodeMetricsCollector collector;
+    private final RunRecorder recorder;
+    private final WorkflowRunner runner;
+    private final MetricsHttpServer http;
+    private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService load;
+    private final Map<String, Map<Role, String>> tokens;
+    private final Counts counts = new Counts();
+    private final LongAdder interrupted = new LongAdder();
+    private final Set<String> submittedIds = ConcurrentHashMap.newKeySet();
+    private final Map<String, LongAdder> submittedPerWorkspace = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean closed;
+
+    private DemoServer(DemoOptions o, PrintStream out) {
+        this.options = o;
+        this.out = out;
+        this.database = o.jdbcUrl() != null
+                ? DemoDatabase.external(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(), o.appUser(), o.appPassword(), out)
+                : DemoDatabase.embedded(o.dataDir(), out);
+        JdbcRunStore s = null;
+        ScheduledExecutorService sch = null;
+        ScheduledExecutorService ld = null;
+        WorkflowRunner r = null;
+        MetricsHttpServer h = null;
+        try {
+            s = JdbcRunStore.builder(database.forStore()).build();
+            this.store = s;
+            this.collector = NodeMetricsCollector.builder().windowSize(100).build();
+            AtomicInteger threads = new AtomicInteger();
+            sch = Executors.newScheduledThreadPool(1, daemon("runmetrics-demo-timer", threads));
+            this.scheduler = sch;
+            ResourceSampler sampler = ResourceSampler.jvm(Clock.system(), 360);
+            sampler.scheduleOn(sch, Duration.ofSeconds(10)); // an hour of samples, one every 10 s
+            RunViews views = RunViews.builder(s).workerCapacity(o.workers()).resourceSampler(sampler)
+                    .databaseLoad(new WriterLoad(s)).build();
+
+            this.tokens = new LinkedHashMap<>();
+            MetricsHttpServer.Builder hb = MetricsHttpServer.builder(s).views(views).nodeMetrics(collector)
+                    .port(o.port()).bindAddress(o.bind());
+            for (Workspace w : WORKSPACES) {
+                Map<Role, String> byRole = new LinkedHashMap<>();
+                for (Role role : List.of(Role.OPERATOR, Role.VIEWER)) {
+                    String token = newToken(role, w);
+                    byRole.put(role, token);
+                    hb.token(token, w.slug() + "-" + role.name().toLowerCase(Locale.ROOT), role, w.id());
+                }
+                tokens.put(w.slug(), byRole);
+                hb.workspaceSlug(w.slug(), w.id());
+                submittedPerWorkspace.put(w.id(), new LongAdder());
+            }
+            this.recorder = RunRecorder.builder(s).listener(hb.runListener()).listener(counts).build();
+            ExampleWorkflows.Options workflowOptions = ExampleWorkflows.Options.builder()
+                    .latency(scaled(ExampleWorkflows.Latency.realistic(), o.latencyScale()))
+                    .metricsCollector(collector)
+                    .retryPolicy(RetryPolicy.builder().maxAttempts(3)
+                            .initialBackoff(Duration.ofMillis(Math.max(1, Math.round(200 * o.latencyScale()))))
+                            .maxBackoff(Duration.ofSeconds(2))
+                            .retryOn(ErrorCategory.NETWORK, ErrorCategory.TIMEOUT).build())
+                    .hook(this::beforeStep)
+                    .build();
+            r = WorkflowRunner.builder(recorder, s).workers(o.workers())
+                    .workflows(ExampleWorkflows.all(workflowOptions)).build();
+            this.runner = r;
+            h = hb.workflowRunner(r).build();
+            h.start();
+            this.http = h;
+
+            sch.scheduleAtFixedRate(this::heartbeat, 10, 10, TimeUnit.SECONDS);
+            sch.scheduleAtFixedRate(this::markInterrupted, 0, 30, TimeUnit.SECONDS);
+            if (!o.statusInterval().isZero()) {
+                long every = o.statusInterval().toMillis();
+                sch.scheduleAtFixedRate(() -> out.println(statusLine()), every, every, TimeUnit.MILLISECONDS);
+            }
+            ld = Executors.newSingleThreadScheduledExecutor(daemon("runmetrics-demo-load", threads));
+            this.load = ld;
+            if (o.rate() > 0) {
+                long periodNanos = Math.max(1_000_000L, Math.round(1e9 / o.rate()));
+                ld.scheduleAtFixedRate(this::submitOne, 0, periodNanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (RuntimeException | Error e) {
+            if (ld != null) {
+                ld.shutdownNow();
+            }
+            if (sch != null) {
+                sch.shutdownNow();
+            }
+            if (r != null) {
+                r.close();
+            }
+            if (h != null) {
+                h.stop();
+            }
+            if (s != null) {
+                s.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the demo and prints its summary to {@code out}.
+     *
+     * @throws IllegalStateException if PostgreSQL or the HTTP server cannot start
+     */
+    public static DemoServer start(DemoOptions options, PrintStream out) {
+        DemoServer demo = new DemoServer(options, out);
+        demo.printSummary();
+        return demo;
+    }
+
+    /** The command line: parse, start, run until the duration is over or Ctrl-C, stop cleanly. */
+    public static void main(String[] args) throws InterruptedException {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (DemoOptions.UsageException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.err.println("run with --help to see the flags");
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.print(DemoOptions.HELP);
+            return;
+        }
+        DemoServer demo;
+        try {
+            demo = start(options, System.out);
+        } catch (RuntimeException e) {
+            System.err.println("demo: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "runmetrics-demo-shutdown"));
+        if (options.duration() != null) {
+            if (!demo.stopped.await(options.duration().toMillis(), TimeUnit.MILLISECONDS)) {
+                System.out.println("--duration " + human(options.duration()) + " is over");
+                demo.close();
+            }
+        } else {
+            demo.stopped.await();
+        }
+    }
+
+    // ------------------------------------------------------------------ accessors (tests, embedding)
+
+    /** Returns {@code http://host:port/}. */
+    public URI uri() {
+        return http.uri();
+    }
+
+    /** Returns the demo token of a workspace (by slug) and role. */
+    public String token(String slug, Role role) {
+        return tokens.get(slug).get(role);
+    }
+
+    /** Returns the ids of every run the load generator submitted so far. */
+    public Set<String> submittedRunIds() {
+        return Set.copyOf(submittedIds);
+    }
+
+    /** Returns the store (the application role's view of the database). */
+    public JdbcRunStore store() {
+        return store;
+    }
+
+    /** Returns the database's application-role DataSource. */
+    public javax.sql.DataSource appDataSource() {
+        return database.app();
+    }
+
+    // ------------------------------------------------------------------ load
+
+    private void submitOne() {
+        try {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            Workspace ws = pickWorkspace(random.nextDouble());
+            String workflowId = WORKFLOW_IDS.get(random.nextInt(WORKFLOW_IDS.size()));
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("records", random.nextInt(50, 5_000));
+            if (workflowId.equals(ExampleWorkflows.CONDITIONAL_WORKFLOW)) {
+                double m = random.nextDouble();
+                input.put("mode", m < 0.5 ? "fast" : m < 0.85 ? "standard" : "thorough");
+            }
+            if (workflowId.equals(ExampleWorkflows.DATA_PIPELINE)) {
+                input.put("source", random.nextBoolean() ? "orders" : "customers");
+            }
+            double scenario = random.nextDouble();
+            if (scenario < FAILURE_SHARE) {
+                List<String> steps = FAILABLE.get(workflowId);
+                input.put(ExampleWorkflows.FAIL_STEP, steps.get(random.nextInt(steps.size())));
+            } else if (scenario < FAILURE_SHARE + PAUSE_SHARE) {
+                input.put(ExampleWorkflows.PAUSE_STEP, APPROVAL_STEP.get(workflowId));
+            }
+            Map<String, Object> attributes = Map.of(Run.USER_ID,
+                    ws.slug() + "-user-" + random.nextInt(1, 25));
+            String runId = runner.submit(ws.id(), workflowId, input, attributes);
+            submittedIds.add(runId);
+            submittedPerWorkspace.get(ws.id()).increment();
+        } catch (IllegalStateException closing) {
+            // the runner is closing: the load stops with it
+        } catch (RuntimeException e) {
+            out.println("load generator: " + e); // keep going: one bad submit must not stop the load
+        }
+    }
+
+    private static Workspace pickWorkspace(double u) {
+        double acc = 0;
+        for (Workspace w : WORKSPACES) {
+            acc += w.share();
+            if (u < acc) {
+                return w;
+            }
+        }
+        return WORKSPACES.get(WORKSPACES.size() - 1);
+    }
+
+    /** Runs before each step try: a transient error now and then, and model usage on "model" steps. */
+    private void beforeStep(String workflowId, StepInput in) throws IOException {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (random.nextDouble() < TRANSIENT_ERROR_CHANCE) {
+            throw new IOException("upstream connection reset (simulated transient error)");
+        }
+        if (MODEL_STEPS.contains(in.stepId())) {
+            int model = random.nextInt(MODELS.length);
+            int tokensUsed = random.nextInt(200, 4_000);
+            double cost = Math.round(tokensUsed * USD_PER_1K_TOKENS[model] / 1000 * 1e6) / 1e6;
+            recorder.stepAttributes(in.workspaceId(), in.runId(), in.stepId(),
+                    Map.of(StepRun.MODEL, MODELS[model], StepRun.TOKENS, tokensUsed, StepRun.COST, cost));
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            recorder.heartbeatAll();
+        } catch (RuntimeException e) {
+            out.println("heartbeat: " + e);
+        }
+    }
+
+    /**
+     * Ends the runs a dead process left queued or running (a demo killed with kill -9, or another
+     * instance on the same database that crashed): a live run of another instance whose heartbeat
+     * is older than {@link #LEASE} is marked failed, "interrupted", so the live view does not show
+     * it running forever. Runs of this process, and of live instances (they heartbeat every 10 s),
+     * are left alone.
+     */
+    private void markInterrupted() {
+        try {
+            java.time.Instant now = recorder.now();
+            for (Workspace ws : WORKSPACES) {
+                for (Run r : store.liveRuns(ws.id(), 1000)) {
+                    if (r.instanceId().equals(recorder.instanceId()) || r.heartbeatAt().isAfter(now.minus(LEASE))) {
+                        continue;
+                    }
+                    store.saveRun(ws.id(), new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(),
+                            r.executionNumber(), RunStatus.FAILED, r.attempt(), r.queuedAt(), r.startedAt(), now,
+                            r.inputSummary(), r.resultsSummary(), "interrupted: the process running it stopped without"
+                                    + " ending it (last heartbeat " + r.heartbeatAt() + ")", r.createdAt(), now,
+                            r.instanceId(), r.heartbeatAt(), r.attributes()));
+                    interrupted.increment();
+                }
+            }
+        } catch (RuntimeException e) {
+            out.println("marking interrupted runs: " + e);
+        }
+    }
+
+    /** How old a live run's heartbeat may be before its process counts as dead. */
+    static final Duration LEASE = Duration.ofSeconds(60);
+
+    // ------------------------------------------------------------------ output
+
+    private void printSummary() {
+        String base = uri().toString();
+        String api = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        StringBuilder b = new StringBuilder();
+        b.append('\n').append("runmetrics demo is up\n");
+        b.append("  dashboard   ").append(base).append('\n');
+        b.append("  API         ").append(api).append("/openapi.json (no token needed), ").append(api)
+                .append("/health\n");
+        b.append("  database    ").append(database).append('\n');
+        b.append("  load        ").append(options.rate() > 0 ? String.format(Locale.ROOT, "%.1f runs/s", options.rate())
+                : "none (--rate 0)").append(" of ").append(String.join(", ", new java.util.TreeSet<>(runner.workflows()
+                        .keySet()))).append(" in workspaces ");
+        b.append(String.join(", ", WORKSPACES.stream().map(Workspace::slug).toList())).append('\n');
+        b.append("              ~").append(Math.round(FAILURE_SHARE * 100)).append("% fail, ~")
+                .append(Math.round(PAUSE_SHARE * 100)).append("% pause for approval, ")
+                .append(Math.round(TRANSIENT_ERROR_CHANCE * 100)).append("% of step tries hit a retried transient error\n");
+        if (options.duration() != null) {
+            b.append("  stops after ").append(human(options.duration())).append('\n');
+        }
+        b.append("\ndemo tokens (new at every start; operators may resume, pause and cancel):\n");
+        for (Map.Entry<String, Map<Role, String>> e : tokens.entrySet()) {
+            for (Map.Entry<Role, String> t : e.getValue().entrySet()) {
+                b.append(String.format(Locale.ROOT, "  %-8s %-9s %s%n", e.getKey(),
+                        t.getKey().name().toLowerCase(Locale.ROOT), t.getValue()));
+            }
+        }
+        String op = token("acme", Role.OPERATOR);
+        b.append("\ntry:\n");
+        b.append("  export T=").append(op).append("   # acme operator\n");
+        b.append("  curl -s -H \"Authorization: Bearer $T\" -H 'X-Workspace-Slug: acme' '").append(api)
+                .append("/api/workflows/data_pipeline/executions?status=failed&limit=5'\n");
+        b.append("  curl -s -H \"Authorization: Bearer $T\" -H 'X-Workspace-Slug: acme' '").append(api)
+                .append("/api/v1/statistics/execution-times?workflow_id=basic_sequence'\n");
+        b.append("  curl -s -H \"Authorization: Bearer $T\" -H 'X-Workspace-Slug: acme' '").append(api)
+                .append("/api/v1/execution-metrics?timeframe=1h'\n");
+        b.append("  curl -s -X POST -H \"Authorization: Bearer $T\" -H 'X-Workspace-Slug: acme' -H 'Content-Type: "
+                + "application/json' \\\n      -d '{\"step_id\":\"transform_data\",\"input_overrides\":{\"fail_step\":null}}' ")
+                .append(api).append("/api/workflows/executions/$RUN/resume\n");
+        b.append("  # $RUN: the id of a failed data_pipeline run from the first command (its failed step is named in"
+                + " GET .../executions/$RUN)\n");
+        b.append("\nCtrl-C stops it cleanly (the writer drains first)")
+                .append(options.statusInterval().isZero() ? ".\n"
+                        : "; a status line follows every " + human(options.statusInterval()) + ".\n");
+        out.print(b);
+        out.flush();
+    }
+
+    /** The live one-line status. */
+    public String statusLine() {
+        WriterStats w = store.stats();
+        StringBuilder perWs = new StringBuilder();
+        for (Workspace ws : WORKSPACES) {
+            perWs.append(perWs.length() == 0 ? "" : " ").append(ws.slug()).append(' ')
+                    .append(submittedPerWorkspace.get(ws.id()).sum());
+        }
+        return String.format(Locale.ROOT, "[%tT] submitted %d (%s) | running %d | completed %d | failed %d | paused %d"
+                + " | cancelled %d | resumed %d | writer queue %d, written %d%s", System.currentTimeMillis(),
+                submittedIds.size(), perWs, runner.runsInFlight(), counts.completed.sum(), counts.failed.sum(),
+                counts.paused.sum(), counts.cancelled.sum(), counts.resumed.sum(), w.queueDepth(), w.written(),
+                w.healthy() ? "" : " (database failing: retrying)")
+                + (interrupted.sum() > 0 ? " | marked interrupted " + interrupted.sum() : "");
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /**
+     * Stops cleanly: the load, then the runs in flight (given a few seconds to end, then
+     * cancelled), the store (its writer drains: nothing accepted is lost), HTTP and PostgreSQL.
+     * Prints what was drained. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            out.println("\nstopping: load generator");
+            // shutdown, not shutdownNow: interrupting a submit in progress would abandon its writes
+            load.shutdown();
+            awaitQuietly(() -> load.awaitTermination(5, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (runner.runsInFlight() > 0 && System.nanoTime() < deadline) {
+                sleepQuietly(50);
+            }
+            int inFlight = runner.runsInFlight();
+            out.println("stopping: workflow runner" + (inFlight > 0 ? " (cancelling " + inFlight + " runs in flight)" : ""));
+            runner.close();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (runner.runsInFlight() > 0 && System.nanoTime() < deadline) {
+                sleepQuietly(20);
+            }
+            scheduler.shutdown(); // likewise: let a heartbeat in progress finish its writes
+            awaitQuietly(() -> scheduler.awaitTermination(5, TimeUnit.SECONDS));
+            WriterStats before = store.stats();
+            out.println("stopping: store (draining " + before.queueDepth() + " queued writes)");
+            store.close();
+            WriterStats after = store.stats();
+            out.printf(Locale.ROOT, "drained %d queued writes: %d written in this session, %d dropped, %d failed%n",
+                    before.queueDepth(), after.written(), after.dropped(), after.failed());
+            out.println("stopping: HTTP server and database");
+            try {
+                http.stop();
+            } catch (RuntimeException e) {
+                // Jetty gives requests in flight 2 s; past that it says so, and the database must stop anyway
+                out.println("HTTP server: " + e.getMessage());
+            }
+            database.close();
+            out.println(statusLine());
+            out.println("stopped: " + submittedIds.size() + " runs submitted in this session are stored; start again"
+                    + (options.jdbcUrl() == null ? " with the same --data-dir" : " on the same database")
+                    + " to continue the history");
+            out.flush();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String newToken(Role role, Workspace w) {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        String prefix = role == Role.OPERATOR ? "op" : "view";
+        return "demo-" + prefix + "-" + w.slug() + "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** 90 s as "1m30s", 500 ms as "500ms". */
+    static String human(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        StringBuilder b = new StringBuilder();
+        if (s >= 3600) {
+            b.append(s / 3600).append('h');
+        }
+        if (s % 3600 >= 60) {
+            b.append(s % 3600 / 60).append('m');
+        }
+        if (s % 60 > 0 || b.length() == 0) {
+            b.append(s % 60).append('s');
+        }
+        return b.toString();
+    }
+
+    private static ExampleWorkflows.Latency scaled(ExampleWorkflows.Latency latency, double factor) {
+        return (workflowId, stepId) -> Duration.ofNanos(Math.round(latency.of(workflowId, stepId).toNanos() * factor));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name, AtomicInteger counter) {
+        return task -> {
+            Thread t = new Thread(task, name + "-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private interface Interruptible {
+        boolean run() throws InterruptedException;
+    }
+
+    private static void awaitQuietly(Interruptible wait) {
+        try {
+            wait.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Counts run outcomes for the status line; only increments, so it never slows the recorder. */
+    private static final class Counts implements RunListener {
+        final LongAdder completed = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder paused = new LongAdder();
+        final LongAdder cancelled = new LongAdder();
+        final LongAdder resumed = new LongAdder();
+
+        @Override
+        public void onEvent(RunEvent event) {
+            switch (event.type()) {
+                case RUN_COMPLETED -> completed.increment();
+                case RUN_FAILED, RUN_TIMEOUT -> failed.increment();
+                case RUN_PAUSED -> paused.increment();
+                case RUN_CANCELLED -> cancelled.increment();
+                case RUN_RESUMED -> resumed.increment();
+                default -> {
+                }
+            }
+        }
+    }
+
+    /**
+     * Seed 001's database load from the store's writer: one connection (the writer's), its
+     * transactions per second since the previous look, and the mean time of a batch.
+     */
+    static final class WriterLoad implements Supplier<DatabaseLoad> {
+        private final JdbcRunStore store;
+        private long lastBatches;
+        private long lastNanos = System.nanoTime();
+        private Double lastRate;
+
+        WriterLoad(JdbcRunStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public synchronized DatabaseLoad get() {
+            WriterStats s = store.stats();
+            long now = System.nanoTime();
+            double seconds = (now - lastNanos) / 1e9;
+            if (seconds >= 1) {
+                lastRate = (s.batches() - lastBatches) / seconds;
+                lastBatches = s.batches();
+                lastNanos = now;
+            }
+            return new DatabaseLoad(1, lastRate, s.batches() == 0 ? null : s.meanBatchMillis());
+        }
+    }
+}
