@@ -845,8 +845,10 @@ public final class RunViews {
         /**
          * Keeps each seed 000 statistics answer for {@code ttl} and answers the same question
          * (workspace, workflow, range) from it meanwhile: a dashboard or an API client polling a
-         * 30-day range then costs one rollup merge per {@code ttl}, not one per request. Answers may
-         * be up to {@code ttl} old. Default zero: no caching, every answer is fresh.
+         * 30-day range then costs one rollup merge per {@code ttl}, not one per request. One caller
+         * computes a question at a time: others asking meanwhile wait for the first answer, or, once
+         * an answer has expired, keep getting it until the next one is ready; so answers may be up
+         * to {@code ttl} plus one computation old. Default zero: no caching, every answer fresh.
          *
          * @throws IllegalArgumentException if negative
          */
