@@ -6,6 +6,7 @@ import dev.runmetrics.core.run.RunStoreException;
 import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.Rollup;
 import dev.runmetrics.core.stats.RollupDimension;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -502,60 +502,67 @@ final class BatchWriter {
         batch.execute();
     }
 
-    private static final String LOCK_ROLLUP = "SELECT * FROM runmetrics.execution_rollups"
-            + " WHERE workspace_id = :ws AND dimension = :dimension AND subject = :subject"
-            + " AND bucket_start = :bucket_start AND instance_id = :instance_id FOR UPDATE";
-
-    private static final String UPSERT_ROLLUP;
-
-    static {
-        StringBuilder cols = new StringBuilder("workspace_id, dimension, subject, bucket_start, instance_id");
-        StringBuilder vals = new StringBuilder(":workspace_id, :dimension, :subject, :bucket_start, :instance_id");
-        StringBuilder set = new StringBuilder();
-        for (RunStatus s : RunStatus.values()) {
-            String c = Rows.countColumn(s);
-            cols.append(", ").append(c);
-            vals.append(", :").append(c);
-            set.append(c).append(" = EXCLUDED.").append(c).append(", ");
-        }
-        cols.append(", queue_wait, execution_time, end_to_end, tokens, cost");
-        vals.append(", :queue_wait, :execution_time, :end_to_end, :tokens, :cost");
-        set.append("queue_wait = EXCLUDED.queue_wait, execution_time = EXCLUDED.execution_time,"
-                + " end_to_end = EXCLUDED.end_to_end, tokens = EXCLUDED.tokens, cost = EXCLUDED.cost");
-        UPSERT_ROLLUP = "INSERT INTO runmetrics.execution_rollups (" + cols + ") VALUES (" + vals + ")"
-                + " ON CONFLICT (workspace_id, dimension, subject, bucket_start, instance_id) DO UPDATE SET " + set;
-    }
-
     /**
-     * Adds this batch's contributions to this instance's rollup rows: read (locked), merge, write.
-     * The instance id is in the key, so no other store instance ever waits on these rows.
+     * Adds this batch's contributions to this instance's minute and hour rollup rows, in the same
+     * transaction as the snapshots: per table, one statement reads (and locks) the stored rows of
+     * the batch's keys, they are merged in Java (histograms cannot be added in SQL), and one
+     * pipelined batch writes the sums back. The instance id is in the key, so no other store
+     * instance ever waits on these rows.
      */
     private void writeRollups(Handle h, String ws, RollupAccumulator rollups) {
         if (rollups.isEmpty()) {
             return;
         }
-        List<Rollup> adds = rollups.rollups();
-        adds.sort(Comparator.comparing((Rollup r) -> r.dimension().name()).thenComparing(Rollup::subject)
-                .thenComparing(Rollup::bucketStart));
-        List<Rollup> merged = new ArrayList<>(adds.size());
-        for (Rollup add : adds) {
-            Optional<Rollup> stored = h.createQuery(LOCK_ROLLUP).bind("ws", ws)
-                    .bind("dimension", add.dimension().name()).bind("subject", add.subject())
-                    .bind("bucket_start", Rows.ts(add.bucketStart())).bind("instance_id", instanceId)
-                    .map((rs, ctx) -> Rows.rollup(rs)).findOne();
-            merged.add(stored.map(s -> s.plus(add)).orElse(add));
+        addTo(h, ws, "execution_rollups", Rollup.MINUTE, rollups.rollups());
+        addTo(h, ws, "execution_rollups_hourly", Rows.HOUR, rollups.hourRollups());
+    }
+
+    private record RollupKey(String dimension, String subject, Instant start) {}
+
+    private static final Comparator<Rollup> ROLLUP_ORDER = Comparator.comparing((Rollup r) -> r.dimension().name())
+            .thenComparing(Rollup::subject).thenComparing(Rollup::bucketStart);
+
+    private static String lockRollupsSql(String table) {
+        return "SELECT r.* FROM runmetrics." + table + " r"
+                + " JOIN unnest(CAST(:dims AS text[]), CAST(:subjects AS text[]), CAST(:starts AS timestamptz[]))"
+                + " AS k(dimension, subject, bucket_start)"
+                + " ON r.dimension = k.dimension AND r.subject = k.subject AND r.bucket_start = k.bucket_start"
+                + " WHERE r.workspace_id = :ws AND r.instance_id = :instance_id"
+                + " ORDER BY r.dimension, r.subject, r.bucket_start FOR UPDATE OF r";
+    }
+
+    private static final String LOCK_MINUTE_ROLLUPS = lockRollupsSql("execution_rollups");
+    private static final String LOCK_HOUR_ROLLUPS = lockRollupsSql("execution_rollups_hourly");
+    private static final String UPSERT_MINUTE_ROLLUP = Rows.upsertRollupSql("execution_rollups");
+    private static final String UPSERT_HOUR_ROLLUP = Rows.upsertRollupSql("execution_rollups_hourly");
+
+    private void addTo(Handle h, String ws, String table, Duration length, List<Rollup> adds) {
+        boolean hours = table.endsWith("_hourly");
+        adds.sort(ROLLUP_ORDER);
+        String[] dims = new String[adds.size()];
+        String[] subjects = new String[adds.size()];
+        String[] starts = new String[adds.size()];
+        for (int i = 0; i < adds.size(); i++) {
+            Rollup r = adds.get(i);
+            dims[i] = r.dimension().name();
+            subjects[i] = r.subject();
+            starts[i] = r.bucketStart().toString();
         }
-        PreparedBatch batch = h.prepareBatch(UPSERT_ROLLUP);
-        for (Rollup r : merged) {
-            batch.bind("workspace_id", ws).bind("dimension", r.dimension().name()).bind("subject", r.subject())
-                    .bind("bucket_start", Rows.ts(r.bucketStart())).bind("instance_id", instanceId);
-            for (RunStatus s : RunStatus.values()) {
-                batch.bind(Rows.countColumn(s), r.count(s));
+        Map<RollupKey, Rollup> stored = new HashMap<>();
+        h.createQuery(hours ? LOCK_HOUR_ROLLUPS : LOCK_MINUTE_ROLLUPS).bind("dims", dims).bind("subjects", subjects)
+                .bind("starts", starts).bind("ws", ws).bind("instance_id", instanceId)
+                .map((rs, ctx) -> Rows.rollup(rs, length))
+                .forEach(r -> stored.put(new RollupKey(r.dimension().name(), r.subject(), r.bucketStart()), r));
+        try (PreparedStatement ps = h.getConnection().prepareStatement(hours ? UPSERT_HOUR_ROLLUP
+                : UPSERT_MINUTE_ROLLUP)) {
+            for (Rollup add : adds) {
+                Rollup have = stored.get(new RollupKey(add.dimension().name(), add.subject(), add.bucketStart()));
+                Rows.bindRollup(ps, have == null ? add : have.plus(add));
+                ps.addBatch();
             }
-            batch.bind("queue_wait", r.queueWait().encode()).bind("execution_time", r.executionTime().encode())
-                    .bind("end_to_end", r.endToEnd().encode()).bind("tokens", r.tokens()).bind("cost", r.cost())
-                    .add();
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
         }
-        batch.execute();
     }
 }

@@ -309,24 +309,53 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     private record BucketKey(Instant start, String subject) {}
 
+    private static String rollupRangeSql(String table, int minutes, String subjectFilter, String from, String to) {
+        return "SELECT *, " + minutes + " AS bucket_minutes FROM runmetrics." + table
+                + " WHERE workspace_id = :ws AND dimension = :dimension" + subjectFilter
+                + " AND bucket_start >= :" + from + " AND bucket_start < :" + to;
+    }
+
+    private static String rollupsSql(boolean oneSubject) {
+        String subject = oneSubject ? " AND subject = :subject" : "";
+        return rollupRangeSql("execution_rollups", 1, subject, "from", "hours_from")
+                + " UNION ALL " + rollupRangeSql("execution_rollups_hourly", 60, subject, "hours_from", "hours_to")
+                + " UNION ALL " + rollupRangeSql("execution_rollups", 1, subject, "hours_to", "to");
+    }
+
+    private static final String ROLLUPS_ONE_SUBJECT = rollupsSql(true);
+    private static final String ROLLUPS_ALL_SUBJECTS = rollupsSql(false);
+
     /**
-     * Reads the one-minute rows of the range (all instances) and merges them in Java into the
-     * query's buckets with {@link Rollup#merge}: the SQL only selects, through the rollup table's
-     * primary key (one subject) or its time index (all subjects).
+     * Reads the stored rows of the range (all instances) and merges them in Java into the query's
+     * buckets with {@link Rollup#merge}; the SQL only selects. As {@code InMemoryRunStore} does,
+     * the whole UTC hours inside the range come from the hour rows ({@code execution_rollups_hourly},
+     * 60x fewer rows) when no bucket can cut an hour (no bucket, or a whole number of hours: buckets
+     * are epoch-aligned), and the partial hours at its edges from the minute rows; otherwise every
+     * minute comes from the minute rows. Each table is read through its primary key (one subject)
+     * or its time index (all subjects).
      */
     @Override
     public List<Rollup> rollups(String workspaceId, RollupQuery query) {
         Objects.requireNonNull(query, "query");
-        String sql = "SELECT * FROM runmetrics.execution_rollups WHERE workspace_id = :ws AND dimension = :dimension"
-                + (query.subject() != null ? " AND subject = :subject" : "")
-                + " AND bucket_start >= :from AND bucket_start < :to";
+        Duration bucket = query.bucket();
+        boolean hoursFit = bucket == null || bucket.toMinutes() % 60 == 0;
+        Instant hoursFrom = hoursFit ? ceilToHour(query.from()) : query.to();
+        Instant hoursTo = hoursFit ? Rows.hourOf(query.to()) : query.to();
+        if (!hoursFrom.isBefore(hoursTo)) {
+            hoursFrom = query.to(); // no whole hour inside: minutes only (the last two parts are empty)
+            hoursTo = query.to();
+        }
+        Instant hf = hoursFrom;
+        Instant ht = hoursTo;
         List<Rollup> rows = inWorkspace(workspaceId, "reading rollups", h -> {
-            Query q = h.createQuery(sql).bind("ws", workspaceId).bind("dimension", query.dimension().name())
-                    .bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+            Query q = h.createQuery(query.subject() != null ? ROLLUPS_ONE_SUBJECT : ROLLUPS_ALL_SUBJECTS)
+                    .bind("ws", workspaceId).bind("dimension", query.dimension().name())
+                    .bind("from", Rows.ts(query.from())).bind("hours_from", Rows.ts(hf))
+                    .bind("hours_to", Rows.ts(ht)).bind("to", Rows.ts(query.to()));
             if (query.subject() != null) {
                 q.bind("subject", query.subject());
             }
-            return q.map((rs, ctx) -> Rows.rollup(rs)).list();
+            return q.map((rs, ctx) -> Rows.rollup(rs, Duration.ofMinutes(rs.getInt("bucket_minutes")))).list();
         });
         Map<BucketKey, List<Rollup>> buckets = new LinkedHashMap<>();
         for (Rollup r : rows) {
@@ -341,6 +370,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         out.sort(Comparator.comparing(Rollup::bucketStart)
                 .thenComparing(Rollup::subject, Comparator.nullsFirst(Comparator.naturalOrder())));
         return out;
+    }
+
+    private static Instant ceilToHour(Instant instant) {
+        Instant floor = Rows.hourOf(instant);
+        return floor.equals(instant) ? floor : floor.plusSeconds(3600);
     }
 
     private static final String EXACT;

@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 final class RollupAccumulator {
 
+    /** A row's key; {@code minute} is the row's start (a minute, or an hour for hour rows). */
     record Key(RollupDimension dimension, String subject, Instant minute) {}
 
     private static final class Sums {
@@ -82,6 +83,30 @@ final class RollupAccumulator {
 
     private static void record(DurationHistogram.Builder b, Optional<Duration> d) {
         d.ifPresent(b::record);
+    }
+
+    /**
+     * The sums as one-hour rollups of this instance, one per (dimension, subject, UTC hour): the
+     * batch's contributions to {@code execution_rollups_hourly}, the same counts as the minute
+     * rollups, added up by hour.
+     */
+    List<Rollup> hourRollups() {
+        Map<Key, Sums> hours = new HashMap<>();
+        sums.forEach((k, s) -> {
+            Sums h = hours.computeIfAbsent(new Key(k.dimension(), k.subject(), Rows.hourOf(k.minute())),
+                    x -> new Sums());
+            s.counts.forEach((status, n) -> h.counts.merge(status, n, Long::sum));
+            h.queueWait.add(s.queueWait.build());
+            h.executionTime.add(s.executionTime.build());
+            h.endToEnd.add(s.endToEnd.build());
+            h.tokens = h.tokens + s.tokens < 0 ? Long.MAX_VALUE : h.tokens + s.tokens;
+            h.cost += s.cost;
+        });
+        List<Rollup> out = new ArrayList<>(hours.size());
+        hours.forEach((k, s) -> out.add(new Rollup(workspaceId, k.dimension(), k.subject(), k.minute(), Rows.HOUR,
+                instanceId, s.counts, s.queueWait.build(), s.executionTime.build(), s.endToEnd.build(), s.tokens,
+                s.cost)));
+        return out;
     }
 
     /** The sums as one-minute rollups of this instance, one per key. */

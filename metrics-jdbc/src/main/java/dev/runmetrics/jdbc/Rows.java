@@ -10,9 +10,11 @@ import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.DurationHistogram;
 import dev.runmetrics.core.stats.Rollup;
 import dev.runmetrics.core.stats.RollupDimension;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.EnumMap;
@@ -120,13 +122,83 @@ final class Rows {
         return "count_" + status.wireName();
     }
 
+    /** The length of a row of {@code execution_rollups_hourly}. */
+    static final Duration HOUR = Duration.ofHours(1);
+
+    /** The UTC hour holding {@code instant}. */
+    static Instant hourOf(Instant instant) {
+        return Instant.ofEpochSecond(Math.floorDiv(instant.getEpochSecond(), 3600) * 3600);
+    }
+
+    /** The rollup columns in the order {@link #bindRollup} binds them. */
+    static final String ROLLUP_COLUMNS;
+
+    static {
+        StringBuilder cols = new StringBuilder("workspace_id, dimension, subject, bucket_start, instance_id");
+        for (RunStatus st : RunStatus.values()) {
+            cols.append(", ").append(countColumn(st));
+        }
+        ROLLUP_COLUMNS = cols.append(", queue_wait, execution_time, end_to_end, tokens, cost").toString();
+    }
+
+    /** How many parameters {@link #bindRollup} binds. */
+    static final int ROLLUP_PARAMETERS = 5 + RunStatus.values().length + 5;
+
+    /**
+     * A positional upsert of one rollup row into {@code table} ({@code execution_rollups} or
+     * {@code execution_rollups_hourly}) that replaces a stored row of the same key: callers hold the
+     * row (locked) and write the merged sum.
+     */
+    static String upsertRollupSql(String table) {
+        StringBuilder sql = new StringBuilder("INSERT INTO runmetrics.").append(table).append(" (")
+                .append(ROLLUP_COLUMNS).append(") VALUES (");
+        for (int i = 0; i < ROLLUP_PARAMETERS; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(") ON CONFLICT (workspace_id, dimension, subject, bucket_start, instance_id) DO UPDATE SET ");
+        String sep = "";
+        for (String c : ROLLUP_COLUMNS.split(", ")) {
+            if (c.equals("workspace_id") || c.equals("dimension") || c.equals("subject") || c.equals("bucket_start")
+                    || c.equals("instance_id")) {
+                continue;
+            }
+            sql.append(sep).append(c).append(" = EXCLUDED.").append(c);
+            sep = ", ";
+        }
+        return sql.toString();
+    }
+
+    /** Binds a rollup to the parameters of {@link #upsertRollupSql}, starting at 1. */
+    static void bindRollup(PreparedStatement ps, Rollup r) throws SQLException {
+        int i = 1;
+        ps.setString(i++, r.workspaceId());
+        ps.setString(i++, r.dimension().name());
+        ps.setString(i++, r.subject());
+        ps.setTimestamp(i++, ts(r.bucketStart()));
+        ps.setString(i++, r.instanceId());
+        for (RunStatus st : RunStatus.values()) {
+            ps.setLong(i++, r.count(st));
+        }
+        ps.setBytes(i++, r.queueWait().encode());
+        ps.setBytes(i++, r.executionTime().encode());
+        ps.setBytes(i++, r.endToEnd().encode());
+        ps.setLong(i++, r.tokens());
+        ps.setDouble(i, r.cost());
+    }
+
+    /** A row of {@code execution_rollups} (one minute). */
     static Rollup rollup(ResultSet rs) throws SQLException {
+        return rollup(rs, Rollup.MINUTE);
+    }
+
+    /** A rollup row of a table whose rows are {@code length} long. */
+    static Rollup rollup(ResultSet rs, Duration length) throws SQLException {
         Map<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
         for (RunStatus s : RunStatus.values()) {
             counts.put(s, rs.getLong(countColumn(s)));
         }
         return new Rollup(rs.getString("workspace_id"), RollupDimension.valueOf(rs.getString("dimension")),
-                rs.getString("subject"), instant(rs, "bucket_start"), Rollup.MINUTE, rs.getString("instance_id"),
+                rs.getString("subject"), instant(rs, "bucket_start"), length, rs.getString("instance_id"),
                 counts, DurationHistogram.decode(rs.getBytes("queue_wait")),
                 DurationHistogram.decode(rs.getBytes("execution_time")),
                 DurationHistogram.decode(rs.getBytes("end_to_end")), rs.getLong("tokens"), rs.getDouble("cost"));
