@@ -7,6 +7,7 @@ import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.Rollup;
 import dev.runmetrics.core.stats.RollupDimension;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -505,22 +506,23 @@ final class BatchWriter {
     /**
      * Adds this batch's contributions to this instance's minute and hour rollup rows, in the same
      * transaction as the snapshots: per table, one statement reads (and locks) the stored rows of
-     * the batch's keys, they are merged in Java (histograms cannot be added in SQL), and one
-     * pipelined batch writes the sums back. The instance id is in the key, so no other store
-     * instance ever waits on these rows.
+     * the batch's keys, they are added into the batch's sums in Java (histograms cannot be added in
+     * SQL), and one pipelined batch writes the sums back. The instance id is in the key, so no other
+     * store instance ever waits on these rows.
      */
     private void writeRollups(Handle h, String ws, RollupAccumulator rollups) {
         if (rollups.isEmpty()) {
             return;
         }
-        addTo(h, ws, "execution_rollups", Rollup.MINUTE, rollups.rollups());
-        addTo(h, ws, "execution_rollups_hourly", Rows.HOUR, rollups.hourRollups());
+        // The hour sums first: adding the stored minute rows changes the minute sums in place.
+        Map<RollupAccumulator.Key, RollupAccumulator.Sums> hours = rollups.hourSums();
+        addTo(h, ws, false, rollups.minuteSums());
+        addTo(h, ws, true, hours);
     }
 
-    private record RollupKey(String dimension, String subject, Instant start) {}
-
-    private static final Comparator<Rollup> ROLLUP_ORDER = Comparator.comparing((Rollup r) -> r.dimension().name())
-            .thenComparing(Rollup::subject).thenComparing(Rollup::bucketStart);
+    private static final Comparator<RollupAccumulator.Key> KEY_ORDER = Comparator
+            .comparing((RollupAccumulator.Key k) -> k.dimension().name()).thenComparing(RollupAccumulator.Key::subject)
+            .thenComparing(RollupAccumulator.Key::start);
 
     private static String lockRollupsSql(String table) {
         return "SELECT r.* FROM runmetrics." + table + " r"
@@ -536,28 +538,37 @@ final class BatchWriter {
     private static final String UPSERT_MINUTE_ROLLUP = Rows.upsertRollupSql("execution_rollups");
     private static final String UPSERT_HOUR_ROLLUP = Rows.upsertRollupSql("execution_rollups_hourly");
 
-    private void addTo(Handle h, String ws, String table, Duration length, List<Rollup> adds) {
-        boolean hours = table.endsWith("_hourly");
-        adds.sort(ROLLUP_ORDER);
-        String[] dims = new String[adds.size()];
-        String[] subjects = new String[adds.size()];
-        String[] starts = new String[adds.size()];
-        for (int i = 0; i < adds.size(); i++) {
-            Rollup r = adds.get(i);
-            dims[i] = r.dimension().name();
-            subjects[i] = r.subject();
-            starts[i] = r.bucketStart().toString();
+    private void addTo(Handle h, String ws, boolean hours, Map<RollupAccumulator.Key, RollupAccumulator.Sums> adds) {
+        List<RollupAccumulator.Key> keys = new ArrayList<>(adds.keySet());
+        keys.sort(KEY_ORDER);
+        String[] dims = new String[keys.size()];
+        String[] subjects = new String[keys.size()];
+        String[] starts = new String[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            RollupAccumulator.Key k = keys.get(i);
+            dims[i] = k.dimension().name();
+            subjects[i] = k.subject();
+            starts[i] = k.start().toString();
         }
-        Map<RollupKey, Rollup> stored = new HashMap<>();
         h.createQuery(hours ? LOCK_HOUR_ROLLUPS : LOCK_MINUTE_ROLLUPS).bind("dims", dims).bind("subjects", subjects)
                 .bind("starts", starts).bind("ws", ws).bind("instance_id", instanceId)
-                .map((rs, ctx) -> Rows.rollup(rs, length))
-                .forEach(r -> stored.put(new RollupKey(r.dimension().name(), r.subject(), r.bucketStart()), r));
+                .scanResultSet((supplier, ctx) -> {
+                    ResultSet rs = supplier.get();
+                    while (rs.next()) {
+                        RollupAccumulator.Key k = new RollupAccumulator.Key(
+                                RollupDimension.valueOf(rs.getString("dimension")), rs.getString("subject"),
+                                Rows.instant(rs, "bucket_start"));
+                        RollupAccumulator.Sums sums = adds.get(k);
+                        if (sums != null) {
+                            sums.addStored(rs);
+                        }
+                    }
+                    return null;
+                });
         try (PreparedStatement ps = h.getConnection().prepareStatement(hours ? UPSERT_HOUR_ROLLUP
                 : UPSERT_MINUTE_ROLLUP)) {
-            for (Rollup add : adds) {
-                Rollup have = stored.get(new RollupKey(add.dimension().name(), add.subject(), add.bucketStart()));
-                Rows.bindRollup(ps, have == null ? add : have.plus(add));
+            for (RollupAccumulator.Key k : keys) {
+                adds.get(k).bind(ps, ws, k, instanceId);
                 ps.addBatch();
             }
             ps.executeBatch();
