@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.statement.SqlStatement;
 
@@ -44,6 +45,94 @@ final class Rows {
             + " :node_name, :status, :queued_at, :started_at, :completed_at, :retry_count, :error_message,"
             + " :error_category, CAST(:input_summary AS json), CAST(:output_summary AS json),"
             + " CAST(:attributes AS json), :updated_at";
+
+    private static final String TEXT = "CAST(? AS text[])";
+    private static final String INT4 = "CAST(? AS int4[])";
+    private static final String INT8 = "CAST(? AS int8[])";
+    private static final String TS = "CAST(CAST(? AS text[]) AS timestamptz[])";
+    private static final String JSON = "CAST(CAST(? AS text[]) AS json[])";
+
+    /** One array parameter per run column, in {@link #RUN_COLUMNS} order, for {@code unnest}. */
+    static final String RUN_ARRAY_PARAMETERS = String.join(", ", TEXT, TEXT, TEXT, TEXT, INT8, TEXT, INT4, TS, TS, TS,
+            JSON, JSON, TEXT, TS, TS, TEXT, TS, JSON);
+
+    /** One array parameter per step column, in {@link #STEP_COLUMNS} order, for {@code unnest}. */
+    static final String STEP_ARRAY_PARAMETERS = String.join(", ", TEXT, TEXT, TEXT, INT4, TEXT, INT4, TEXT, TEXT, TS,
+            TS, TS, INT4, TEXT, TEXT, JSON, JSON, JSON, TS);
+
+    /** The runs as one array per column ({@link #RUN_ARRAY_PARAMETERS}), values as {@link #bindRun} binds them. */
+    static Object[][] runArrays(List<Run> runs) {
+        int n = runs.size();
+        Object[][] c = {new String[n], new String[n], new String[n], new String[n], new Long[n], new String[n],
+            new Integer[n], new String[n], new String[n], new String[n], new String[n], new String[n], new String[n],
+            new String[n], new String[n], new String[n], new String[n], new String[n]};
+        for (int i = 0; i < n; i++) {
+            Run r = runs.get(i);
+            int k = 0;
+            c[k++][i] = r.workspaceId();
+            c[k++][i] = r.runId();
+            c[k++][i] = r.workflowId();
+            c[k++][i] = text(r.workflowName());
+            c[k++][i] = r.executionNumber();
+            c[k++][i] = r.status().wireName();
+            c[k++][i] = r.attempt();
+            c[k++][i] = tsText(r.queuedAt());
+            c[k++][i] = tsText(r.startedAt());
+            c[k++][i] = tsText(r.completedAt());
+            c[k++][i] = json(r.inputSummary());
+            c[k++][i] = json(r.resultsSummary());
+            c[k++][i] = text(r.errorMessage());
+            c[k++][i] = tsText(r.createdAt());
+            c[k++][i] = tsText(r.updatedAt());
+            c[k++][i] = r.instanceId();
+            c[k++][i] = tsText(r.heartbeatAt());
+            c[k][i] = JsonValues.toJson(r.attributes());
+        }
+        return c;
+    }
+
+    /** The steps as one array per column ({@link #STEP_ARRAY_PARAMETERS}), values as {@link #bindStep} binds them. */
+    static Object[][] stepArrays(List<StepRun> steps) {
+        int n = steps.size();
+        Object[][] c = {new String[n], new String[n], new String[n], new Integer[n], new String[n], new Integer[n],
+            new String[n], new String[n], new String[n], new String[n], new String[n], new Integer[n], new String[n],
+            new String[n], new String[n], new String[n], new String[n], new String[n]};
+        for (int i = 0; i < n; i++) {
+            StepRun s = steps.get(i);
+            int k = 0;
+            c[k++][i] = s.workspaceId();
+            c[k++][i] = s.runId();
+            c[k++][i] = s.stepId();
+            c[k++][i] = s.attempt();
+            c[k++][i] = text(s.stepName());
+            c[k++][i] = s.stepOrder();
+            c[k++][i] = s.nodeName();
+            c[k++][i] = s.status().wireName();
+            c[k++][i] = tsText(s.queuedAt());
+            c[k++][i] = tsText(s.startedAt());
+            c[k++][i] = tsText(s.completedAt());
+            c[k++][i] = s.retryCount();
+            c[k++][i] = text(s.errorMessage());
+            c[k++][i] = text(s.errorCategory());
+            c[k++][i] = json(s.inputSummary());
+            c[k++][i] = json(s.outputSummary());
+            c[k++][i] = JsonValues.toJson(s.attributes());
+            c[k][i] = tsText(s.updatedAt());
+        }
+        return c;
+    }
+
+    /**
+     * An instant as ISO text in UTC, rounded to the microsecond as the driver rounds a bound
+     * {@link Timestamp} (half up), so array-bound and singly-bound values store the same.
+     */
+    static String tsText(Instant i) {
+        if (i == null) {
+            return null;
+        }
+        long micros = (i.getNano() + 500) / 1000;
+        return Instant.ofEpochSecond(i.getEpochSecond(), micros * 1000).toString();
+    }
 
     static <S extends SqlStatement<S>> S bindRun(S st, Run r) {
         return st.bind("workspace_id", r.workspaceId())

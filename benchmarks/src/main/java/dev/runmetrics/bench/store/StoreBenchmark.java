@@ -231,11 +231,11 @@ public final class StoreBenchmark {
                     iterations, () -> count(views.executionTimeStatistics(ws, Optional.of(wf), from, end))));
             results.add(time("seed 000, 30 d, all workflows, rollups (RunViews.executionTimeStatistics)", warmup,
                     iterations, () -> count(views.executionTimeStatistics(ws, Optional.empty(), from, end))));
-            results.add(time("  for comparison: 30 d, one workflow, minute rows only (30-min buckets)", warmup,
-                    iterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, wf, false, from,
+            results.add(time("  for comparison: 30 d, one workflow, minute rows only (30-min buckets)", exactWarmup,
+                    exactIterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, wf, false, from,
                             end, Duration.ofMinutes(30))).stream().mapToLong(Rollup::total).sum()));
-            results.add(time("  for comparison: 30 d, all workflows, minute rows only (30-min buckets)", warmup,
-                    iterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, null, false, from,
+            results.add(time("  for comparison: 30 d, all workflows, minute rows only (30-min buckets)", exactWarmup,
+                    exactIterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, null, false, from,
                             end, Duration.ofMinutes(30))).stream().mapToLong(Rollup::total).sum()));
             results.add(time("seed 000, 30 d, one workflow, exact percentile_cont (exactDurations)", exactWarmup,
                     exactIterations, () -> store.exactDurations(ws, new DurationQuery(wf, from, end))
@@ -340,6 +340,13 @@ public final class StoreBenchmark {
                             stepEvents.get(), runEvents.get(), seconds, enqueued / 1e9, stepRate, allRate, stats);
                     if (stats.dropped() > 0 || stats.failed() > 0) {
                         throw new IllegalStateException("snapshots lost: " + stats);
+                    }
+                    if (rep < 0 && args.containsKey("analyze-after-warmup")) {
+                        try (Connection c = dataSource(url, database, null, null).getConnection();
+                                Statement st = c.createStatement()) {
+                            st.execute("ANALYZE");
+                        }
+                        System.out.println("  ANALYZE after the warm-up");
                     }
                     if (rep >= 0) {
                         rates.add(new double[] {stepRate, allRate, stats.meanBatchMillis(), seconds});
