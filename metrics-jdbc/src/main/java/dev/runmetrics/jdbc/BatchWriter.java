@@ -6,6 +6,9 @@ import dev.runmetrics.core.run.RunStoreException;
 import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.Rollup;
 import dev.runmetrics.core.stats.RollupDimension;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -17,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -386,10 +388,12 @@ final class BatchWriter {
             + " FROM runmetrics.workflow_executions WHERE workspace_id = :ws AND run_id = ANY(:ids)"
             + " ORDER BY run_id FOR UPDATE";
 
+    /** Takes {@code n} numbers for each workflow at once, in workflow order (the lock order). */
     private static final String NEXT_NUMBERS = "INSERT INTO runmetrics.workflow_execution_counters AS c"
-            + " (workspace_id, workflow_id, last_number) VALUES (:ws, :wf, :n)"
+            + " (workspace_id, workflow_id, last_number)"
+            + " SELECT ?, x.w, x.n FROM unnest(CAST(? AS text[]), CAST(? AS int8[])) AS x(w, n) ORDER BY x.w"
             + " ON CONFLICT (workspace_id, workflow_id) DO UPDATE SET last_number = c.last_number + EXCLUDED.last_number"
-            + " RETURNING last_number";
+            + " RETURNING workflow_id, last_number";
 
     /** Newer wins; the execution number is set by the first write only. */
     static final String UPSERT_RUN = "INSERT INTO runmetrics.workflow_executions AS t (" + Rows.RUN_COLUMNS
@@ -402,6 +406,29 @@ final class BatchWriter {
             + " updated_at = EXCLUDED.updated_at, instance_id = EXCLUDED.instance_id,"
             + " heartbeat_at = EXCLUDED.heartbeat_at, attributes = EXCLUDED.attributes"
             + " WHERE (t.attempt, t.updated_at) <= (EXCLUDED.attempt, EXCLUDED.updated_at)";
+
+    /**
+     * All of a batch's runs of a workspace in one statement: {@code INSERT … SELECT … FROM
+     * unnest(arrays)} with the same {@code ON CONFLICT} rule as {@link #UPSERT_RUN}. One statement
+     * instead of one per row (each with its own round of executor start-up, row-level security
+     * and index checks) is most of the writer's speed. The rows are distinct keys, in key order.
+     */
+    static final String UPSERT_RUNS = UPSERT_RUN.replace("VALUES (" + Rows.RUN_VALUES + ")",
+            "SELECT * FROM unnest(" + Rows.RUN_ARRAY_PARAMETERS + ")");
+
+    private static void execute(Handle h, String sql, Object[][] columns) {
+        Connection c = h.getConnection();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < columns.length; i++) {
+                Object[] column = columns[i];
+                String type = column instanceof Long[] ? "int8" : column instanceof Integer[] ? "int4" : "text";
+                ps.setArray(i + 1, c.createArrayOf(type, column));
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+    }
 
     private void writeRuns(Handle h, String ws, List<Run> runs, RollupAccumulator rollups) {
         if (runs.isEmpty()) {
@@ -437,22 +464,36 @@ final class BatchWriter {
             }
         }
         Map<String, Long> numbers = new HashMap<>();
-        for (Map.Entry<String, List<String>> e : newByWorkflow.entrySet()) {
-            int n = e.getValue().size();
-            long lastNumber = h.createQuery(NEXT_NUMBERS).bind("ws", ws).bind("wf", e.getKey()).bind("n", (long) n)
-                    .mapTo(Long.class).one();
-            long next = lastNumber - n + 1;
-            for (String runId : e.getValue()) {
-                numbers.put(runId, next++);
+        if (!newByWorkflow.isEmpty()) {
+            String[] wfs = newByWorkflow.keySet().toArray(String[]::new);
+            Long[] counts = newByWorkflow.values().stream().map(l -> (long) l.size()).toArray(Long[]::new);
+            Map<String, Long> lastNumbers = new HashMap<>();
+            try (PreparedStatement ps = h.getConnection().prepareStatement(NEXT_NUMBERS)) {
+                ps.setString(1, ws);
+                ps.setArray(2, h.getConnection().createArrayOf("text", wfs));
+                ps.setArray(3, h.getConnection().createArrayOf("int8", counts));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lastNumbers.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException(e, null);
+            }
+            for (Map.Entry<String, List<String>> e : newByWorkflow.entrySet()) {
+                long next = lastNumbers.get(e.getKey()) - e.getValue().size() + 1;
+                for (String runId : e.getValue()) {
+                    numbers.put(runId, next++);
+                }
             }
         }
         List<Run> toWrite = new ArrayList<>(last.values());
         toWrite.sort(Comparator.comparing(Run::runId));
-        PreparedBatch batch = h.prepareBatch(UPSERT_RUN);
+        List<Run> numbered = new ArrayList<>(toWrite.size());
         for (Run run : toWrite) {
-            Rows.bindRun(batch, run.withExecutionNumber(numbers.getOrDefault(run.runId(), 0L))).add();
+            numbered.add(run.withExecutionNumber(numbers.getOrDefault(run.runId(), 0L)));
         }
-        batch.execute();
+        execute(h, UPSERT_RUNS, Rows.runArrays(numbered));
     }
 
     private static final String LOCK_STEPS = "SELECT run_id, step_id, attempt, updated_at, status"
@@ -468,6 +509,10 @@ final class BatchWriter {
             + " input_summary = EXCLUDED.input_summary, output_summary = EXCLUDED.output_summary,"
             + " attributes = EXCLUDED.attributes, updated_at = EXCLUDED.updated_at"
             + " WHERE t.updated_at <= EXCLUDED.updated_at";
+
+    /** All of a batch's step runs of a workspace in one statement (see {@link #UPSERT_RUNS}). */
+    static final String UPSERT_STEPS = UPSERT_STEP.replace("VALUES (" + Rows.STEP_VALUES + ")",
+            "SELECT * FROM unnest(" + Rows.STEP_ARRAY_PARAMETERS + ")");
 
     private void writeSteps(Handle h, String ws, List<StepRun> steps, RollupAccumulator rollups) {
         if (steps.isEmpty()) {
@@ -495,67 +540,80 @@ final class BatchWriter {
             state.put(key, new StoredStep(step.updatedAt(), step.status()));
             last.put(key, step);
         }
-        PreparedBatch batch = h.prepareBatch(UPSERT_STEP);
-        for (StepRun step : last.values()) {
-            Rows.bindStep(batch, step).add();
-        }
-        batch.execute();
-    }
-
-    private static final String LOCK_ROLLUP = "SELECT * FROM runmetrics.execution_rollups"
-            + " WHERE workspace_id = :ws AND dimension = :dimension AND subject = :subject"
-            + " AND bucket_start = :bucket_start AND instance_id = :instance_id FOR UPDATE";
-
-    private static final String UPSERT_ROLLUP;
-
-    static {
-        StringBuilder cols = new StringBuilder("workspace_id, dimension, subject, bucket_start, instance_id");
-        StringBuilder vals = new StringBuilder(":workspace_id, :dimension, :subject, :bucket_start, :instance_id");
-        StringBuilder set = new StringBuilder();
-        for (RunStatus s : RunStatus.values()) {
-            String c = Rows.countColumn(s);
-            cols.append(", ").append(c);
-            vals.append(", :").append(c);
-            set.append(c).append(" = EXCLUDED.").append(c).append(", ");
-        }
-        cols.append(", queue_wait, execution_time, end_to_end, tokens, cost");
-        vals.append(", :queue_wait, :execution_time, :end_to_end, :tokens, :cost");
-        set.append("queue_wait = EXCLUDED.queue_wait, execution_time = EXCLUDED.execution_time,"
-                + " end_to_end = EXCLUDED.end_to_end, tokens = EXCLUDED.tokens, cost = EXCLUDED.cost");
-        UPSERT_ROLLUP = "INSERT INTO runmetrics.execution_rollups (" + cols + ") VALUES (" + vals + ")"
-                + " ON CONFLICT (workspace_id, dimension, subject, bucket_start, instance_id) DO UPDATE SET " + set;
+        execute(h, UPSERT_STEPS, Rows.stepArrays(new ArrayList<>(last.values())));
     }
 
     /**
-     * Adds this batch's contributions to this instance's rollup rows: read (locked), merge, write.
-     * The instance id is in the key, so no other store instance ever waits on these rows.
+     * Adds this batch's contributions to this instance's minute and hour rollup rows, in the same
+     * transaction as the snapshots: per table, one statement reads (and locks) the stored rows of
+     * the batch's keys, they are added into the batch's sums in Java (histograms cannot be added in
+     * SQL), and one pipelined batch writes the sums back. The instance id is in the key, so no other
+     * store instance ever waits on these rows.
      */
     private void writeRollups(Handle h, String ws, RollupAccumulator rollups) {
         if (rollups.isEmpty()) {
             return;
         }
-        List<Rollup> adds = rollups.rollups();
-        adds.sort(Comparator.comparing((Rollup r) -> r.dimension().name()).thenComparing(Rollup::subject)
-                .thenComparing(Rollup::bucketStart));
-        List<Rollup> merged = new ArrayList<>(adds.size());
-        for (Rollup add : adds) {
-            Optional<Rollup> stored = h.createQuery(LOCK_ROLLUP).bind("ws", ws)
-                    .bind("dimension", add.dimension().name()).bind("subject", add.subject())
-                    .bind("bucket_start", Rows.ts(add.bucketStart())).bind("instance_id", instanceId)
-                    .map((rs, ctx) -> Rows.rollup(rs)).findOne();
-            merged.add(stored.map(s -> s.plus(add)).orElse(add));
+        // The hour sums first: adding the stored minute rows changes the minute sums in place.
+        Map<RollupAccumulator.Key, RollupAccumulator.Sums> hours = rollups.hourSums();
+        addTo(h, ws, false, rollups.minuteSums());
+        addTo(h, ws, true, hours);
+    }
+
+    private static final Comparator<RollupAccumulator.Key> KEY_ORDER = Comparator
+            .comparing((RollupAccumulator.Key k) -> k.dimension().name()).thenComparing(RollupAccumulator.Key::subject)
+            .thenComparing(RollupAccumulator.Key::start);
+
+    private static String lockRollupsSql(String table) {
+        return "SELECT r.* FROM runmetrics." + table + " r"
+                + " JOIN unnest(CAST(:dims AS text[]), CAST(:subjects AS text[]), CAST(:starts AS timestamptz[]))"
+                + " AS k(dimension, subject, bucket_start)"
+                + " ON r.dimension = k.dimension AND r.subject = k.subject AND r.bucket_start = k.bucket_start"
+                + " WHERE r.workspace_id = :ws AND r.instance_id = :instance_id"
+                + " ORDER BY r.dimension, r.subject, r.bucket_start FOR UPDATE OF r";
+    }
+
+    private static final String LOCK_MINUTE_ROLLUPS = lockRollupsSql("execution_rollups");
+    private static final String LOCK_HOUR_ROLLUPS = lockRollupsSql("execution_rollups_hourly");
+    private static final String UPSERT_MINUTE_ROLLUP = Rows.upsertRollupSql("execution_rollups");
+    private static final String UPSERT_HOUR_ROLLUP = Rows.upsertRollupSql("execution_rollups_hourly");
+
+    private void addTo(Handle h, String ws, boolean hours, Map<RollupAccumulator.Key, RollupAccumulator.Sums> adds) {
+        List<RollupAccumulator.Key> keys = new ArrayList<>(adds.keySet());
+        keys.sort(KEY_ORDER);
+        String[] dims = new String[keys.size()];
+        String[] subjects = new String[keys.size()];
+        String[] starts = new String[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            RollupAccumulator.Key k = keys.get(i);
+            dims[i] = k.dimension().name();
+            subjects[i] = k.subject();
+            starts[i] = k.start().toString();
         }
-        PreparedBatch batch = h.prepareBatch(UPSERT_ROLLUP);
-        for (Rollup r : merged) {
-            batch.bind("workspace_id", ws).bind("dimension", r.dimension().name()).bind("subject", r.subject())
-                    .bind("bucket_start", Rows.ts(r.bucketStart())).bind("instance_id", instanceId);
-            for (RunStatus s : RunStatus.values()) {
-                batch.bind(Rows.countColumn(s), r.count(s));
+        h.createQuery(hours ? LOCK_HOUR_ROLLUPS : LOCK_MINUTE_ROLLUPS).bind("dims", dims).bind("subjects", subjects)
+                .bind("starts", starts).bind("ws", ws).bind("instance_id", instanceId)
+                .scanResultSet((supplier, ctx) -> {
+                    ResultSet rs = supplier.get();
+                    while (rs.next()) {
+                        RollupAccumulator.Key k = new RollupAccumulator.Key(
+                                RollupDimension.valueOf(rs.getString("dimension")), rs.getString("subject"),
+                                Rows.instant(rs, "bucket_start"));
+                        RollupAccumulator.Sums sums = adds.get(k);
+                        if (sums != null) {
+                            sums.addStored(rs);
+                        }
+                    }
+                    return null;
+                });
+        try (PreparedStatement ps = h.getConnection().prepareStatement(hours ? UPSERT_HOUR_ROLLUP
+                : UPSERT_MINUTE_ROLLUP)) {
+            for (RollupAccumulator.Key k : keys) {
+                adds.get(k).bind(ps, ws, k, instanceId);
+                ps.addBatch();
             }
-            batch.bind("queue_wait", r.queueWait().encode()).bind("execution_time", r.executionTime().encode())
-                    .bind("end_to_end", r.endToEnd().encode()).bind("tokens", r.tokens()).bind("cost", r.cost())
-                    .add();
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
         }
-        batch.execute();
     }
 }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -309,38 +310,118 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     private record BucketKey(Instant start, String subject) {}
 
+    private static String rollupRangeSql(String table, String subjectFilter, String from, String to) {
+        return "SELECT * FROM runmetrics." + table
+                + " WHERE workspace_id = :ws AND dimension = :dimension" + subjectFilter
+                + " AND bucket_start >= :" + from + " AND bucket_start < :" + to;
+    }
+
+    private static String rollupsSql(boolean oneSubject) {
+        String subject = oneSubject ? " AND subject = :subject" : "";
+        return rollupRangeSql("execution_rollups", subject, "from", "hours_from")
+                + " UNION ALL " + rollupRangeSql("execution_rollups_hourly", subject, "hours_from", "hours_to")
+                + " UNION ALL " + rollupRangeSql("execution_rollups", subject, "hours_to", "to");
+    }
+
+    private static final String ROLLUPS_ONE_SUBJECT = rollupsSql(true);
+    private static final String ROLLUPS_ALL_SUBJECTS = rollupsSql(false);
+
     /**
-     * Reads the one-minute rows of the range (all instances) and merges them in Java into the
-     * query's buckets with {@link Rollup#merge}: the SQL only selects, through the rollup table's
-     * primary key (one subject) or its time index (all subjects).
+     * Reads the stored rows of the range (all instances) and adds them up in Java into the query's
+     * buckets, as {@link Rollup#merge} would; the SQL only selects. As {@code InMemoryRunStore} does,
+     * the whole UTC hours inside the range come from the hour rows ({@code execution_rollups_hourly},
+     * 60x fewer rows) when no bucket can cut an hour (no bucket, or a whole number of hours: buckets
+     * are epoch-aligned), and the partial hours at its edges from the minute rows; otherwise every
+     * minute comes from the minute rows. Each table is read through its primary key (one subject)
+     * or its time index (all subjects).
      */
     @Override
     public List<Rollup> rollups(String workspaceId, RollupQuery query) {
         Objects.requireNonNull(query, "query");
-        String sql = "SELECT * FROM runmetrics.execution_rollups WHERE workspace_id = :ws AND dimension = :dimension"
-                + (query.subject() != null ? " AND subject = :subject" : "")
-                + " AND bucket_start >= :from AND bucket_start < :to";
-        List<Rollup> rows = inWorkspace(workspaceId, "reading rollups", h -> {
-            Query q = h.createQuery(sql).bind("ws", workspaceId).bind("dimension", query.dimension().name())
-                    .bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+        Duration bucket = query.bucket();
+        boolean hoursFit = bucket == null || bucket.toMinutes() % 60 == 0;
+        Instant hoursFrom = hoursFit ? ceilToHour(query.from()) : query.to();
+        Instant hoursTo = hoursFit ? Rows.hourOf(query.to()) : query.to();
+        if (!hoursFrom.isBefore(hoursTo)) {
+            hoursFrom = query.to(); // no whole hour inside: minutes only (the last two parts are empty)
+            hoursTo = query.to();
+        }
+        Instant hf = hoursFrom;
+        Instant ht = hoursTo;
+        boolean keepSubject = query.groupBySubject() || query.subject() != null;
+        // Rows are added into their bucket as they stream in (nothing per row is kept), with
+        // HdrCounts: a row costs its non-empty histogram buckets, not a full HdrHistogram decode.
+        Map<BucketKey, RollupSum> buckets = inWorkspace(workspaceId, "reading rollups", h -> {
+            Query q = h.createQuery(query.subject() != null ? ROLLUPS_ONE_SUBJECT : ROLLUPS_ALL_SUBJECTS)
+                    .bind("ws", workspaceId).bind("dimension", query.dimension().name())
+                    .bind("from", Rows.ts(query.from())).bind("hours_from", Rows.ts(hf))
+                    .bind("hours_to", Rows.ts(ht)).bind("to", Rows.ts(query.to()));
             if (query.subject() != null) {
                 q.bind("subject", query.subject());
             }
-            return q.map((rs, ctx) -> Rows.rollup(rs)).list();
+            q.setFetchSize(2000);
+            return q.scanResultSet((supplier, ctx) -> {
+                Map<BucketKey, RollupSum> sums = new HashMap<>();
+                ResultSet rs = supplier.get();
+                while (rs.next()) {
+                    Instant start = Rows.instant(rs, "bucket_start");
+                    String subject = keepSubject ? rs.getString("subject") : null;
+                    sums.computeIfAbsent(new BucketKey(query.bucketStartOf(start), subject), k -> new RollupSum())
+                            .add(rs);
+                }
+                return sums;
+            });
         });
-        Map<BucketKey, List<Rollup>> buckets = new LinkedHashMap<>();
-        for (Rollup r : rows) {
-            String subject = query.groupBySubject() || query.subject() != null ? r.subject() : null;
-            buckets.computeIfAbsent(new BucketKey(query.bucketStartOf(r.bucketStart()), subject),
-                    k -> new ArrayList<>()).add(r);
-        }
         Duration length = query.bucketLength();
         List<Rollup> out = new ArrayList<>(buckets.size());
-        buckets.forEach((k, parts) -> out.add(Rollup.merge(workspaceId, query.dimension(), k.subject(), k.start(),
-                length, null, parts)));
+        buckets.forEach((k, sum) -> out.add(sum.toRollup(workspaceId, query.dimension(), k.subject(), k.start(),
+                length)));
         out.sort(Comparator.comparing(Rollup::bucketStart)
                 .thenComparing(Rollup::subject, Comparator.nullsFirst(Comparator.naturalOrder())));
         return out;
+    }
+
+    /** One bucket's sum of stored rows, as {@link Rollup#merge} adds them. */
+    private static final class RollupSum {
+        final long[] counts = new long[RunStatus.values().length];
+        final HdrCounts queueWait = new HdrCounts();
+        final HdrCounts executionTime = new HdrCounts();
+        final HdrCounts endToEnd = new HdrCounts();
+        long tokens;
+        double cost;
+
+        void add(ResultSet rs) throws SQLException {
+            RunStatus[] statuses = RunStatus.values();
+            for (int i = 0; i < statuses.length; i++) {
+                counts[i] = saturatedAdd(counts[i], rs.getLong(Rows.countColumn(statuses[i])));
+            }
+            queueWait.addEncoded(rs.getBytes("queue_wait"));
+            executionTime.addEncoded(rs.getBytes("execution_time"));
+            endToEnd.addEncoded(rs.getBytes("end_to_end"));
+            tokens = saturatedAdd(tokens, rs.getLong("tokens"));
+            cost += rs.getDouble("cost");
+        }
+
+        Rollup toRollup(String ws, dev.runmetrics.core.stats.RollupDimension dimension, String subject, Instant start,
+                Duration length) {
+            Map<RunStatus, Long> byStatus = new java.util.EnumMap<>(RunStatus.class);
+            RunStatus[] statuses = RunStatus.values();
+            for (int i = 0; i < statuses.length; i++) {
+                byStatus.put(statuses[i], counts[i]);
+            }
+            return new Rollup(ws, dimension, subject, start, length, null, byStatus, queueWait.toHistogram(),
+                    executionTime.toHistogram(), endToEnd.toHistogram(), tokens, cost);
+        }
+
+        private static long saturatedAdd(long a, long b) {
+            long sum = a + b;
+            return sum < 0 ? Long.MAX_VALUE : sum;
+        }
+    }
+
+    private static Instant ceilToHour(Instant instant) {
+        Instant floor = Rows.hourOf(instant);
+        return floor.equals(instant) ? floor : floor.plusSeconds(3600);
     }
 
     private static final String EXACT;

@@ -5,9 +5,11 @@ import dev.runmetrics.core.run.Run;
 import dev.runmetrics.core.run.RunStatus;
 import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.run.TimedExecution;
-import dev.runmetrics.core.stats.DurationHistogram;
 import dev.runmetrics.core.stats.Rollup;
 import dev.runmetrics.core.stats.RollupDimension;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,23 +21,78 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Adds up one batch's rollup contributions per (dimension, subject, minute) with one mutable
- * histogram builder per key, the same sums as {@link Rollup#forRun} / {@link Rollup#forStep}
- * merged with {@link Rollup#plus} (a test holds them equal), without building three immutable
- * histograms per contribution and copying them at every merge: that cost most of a batch's time.
- * Not thread-safe: one per batch, on the writer thread.
+ * Adds up one batch's rollup contributions per (dimension, subject, minute), and per hour, with
+ * one mutable {@link HdrCounts} per histogram: the same sums as {@link Rollup#forRun} /
+ * {@link Rollup#forStep} merged with {@link Rollup#plus} (a test holds them equal), without
+ * building three immutable histograms per contribution and copying them at every merge. The
+ * writer then adds the stored rows into these sums and writes them back ({@link Sums#addStored},
+ * {@link Sums#bind}). Not thread-safe: one per batch, on the writer thread.
  */
 final class RollupAccumulator {
 
-    record Key(RollupDimension dimension, String subject, Instant minute) {}
+    /** A row's key; {@code start} is the row's minute (or hour, for hour rows). */
+    record Key(RollupDimension dimension, String subject, Instant start) {}
 
-    private static final class Sums {
-        final EnumMap<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
-        final DurationHistogram.Builder queueWait = DurationHistogram.builder();
-        final DurationHistogram.Builder executionTime = DurationHistogram.builder();
-        final DurationHistogram.Builder endToEnd = DurationHistogram.builder();
+    /** One row's sums. */
+    static final class Sums {
+        final long[] counts = new long[RunStatus.values().length];
+        final HdrCounts queueWait = new HdrCounts();
+        final HdrCounts executionTime = new HdrCounts();
+        final HdrCounts endToEnd = new HdrCounts();
         long tokens;
         double cost;
+
+        void add(Sums other) {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = saturatedAdd(counts[i], other.counts[i]);
+            }
+            queueWait.add(other.queueWait);
+            executionTime.add(other.executionTime);
+            endToEnd.add(other.endToEnd);
+            tokens = saturatedAdd(tokens, other.tokens);
+            cost += other.cost;
+        }
+
+        /** Adds a stored row (of either rollup table) read from {@code rs}. */
+        void addStored(ResultSet rs) throws SQLException {
+            RunStatus[] statuses = RunStatus.values();
+            for (int i = 0; i < statuses.length; i++) {
+                counts[i] = saturatedAdd(counts[i], rs.getLong(Rows.countColumn(statuses[i])));
+            }
+            queueWait.addEncoded(rs.getBytes("queue_wait"));
+            executionTime.addEncoded(rs.getBytes("execution_time"));
+            endToEnd.addEncoded(rs.getBytes("end_to_end"));
+            tokens = saturatedAdd(tokens, rs.getLong("tokens"));
+            cost += rs.getDouble("cost");
+        }
+
+        /** Binds this row to {@link Rows#upsertRollupSql}'s parameters. */
+        void bind(PreparedStatement ps, String workspaceId, Key key, String instanceId) throws SQLException {
+            int i = 1;
+            ps.setString(i++, workspaceId);
+            ps.setString(i++, key.dimension().name());
+            ps.setString(i++, key.subject());
+            ps.setTimestamp(i++, Rows.ts(key.start()));
+            ps.setString(i++, instanceId);
+            for (long n : counts) {
+                ps.setLong(i++, n);
+            }
+            ps.setBytes(i++, queueWait.encode());
+            ps.setBytes(i++, executionTime.encode());
+            ps.setBytes(i++, endToEnd.encode());
+            ps.setLong(i++, tokens);
+            ps.setDouble(i, cost);
+        }
+
+        Rollup toRollup(String workspaceId, Key key, Duration length, String instanceId) {
+            Map<RunStatus, Long> byStatus = new EnumMap<>(RunStatus.class);
+            RunStatus[] statuses = RunStatus.values();
+            for (int i = 0; i < statuses.length; i++) {
+                byStatus.put(statuses[i], counts[i]);
+            }
+            return new Rollup(workspaceId, key.dimension(), key.subject(), key.start(), length, instanceId, byStatus,
+                    queueWait.toHistogram(), executionTime.toHistogram(), endToEnd.toHistogram(), tokens, cost);
+        }
     }
 
     private final String workspaceId;
@@ -72,24 +129,54 @@ final class RollupAccumulator {
             double cost) {
         Key key = new Key(dimension, subject, e.completedAt().truncatedTo(ChronoUnit.MINUTES));
         Sums s = sums.computeIfAbsent(key, k -> new Sums());
-        s.counts.merge(status, 1L, Long::sum);
+        s.counts[status.ordinal()] = saturatedAdd(s.counts[status.ordinal()], 1);
         record(s.queueWait, e.queueWait());
         record(s.executionTime, e.executionTime());
         record(s.endToEnd, e.endToEnd());
-        s.tokens = s.tokens + tokens < 0 ? Long.MAX_VALUE : s.tokens + tokens;
+        s.tokens = saturatedAdd(s.tokens, tokens);
         s.cost += cost;
     }
 
-    private static void record(DurationHistogram.Builder b, Optional<Duration> d) {
-        d.ifPresent(b::record);
+    /** As {@code DurationHistogram.Builder.record}: whole microseconds, clamped. */
+    private static void record(HdrCounts counts, Optional<Duration> d) {
+        if (d.isPresent()) {
+            Duration v = d.get().isNegative() ? Duration.ZERO : d.get();
+            long micros = v.getSeconds() >= dev.runmetrics.core.stats.DurationHistogram.MAX_MICROS / 1_000_000L
+                    ? dev.runmetrics.core.stats.DurationHistogram.MAX_MICROS
+                    : v.getSeconds() * 1_000_000L + v.getNano() / 1000;
+            counts.recordMicros(micros);
+        }
+    }
+
+    /** The batch's sums per one-minute row. */
+    Map<Key, Sums> minuteSums() {
+        return sums;
+    }
+
+    /** The batch's sums per one-hour row: the minute sums added up by UTC hour. */
+    Map<Key, Sums> hourSums() {
+        Map<Key, Sums> hours = new HashMap<>();
+        sums.forEach((k, s) -> hours.computeIfAbsent(new Key(k.dimension(), k.subject(), Rows.hourOf(k.start())),
+                x -> new Sums()).add(s));
+        return hours;
     }
 
     /** The sums as one-minute rollups of this instance, one per key. */
     List<Rollup> rollups() {
         List<Rollup> out = new ArrayList<>(sums.size());
-        sums.forEach((k, s) -> out.add(new Rollup(workspaceId, k.dimension(), k.subject(), k.minute(), Rollup.MINUTE,
-                instanceId, s.counts, s.queueWait.build(), s.executionTime.build(), s.endToEnd.build(), s.tokens,
-                s.cost)));
+        sums.forEach((k, s) -> out.add(s.toRollup(workspaceId, k, Rollup.MINUTE, instanceId)));
         return out;
+    }
+
+    /** The sums as one-hour rollups of this instance, one per key. */
+    List<Rollup> hourRollups() {
+        List<Rollup> out = new ArrayList<>();
+        hourSums().forEach((k, s) -> out.add(s.toRollup(workspaceId, k, Rows.HOUR, instanceId)));
+        return out;
+    }
+
+    static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 }

@@ -10,12 +10,15 @@ import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.DurationHistogram;
 import dev.runmetrics.core.stats.Rollup;
 import dev.runmetrics.core.stats.RollupDimension;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.statement.SqlStatement;
 
@@ -42,6 +45,94 @@ final class Rows {
             + " :node_name, :status, :queued_at, :started_at, :completed_at, :retry_count, :error_message,"
             + " :error_category, CAST(:input_summary AS json), CAST(:output_summary AS json),"
             + " CAST(:attributes AS json), :updated_at";
+
+    private static final String TEXT = "CAST(? AS text[])";
+    private static final String INT4 = "CAST(? AS int4[])";
+    private static final String INT8 = "CAST(? AS int8[])";
+    private static final String TS = "CAST(CAST(? AS text[]) AS timestamptz[])";
+    private static final String JSON = "CAST(CAST(? AS text[]) AS json[])";
+
+    /** One array parameter per run column, in {@link #RUN_COLUMNS} order, for {@code unnest}. */
+    static final String RUN_ARRAY_PARAMETERS = String.join(", ", TEXT, TEXT, TEXT, TEXT, INT8, TEXT, INT4, TS, TS, TS,
+            JSON, JSON, TEXT, TS, TS, TEXT, TS, JSON);
+
+    /** One array parameter per step column, in {@link #STEP_COLUMNS} order, for {@code unnest}. */
+    static final String STEP_ARRAY_PARAMETERS = String.join(", ", TEXT, TEXT, TEXT, INT4, TEXT, INT4, TEXT, TEXT, TS,
+            TS, TS, INT4, TEXT, TEXT, JSON, JSON, JSON, TS);
+
+    /** The runs as one array per column ({@link #RUN_ARRAY_PARAMETERS}), values as {@link #bindRun} binds them. */
+    static Object[][] runArrays(List<Run> runs) {
+        int n = runs.size();
+        Object[][] c = {new String[n], new String[n], new String[n], new String[n], new Long[n], new String[n],
+            new Integer[n], new String[n], new String[n], new String[n], new String[n], new String[n], new String[n],
+            new String[n], new String[n], new String[n], new String[n], new String[n]};
+        for (int i = 0; i < n; i++) {
+            Run r = runs.get(i);
+            int k = 0;
+            c[k++][i] = r.workspaceId();
+            c[k++][i] = r.runId();
+            c[k++][i] = r.workflowId();
+            c[k++][i] = text(r.workflowName());
+            c[k++][i] = r.executionNumber();
+            c[k++][i] = r.status().wireName();
+            c[k++][i] = r.attempt();
+            c[k++][i] = tsText(r.queuedAt());
+            c[k++][i] = tsText(r.startedAt());
+            c[k++][i] = tsText(r.completedAt());
+            c[k++][i] = json(r.inputSummary());
+            c[k++][i] = json(r.resultsSummary());
+            c[k++][i] = text(r.errorMessage());
+            c[k++][i] = tsText(r.createdAt());
+            c[k++][i] = tsText(r.updatedAt());
+            c[k++][i] = r.instanceId();
+            c[k++][i] = tsText(r.heartbeatAt());
+            c[k][i] = JsonValues.toJson(r.attributes());
+        }
+        return c;
+    }
+
+    /** The steps as one array per column ({@link #STEP_ARRAY_PARAMETERS}), values as {@link #bindStep} binds them. */
+    static Object[][] stepArrays(List<StepRun> steps) {
+        int n = steps.size();
+        Object[][] c = {new String[n], new String[n], new String[n], new Integer[n], new String[n], new Integer[n],
+            new String[n], new String[n], new String[n], new String[n], new String[n], new Integer[n], new String[n],
+            new String[n], new String[n], new String[n], new String[n], new String[n]};
+        for (int i = 0; i < n; i++) {
+            StepRun s = steps.get(i);
+            int k = 0;
+            c[k++][i] = s.workspaceId();
+            c[k++][i] = s.runId();
+            c[k++][i] = s.stepId();
+            c[k++][i] = s.attempt();
+            c[k++][i] = text(s.stepName());
+            c[k++][i] = s.stepOrder();
+            c[k++][i] = s.nodeName();
+            c[k++][i] = s.status().wireName();
+            c[k++][i] = tsText(s.queuedAt());
+            c[k++][i] = tsText(s.startedAt());
+            c[k++][i] = tsText(s.completedAt());
+            c[k++][i] = s.retryCount();
+            c[k++][i] = text(s.errorMessage());
+            c[k++][i] = text(s.errorCategory());
+            c[k++][i] = json(s.inputSummary());
+            c[k++][i] = json(s.outputSummary());
+            c[k++][i] = JsonValues.toJson(s.attributes());
+            c[k][i] = tsText(s.updatedAt());
+        }
+        return c;
+    }
+
+    /**
+     * An instant as ISO text in UTC, rounded to the microsecond as the driver rounds a bound
+     * {@link Timestamp} (half up), so array-bound and singly-bound values store the same.
+     */
+    static String tsText(Instant i) {
+        if (i == null) {
+            return null;
+        }
+        long micros = (i.getNano() + 500) / 1000;
+        return Instant.ofEpochSecond(i.getEpochSecond(), micros * 1000).toString();
+    }
 
     static <S extends SqlStatement<S>> S bindRun(S st, Run r) {
         return st.bind("workspace_id", r.workspaceId())
@@ -120,13 +211,83 @@ final class Rows {
         return "count_" + status.wireName();
     }
 
+    /** The length of a row of {@code execution_rollups_hourly}. */
+    static final Duration HOUR = Duration.ofHours(1);
+
+    /** The UTC hour holding {@code instant}. */
+    static Instant hourOf(Instant instant) {
+        return Instant.ofEpochSecond(Math.floorDiv(instant.getEpochSecond(), 3600) * 3600);
+    }
+
+    /** The rollup columns in the order {@link #bindRollup} binds them. */
+    static final String ROLLUP_COLUMNS;
+
+    static {
+        StringBuilder cols = new StringBuilder("workspace_id, dimension, subject, bucket_start, instance_id");
+        for (RunStatus st : RunStatus.values()) {
+            cols.append(", ").append(countColumn(st));
+        }
+        ROLLUP_COLUMNS = cols.append(", queue_wait, execution_time, end_to_end, tokens, cost").toString();
+    }
+
+    /** How many parameters {@link #bindRollup} binds. */
+    static final int ROLLUP_PARAMETERS = 5 + RunStatus.values().length + 5;
+
+    /**
+     * A positional upsert of one rollup row into {@code table} ({@code execution_rollups} or
+     * {@code execution_rollups_hourly}) that replaces a stored row of the same key: callers hold the
+     * row (locked) and write the merged sum.
+     */
+    static String upsertRollupSql(String table) {
+        StringBuilder sql = new StringBuilder("INSERT INTO runmetrics.").append(table).append(" (")
+                .append(ROLLUP_COLUMNS).append(") VALUES (");
+        for (int i = 0; i < ROLLUP_PARAMETERS; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(") ON CONFLICT (workspace_id, dimension, subject, bucket_start, instance_id) DO UPDATE SET ");
+        String sep = "";
+        for (String c : ROLLUP_COLUMNS.split(", ")) {
+            if (c.equals("workspace_id") || c.equals("dimension") || c.equals("subject") || c.equals("bucket_start")
+                    || c.equals("instance_id")) {
+                continue;
+            }
+            sql.append(sep).append(c).append(" = EXCLUDED.").append(c);
+            sep = ", ";
+        }
+        return sql.toString();
+    }
+
+    /** Binds a rollup to the parameters of {@link #upsertRollupSql}, starting at 1. */
+    static void bindRollup(PreparedStatement ps, Rollup r) throws SQLException {
+        int i = 1;
+        ps.setString(i++, r.workspaceId());
+        ps.setString(i++, r.dimension().name());
+        ps.setString(i++, r.subject());
+        ps.setTimestamp(i++, ts(r.bucketStart()));
+        ps.setString(i++, r.instanceId());
+        for (RunStatus st : RunStatus.values()) {
+            ps.setLong(i++, r.count(st));
+        }
+        ps.setBytes(i++, r.queueWait().encode());
+        ps.setBytes(i++, r.executionTime().encode());
+        ps.setBytes(i++, r.endToEnd().encode());
+        ps.setLong(i++, r.tokens());
+        ps.setDouble(i, r.cost());
+    }
+
+    /** A row of {@code execution_rollups} (one minute). */
     static Rollup rollup(ResultSet rs) throws SQLException {
+        return rollup(rs, Rollup.MINUTE);
+    }
+
+    /** A rollup row of a table whose rows are {@code length} long. */
+    static Rollup rollup(ResultSet rs, Duration length) throws SQLException {
         Map<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
         for (RunStatus s : RunStatus.values()) {
             counts.put(s, rs.getLong(countColumn(s)));
         }
         return new Rollup(rs.getString("workspace_id"), RollupDimension.valueOf(rs.getString("dimension")),
-                rs.getString("subject"), instant(rs, "bucket_start"), Rollup.MINUTE, rs.getString("instance_id"),
+                rs.getString("subject"), instant(rs, "bucket_start"), length, rs.getString("instance_id"),
                 counts, DurationHistogram.decode(rs.getBytes("queue_wait")),
                 DurationHistogram.decode(rs.getBytes("execution_time")),
                 DurationHistogram.decode(rs.getBytes("end_to_end")), rs.getLong("tokens"), rs.getDouble("cost"));

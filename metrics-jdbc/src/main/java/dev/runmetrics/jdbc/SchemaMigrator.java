@@ -1,6 +1,7 @@
 package dev.runmetrics.jdbc;
 
 import dev.runmetrics.core.run.RunStoreException;
+import dev.runmetrics.core.stats.Rollup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,10 @@ public final class SchemaMigrator {
     public static final long ADVISORY_LOCK_KEY = 0x72756e6d65747269L;
 
     /** The migration files, in order; the version is the number after {@code V}. */
-    static final List<String> FILES = List.of("V001__schema.sql");
+    static final List<String> FILES = List.of("V001__schema.sql", "V002__hourly_rollups.sql");
+
+    /** The version whose file creates the hour rollup table, which Java then backfills. */
+    static final int HOURLY_VERSION = 2;
 
     private static final String RESOURCE_DIR = "/dev/runmetrics/jdbc/migrations/";
     private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -74,6 +78,11 @@ public final class SchemaMigrator {
      * @throws RunStoreException if the database fails
      */
     public static List<Integer> migrate(DataSource owner) {
+        return migrate(owner, Integer.MAX_VALUE);
+    }
+
+    /** Applies the migrations up to and including {@code target} (tests start from an old schema). */
+    static List<Integer> migrate(DataSource owner, int target) {
         Objects.requireNonNull(owner, "owner");
         try (Connection c = owner.getConnection()) {
             c.setAutoCommit(true);
@@ -81,7 +90,7 @@ public final class SchemaMigrator {
                 st.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK_KEY + ")");
             }
             try {
-                return migrateLocked(c);
+                return migrateLocked(c, target);
             } finally {
                 try (Statement st = c.createStatement()) {
                     st.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK_KEY + ")");
@@ -92,7 +101,7 @@ public final class SchemaMigrator {
         }
     }
 
-    private static List<Integer> migrateLocked(Connection c) throws SQLException {
+    private static List<Integer> migrateLocked(Connection c, int target) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
             st.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".schema_version ("
@@ -109,6 +118,9 @@ public final class SchemaMigrator {
         List<Integer> done = new ArrayList<>();
         for (String file : FILES) {
             int version = version(file);
+            if (version > target) {
+                break;
+            }
             String sql = read(file);
             String checksum = sha256(sql);
             String had = applied.get(version);
@@ -122,6 +134,10 @@ public final class SchemaMigrator {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute(sql);
+                if (version == HOURLY_VERSION) {
+                    long rows = backfillHourly(c);
+                    log.info("backfilled {} hour rollup rows from the minute rows", rows);
+                }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO " + SCHEMA + ".schema_version (version, file, checksum) VALUES (?, ?, ?)")) {
                     ps.setInt(1, version);
@@ -140,6 +156,93 @@ public final class SchemaMigrator {
             done.add(version);
         }
         return done;
+    }
+
+    /**
+     * Fills {@code runmetrics.execution_rollups_hourly} from the minute rows: each hour row becomes
+     * the merge of the minute rows of its (workspace, dimension, subject, instance) in that hour.
+     * {@link #migrate} does it as part of migration 2; a host that applies {@code V002} with its own
+     * Flyway or Liquibase calls this once afterwards (before starting stores). Idempotent: hour rows
+     * are replaced, not added to, and the minute table is locked meanwhile, so writers wait and no
+     * contribution is counted twice or lost.
+     *
+     * @param owner connections as the schema's owner (it briefly lifts FORCE ROW LEVEL SECURITY on
+     *     the two rollup tables, inside the transaction, to read and write every workspace)
+     * @return the number of hour rows written
+     * @throws RunStoreException if the database fails
+     */
+    public static long backfillHourlyRollups(DataSource owner) {
+        Objects.requireNonNull(owner, "owner");
+        try (Connection c = owner.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long n = backfillHourly(c);
+                c.commit();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new RunStoreException("backfilling the hour rollups failed", e);
+        }
+    }
+
+    /** The backfill, inside the caller's transaction. */
+    static long backfillHourly(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            // ALTER TABLE takes an ACCESS EXCLUSIVE lock until commit: no writer changes a minute
+            // or hour row while the hour rows are rebuilt. The owner is subject to the policies
+            // (FORCE), so they are lifted for this transaction only, to see every workspace.
+            st.execute("ALTER TABLE " + SCHEMA + ".execution_rollups NO FORCE ROW LEVEL SECURITY");
+            st.execute("ALTER TABLE " + SCHEMA + ".execution_rollups_hourly NO FORCE ROW LEVEL SECURITY");
+        }
+        long written = 0;
+        try (Statement read = c.createStatement();
+                PreparedStatement write = c.prepareStatement(Rows.upsertRollupSql("execution_rollups_hourly"))) {
+            read.setFetchSize(2000);
+            try (ResultSet rs = read.executeQuery("SELECT * FROM " + SCHEMA + ".execution_rollups"
+                    + " ORDER BY workspace_id, dimension, subject, instance_id, bucket_start")) {
+                Rollup.Accumulator current = null;
+                String currentKey = null;
+                int pending = 0;
+                while (rs.next()) {
+                    Rollup minute = Rows.rollup(rs);
+                    java.time.Instant hour = Rows.hourOf(minute.bucketStart());
+                    String key = minute.workspaceId() + '\0' + minute.dimension() + '\0' + minute.subject() + '\0'
+                            + minute.instanceId() + '\0' + hour;
+                    if (!key.equals(currentKey)) {
+                        if (current != null) {
+                            Rows.bindRollup(write, current.toRollup());
+                            write.addBatch();
+                            written++;
+                            if (++pending == 500) {
+                                write.executeBatch();
+                                pending = 0;
+                            }
+                        }
+                        current = new Rollup.Accumulator(minute.workspaceId(), minute.dimension(), minute.subject(),
+                                hour, Rows.HOUR, minute.instanceId());
+                        currentKey = key;
+                    }
+                    current.add(minute);
+                }
+                if (current != null) {
+                    Rows.bindRollup(write, current.toRollup());
+                    write.addBatch();
+                    written++;
+                    pending++;
+                }
+                if (pending > 0) {
+                    write.executeBatch();
+                }
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + SCHEMA + ".execution_rollups FORCE ROW LEVEL SECURITY");
+            st.execute("ALTER TABLE " + SCHEMA + ".execution_rollups_hourly FORCE ROW LEVEL SECURITY");
+        }
+        return written;
     }
 
     /**
@@ -169,7 +272,8 @@ public final class SchemaMigrator {
         return "GRANT USAGE ON SCHEMA " + SCHEMA + " TO " + role + ";\n"
                 + "GRANT SELECT, INSERT, UPDATE ON " + SCHEMA + ".workflow_executions, " + SCHEMA
                 + ".workflow_step_executions, " + SCHEMA + ".step_checkpoints, " + SCHEMA
-                + ".execution_rollups, " + SCHEMA + ".workflow_execution_counters TO " + role + ";\n"
+                + ".execution_rollups, " + SCHEMA + ".execution_rollups_hourly, " + SCHEMA
+                + ".workflow_execution_counters TO " + role + ";\n"
                 + "GRANT SELECT, INSERT ON " + SCHEMA + ".resume_audit TO " + role + ";\n"
                 + "GRANT SELECT ON " + SCHEMA + ".execution_time_statistics, " + SCHEMA + ".schema_version TO "
                 + role + ";\n";

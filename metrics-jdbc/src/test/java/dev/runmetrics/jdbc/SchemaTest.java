@@ -40,6 +40,12 @@ class SchemaTest {
                     + " SELECT 'explain-' || (i % 20), 'WORKFLOW', 'wf' || ((i / 20) % 10),"
                     + " date_trunc('minute', now()) - (i * 5 || ' minutes')::interval, 'i', '', '', ''"
                     + " FROM generate_series(1, 34560) AS i"); // 120 days: rollups outlive raw runs
+            st.execute("INSERT INTO runmetrics.execution_rollups_hourly (workspace_id, dimension, subject,"
+                    + " bucket_start, instance_id, queue_wait, execution_time, end_to_end)"
+                    + " SELECT 'explain-' || (i % 20), 'WORKFLOW', 'wf' || ((i / 20) % 10),"
+                    + " date_trunc('hour', now(), 'UTC') - (i || ' hours')::interval, 'i', '', '', ''"
+                    + " FROM generate_series(1, 28800) AS i"); // 28,800 hour rows (1,440 per workspace)
+            st.execute("ANALYZE runmetrics.execution_rollups_hourly");
             st.execute("ANALYZE runmetrics.workflow_executions");
             st.execute("ANALYZE runmetrics.execution_rollups");
         }
@@ -48,12 +54,15 @@ class SchemaTest {
     @Test
     void migratingAgainAppliesNothing() throws SQLException {
         assertThat(SchemaMigrator.migrate(db.owner())).isEmpty();
-        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1);
+        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1, 2);
         try (Connection c = db.owner().getConnection(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT version, file FROM runmetrics.schema_version")) {
+                ResultSet rs = st.executeQuery("SELECT version, file FROM runmetrics.schema_version ORDER BY version")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.getString(2)).isEqualTo("V001__schema.sql");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getString(2)).isEqualTo("V002__hourly_rollups.sql");
             assertThat(rs.next()).isFalse();
         }
     }
@@ -90,6 +99,8 @@ class SchemaTest {
         "idx_resume_audit_run | SELECT * FROM runmetrics.resume_audit WHERE workspace_id = 'explain-1' AND run_id = 'r' ORDER BY at, audit_id",
         "execution_rollups_pkey | SELECT * FROM runmetrics.execution_rollups WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND subject = 'wf1' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
         "idx_execution_rollups_time | SELECT * FROM runmetrics.execution_rollups WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
+        "execution_rollups_hourly_pkey | SELECT * FROM runmetrics.execution_rollups_hourly WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND subject = 'wf1' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
+        "idx_execution_rollups_hourly_time | SELECT * FROM runmetrics.execution_rollups_hourly WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
     })
     void eachIndexServesItsQuery(String index, String query) throws SQLException {
         try (Connection c = db.app().getConnection()) {

@@ -106,9 +106,14 @@ final class TestDatabase {
     }
 
     private DataSource as(String role) {
+        return as(database, role);
+    }
+
+    /** A role's connections to another database of the same server. */
+    DataSource as(String otherDatabase, String role) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(adminUrl);
-        ds.setDatabaseName(database);
+        ds.setDatabaseName(otherDatabase);
         ds.setUser(role);
         ds.setPassword(PASSWORD);
         return ds;

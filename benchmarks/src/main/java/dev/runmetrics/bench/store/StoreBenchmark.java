@@ -1,0 +1,448 @@
+package dev.runmetrics.bench.store;
+
+import dev.runmetrics.core.Clock;
+import dev.runmetrics.core.run.DurationQuery;
+import dev.runmetrics.core.run.RollupQuery;
+import dev.runmetrics.core.run.Run;
+import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.stats.ExecutionMetrics;
+import dev.runmetrics.core.stats.ExecutionTimeStatistics;
+import dev.runmetrics.core.stats.Rollup;
+import dev.runmetrics.core.stats.RollupDimension;
+import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.stats.Timeframe;
+import dev.runmetrics.jdbc.JdbcRunStore;
+import dev.runmetrics.jdbc.QueueFullPolicy;
+import dev.runmetrics.jdbc.SchemaMigrator;
+import dev.runmetrics.jdbc.WriterStats;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Storage and query benchmark of the PostgreSQL store at scale (not a test; see
+ * {@code benchmarks/README-store.md} for the command and the results).
+ *
+ * <ol>
+ *   <li>Starts an embedded PostgreSQL with its data in {@code benchmarks/target/store-bench-pg}
+ *       (or uses {@code --jdbc-url}, a superuser's URL), creates an owner and an application role,
+ *       migrates with {@link SchemaMigrator} and grants the application role.
+ *   <li>Bulk-loads {@code --runs} ended runs with their steps and rollups with COPY
+ *       ({@link BulkLoader}; it bypasses the writer, see there why).
+ *   <li>Times, through a {@link JdbcRunStore} connected as the application role (row-level
+ *       security on), with warm-up and repeated measurements: the seed 000 statistics over 30 days
+ *       for one workflow and for all through the rollups ({@link RunViews#executionTimeStatistics})
+ *       and exactly ({@code percentile_cont}, {@link JdbcRunStore#exactDurations}), and the seed
+ *       001 view for 24 hours ({@link RunViews#executionMetrics}).
+ *   <li>Measures the writer's ingest rate on a fresh database: producer threads call
+ *       {@code saveRun}/{@code saveStep} with the snapshots a recorder sends for each run, and the
+ *       time runs until everything is committed ({@link JdbcRunStore#flush}).
+ * </ol>
+ */
+public final class StoreBenchmark {
+
+    private static final String OWNER = "runmetrics_owner";
+    private static final String APP = "runmetrics_app";
+    private static final String PASSWORD = "runmetrics-bench";
+    private static final String DATABASE = "runmetrics_bench";
+
+    private final Map<String, String> args;
+
+    private StoreBenchmark(Map<String, String> args) {
+        this.args = args;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+            String key = a.substring(2);
+            String value = "true";
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
+                value = argv[++i];
+            }
+            args.put(key, value);
+        }
+        if (args.containsKey("help")) {
+            System.out.println("""
+                    StoreBenchmark [--runs 1000000] [--steps 3] [--days 30] [--mode all|load|queries|ingest]
+                                   [--iterations 20] [--warmup 5] [--exact-iterations 5] [--exact-warmup 1]
+                                   [--ingest-runs 50000] [--ingest-repeats 3] [--ingest-producers 2]
+                                   [--batch 1000] [--jdbc-url URL] [--data-dir DIR] [--reuse] [--keep]""");
+            return;
+        }
+        new StoreBenchmark(args).run();
+    }
+
+    private int intArg(String name, int dflt) {
+        return Integer.parseInt(args.getOrDefault(name, Integer.toString(dflt)).replace("_", "").replace(",", ""));
+    }
+
+    private void run() throws Exception {
+        String mode = args.getOrDefault("mode", "all");
+        Path dataDir = Path.of(args.getOrDefault("data-dir", "benchmarks/target/store-bench-pg")).toAbsolutePath();
+        boolean reuse = args.containsKey("reuse");
+        String url = args.get("jdbc-url");
+        EmbeddedPostgres pg = null;
+        System.out.printf("runmetrics store benchmark %s%n", args);
+        System.out.printf("machine: %d cores, %s, JDK %s, %s%n", Runtime.getRuntime().availableProcessors(),
+                cpuModel(), System.getProperty("java.version"), loadAverage());
+        try {
+            if (url == null) {
+                Files.createDirectories(dataDir.getParent());
+                pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(!reuse)
+                        .setServerConfig("shared_buffers", "1GB")
+                        .setServerConfig("work_mem", "64MB")
+                        .setServerConfig("maintenance_work_mem", "1GB")
+                        .setServerConfig("max_wal_size", "8GB")
+                        .setServerConfig("checkpoint_timeout", "30min")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("jit", "off")
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        .start();
+                url = pg.getJdbcUrl("postgres", "postgres");
+            }
+            DataSource admin = dataSource(url, null, null, null);
+            System.out.println("PostgreSQL: " + scalar(admin, "SELECT version()"));
+            if (mode.equals("all") || mode.equals("load") || mode.equals("queries")) {
+                int runs = intArg("runs", 1_000_000);
+                boolean exists = Integer.parseInt(scalar(admin,
+                        "SELECT count(*) FROM pg_database WHERE datname = '" + DATABASE + "'")) > 0;
+                if (!exists || !reuse) {
+                    prepareDatabase(admin, url, DATABASE);
+                    Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+                    BulkLoader loader = new BulkLoader(runs, intArg("steps", 3), intArg("days", 30), end, 42);
+                    System.out.println(loader.load(dataSource(url, DATABASE, null, null)));
+                } else {
+                    System.out.println("reusing the loaded database " + DATABASE);
+                }
+                System.out.println("database size: " + scalar(admin,
+                        "SELECT pg_size_pretty(pg_database_size('" + DATABASE + "'))"));
+                if (!mode.equals("load")) {
+                    queries(url);
+                }
+            }
+            if (mode.equals("all") || mode.equals("ingest")) {
+                ingest(url);
+            }
+            System.out.printf("after: %s%n", loadAverage());
+        } finally {
+            if (pg != null) {
+                pg.close();
+                if (!args.containsKey("keep")) {
+                    deleteRecursively(dataDir);
+                    System.out.println("deleted " + dataDir);
+                }
+            }
+        }
+    }
+
+    // ---- setup -------------------------------------------------------------------------------
+
+    private static DataSource dataSource(String url, String database, String user, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        if (database != null) {
+            ds.setDatabaseName(database);
+        }
+        if (user != null) {
+            ds.setUser(user);
+            ds.setPassword(password);
+        }
+        return ds;
+    }
+
+    /** Roles (if missing), a fresh database owned by the owner role, migrated, app role granted. */
+    private static void prepareDatabase(DataSource admin, String url, String database) throws SQLException {
+        try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+            for (String role : new String[] {OWNER, APP}) {
+                st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN"
+                        + " CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '" + PASSWORD + "';"
+                        + " END IF; END $$");
+            }
+            st.execute("DROP DATABASE IF EXISTS " + database);
+            st.execute("CREATE DATABASE " + database + " OWNER " + OWNER);
+        }
+        DataSource owner = dataSource(url, database, OWNER, PASSWORD);
+        SchemaMigrator.migrate(owner);
+        SchemaMigrator.grantAppRole(owner, APP);
+    }
+
+    // ---- queries -----------------------------------------------------------------------------
+
+    private void queries(String url) throws SQLException {
+        int warmup = intArg("warmup", 5);
+        int iterations = intArg("iterations", 20);
+        int exactWarmup = intArg("exact-warmup", 1);
+        int exactIterations = intArg("exact-iterations", 5);
+        DataSource admin = dataSource(url, DATABASE, null, null);
+        Instant end = Instant.parse(scalar(admin, "SELECT to_char(max(completed_at) AT TIME ZONE 'UTC',"
+                + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM runmetrics.workflow_executions"))
+                .truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        Instant from = end.minus(Duration.ofDays(30));
+        String ws = BulkLoader.WORKSPACE;
+        String wf = BulkLoader.WORKFLOWS[3];
+        System.out.printf("queries: 30 days = [%s, %s), workflow %s; %,d runs in the workspace%n", from, end, wf,
+                Long.parseLong(scalar(admin, "SELECT count(*) FROM runmetrics.workflow_executions")));
+        try (SimplePool pool = new SimplePool(dataSource(url, DATABASE, APP, PASSWORD));
+                JdbcRunStore store = JdbcRunStore.builder(pool).build()) {
+            Clock clock = new Clock() {
+                @Override
+                public long monotonicNanos() {
+                    return System.nanoTime();
+                }
+
+                @Override
+                public Instant wallTime() {
+                    return end;
+                }
+            };
+            RunViews views = RunViews.builder(store).clock(clock).workerCapacity(16).build();
+            List<Result> results = new ArrayList<>();
+            results.add(time("seed 000, 30 d, one workflow, rollups (RunViews.executionTimeStatistics)", warmup,
+                    iterations, () -> count(views.executionTimeStatistics(ws, Optional.of(wf), from, end))));
+            results.add(time("seed 000, 30 d, all workflows, rollups (RunViews.executionTimeStatistics)", warmup,
+                    iterations, () -> count(views.executionTimeStatistics(ws, Optional.empty(), from, end))));
+            results.add(time("  for comparison: 30 d, one workflow, minute rows only (30-min buckets)", exactWarmup,
+                    exactIterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, wf, false, from,
+                            end, Duration.ofMinutes(30))).stream().mapToLong(Rollup::total).sum()));
+            results.add(time("  for comparison: 30 d, all workflows, minute rows only (30-min buckets)", exactWarmup,
+                    exactIterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, null, false, from,
+                            end, Duration.ofMinutes(30))).stream().mapToLong(Rollup::total).sum()));
+            results.add(time("seed 000, 30 d, one workflow, exact percentile_cont (exactDurations)", exactWarmup,
+                    exactIterations, () -> store.exactDurations(ws, new DurationQuery(wf, from, end))
+                            .executionTime().count()));
+            results.add(time("seed 000, 30 d, all workflows, exact percentile_cont (exactDurations)", exactWarmup,
+                    exactIterations, () -> store.exactDurations(ws, new DurationQuery(null, from, end))
+                            .executionTime().count()));
+            results.add(time("seed 001, 24 h (RunViews.executionMetrics(ws, LAST_24_HOURS))", warmup, iterations,
+                    () -> {
+                        ExecutionMetrics m = views.executionMetrics(ws, Timeframe.LAST_24_HOURS);
+                        return (long) m.throughput().executionsPerDay();
+                    }));
+            System.out.println();
+            System.out.println("| query | n | median ms | p95 ms | min ms | max ms | result |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+            for (Result r : results) {
+                System.out.println(r.row());
+            }
+            System.out.println();
+        }
+    }
+
+    private static long count(ExecutionTimeStatistics s) {
+        return s.count();
+    }
+
+    private record Result(String name, double[] millis, long result) {
+        String row() {
+            double[] sorted = millis.clone();
+            Arrays.sort(sorted);
+            return String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %,d |", name, sorted.length,
+                    percentile(sorted, 50), percentile(sorted, 95), sorted[0], sorted[sorted.length - 1], result);
+        }
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(double[] sorted, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static Result time(String name, int warmup, int iterations, Supplier<Long> work) {
+        long result = 0;
+        for (int i = 0; i < warmup; i++) {
+            result = work.get();
+        }
+        double[] millis = new double[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            result = work.get();
+            millis[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Result r = new Result(name, millis, result);
+        System.out.println(r.row());
+        return r;
+    }
+
+    // ---- ingest ------------------------------------------------------------------------------
+
+    private void ingest(String url) throws Exception {
+        int runs = intArg("ingest-runs", 50_000);
+        int repeats = intArg("ingest-repeats", 3);
+        int producers = intArg("ingest-producers", 2);
+        int batch = intArg("batch", 1000);
+        int steps = intArg("steps", 3);
+        DataSource admin = dataSource(url, null, null, null);
+        String database = "runmetrics_ingest";
+        prepareDatabase(admin, url, database);
+        System.out.printf("ingest: fresh database, %d producer threads, %,d runs x (%d steps x 2 + 3 run)"
+                + " snapshots per repeat, maxBatchSize %d, synchronous_commit %s%n", producers, runs, steps, batch,
+                scalar(dataSource(url, database, null, null), "SHOW synchronous_commit"));
+        List<double[]> rates = new ArrayList<>();
+        try (SimplePool pool = new SimplePool(dataSource(url, database, APP, PASSWORD))) {
+            for (int rep = -1; rep < repeats; rep++) { // repeat -1 warms up
+                try (JdbcRunStore store = JdbcRunStore.builder(pool).maxBatchSize(batch)
+                        .queueFullPolicy(QueueFullPolicy.BLOCK, Duration.ofMinutes(5)).build()) {
+                    int n = rep < 0 ? Math.max(1000, runs / 5) : runs;
+                    AtomicLong stepEvents = new AtomicLong();
+                    AtomicLong runEvents = new AtomicLong();
+                    Instant base = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    long t0 = System.nanoTime();
+                    Thread[] threads = new Thread[producers];
+                    for (int p = 0; p < producers; p++) {
+                        int first = p;
+                        threads[p] = new Thread(() -> produce(store, first, producers, n, steps, base, stepEvents,
+                                runEvents), "producer-" + p);
+                        threads[p].start();
+                    }
+                    for (Thread t : threads) {
+                        t.join();
+                    }
+                    long enqueued = System.nanoTime() - t0;
+                    if (!store.flush(Duration.ofMinutes(10))) {
+                        throw new IllegalStateException("writer did not catch up");
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    WriterStats stats = store.stats();
+                    double stepRate = stepEvents.get() / seconds;
+                    double allRate = (stepEvents.get() + runEvents.get()) / seconds;
+                    System.out.printf(Locale.ROOT, "  %s: %,d step + %,d run snapshots in %.2f s (enqueued in %.2f s):"
+                            + " %,.0f step events/s, %,.0f snapshots/s; %s%n", rep < 0 ? "warm-up" : "repeat " + rep,
+                            stepEvents.get(), runEvents.get(), seconds, enqueued / 1e9, stepRate, allRate, stats);
+                    if (stats.dropped() > 0 || stats.failed() > 0) {
+                        throw new IllegalStateException("snapshots lost: " + stats);
+                    }
+                    if (rep < 0 && args.containsKey("analyze-after-warmup")) {
+                        try (Connection c = dataSource(url, database, null, null).getConnection();
+                                Statement st = c.createStatement()) {
+                            st.execute("ANALYZE");
+                        }
+                        System.out.println("  ANALYZE after the warm-up");
+                    }
+                    if (rep >= 0) {
+                        rates.add(new double[] {stepRate, allRate, stats.meanBatchMillis(), seconds});
+                    }
+                }
+            }
+        }
+        DataSource db = dataSource(url, database, null, null);
+        System.out.printf("ingest check: %s runs, %s steps, %s counted in rollups%n",
+                scalar(db, "SELECT count(*) FROM runmetrics.workflow_executions"),
+                scalar(db, "SELECT count(*) FROM runmetrics.workflow_step_executions"),
+                scalar(db, "SELECT sum(count_completed + count_failed) FROM runmetrics.execution_rollups"
+                        + " WHERE dimension = 'NODE'"));
+        double[] step = rates.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        double[] all = rates.stream().mapToDouble(r -> r[1]).sorted().toArray();
+        System.out.printf(Locale.ROOT, "%n| ingest | repeats | median step events/s | min | max | median snapshots/s |%n"
+                + "|---|---:|---:|---:|---:|---:|%n| writer, batch %d | %d | %,.0f | %,.0f | %,.0f | %,.0f |%n%n", batch,
+                step.length, percentile(step, 50), step[0], step[step.length - 1], percentile(all, 50));
+    }
+
+    /**
+     * What a recorder sends for a run: queued, running, then per step running and completed, then
+     * the run completed. Runs end a millisecond apart, so a batch spans a minute or two.
+     */
+    private static void produce(JdbcRunStore store, int first, int stride, int runs, int steps, Instant base,
+            AtomicLong stepEvents, AtomicLong runEvents) {
+        String ws = BulkLoader.WORKSPACE;
+        long s = 0;
+        long r = 0;
+        for (int i = first; i < runs; i += stride) {
+            String wf = BulkLoader.WORKFLOWS[i % BulkLoader.WORKFLOWS.length];
+            String runId = UUID.randomUUID().toString();
+            Instant queued = base.plusMillis(i);
+            Instant started = queued.plusMillis(2);
+            Run run = new Run(ws, runId, wf, wf, 0, RunStatus.QUEUED, 1, queued, null, null, Map.of("items", 3L), null,
+                    null, queued, queued, "bench", queued, Map.of());
+            store.saveRun(ws, run);
+            Run running = new Run(ws, runId, wf, wf, 0, RunStatus.RUNNING, 1, queued, started, null,
+                    Map.of("items", 3L), null, null, queued, started, "bench", started, Map.of());
+            store.saveRun(ws, running);
+            r += 2;
+            Instant t = started;
+            for (int k = 0; k < steps; k++) {
+                String node = BulkLoader.NODES[(i + k) % BulkLoader.NODES.length];
+                Instant stepStarted = t.plusNanos(100_000);
+                Instant stepDone = stepStarted.plusMillis(1 + k);
+                store.saveStep(ws, new StepRun(ws, runId, "step-" + (k + 1), node, k + 1, node, 1, RunStatus.RUNNING,
+                        t, stepStarted, null, 0, null, null, Map.of("in", 1L), null, Map.of(), stepStarted));
+                store.saveStep(ws, new StepRun(ws, runId, "step-" + (k + 1), node, k + 1, node, 1,
+                        RunStatus.COMPLETED, t, stepStarted, stepDone, 0, null, null, Map.of("in", 1L),
+                        Map.of("records", 10L), Map.of(), stepDone));
+                s += 2;
+                t = stepDone;
+            }
+            store.saveRun(ws, new Run(ws, runId, wf, wf, 0, RunStatus.COMPLETED, 1, queued, started, t,
+                    Map.of("items", 3L), Map.of("ok", true), null, queued, t, "bench", t, Map.of()));
+            r++;
+        }
+        stepEvents.addAndGet(s);
+        runEvents.addAndGet(r);
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    private static String scalar(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return "load average " + Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "load average ?";
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
