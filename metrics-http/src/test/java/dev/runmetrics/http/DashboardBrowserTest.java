@@ -96,6 +96,9 @@ class DashboardBrowserTest {
         browser = new ChromeDriver(service, options);
         // The run page redraws on every event: an element found may be replaced before it is read.
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        // Live updates re-render parts of the page: an element found a moment ago may be replaced
+        // before it is used. Waits then look it up again instead of failing.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         wait.ignoring(StaleElementReferenceException.class);
         Files.createDirectories(SHOTS);
     }
@@ -362,7 +365,16 @@ class DashboardBrowserTest {
     }
 
     static void click(By by) {
-        wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+        // Find and click in one attempt, retried until the deadline: a live update may replace the
+        // element between the two (StaleElementReferenceException, ignored by the wait).
+        wait.until(driver -> {
+            org.openqa.selenium.WebElement element = ExpectedConditions.elementToBeClickable(by).apply(driver);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
     }
 
     static void shot(String name) {
