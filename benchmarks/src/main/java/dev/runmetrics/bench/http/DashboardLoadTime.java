@@ -18,7 +18,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Seed 001's "the dashboard loads in under 2 seconds", measured in a real browser (not a test; see
- * {@code benchmarks/README-http.md}): Debian's headless Chromium through the system ChromeDriver
+ * {@code benchmarks/README.md}): Debian's headless Chromium through the system ChromeDriver
  * (selenium-chrome-driver only, nothing downloaded) against a running {@link HttpLoadBenchmark}.
  *
  * <p>It logs in once through the login form with the token, then for each timeframe loads the

@@ -24,7 +24,7 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The HTTP load benchmark's server (not a test; see {@code benchmarks/README-http.md}): an embedded
+ * The HTTP load benchmark's server (not a test; see {@code benchmarks/README.md}): an embedded
  * PostgreSQL holding {@code --runs} bulk-loaded runs over 30 days, a {@link JdbcRunStore} connected
  * as the application role (row-level security on), {@link RunViews} over it and a
  * {@link MetricsHttpServer} on 127.0.0.1 with an operator and a viewer token. It prints the URL, the

@@ -42,7 +42,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Storage and query benchmark of the PostgreSQL store at scale (not a test; see
- * {@code benchmarks/README-store.md} for the command and the results).
+ * {@code benchmarks/README.md} for the command and the results).
  *
  * <ol>
  *   <li>Starts an embedded PostgreSQL with its data in {@code benchmarks/target/store-bench-pg}
