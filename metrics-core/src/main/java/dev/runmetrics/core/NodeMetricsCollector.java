@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.LongAdder;
  * that threads recording the same node at the same moment do not write to the same cache lines:
  * <ul>
  *   <li>A node starts with one stripe. A thread claims the next slot of its stripe with one
- *       compare-and-set; if another thread won it, the thread moves to another stripe (a per-thread
- *       probe) and the node's stripe table doubles, up to the next power of two at or above the
+ *       compare-and-set; if another thread won it (or left its mark on the stripe this thread used
+ *       last, which catches two threads sharing a stripe without colliding), the thread moves to
+ *       another stripe (a per-thread probe) and the node's stripe table doubles, up to the next power of two at or above the
  *       number of processors (at most 64, and at most 2<sup>22</sup> window slots per node).
  *       Stripes stay until the node is reset.
  *   <li>Each stripe keeps its own last {@code windowSize} samples. The window that percentiles and

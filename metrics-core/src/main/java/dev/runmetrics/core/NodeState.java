@@ -20,8 +20,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>A recording thread claims the next sequence number of a stripe with a compare-and-set on that
  * stripe's cursor. A failed compare-and-set means another thread recorded into the same stripe at
- * the same moment: the thread then moves to another stripe (its per-thread probe is rehashed) and
- * the table doubles, up to {@link #maxStripes}: the next power of two at or above the number of
+ * the same moment. Two threads can also share a stripe without their compare-and-sets failing (the
+ * cache line still moves between their cores on every record), so with several stripes each
+ * record also marks its stripe with the thread's token, and a thread that finds another thread's
+ * mark on the stripe it recorded into last time takes that as contention too. On contention the
+ * thread moves to another stripe (its per-thread probe is rehashed) and the table doubles, up to {@link #maxStripes}: the next power of two at or above the number of
  * processors, at most {@value #MAX_STRIPES}, and fewer for very large windows so that a node's
  * rings hold at most {@value #MAX_RING_SLOTS} slots. Stripes are never removed before a reset.
  * Once threads have spread over the stripes, a record writes only cache lines of its own stripe
@@ -100,6 +103,14 @@ final class NodeState {
      */
     private static final ThreadLocal<int[]> PROBE = ThreadLocal.withInitial(NodeState::newProbe);
     private static final AtomicInteger PROBE_SEED = new AtomicInteger();
+    private static final AtomicInteger PROBE_TOKENS = new AtomicInteger();
+    private static final AtomicInteger STRIPE_IDS = new AtomicInteger();
+    /** The probe's slots: the hash that picks the stripe (never 0), ... */
+    private static final int PROBE_HASH = 0;
+    /** ... a token that tells this thread from others (never 0, the mark of an unused stripe), ... */
+    private static final int PROBE_TOKEN = 1;
+    /** ... and the {@link Stripe#id} of the stripe this thread last recorded into (of any node), 0 at first. */
+    private static final int PROBE_LAST_STRIPE = 2;
 
     private final int windowSize;
     private final int capacity;
@@ -149,13 +160,22 @@ final class NodeState {
      */
     private void record(long sampleBits, double durationMs, ErrorCategory category) {
         Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
-        int[] probe = null;
-        Stripe stripe = table.length == 1
-                ? table[0]
-                : table[(probe = PROBE.get())[0] & (table.length - 1)];
+        if (table.length == 1) {
+            Stripe only = table[0];
+            long sequence = only.cursor();
+            if (only.tryClaim(sequence)) {
+                only.write(sequence, sampleBits, durationMs, category, epoch);
+                return;
+            }
+            recordContended(table, PROBE.get(), sampleBits, durationMs, category);
+            return;
+        }
+        int[] probe = PROBE.get();
+        Stripe stripe = table[probe[PROBE_HASH] & (table.length - 1)];
         long sequence = stripe.cursor();
         if (stripe.tryClaim(sequence)) {
             stripe.write(sequence, sampleBits, durationMs, category, epoch);
+            noteWriter(table, stripe, probe);
         } else {
             recordContended(table, probe, sampleBits, durationMs, category);
         }
@@ -164,20 +184,38 @@ final class NodeState {
     /** Another thread took the same stripe at the same moment: spread out and retry until claimed. */
     private void recordContended(Stripe[] table, int[] probe, long sampleBits, double durationMs,
             ErrorCategory category) {
-        if (probe == null) {
-            probe = PROBE.get();
-        }
         while (true) {
             grow(table);
-            probe[0] = rehash(probe[0]);
+            probe[PROBE_HASH] = rehash(probe[PROBE_HASH]);
             table = (Stripe[]) STRIPES.getAcquire(this);
-            Stripe stripe = table[probe[0] & (table.length - 1)];
+            Stripe stripe = table[probe[PROBE_HASH] & (table.length - 1)];
             long sequence = stripe.cursor();
             if (stripe.tryClaim(sequence)) {
                 stripe.write(sequence, sampleBits, durationMs, category, epoch);
+                if (table.length > 1) {
+                    noteWriter(table, stripe, probe);
+                }
                 return;
             }
         }
+    }
+
+    /**
+     * The second signal of contention, for threads that share a stripe without their
+     * compare-and-sets ever failing (their cache line then still moves between cores on every
+     * record): a thread that finds another thread's mark on the stripe it recorded into last time
+     * too moves on, like after a failed compare-and-set. A thread that arrives marks the stripe.
+     */
+    private void noteWriter(Stripe[] table, Stripe stripe, int[] probe) {
+        int me = probe[PROBE_TOKEN];
+        if (stripe.writer() != me) {
+            stripe.setWriter(me);
+            if (probe[PROBE_LAST_STRIPE] == stripe.id) {
+                grow(table);
+                probe[PROBE_HASH] = rehash(probe[PROBE_HASH]);
+            }
+        }
+        probe[PROBE_LAST_STRIPE] = stripe.id;
     }
 
     /** Doubles the table unless it is at its maximum, has grown already, or another thread grows it. */
@@ -258,7 +296,12 @@ final class NodeState {
 
     /** Sets the current thread's stripe probe, so that it records into stripe {@code probe & (stripes - 1)}; for tests. */
     static void setProbeOfCurrentThread(int probe) {
-        PROBE.get()[0] = probe;
+        PROBE.get()[PROBE_HASH] = probe | 0x4000_0000; // the hash must not be 0: xorshift keeps 0 at 0
+    }
+
+    /** @return the current thread's stripe hash; for tests */
+    static int probeOfCurrentThread() {
+        return PROBE.get()[PROBE_HASH];
     }
 
     static boolean isFailure(long sampleBits) {
@@ -344,10 +387,11 @@ final class NodeState {
     }
 
     private static int[] newProbe() {
-        // Consecutive threads get probes of alternating parity (the increment is odd), so the first
+        // Consecutive threads get hashes of alternating parity (the increment is odd), so the first
         // two contending threads usually land on different stripes of a two-stripe table at once.
-        int probe = PROBE_SEED.getAndAdd(0x9E3779B9);
-        return new int[] {probe == 0 ? 1 : probe};
+        int hash = PROBE_SEED.addAndGet(0x9E3779B9);
+        int token = PROBE_TOKENS.incrementAndGet();
+        return new int[] {hash == 0 ? 1 : hash, token == 0 ? 1 : token, 0};
     }
 
     private static int rehash(int probe) {
@@ -408,8 +452,13 @@ final class NodeState {
         @SuppressWarnings("unused")
         private long p10, p11, p12, p13, p14, p15, p16, p17;
 
+        /** Tells stripes apart in a thread's probe without holding on to them; never 0. */
+        final int id;
+
         Stripe(int capacity) {
             super(capacity);
+            int next = STRIPE_IDS.incrementAndGet();
+            this.id = next == 0 ? STRIPE_IDS.incrementAndGet() : next;
         }
     }
 
@@ -426,6 +475,7 @@ final class NodeState {
         private static final VarHandle SUM_BITS;
         private static final VarHandle LAST_BITS;
         private static final VarHandle STAMP;
+        private static final VarHandle WRITER;
         private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
         private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -436,6 +486,7 @@ final class NodeState {
                 SUM_BITS = lookup.findVarHandle(StripeFields.class, "sumBits", long.class);
                 LAST_BITS = lookup.findVarHandle(StripeFields.class, "lastBits", long.class);
                 STAMP = lookup.findVarHandle(StripeFields.class, "stamp", long.class);
+                WRITER = lookup.findVarHandle(StripeFields.class, "writer", int.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -453,6 +504,8 @@ final class NodeState {
         private volatile long lastBits;
         @SuppressWarnings("unused") // accessed through STAMP
         private volatile long stamp;
+        @SuppressWarnings("unused") // accessed through WRITER: the token of the thread that marked it last
+        private volatile int writer;
 
         StripeFields(int capacity) {
             this.mask = capacity - 1;
@@ -502,6 +555,14 @@ final class NodeState {
 
         long stamp() {
             return (long) STAMP.getOpaque(this);
+        }
+
+        int writer() {
+            return (int) WRITER.getOpaque(this);
+        }
+
+        void setWriter(int token) {
+            WRITER.setOpaque(this, token);
         }
 
         /**

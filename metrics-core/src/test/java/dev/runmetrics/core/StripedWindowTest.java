@@ -63,6 +63,35 @@ class StripedWindowTest {
     }
 
     @Test
+    void aThreadThatFindsAnotherThreadsMarkOnItsStripeMovesOn() throws Exception {
+        NodeState state = new NodeState(100, 2);
+        state.growTo(2);
+        ExecutorService a = Executors.newSingleThreadExecutor();
+        ExecutorService b = Executors.newSingleThreadExecutor();
+        try {
+            int before = a.submit(() -> {
+                NodeState.setProbeOfCurrentThread(0);
+                state.recordSuccess(1.0); // arrives on stripe 0 and marks it
+                return NodeState.probeOfCurrentThread();
+            }).get();
+            b.submit(() -> {
+                NodeState.setProbeOfCurrentThread(0);
+                state.recordSuccess(2.0); // arrives on stripe 0 too: marks it, stays for now
+            }).get();
+            int after = a.submit(() -> {
+                state.recordSuccess(3.0); // finds b's mark where it recorded last: shared, moves on
+                return NodeState.probeOfCurrentThread();
+            }).get();
+
+            assertThat(after).isNotEqualTo(before);
+            assertThat(state.snapshot().totalExecutions()).isEqualTo(3);
+        } finally {
+            a.shutdownNow();
+            b.shutdownNow();
+        }
+    }
+
+    @Test
     void theTableNeverGrowsBeyondItsMaximum() {
         NodeState state = new NodeState(100, 2);
         state.growTo(64);
