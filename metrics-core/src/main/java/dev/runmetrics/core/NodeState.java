@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.LongAdder;
  * cache line still moves between their cores on every record), so with several stripes each
  * record also marks its stripe with the thread's token, and a thread that finds another thread's
  * mark on the stripe it recorded into last time takes that as contention too. On contention the
- * thread moves to another stripe (its per-thread probe is rehashed) and the table doubles, up to {@link #maxStripes}: the next power of two at or above the number of
- * processors, at most {@value #MAX_STRIPES}, and fewer for very large windows so that a node's
- * rings hold at most {@value #MAX_RING_SLOTS} slots. Stripes are never removed before a reset.
+ * thread moves to another stripe (its per-thread probe is rehashed) and the table doubles, up to
+ * {@link #maxStripes}: the next power of two at or above the number of processors, at most
+ * {@value #MAX_STRIPES}, and fewer for very large windows so that a node's rings hold at most
+ * {@value #MAX_RING_SLOTS} slots. Stripes are never removed before a reset.
  * Once threads have spread over the stripes, a record writes only cache lines of its own stripe
  * (and, once every {@value #EPOCH_RECORDS} records of a stripe, the node's epoch).
  *
@@ -44,7 +45,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       stripes since its own last record (each stripe's first advance may come one record after
  *       the stamp, every later one takes 64 records; the {@code + S} covers the first ones), so a
  *       stripe is left out only when all its samples are older than the node's last
- *       {@code windowSize} records; its next record brings it back;
+ *       {@code windowSize} records; its next record brings it back. (While two threads share a
+ *       stripe, a racing stamp may land one epoch low, which can move this bound by 64 records;
+ *       such sharing is itself contention and ends when one of them moves on.)
  *   <li>after contention ends, once the remaining thread has recorded
  *       {@code (ceil(windowSize / 64) + S + 1) × 64} more samples (320 for the default window of
  *       100 and two stripes), every other stripe is stale and the window is again exactly that
@@ -58,7 +61,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h2>Concurrency</h2>
  * Any number of threads may record and read at the same time. Recording is lock-free: a thread
- * retries only when another thread's compare-and-set succeeded. It allocates nothing once the
+ * retries (the cursor claim, or the duration sum's compare-and-set) only when another thread's
+ * compare-and-set on the same stripe succeeded. It allocates nothing once the
  * table has reached the size its contention needs (and once per thread for the probe). Readers never
  * block writers. A slot that has been claimed but not yet written holds either {@link #EMPTY}
  * (skipped by readers) or an older real sample of the same stripe, so a reader only ever sees real
@@ -532,7 +536,7 @@ final class NodeState {
                 STAMP.setOpaque(this, now);
             }
             long sum = (long) SUM_BITS.getOpaque(this);
-            while (!SUM_BITS.weakCompareAndSet(this, sum,
+            while (!SUM_BITS.compareAndSet(this, sum,
                     Double.doubleToRawLongBits(Double.longBitsToDouble(sum) + durationMs))) {
                 sum = (long) SUM_BITS.getOpaque(this);
             }
