@@ -31,7 +31,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <ul>
  *   <li>{@code runmetricsGetNodeMetrics}: {@code getNodeMetrics} over a full 100-sample window
- *       (it copies and sorts the window), then its three percentiles.
+ *       (it copies the window and selects the three ranks), then its three percentiles.
  *   <li>{@code dropwizardSnapshot}: {@code SlidingWindowReservoir(100).getSnapshot()} (copies and
  *       sorts) and {@code getValue(0.5 / 0.9 / 0.99)}.
  *   <li>{@code micrometerTakeSnapshot}: {@code takeSnapshot()} of a timer with client-side

@@ -13,6 +13,14 @@ package dev.runmetrics.core;
  * sample at 1-based rank {@code ceil(p/100 * n)} of the sorted window. Every percentile is therefore
  * one of the recorded samples, and a single sample gives p50 = p90 = p99 = that sample.
  *
+ * <p>A node that several threads record at the same moment spreads its recording over stripes,
+ * each with its own window of the last {@code windowSize} samples recorded into it; the window is
+ * then the union of the stripes' windows (up to {@code windowSize × stripes} samples), leaving out a
+ * stripe once more than {@code windowSize} records went to other stripes since its last one. A node
+ * recorded by one thread at a time has one stripe, and exactly the last {@code windowSize}
+ * executions. {@code lastExecutionMs} is then exact; with several stripes it is the last sample of
+ * the most recently active stripe. See {@link NodeMetricsCollector} for the details.
+ *
  * <p>A snapshot taken while other threads record may mix counts from slightly different moments;
  * once recording stops, every count is exact.
  *
@@ -20,7 +28,8 @@ package dev.runmetrics.core;
  * @param successCount      executions recorded with {@code recordSuccess}
  * @param failureCount      executions recorded with {@code recordFailure}
  * @param retryCount        retries recorded with {@code recordRetry}
- * @param lastExecutionMs   the duration of the most recently recorded execution, or {@code null}
+ * @param lastExecutionMs   the duration of the most recently recorded execution (of the most
+ *                          recently active stripe), or {@code null}
  * @param avgExecutionMs    the mean duration over all executions, or {@code null}
  * @param failureRate       {@code failureCount / totalExecutions}, from 0 to 1; 0 when there are no executions
  * @param p50               the median of the rolling window, or {@code null}

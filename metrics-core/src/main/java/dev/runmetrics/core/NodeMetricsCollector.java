@@ -38,10 +38,38 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  *
  * <h2>Thread-safety</h2>
- * Every method is thread-safe. Recording is lock-free and allocates nothing once a node is known:
- * no update is lost however many threads record into the same node. Snapshots
- * ({@link #getNodeMetrics}, {@link #toJSON}) never block recording; see {@link NodeMetrics} for what a
- * snapshot taken during recording may mix.
+ * Every method is thread-safe. Recording is lock-free and allocates nothing once a node is known
+ * (and its stripes have grown to what its contention needs): no update is lost however many threads
+ * record into the same node. Snapshots ({@link #getNodeMetrics}, {@link #toJSON}) never block
+ * recording; see {@link NodeMetrics} for what a snapshot taken during recording may mix.
+ *
+ * <h2>Recording under contention: stripes</h2>
+ * Each node records into stripes, like {@link java.util.concurrent.atomic.LongAdder}'s cells, so
+ * that threads recording the same node at the same moment do not write to the same cache lines:
+ * <ul>
+ *   <li>A node starts with one stripe. A thread claims the next slot of its stripe with one
+ *       compare-and-set; if another thread won it (or left its mark on the stripe this thread used
+ *       last, which catches two threads sharing a stripe without colliding), the thread moves to
+ *       another stripe (a per-thread probe) and the node's stripe table doubles, up to the next power of two at or above the
+ *       number of processors (at most 64, and at most 2<sup>22</sup> window slots per node).
+ *       Stripes stay until the node is reset.
+ *   <li>Each stripe keeps its own last {@code windowSize} samples. The window that percentiles and
+ *       thresholds use is the union of the stripes' windows, so up to {@code windowSize × stripes}
+ *       samples. Only real samples are ever in it.
+ *   <li>A stripe is left out of the window when it is stale: counted in records, not in time,
+ *       through an epoch that each stripe advances every 64 of its records and stamps on every
+ *       record. With {@code S} stripes, a stripe is stale once its stamp is more than
+ *       {@code ceil(windowSize / 64) + S} epochs behind the newest. So a stripe is left out only
+ *       after more than {@code windowSize} records went into other stripes since its last record, and
+ *       its next record brings it back.
+ *   <li>After contention ends, a thread that records alone keeps its stripe; once it has recorded
+ *       {@code (ceil(windowSize / 64) + S + 1) × 64} samples (320 for the default window and two
+ *       stripes), every other stripe is stale, and the percentiles are again exactly those of its
+ *       last {@code windowSize} samples.
+ *   <li>Counts, the average and the failure rate are lifetime totals over all stripes and stay
+ *       exact. {@code lastExecutionMs} is the last sample of the stripe with the newest stamp (of
+ *       those, the one with the most samples): exact with one stripe.
+ * </ul>
  */
 public final class NodeMetricsCollector {
     /** The largest duration recorded, in milliseconds: 2<sup>63</sup>-1 nanoseconds. */
@@ -50,7 +78,10 @@ public final class NodeMetricsCollector {
     /** The default number of executions per node that percentiles are computed over. */
     public static final int DEFAULT_WINDOW_SIZE = 100;
 
-    /** The largest window size accepted, to keep one node's memory bounded (8 MiB at most). */
+    /**
+     * The largest window size accepted, to keep one node's memory bounded: 8 MiB per stripe, and a
+     * node's stripes hold at most 2<sup>22</sup> samples (32 MiB) together.
+     */
     public static final int MAX_WINDOW_SIZE = 1 << 20;
 
     /** The default number of executions a node needs before its failure-rate threshold can fire. */
@@ -353,7 +384,8 @@ public final class NodeMetricsCollector {
 
         /**
          * Sets how many of a node's most recent executions its percentiles (and thresholds) are
-         * computed over. Default {@value NodeMetricsCollector#DEFAULT_WINDOW_SIZE}.
+         * computed over; per stripe when threads contend (see the class comment). Default
+         * {@value NodeMetricsCollector#DEFAULT_WINDOW_SIZE}.
          *
          * @param windowSize from 1 to {@value NodeMetricsCollector#MAX_WINDOW_SIZE}
          * @return this builder

@@ -102,6 +102,11 @@ public final class NodeMetricsHandle {
         state = new NodeState(windowSize);
     }
 
+    /** @return the node's current state; for tests */
+    NodeState state() {
+        return state;
+    }
+
     boolean hasActivity() {
         return state.hasActivity();
     }

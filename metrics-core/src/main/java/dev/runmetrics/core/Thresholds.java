@@ -11,10 +11,14 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Both thresholds are evaluated over the rolling window, so that an alarm can clear when the
  * node recovers: the failure rate is the share of failures among the window's samples, and the
- * latency is the window's nearest-rank p99. Each alarm is edge-triggered: it fires once when the
- * value rises above the threshold and re-arms only when the value is back at or below it. The
- * check scans the window (O(windowSize), no allocation) after every {@code evaluationInterval}-th
- * record of a node.
+ * latency is the window's nearest-rank p99. It is the same window the snapshot's percentiles use:
+ * with several stripes (see {@link NodeState}) the union of the stripes' windows, stale stripes left
+ * out. Each alarm is edge-triggered: it fires once when the value rises above the threshold and
+ * re-arms only when the value is back at or below it. The check scans the window
+ * (O(windowSize × stripes), no allocation once its per-thread buffer is large enough) when the
+ * node's execution count, summed over its stripes right after a record, is a multiple of
+ * {@code evaluationInterval}: exactly every {@code evaluationInterval}-th record with one stripe;
+ * with several, concurrent records may make a check run twice or be skipped.
  */
 final class Thresholds {
     private static final System.Logger LOG = System.getLogger(NodeMetricsCollector.class.getName());
@@ -53,8 +57,9 @@ final class Thresholds {
             return;
         }
         long[] window = WINDOW_BUFFER.get();
-        if (window.length < state.windowSize()) {
-            window = new long[state.windowSize()];
+        int capacity = state.windowCapacity();
+        if (window.length < capacity) { // grows with the node's stripes, at most log2(stripes) times
+            window = new long[capacity];
             WINDOW_BUFFER.set(window);
         }
         int n = state.copyWindow(window);

@@ -43,6 +43,32 @@ class NodesTest {
     }
 
     @Test
+    void aNodeWithoutACollectorNeverReadsTheClock() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        Clock counting = new Clock() {
+            @Override
+            public long monotonicNanos() {
+                reads.incrementAndGet();
+                return clock.monotonicNanos();
+            }
+
+            @Override
+            public java.time.Instant wallTime() {
+                return clock.wallTime();
+            }
+        };
+        Node<Integer, Integer> untimed = Nodes.createNode(NodeConfig.builder("untimed").clock(counting).build(),
+                input -> input + 1);
+        Node<Integer, Integer> timed = Nodes.createNode(
+                NodeConfig.builder("timed").metricsCollector(collector).clock(counting).build(), input -> input + 1);
+
+        assertThat(untimed.apply(1)).isEqualTo(2);
+        assertThat(reads).hasValue(0);
+        assertThat(timed.apply(1)).isEqualTo(2);
+        assertThat(reads).hasValue(2); // start and end of the one attempt
+    }
+
+    @Test
     void aFailedCallIsRecordedWithItsCategoryAndRethrown() {
         Node<String, String> failing = Nodes.createNode(
                 NodeConfig.builder("connect").metricsCollector(collector).build(),
