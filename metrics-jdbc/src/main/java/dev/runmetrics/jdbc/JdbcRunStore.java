@@ -1,5 +1,6 @@
 package dev.runmetrics.jdbc;
 
+import dev.runmetrics.jdbc.internal.HdrCounts;
 import dev.runmetrics.core.run.DurationQuery;
 import dev.runmetrics.core.run.JsonValues;
 import dev.runmetrics.core.run.Page;

@@ -1,5 +1,6 @@
 package dev.runmetrics.jdbc;
 
+import dev.runmetrics.jdbc.internal.HdrCounts;
 import dev.runmetrics.core.internal.Checks;
 import dev.runmetrics.core.run.Run;
 import dev.runmetrics.core.run.RunStatus;

@@ -1,5 +1,6 @@
 package dev.runmetrics.bench.http;
 
+import dev.runmetrics.bench.store.SimplePool;
 import dev.runmetrics.bench.store.StoreBenchmark;
 import dev.runmetrics.core.stats.RunViews;
 import dev.runmetrics.http.MetricsHttpServer;
@@ -100,7 +101,7 @@ public final class HttpLoadBenchmark {
                     .truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
             Instant from = end.minus(Duration.ofDays(30));
 
-            try (ConnectionPool pool = new ConnectionPool(dataSource(url, DATABASE, APP, PASSWORD));
+            try (SimplePool pool = new SimplePool(dataSource(url, DATABASE, APP, PASSWORD));
                     JdbcRunStore store = JdbcRunStore.builder(pool).build()) {
                 RunViews views = RunViews.builder(store).workerCapacity(16).resultCacheTtl(cacheTtl).build();
                 MetricsHttpServer server = MetricsHttpServer.builder(store)

@@ -1,5 +1,6 @@
 package dev.runmetrics.bench.store;
 
+import dev.runmetrics.jdbc.internal.HdrCounts;
 import dev.runmetrics.core.run.RunStatus;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -91,12 +92,12 @@ final class BulkLoader {
             if (n == indexes.length) {
                 indexes = java.util.Arrays.copyOf(indexes, n * 2);
             }
-            indexes[n++] = LoaderCounts.indexOf(Math.max(0, micros));
+            indexes[n++] = HdrCounts.indexOf(Math.max(0, micros));
         }
 
         byte[] encode() {
             java.util.Arrays.sort(indexes, 0, n);
-            return LoaderCounts.encodeSorted(indexes, n);
+            return HdrCounts.encodeSorted(indexes, n);
         }
     }
 

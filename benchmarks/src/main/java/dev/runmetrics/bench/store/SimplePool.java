@@ -17,12 +17,12 @@ import javax.sql.DataSource;
  * connection that failed is discarded by its user closing it after a rollback; the benchmark never
  * breaks connections on purpose.
  */
-final class SimplePool implements DataSource, AutoCloseable {
+public final class SimplePool implements DataSource, AutoCloseable {
 
     private final DataSource target;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
 
-    SimplePool(DataSource target) {
+    public SimplePool(DataSource target) {
         this.target = target;
     }
 

@@ -1,4 +1,4 @@
-package dev.runmetrics.jdbc;
+package dev.runmetrics.jdbc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

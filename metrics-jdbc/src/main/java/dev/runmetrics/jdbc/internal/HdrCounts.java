@@ -1,4 +1,4 @@
-package dev.runmetrics.jdbc;
+package dev.runmetrics.jdbc.internal;
 
 import dev.runmetrics.core.stats.DurationHistogram;
 import java.nio.ByteBuffer;
@@ -23,9 +23,10 @@ import org.HdrHistogram.HistogramIterationValue;
  * {@link #encode} writes HdrHistogram's V2 compressed encoding directly, byte for byte what
  * {@link DurationHistogram#decode} reads.
  *
- * <p>Not thread-safe; the codec buffers are per thread.
+ * <p>Also used by the benchmarks' bulk loader ({@link #encodeSorted}). Not thread-safe; the codec
+ * buffers are per thread.
  */
-final class HdrCounts {
+public final class HdrCounts {
 
     // HdrHistogram's layout for 3 significant digits and a lowest discernible value of 1.
     private static final int SUB_BUCKET_HALF_COUNT_MAGNITUDE = 10;
@@ -50,13 +51,13 @@ final class HdrCounts {
 
     private static final ThreadLocal<Codec> CODEC = ThreadLocal.withInitial(Codec::new);
 
-    static int indexOf(long value) {
+    public static int indexOf(long value) {
         int bucketIndex = LEADING_ZERO_COUNT_BASE - Long.numberOfLeadingZeros(value | SUB_BUCKET_MASK);
         int subBucketIndex = (int) (value >>> bucketIndex);
         return ((bucketIndex + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) + (subBucketIndex - SUB_BUCKET_HALF_COUNT);
     }
 
-    static long valueOf(int index) {
+    public static long valueOf(int index) {
         int bucketIndex = (index >> SUB_BUCKET_HALF_COUNT_MAGNITUDE) - 1;
         int subBucketIndex = (index & (SUB_BUCKET_HALF_COUNT - 1)) + SUB_BUCKET_HALF_COUNT;
         if (bucketIndex < 0) {
@@ -67,13 +68,13 @@ final class HdrCounts {
     }
 
     /** The highest value that shares the bucket at {@code index}. */
-    static long highestValueOf(int index) {
+    public static long highestValueOf(int index) {
         long low = valueOf(index);
         int bucketIndex = LEADING_ZERO_COUNT_BASE - Long.numberOfLeadingZeros(low | SUB_BUCKET_MASK);
         return low + (1L << bucketIndex) - 1;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return maxIndex < 0;
     }
 
@@ -88,13 +89,13 @@ final class HdrCounts {
     }
 
     /** Records one value in µs, clamped as {@link DurationHistogram.Builder#recordMicros} does. */
-    HdrCounts recordMicros(long micros) {
+    public HdrCounts recordMicros(long micros) {
         add(indexOf(Math.min(DurationHistogram.MAX_MICROS, Math.max(0, micros))), 1);
         return this;
     }
 
     /** Adds every count of another. */
-    HdrCounts add(HdrCounts other) {
+    public HdrCounts add(HdrCounts other) {
         for (int i = 0; i <= other.maxIndex; i++) {
             if (other.counts[i] != 0) {
                 add(i, other.counts[i]);
@@ -108,7 +109,7 @@ final class HdrCounts {
      *
      * @throws IllegalArgumentException if the bytes are not a compressed HdrHistogram
      */
-    HdrCounts addEncoded(byte[] compressed) {
+    public HdrCounts addEncoded(byte[] compressed) {
         ByteBuffer in = ByteBuffer.wrap(compressed);
         if (compressed.length >= 8 && in.getInt(0) == V2_COMPRESSED_COOKIE) {
             Codec codec = CODEC.get();
@@ -224,7 +225,7 @@ final class HdrCounts {
     }
 
     /** HdrHistogram's V2 compressed encoding of these counts (what {@link DurationHistogram#encode} writes). */
-    byte[] encode() {
+    public byte[] encode() {
         Codec codec = CODEC.get();
         int relevant = Math.max(1, maxIndex + 1);
         int need = HEADER_SIZE + relevant * 10;
@@ -247,6 +248,47 @@ final class HdrCounts {
                 pos = putZigZag(out, pos, count);
             }
         }
+        return finish(codec, pos, maxIndex);
+    }
+
+    /**
+     * The same encoding for a few values given as sorted bucket indexes (the loader's minute
+     * rows hold a handful of samples each: no counts array at all).
+     */
+    public static byte[] encodeSorted(int[] indexes, int n) {
+        Codec codec = CODEC.get();
+        int need = HEADER_SIZE + 20 * (n + 1);
+        if (codec.plain.length < need) {
+            codec.plain = new byte[Math.max(need, codec.plain.length * 2)];
+        }
+        byte[] out = codec.plain;
+        int pos = HEADER_SIZE;
+        if (n == 0) {
+            pos = putZigZag(out, pos, 0);
+            return finish(codec, pos, -1);
+        }
+        int next = 0; // the next index the payload describes
+        for (int i = 0; i < n;) {
+            int index = indexes[i];
+            long count = 0;
+            while (i < n && indexes[i] == index) {
+                count++;
+                i++;
+            }
+            int zeros = index - next;
+            if (zeros == 1) {
+                pos = putZigZag(out, pos, 0);
+            } else if (zeros > 1) {
+                pos = putZigZag(out, pos, -zeros);
+            }
+            pos = putZigZag(out, pos, count);
+            next = index + 1;
+        }
+        return finish(codec, pos, indexes[n - 1]);
+    }
+
+    private static byte[] finish(Codec codec, int pos, int maxIndex) {
+        byte[] out = codec.plain;
         long highest = Math.max(2, maxIndex < 0 ? 2 : highestValueOf(maxIndex));
         ByteBuffer header = ByteBuffer.wrap(out, 0, HEADER_SIZE);
         header.putInt(V2_ENCODING_COOKIE).putInt(pos - HEADER_SIZE).putInt(0)
@@ -270,7 +312,7 @@ final class HdrCounts {
     }
 
     /** These counts as core's immutable histogram. */
-    DurationHistogram toHistogram() {
+    public DurationHistogram toHistogram() {
         return DurationHistogram.decode(encode());
     }
 }
