@@ -1,5 +1,6 @@
 package dev.runmetrics.bench.http;
 
+import dev.runmetrics.bench.store.BenchSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,7 @@ public final class DashboardLoadTime {
     private DashboardLoadTime() {}
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = HttpLoadBenchmark.parse(argv);
+        Map<String, String> args = BenchSupport.parseArgs(argv);
         if (args.containsKey("help")) {
             System.out.println("""
                     DashboardLoadTime --url http://127.0.0.1:8099/ --token TOKEN [--timeframes 1h,24h,7d,30d]
@@ -67,7 +68,7 @@ public final class DashboardLoadTime {
         Path chromedriver = Path.of(System.getenv().getOrDefault("RUNMETRICS_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
         System.out.printf("dashboard load time: %s, timeframes %s, %d warm-up + %d measured loads each; %s%n", url,
-                String.join(",", timeframes), warmup, repeats, HttpLoadBenchmark.loadAverage());
+                String.join(",", timeframes), warmup, repeats, BenchSupport.loadAverage());
         Path profile = Files.createTempDirectory("runmetrics-bench-chromium-");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
@@ -148,7 +149,7 @@ public final class DashboardLoadTime {
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.println();
-        System.out.println("after: " + HttpLoadBenchmark.loadAverage());
+        System.out.println("after: " + BenchSupport.loadAverage());
     }
 
     private static double median(double[] v) {

@@ -1,5 +1,6 @@
 package dev.runmetrics.bench.http;
 
+import dev.runmetrics.bench.store.BenchSupport;
 import dev.runmetrics.bench.store.SimplePool;
 import dev.runmetrics.bench.store.StoreBenchmark;
 import dev.runmetrics.core.stats.RunViews;
@@ -10,19 +11,14 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The HTTP load benchmark's server (not a test; see {@code benchmarks/README.md}): an embedded
@@ -53,7 +49,7 @@ public final class HttpLoadBenchmark {
     private HttpLoadBenchmark() {}
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = parse(argv);
+        Map<String, String> args = BenchSupport.parseArgs(argv);
         if (args.containsKey("help")) {
             System.out.println("""
                     HttpLoadBenchmark [--runs 1000000] [--data-dir benchmarks/target/http-bench-pg] [--reload]
@@ -70,7 +66,7 @@ public final class HttpLoadBenchmark {
 
         System.out.printf("runmetrics HTTP benchmark server %s%n", args);
         System.out.printf("machine: %d cores, %s, JDK %s, %s%n", Runtime.getRuntime().availableProcessors(),
-                cpuModel(), System.getProperty("java.version"), loadAverage());
+                BenchSupport.cpuModel(), System.getProperty("java.version"), BenchSupport.loadAverage());
 
         if (args.containsKey("reload") || !loaded(dataDir, runs)) {
             System.out.println("loading " + runs + " runs into " + dataDir + " with StoreBenchmark --mode load");
@@ -78,7 +74,7 @@ public final class HttpLoadBenchmark {
             // --reuse as well as --keep: a data directory the embedded PostgreSQL cleaned at start
             // (StoreBenchmark without --reuse) is deleted again when it closes, --keep or not. On an
             // empty directory --reuse finds no database and loads one.
-            deleteRecursively(dataDir);
+            BenchSupport.deleteRecursively(dataDir);
             StoreBenchmark.main(new String[] {"--mode", "load", "--reuse", "--keep", "--runs", Integer.toString(runs),
                 "--data-dir", dataDir.toString()});
             System.out.printf("loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
@@ -90,18 +86,18 @@ public final class HttpLoadBenchmark {
         CountDownLatch stop = new CountDownLatch(1);
         try {
             String url = pg.getJdbcUrl("postgres", "postgres");
-            DataSource admin = dataSource(url, DATABASE, null, null);
-            System.out.println("PostgreSQL: " + scalar(admin, "SELECT version()"));
-            System.out.println("runs: " + scalar(admin, "SELECT count(*) FROM runmetrics.workflow_executions")
-                    + ", steps: " + scalar(admin, "SELECT count(*) FROM runmetrics.workflow_step_executions")
-                    + ", database size: " + scalar(admin, "SELECT pg_size_pretty(pg_database_size('" + DATABASE
+            DataSource admin = BenchSupport.dataSource(url, DATABASE, null, null);
+            System.out.println("PostgreSQL: " + BenchSupport.scalar(admin, "SELECT version()"));
+            System.out.println("runs: " + BenchSupport.scalar(admin, "SELECT count(*) FROM runmetrics.workflow_executions")
+                    + ", steps: " + BenchSupport.scalar(admin, "SELECT count(*) FROM runmetrics.workflow_step_executions")
+                    + ", database size: " + BenchSupport.scalar(admin, "SELECT pg_size_pretty(pg_database_size('" + DATABASE
                     + "'))"));
-            Instant end = Instant.parse(scalar(admin, "SELECT to_char(max(completed_at) AT TIME ZONE 'UTC',"
+            Instant end = Instant.parse(BenchSupport.scalar(admin, "SELECT to_char(max(completed_at) AT TIME ZONE 'UTC',"
                     + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM runmetrics.workflow_executions"))
                     .truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
             Instant from = end.minus(Duration.ofDays(30));
 
-            try (SimplePool pool = new SimplePool(dataSource(url, DATABASE, APP, PASSWORD));
+            try (SimplePool pool = new SimplePool(BenchSupport.dataSource(url, DATABASE, APP, PASSWORD));
                     JdbcRunStore store = JdbcRunStore.builder(pool).build()) {
                 RunViews views = RunViews.builder(store).workerCapacity(16).resultCacheTtl(cacheTtl).build();
                 MetricsHttpServer server = MetricsHttpServer.builder(store)
@@ -141,11 +137,11 @@ public final class HttpLoadBenchmark {
                 }
                 server.stop();
             }
-            System.out.printf("stopped; %s%n", loadAverage());
+            System.out.printf("stopped; %s%n", BenchSupport.loadAverage());
         } finally {
             pg.close();
             if (args.containsKey("delete")) {
-                deleteRecursively(dataDir);
+                BenchSupport.deleteRecursively(dataDir);
                 System.out.println("deleted " + dataDir);
             }
         }
@@ -171,12 +167,12 @@ public final class HttpLoadBenchmark {
             return false;
         }
         try (EmbeddedPostgres pg = start(dataDir)) {
-            DataSource admin = dataSource(pg.getJdbcUrl("postgres", "postgres"), null, null, null);
-            if (Integer.parseInt(scalar(admin, "SELECT count(*) FROM pg_database WHERE datname = '" + DATABASE
+            DataSource admin = BenchSupport.dataSource(pg.getJdbcUrl("postgres", "postgres"), null, null, null);
+            if (Integer.parseInt(BenchSupport.scalar(admin, "SELECT count(*) FROM pg_database WHERE datname = '" + DATABASE
                     + "'")) == 0) {
                 return false;
             }
-            long n = Long.parseLong(scalar(dataSource(pg.getJdbcUrl("postgres", "postgres"), DATABASE, null, null),
+            long n = Long.parseLong(BenchSupport.scalar(BenchSupport.dataSource(pg.getJdbcUrl("postgres", "postgres"), DATABASE, null, null),
                     "SELECT count(*) FROM runmetrics.workflow_executions"));
             System.out.println(dataDir + " holds " + n + " runs");
             return n == runs;
@@ -187,27 +183,6 @@ public final class HttpLoadBenchmark {
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
-
-    static Map<String, String> parse(String[] argv) {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a);
-            }
-            String key = a.substring(2);
-            String value = "true";
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
-                value = argv[++i];
-            }
-            args.put(key, value);
-        }
-        return args;
-    }
 
     /** "PT5S", "5s", "10m", "1h" or "0". */
     static Duration duration(String s) {
@@ -226,51 +201,4 @@ public final class HttpLoadBenchmark {
         };
     }
 
-    private static DataSource dataSource(String url, String database, String user, String password) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        if (database != null) {
-            ds.setDatabaseName(database);
-        }
-        if (user != null) {
-            ds.setUser(user);
-            ds.setPassword(password);
-        }
-        return ds;
-    }
-
-    private static String scalar(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    static String loadAverage() {
-        try {
-            return "load average " + Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "load average ?";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -17,11 +17,9 @@ import dev.runmetrics.jdbc.QueueFullPolicy;
 import dev.runmetrics.jdbc.SchemaMigrator;
 import dev.runmetrics.jdbc.WriterStats;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -29,7 +27,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +35,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Storage and query benchmark of the PostgreSQL store at scale (not a test; see
@@ -74,23 +70,7 @@ public final class StoreBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a);
-            }
-            String key = a.substring(2);
-            String value = "true";
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
-                value = argv[++i];
-            }
-            args.put(key, value);
-        }
+        Map<String, String> args = BenchSupport.parseArgs(argv);
         if (args.containsKey("help")) {
             System.out.println("""
                     StoreBenchmark [--runs 1000000] [--steps 3] [--days 30] [--mode all|load|queries|ingest]
@@ -114,7 +94,7 @@ public final class StoreBenchmark {
         EmbeddedPostgres pg = null;
         System.out.printf("runmetrics store benchmark %s%n", args);
         System.out.printf("machine: %d cores, %s, JDK %s, %s%n", Runtime.getRuntime().availableProcessors(),
-                cpuModel(), System.getProperty("java.version"), loadAverage());
+                BenchSupport.cpuModel(), System.getProperty("java.version"), BenchSupport.loadAverage());
         try {
             if (url == null) {
                 Files.createDirectories(dataDir.getParent());
@@ -130,21 +110,21 @@ public final class StoreBenchmark {
                         .start();
                 url = pg.getJdbcUrl("postgres", "postgres");
             }
-            DataSource admin = dataSource(url, null, null, null);
-            System.out.println("PostgreSQL: " + scalar(admin, "SELECT version()"));
+            DataSource admin = BenchSupport.dataSource(url, null, null, null);
+            System.out.println("PostgreSQL: " + BenchSupport.scalar(admin, "SELECT version()"));
             if (mode.equals("all") || mode.equals("load") || mode.equals("queries")) {
                 int runs = intArg("runs", 1_000_000);
-                boolean exists = Integer.parseInt(scalar(admin,
+                boolean exists = Integer.parseInt(BenchSupport.scalar(admin,
                         "SELECT count(*) FROM pg_database WHERE datname = '" + DATABASE + "'")) > 0;
                 if (!exists || !reuse) {
                     prepareDatabase(admin, url, DATABASE);
                     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
                     BulkLoader loader = new BulkLoader(runs, intArg("steps", 3), intArg("days", 30), end, 42);
-                    System.out.println(loader.load(dataSource(url, DATABASE, null, null)));
+                    System.out.println(loader.load(BenchSupport.dataSource(url, DATABASE, null, null)));
                 } else {
                     System.out.println("reusing the loaded database " + DATABASE);
                 }
-                System.out.println("database size: " + scalar(admin,
+                System.out.println("database size: " + BenchSupport.scalar(admin,
                         "SELECT pg_size_pretty(pg_database_size('" + DATABASE + "'))"));
                 if (!mode.equals("load")) {
                     queries(url);
@@ -153,12 +133,12 @@ public final class StoreBenchmark {
             if (mode.equals("all") || mode.equals("ingest")) {
                 ingest(url);
             }
-            System.out.printf("after: %s%n", loadAverage());
+            System.out.printf("after: %s%n", BenchSupport.loadAverage());
         } finally {
             if (pg != null) {
                 pg.close();
                 if (!args.containsKey("keep")) {
-                    deleteRecursively(dataDir);
+                    BenchSupport.deleteRecursively(dataDir);
                     System.out.println("deleted " + dataDir);
                 }
             }
@@ -166,19 +146,6 @@ public final class StoreBenchmark {
     }
 
     // ---- setup -------------------------------------------------------------------------------
-
-    private static DataSource dataSource(String url, String database, String user, String password) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        if (database != null) {
-            ds.setDatabaseName(database);
-        }
-        if (user != null) {
-            ds.setUser(user);
-            ds.setPassword(password);
-        }
-        return ds;
-    }
 
     /** Roles (if missing), a fresh database owned by the owner role, migrated, app role granted. */
     private static void prepareDatabase(DataSource admin, String url, String database) throws SQLException {
@@ -191,7 +158,7 @@ public final class StoreBenchmark {
             st.execute("DROP DATABASE IF EXISTS " + database);
             st.execute("CREATE DATABASE " + database + " OWNER " + OWNER);
         }
-        DataSource owner = dataSource(url, database, OWNER, PASSWORD);
+        DataSource owner = BenchSupport.dataSource(url, database, OWNER, PASSWORD);
         SchemaMigrator.migrate(owner);
         SchemaMigrator.grantAppRole(owner, APP);
     }
@@ -203,16 +170,16 @@ public final class StoreBenchmark {
         int iterations = intArg("iterations", 20);
         int exactWarmup = intArg("exact-warmup", 1);
         int exactIterations = intArg("exact-iterations", 5);
-        DataSource admin = dataSource(url, DATABASE, null, null);
-        Instant end = Instant.parse(scalar(admin, "SELECT to_char(max(completed_at) AT TIME ZONE 'UTC',"
+        DataSource admin = BenchSupport.dataSource(url, DATABASE, null, null);
+        Instant end = Instant.parse(BenchSupport.scalar(admin, "SELECT to_char(max(completed_at) AT TIME ZONE 'UTC',"
                 + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM runmetrics.workflow_executions"))
                 .truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         Instant from = end.minus(Duration.ofDays(30));
         String ws = BulkLoader.WORKSPACE;
         String wf = BulkLoader.WORKFLOWS[3];
         System.out.printf("queries: 30 days = [%s, %s), workflow %s; %,d runs in the workspace%n", from, end, wf,
-                Long.parseLong(scalar(admin, "SELECT count(*) FROM runmetrics.workflow_executions")));
-        try (SimplePool pool = new SimplePool(dataSource(url, DATABASE, APP, PASSWORD));
+                Long.parseLong(BenchSupport.scalar(admin, "SELECT count(*) FROM runmetrics.workflow_executions")));
+        try (SimplePool pool = new SimplePool(BenchSupport.dataSource(url, DATABASE, APP, PASSWORD));
                 JdbcRunStore store = JdbcRunStore.builder(pool).build()) {
             Clock clock = new Clock() {
                 @Override
@@ -301,14 +268,14 @@ public final class StoreBenchmark {
         int producers = intArg("ingest-producers", 2);
         int batch = intArg("batch", 1000);
         int steps = intArg("steps", 3);
-        DataSource admin = dataSource(url, null, null, null);
+        DataSource admin = BenchSupport.dataSource(url, null, null, null);
         String database = "runmetrics_ingest";
         prepareDatabase(admin, url, database);
         System.out.printf("ingest: fresh database, %d producer threads, %,d runs x (%d steps x 2 + 3 run)"
                 + " snapshots per repeat, maxBatchSize %d, synchronous_commit %s%n", producers, runs, steps, batch,
-                scalar(dataSource(url, database, null, null), "SHOW synchronous_commit"));
+                BenchSupport.scalar(BenchSupport.dataSource(url, database, null, null), "SHOW synchronous_commit"));
         List<double[]> rates = new ArrayList<>();
-        try (SimplePool pool = new SimplePool(dataSource(url, database, APP, PASSWORD))) {
+        try (SimplePool pool = new SimplePool(BenchSupport.dataSource(url, database, APP, PASSWORD))) {
             for (int rep = -1; rep < repeats; rep++) { // repeat -1 warms up
                 try (JdbcRunStore store = JdbcRunStore.builder(pool).maxBatchSize(batch)
                         .queueFullPolicy(QueueFullPolicy.BLOCK, Duration.ofMinutes(5)).build()) {
@@ -342,7 +309,7 @@ public final class StoreBenchmark {
                         throw new IllegalStateException("snapshots lost: " + stats);
                     }
                     if (rep < 0 && args.containsKey("analyze-after-warmup")) {
-                        try (Connection c = dataSource(url, database, null, null).getConnection();
+                        try (Connection c = BenchSupport.dataSource(url, database, null, null).getConnection();
                                 Statement st = c.createStatement()) {
                             st.execute("ANALYZE");
                         }
@@ -354,11 +321,11 @@ public final class StoreBenchmark {
                 }
             }
         }
-        DataSource db = dataSource(url, database, null, null);
+        DataSource db = BenchSupport.dataSource(url, database, null, null);
         System.out.printf("ingest check: %s runs, %s steps, %s counted in rollups%n",
-                scalar(db, "SELECT count(*) FROM runmetrics.workflow_executions"),
-                scalar(db, "SELECT count(*) FROM runmetrics.workflow_step_executions"),
-                scalar(db, "SELECT sum(count_completed + count_failed) FROM runmetrics.execution_rollups"
+                BenchSupport.scalar(db, "SELECT count(*) FROM runmetrics.workflow_executions"),
+                BenchSupport.scalar(db, "SELECT count(*) FROM runmetrics.workflow_step_executions"),
+                BenchSupport.scalar(db, "SELECT sum(count_completed + count_failed) FROM runmetrics.execution_rollups"
                         + " WHERE dimension = 'NODE'"));
         double[] step = rates.stream().mapToDouble(r -> r[0]).sorted().toArray();
         double[] all = rates.stream().mapToDouble(r -> r[1]).sorted().toArray();
@@ -411,38 +378,4 @@ public final class StoreBenchmark {
 
     // ---- plumbing ----------------------------------------------------------------------------
 
-    private static String scalar(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return "load average " + Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "load average ?";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
