@@ -1,5 +1,6 @@
 package dev.runmetrics.http;
 
+import dev.runmetrics.core.run.ForwardingRunStore;
 import static dev.runmetrics.http.Api.VIEWER_A;
 import static dev.runmetrics.http.Api.WS_A;
 import static dev.runmetrics.http.Api.json;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class InternalErrorTest {
 
     /** A store whose listing fails, as a database that went away would. */
-    static final class BrokenStore extends ForwardingStore {
+    static final class BrokenStore extends ForwardingRunStore {
         BrokenStore() {
             super(new InMemoryRunStore());
         }

@@ -1,27 +1,20 @@
-package dev.runmetrics.http;
+package dev.runmetrics.core.run;
 
-import dev.runmetrics.core.run.DurationQuery;
-import dev.runmetrics.core.run.Page;
-import dev.runmetrics.core.run.ResumeAudit;
-import dev.runmetrics.core.run.ResumeClaim;
-import dev.runmetrics.core.run.RollupQuery;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunQuery;
-import dev.runmetrics.core.run.RunStore;
-import dev.runmetrics.core.run.StepCheckpoint;
-import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.DurationBreakdown;
 import dev.runmetrics.core.stats.Rollup;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A store that forwards every call, for tests that break or slow one of them. */
-class ForwardingStore implements RunStore {
+/**
+ * A store that forwards every call to another, for tests that break, slow or watch some of them by
+ * overriding those. Public (in the test-jar) so every module's tests can use it.
+ */
+public class ForwardingRunStore implements RunStore {
 
     private final RunStore delegate;
 
-    ForwardingStore(RunStore delegate) {
+    public ForwardingRunStore(RunStore delegate) {
         this.delegate = delegate;
     }
 
