@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -544,28 +545,30 @@ final class BatchWriter {
     }
 
     /**
-     * Adds this batch's contributions to this instance's minute and hour rollup rows, in the same
-     * transaction as the snapshots: per table, one statement reads (and locks) the stored rows of
-     * the batch's keys, they are added into the batch's sums in Java (histograms cannot be added in
-     * SQL), and one pipelined batch writes the sums back. The instance id is in the key, so no other
-     * store instance ever waits on these rows.
+     * Adds this batch's contributions to this instance's minute, hour and day rollup rows, in the
+     * same transaction as the snapshots: per table, one statement reads (and locks) the stored rows
+     * of the batch's keys, they are added into the batch's sums in Java (histograms cannot be added
+     * in SQL), and one pipelined batch writes the sums back. The instance id is in the key, so no
+     * other store instance ever waits on these rows.
      */
     private void writeRollups(Handle h, String ws, RollupAccumulator rollups) {
         if (rollups.isEmpty()) {
             return;
         }
-        // The hour sums first: adding the stored minute rows changes the minute sums in place.
-        Map<RollupAccumulator.Key, RollupAccumulator.Sums> hours = rollups.hourSums();
-        addTo(h, ws, false, rollups.minuteSums());
-        addTo(h, ws, true, hours);
+        // The hour and day sums first: adding the stored minute rows changes the minute sums in place.
+        Map<RollupTier, Map<RollupAccumulator.Key, RollupAccumulator.Sums>> byTier = new EnumMap<>(RollupTier.class);
+        for (RollupTier tier : List.of(RollupTier.DAY, RollupTier.HOUR, RollupTier.MINUTE)) {
+            byTier.put(tier, rollups.sums(tier));
+        }
+        byTier.forEach((tier, sums) -> addTo(h, ws, tier, sums)); // in tier order: the global lock order
     }
 
     private static final Comparator<RollupAccumulator.Key> KEY_ORDER = Comparator
             .comparing((RollupAccumulator.Key k) -> k.dimension().name()).thenComparing(RollupAccumulator.Key::subject)
             .thenComparing(RollupAccumulator.Key::start);
 
-    private static String lockRollupsSql(String table) {
-        return "SELECT r.* FROM runmetrics." + table + " r"
+    private static String lockRollupsSql(RollupTier tier) {
+        return "SELECT r.* FROM runmetrics." + tier.table + " r"
                 + " JOIN unnest(CAST(:dims AS text[]), CAST(:subjects AS text[]), CAST(:starts AS timestamptz[]))"
                 + " AS k(dimension, subject, bucket_start)"
                 + " ON r.dimension = k.dimension AND r.subject = k.subject AND r.bucket_start = k.bucket_start"
@@ -573,12 +576,17 @@ final class BatchWriter {
                 + " ORDER BY r.dimension, r.subject, r.bucket_start FOR UPDATE OF r";
     }
 
-    private static final String LOCK_MINUTE_ROLLUPS = lockRollupsSql("execution_rollups");
-    private static final String LOCK_HOUR_ROLLUPS = lockRollupsSql("execution_rollups_hourly");
-    private static final String UPSERT_MINUTE_ROLLUP = Rows.upsertRollupSql("execution_rollups");
-    private static final String UPSERT_HOUR_ROLLUP = Rows.upsertRollupSql("execution_rollups_hourly");
+    private static final Map<RollupTier, String> LOCK_ROLLUPS = new EnumMap<>(RollupTier.class);
+    private static final Map<RollupTier, String> UPSERT_ROLLUP = new EnumMap<>(RollupTier.class);
 
-    private void addTo(Handle h, String ws, boolean hours, Map<RollupAccumulator.Key, RollupAccumulator.Sums> adds) {
+    static {
+        for (RollupTier tier : RollupTier.values()) {
+            LOCK_ROLLUPS.put(tier, lockRollupsSql(tier));
+            UPSERT_ROLLUP.put(tier, Rows.upsertRollupSql(tier.table));
+        }
+    }
+
+    private void addTo(Handle h, String ws, RollupTier tier, Map<RollupAccumulator.Key, RollupAccumulator.Sums> adds) {
         List<RollupAccumulator.Key> keys = new ArrayList<>(adds.keySet());
         keys.sort(KEY_ORDER);
         String[] dims = new String[keys.size()];
@@ -590,7 +598,7 @@ final class BatchWriter {
             subjects[i] = k.subject();
             starts[i] = k.start().toString();
         }
-        h.createQuery(hours ? LOCK_HOUR_ROLLUPS : LOCK_MINUTE_ROLLUPS).bind("dims", dims).bind("subjects", subjects)
+        h.createQuery(LOCK_ROLLUPS.get(tier)).bind("dims", dims).bind("subjects", subjects)
                 .bind("starts", starts).bind("ws", ws).bind("instance_id", instanceId)
                 .scanResultSet((supplier, ctx) -> {
                     ResultSet rs = supplier.get();
@@ -605,8 +613,7 @@ final class BatchWriter {
                     }
                     return null;
                 });
-        try (PreparedStatement ps = h.getConnection().prepareStatement(hours ? UPSERT_HOUR_ROLLUP
-                : UPSERT_MINUTE_ROLLUP)) {
+        try (PreparedStatement ps = h.getConnection().prepareStatement(UPSERT_ROLLUP.get(tier))) {
             for (RollupAccumulator.Key k : keys) {
                 adds.get(k).bind(ps, ws, k, instanceId);
                 ps.addBatch();

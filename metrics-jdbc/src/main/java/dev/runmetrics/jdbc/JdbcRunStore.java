@@ -7,6 +7,7 @@ import dev.runmetrics.core.run.Page;
 import dev.runmetrics.core.run.ResumeAudit;
 import dev.runmetrics.core.run.ResumeClaim;
 import dev.runmetrics.core.run.RollupQuery;
+import dev.runmetrics.core.stats.DurationKind;
 import dev.runmetrics.core.run.Run;
 import dev.runmetrics.core.run.RunQuery;
 import dev.runmetrics.core.run.RunStatus;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -311,52 +313,53 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     private record BucketKey(Instant start, String subject) {}
 
-    private static String rollupRangeSql(String table, String subjectFilter, String from, String to) {
-        return "SELECT * FROM runmetrics." + table
-                + " WHERE workspace_id = :ws AND dimension = :dimension" + subjectFilter
-                + " AND bucket_start >= :" + from + " AND bucket_start < :" + to;
+    /**
+     * The SELECT of a rollup read: one {@code UNION ALL} branch per part of the plan, each on its
+     * tier's table through its primary key (one subject) or its time index (all subjects), and only
+     * the histogram columns the query wants. Parameters: ws, dimension, [subject], from0, to0, ...
+     */
+    private static String rollupsSql(List<RollupTier.Part> plan, boolean oneSubject, Set<DurationKind> kinds) {
+        StringBuilder columns = new StringBuilder("subject, bucket_start, ").append(Rows.COUNT_COLUMNS)
+                .append(", tokens, cost");
+        for (DurationKind kind : kinds) {
+            columns.append(", ").append(Rows.histogramColumn(kind));
+        }
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < plan.size(); i++) {
+            if (i > 0) {
+                sql.append(" UNION ALL ");
+            }
+            sql.append("SELECT ").append(columns).append(" FROM runmetrics.").append(plan.get(i).tier().table)
+                    .append(" WHERE workspace_id = :ws AND dimension = :dimension")
+                    .append(oneSubject ? " AND subject = :subject" : "")
+                    .append(" AND bucket_start >= :from").append(i).append(" AND bucket_start < :to").append(i);
+        }
+        return sql.toString();
     }
-
-    private static String rollupsSql(boolean oneSubject) {
-        String subject = oneSubject ? " AND subject = :subject" : "";
-        return rollupRangeSql("execution_rollups", subject, "from", "hours_from")
-                + " UNION ALL " + rollupRangeSql("execution_rollups_hourly", subject, "hours_from", "hours_to")
-                + " UNION ALL " + rollupRangeSql("execution_rollups", subject, "hours_to", "to");
-    }
-
-    private static final String ROLLUPS_ONE_SUBJECT = rollupsSql(true);
-    private static final String ROLLUPS_ALL_SUBJECTS = rollupsSql(false);
 
     /**
      * Reads the stored rows of the range (all instances) and adds them up in Java into the query's
-     * buckets, as {@link Rollup#merge} would; the SQL only selects. As {@code InMemoryRunStore} does,
-     * the whole UTC hours inside the range come from the hour rows ({@code execution_rollups_hourly},
-     * 60x fewer rows) when no bucket can cut an hour (no bucket, or a whole number of hours: buckets
-     * are epoch-aligned), and the partial hours at its edges from the minute rows; otherwise every
-     * minute comes from the minute rows. Each table is read through its primary key (one subject)
-     * or its time index (all subjects).
+     * buckets, as {@link Rollup#merge} would; the SQL only selects. Each stretch of the range comes
+     * from the coarsest rollup table that fits it ({@link RollupTier#plan}): the whole UTC days
+     * inside from the day rows, whole hours at the edges from the hour rows, the minutes at the
+     * edges from the minute rows, as far as the query's bucket allows (buckets are epoch-aligned, so
+     * a bucket of whole days never cuts a day row, one of whole hours never an hour row). Only the
+     * histograms the query {@linkplain RollupQuery#wants wants} are read and decoded; the others
+     * come back empty.
      */
     @Override
     public List<Rollup> rollups(String workspaceId, RollupQuery query) {
         Objects.requireNonNull(query, "query");
-        Duration bucket = query.bucket();
-        boolean hoursFit = bucket == null || bucket.toMinutes() % 60 == 0;
-        Instant hoursFrom = hoursFit ? ceilToHour(query.from()) : query.to();
-        Instant hoursTo = hoursFit ? Rows.hourOf(query.to()) : query.to();
-        if (!hoursFrom.isBefore(hoursTo)) {
-            hoursFrom = query.to(); // no whole hour inside: minutes only (the last two parts are empty)
-            hoursTo = query.to();
-        }
-        Instant hf = hoursFrom;
-        Instant ht = hoursTo;
+        List<RollupTier.Part> plan = RollupTier.plan(query.from(), query.to(), query.bucket());
         boolean keepSubject = query.groupBySubject() || query.subject() != null;
+        String sql = rollupsSql(plan, query.subject() != null, query.histograms());
         // Rows are added into their bucket as they stream in (nothing per row is kept), with
         // HdrCounts: a row costs its non-empty histogram buckets, not a full HdrHistogram decode.
         Map<BucketKey, RollupSum> buckets = inWorkspace(workspaceId, "reading rollups", h -> {
-            Query q = h.createQuery(query.subject() != null ? ROLLUPS_ONE_SUBJECT : ROLLUPS_ALL_SUBJECTS)
-                    .bind("ws", workspaceId).bind("dimension", query.dimension().name())
-                    .bind("from", Rows.ts(query.from())).bind("hours_from", Rows.ts(hf))
-                    .bind("hours_to", Rows.ts(ht)).bind("to", Rows.ts(query.to()));
+            Query q = h.createQuery(sql).bind("ws", workspaceId).bind("dimension", query.dimension().name());
+            for (int i = 0; i < plan.size(); i++) {
+                q.bind("from" + i, Rows.ts(plan.get(i).from())).bind("to" + i, Rows.ts(plan.get(i).to()));
+            }
             if (query.subject() != null) {
                 q.bind("subject", query.subject());
             }
@@ -368,7 +371,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                     Instant start = Rows.instant(rs, "bucket_start");
                     String subject = keepSubject ? rs.getString("subject") : null;
                     sums.computeIfAbsent(new BucketKey(query.bucketStartOf(start), subject), k -> new RollupSum())
-                            .add(rs);
+                            .add(rs, query.histograms());
                 }
                 return sums;
             });
@@ -391,14 +394,20 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         long tokens;
         double cost;
 
-        void add(ResultSet rs) throws SQLException {
+        void add(ResultSet rs, Set<DurationKind> kinds) throws SQLException {
             RunStatus[] statuses = RunStatus.values();
             for (int i = 0; i < statuses.length; i++) {
                 counts[i] = saturatedAdd(counts[i], rs.getLong(Rows.countColumn(statuses[i])));
             }
-            queueWait.addEncoded(rs.getBytes("queue_wait"));
-            executionTime.addEncoded(rs.getBytes("execution_time"));
-            endToEnd.addEncoded(rs.getBytes("end_to_end"));
+            if (kinds.contains(DurationKind.QUEUE_WAIT)) {
+                queueWait.addEncoded(rs.getBytes("queue_wait"));
+            }
+            if (kinds.contains(DurationKind.EXECUTION_TIME)) {
+                executionTime.addEncoded(rs.getBytes("execution_time"));
+            }
+            if (kinds.contains(DurationKind.END_TO_END)) {
+                endToEnd.addEncoded(rs.getBytes("end_to_end"));
+            }
             tokens = saturatedAdd(tokens, rs.getLong("tokens"));
             cost += rs.getDouble("cost");
         }
@@ -418,11 +427,6 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             long sum = a + b;
             return sum < 0 ? Long.MAX_VALUE : sum;
         }
-    }
-
-    private static Instant ceilToHour(Instant instant) {
-        Instant floor = Rows.hourOf(instant);
-        return floor.equals(instant) ? floor : floor.plusSeconds(3600);
     }
 
     private static final String EXACT;

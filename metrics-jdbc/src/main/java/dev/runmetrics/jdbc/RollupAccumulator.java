@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Adds up one batch's rollup contributions per (dimension, subject, minute), and per hour, with
+ * Adds up one batch's rollup contributions per (dimension, subject, minute), and per hour and day, with
  * one mutable {@link HdrCounts} per histogram: the same sums as {@link Rollup#forRun} /
  * {@link Rollup#forStep} merged with {@link Rollup#plus} (a test holds them equal), without
  * building three immutable histograms per contribution and copying them at every merge. The
@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 final class RollupAccumulator {
 
-    /** A row's key; {@code start} is the row's minute (or hour, for hour rows). */
+    /** A row's key; {@code start} is the start of the row's minute (hour, day: see {@link RollupTier}). */
     record Key(RollupDimension dimension, String subject, Instant start) {}
 
     /** One row's sums. */
@@ -149,30 +149,25 @@ final class RollupAccumulator {
         }
     }
 
-    /** The batch's sums per one-minute row. */
-    Map<Key, Sums> minuteSums() {
-        return sums;
-    }
-
-    /** The batch's sums per one-hour row: the minute sums added up by UTC hour. */
-    Map<Key, Sums> hourSums() {
-        Map<Key, Sums> hours = new HashMap<>();
-        sums.forEach((k, s) -> hours.computeIfAbsent(new Key(k.dimension(), k.subject(), Rows.hourOf(k.start())),
+    /**
+     * The batch's sums per row of a tier: the minute sums themselves (the writer adds the stored
+     * rows into them in place) or, for a coarser tier, new sums of the minute sums by UTC hour or
+     * day (take those before the minute sums change).
+     */
+    Map<Key, Sums> sums(RollupTier tier) {
+        if (tier == RollupTier.MINUTE) {
+            return sums;
+        }
+        Map<Key, Sums> coarse = new HashMap<>();
+        sums.forEach((k, s) -> coarse.computeIfAbsent(new Key(k.dimension(), k.subject(), tier.floor(k.start())),
                 x -> new Sums()).add(s));
-        return hours;
+        return coarse;
     }
 
-    /** The sums as one-minute rollups of this instance, one per key. */
-    List<Rollup> rollups() {
-        List<Rollup> out = new ArrayList<>(sums.size());
-        sums.forEach((k, s) -> out.add(s.toRollup(workspaceId, k, Rollup.MINUTE, instanceId)));
-        return out;
-    }
-
-    /** The sums as one-hour rollups of this instance, one per key. */
-    List<Rollup> hourRollups() {
+    /** The sums as rollups of this instance, one per row of the tier. */
+    List<Rollup> rollups(RollupTier tier) {
         List<Rollup> out = new ArrayList<>();
-        hourSums().forEach((k, s) -> out.add(s.toRollup(workspaceId, k, Rows.HOUR, instanceId)));
+        sums(tier).forEach((k, s) -> out.add(s.toRollup(workspaceId, k, tier.length, instanceId)));
         return out;
     }
 

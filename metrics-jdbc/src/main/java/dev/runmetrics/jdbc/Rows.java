@@ -8,6 +8,7 @@ import dev.runmetrics.core.run.RunStatus;
 import dev.runmetrics.core.run.StepCheckpoint;
 import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.DurationHistogram;
+import dev.runmetrics.core.stats.DurationKind;
 import dev.runmetrics.core.stats.Rollup;
 import dev.runmetrics.core.stats.RollupDimension;
 import java.sql.PreparedStatement;
@@ -211,31 +212,37 @@ final class Rows {
         return "count_" + status.wireName();
     }
 
-    /** The length of a row of {@code execution_rollups_hourly}. */
-    static final Duration HOUR = Duration.ofHours(1);
-
-    /** The UTC hour holding {@code instant}. */
-    static Instant hourOf(Instant instant) {
-        return Instant.ofEpochSecond(Math.floorDiv(instant.getEpochSecond(), 3600) * 3600);
+    /** The rollup histogram column of a duration kind: {@code queue_wait}, ... */
+    static String histogramColumn(DurationKind kind) {
+        return switch (kind) {
+            case QUEUE_WAIT -> "queue_wait";
+            case EXECUTION_TIME -> "execution_time";
+            case END_TO_END -> "end_to_end";
+        };
     }
+
+    /** The rollup count columns, one per status, in status order. */
+    static final String COUNT_COLUMNS;
 
     /** The rollup columns in the order {@link #bindRollup} binds them. */
     static final String ROLLUP_COLUMNS;
 
     static {
-        StringBuilder cols = new StringBuilder("workspace_id, dimension, subject, bucket_start, instance_id");
+        StringBuilder counts = new StringBuilder();
         for (RunStatus st : RunStatus.values()) {
-            cols.append(", ").append(countColumn(st));
+            counts.append(counts.length() == 0 ? "" : ", ").append(countColumn(st));
         }
-        ROLLUP_COLUMNS = cols.append(", queue_wait, execution_time, end_to_end, tokens, cost").toString();
+        COUNT_COLUMNS = counts.toString();
+        ROLLUP_COLUMNS = "workspace_id, dimension, subject, bucket_start, instance_id, " + COUNT_COLUMNS
+                + ", queue_wait, execution_time, end_to_end, tokens, cost";
     }
 
     /** How many parameters {@link #bindRollup} binds. */
     static final int ROLLUP_PARAMETERS = 5 + RunStatus.values().length + 5;
 
     /**
-     * A positional upsert of one rollup row into {@code table} ({@code execution_rollups} or
-     * {@code execution_rollups_hourly}) that replaces a stored row of the same key: callers hold the
+     * A positional upsert of one rollup row into {@code table} (one of the {@link RollupTier}
+     * tables) that replaces a stored row of the same key: callers hold the
      * row (locked) and write the merged sum.
      */
     static String upsertRollupSql(String table) {

@@ -46,10 +46,11 @@ public final class SchemaMigrator {
     public static final long ADVISORY_LOCK_KEY = 0x72756e6d65747269L;
 
     /** The migration files, in order; the version is the number after {@code V}. */
-    static final List<String> FILES = List.of("V001__schema.sql", "V002__hourly_rollups.sql");
+    static final List<String> FILES = List.of("V001__schema.sql", "V002__hourly_rollups.sql",
+            "V003__daily_rollups.sql");
 
-    /** The version whose file creates the hour rollup table, which Java then backfills. */
-    static final int HOURLY_VERSION = 2;
+    /** The versions whose files create a rollup table that Java then backfills, and that table. */
+    private static final Map<Integer, RollupTier> BACKFILLED = Map.of(2, RollupTier.HOUR, 3, RollupTier.DAY);
 
     private static final String RESOURCE_DIR = "/dev/runmetrics/jdbc/migrations/";
     private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -134,9 +135,10 @@ public final class SchemaMigrator {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute(sql);
-                if (version == HOURLY_VERSION) {
-                    long rows = backfillHourly(c);
-                    log.info("backfilled {} hour rollup rows from the minute rows", rows);
+                RollupTier backfilled = BACKFILLED.get(version);
+                if (backfilled != null) {
+                    long rows = backfill(c, backfilled);
+                    log.info("backfilled {} {} rollup rows from the {} rows", rows, backfilled, backfilled.finer());
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO " + SCHEMA + ".schema_version (version, file, checksum) VALUES (?, ?, ?)")) {
@@ -162,9 +164,9 @@ public final class SchemaMigrator {
      * Fills {@code runmetrics.execution_rollups_hourly} from the minute rows: each hour row becomes
      * the merge of the minute rows of its (workspace, dimension, subject, instance) in that hour.
      * {@link #migrate} does it as part of migration 2; a host that applies {@code V002} with its own
-     * Flyway or Liquibase calls this once afterwards (before starting stores). Idempotent: hour rows
-     * are replaced, not added to, and the minute table is locked meanwhile, so writers wait and no
-     * contribution is counted twice or lost.
+     * Flyway or Liquibase calls this once afterwards (before starting stores, and before
+     * {@link #backfillDailyRollups}). Idempotent: hour rows are replaced, not added to, and both
+     * tables are locked meanwhile, so writers wait and no contribution is counted twice or lost.
      *
      * @param owner connections as the schema's owner (it briefly lifts FORCE ROW LEVEL SECURITY on
      *     the two rollup tables, inside the transaction, to read and write every workspace)
@@ -172,11 +174,29 @@ public final class SchemaMigrator {
      * @throws RunStoreException if the database fails
      */
     public static long backfillHourlyRollups(DataSource owner) {
+        return backfill(owner, RollupTier.HOUR);
+    }
+
+    /**
+     * Fills {@code runmetrics.execution_rollups_daily} from the hour rows, as
+     * {@link #backfillHourlyRollups} fills the hour rows from the minute rows: {@link #migrate} does
+     * it as part of migration 3; a host that applies {@code V003} with its own tool calls this once
+     * afterwards (after the hour rows are complete, before starting stores). Idempotent.
+     *
+     * @param owner connections as the schema's owner
+     * @return the number of day rows written
+     * @throws RunStoreException if the database fails
+     */
+    public static long backfillDailyRollups(DataSource owner) {
+        return backfill(owner, RollupTier.DAY);
+    }
+
+    private static long backfill(DataSource owner, RollupTier tier) {
         Objects.requireNonNull(owner, "owner");
         try (Connection c = owner.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long n = backfillHourly(c);
+                long n = backfill(c, tier);
                 c.commit();
                 return n;
             } catch (SQLException | RuntimeException e) {
@@ -184,33 +204,42 @@ public final class SchemaMigrator {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new RunStoreException("backfilling the hour rollups failed", e);
+            throw new RunStoreException("backfilling the " + tier.name().toLowerCase(java.util.Locale.ROOT)
+                    + " rollups failed", e);
         }
     }
 
-    /** The backfill, inside the caller's transaction. */
-    static long backfillHourly(Connection c) throws SQLException {
+    /**
+     * Rebuilds the rows of {@code tier} as merges of the rows of the next finer tier, inside the
+     * caller's transaction.
+     */
+    static long backfill(Connection c, RollupTier tier) {
+        RollupTier source = tier.finer();
+        String from = SCHEMA + "." + source.table;
+        String to = SCHEMA + "." + tier.table;
         try (Statement st = c.createStatement()) {
-            // ALTER TABLE takes an ACCESS EXCLUSIVE lock until commit: no writer changes a minute
-            // or hour row while the hour rows are rebuilt. The owner is subject to the policies
+            // ALTER TABLE takes an ACCESS EXCLUSIVE lock until commit: no writer changes a source
+            // or target row while the target rows are rebuilt. The owner is subject to the policies
             // (FORCE), so they are lifted for this transaction only, to see every workspace.
-            st.execute("ALTER TABLE " + SCHEMA + ".execution_rollups NO FORCE ROW LEVEL SECURITY");
-            st.execute("ALTER TABLE " + SCHEMA + ".execution_rollups_hourly NO FORCE ROW LEVEL SECURITY");
+            st.execute("ALTER TABLE " + from + " NO FORCE ROW LEVEL SECURITY");
+            st.execute("ALTER TABLE " + to + " NO FORCE ROW LEVEL SECURITY");
+        } catch (SQLException e) {
+            throw new RunStoreException("locking the rollup tables for the backfill failed", e);
         }
         long written = 0;
         try (Statement read = c.createStatement();
-                PreparedStatement write = c.prepareStatement(Rows.upsertRollupSql("execution_rollups_hourly"))) {
+                PreparedStatement write = c.prepareStatement(Rows.upsertRollupSql(tier.table))) {
             read.setFetchSize(2000);
-            try (ResultSet rs = read.executeQuery("SELECT * FROM " + SCHEMA + ".execution_rollups"
+            try (ResultSet rs = read.executeQuery("SELECT * FROM " + from
                     + " ORDER BY workspace_id, dimension, subject, instance_id, bucket_start")) {
                 Rollup.Accumulator current = null;
                 String currentKey = null;
                 int pending = 0;
                 while (rs.next()) {
-                    Rollup minute = Rows.rollup(rs);
-                    java.time.Instant hour = Rows.hourOf(minute.bucketStart());
-                    String key = minute.workspaceId() + '\0' + minute.dimension() + '\0' + minute.subject() + '\0'
-                            + minute.instanceId() + '\0' + hour;
+                    Rollup part = Rows.rollup(rs, source.length);
+                    java.time.Instant start = tier.floor(part.bucketStart());
+                    String key = part.workspaceId() + '\0' + part.dimension() + '\0' + part.subject() + '\0'
+                            + part.instanceId() + '\0' + start;
                     if (!key.equals(currentKey)) {
                         if (current != null) {
                             Rows.bindRollup(write, current.toRollup());
@@ -221,11 +250,11 @@ public final class SchemaMigrator {
                                 pending = 0;
                             }
                         }
-                        current = new Rollup.Accumulator(minute.workspaceId(), minute.dimension(), minute.subject(),
-                                hour, Rows.HOUR, minute.instanceId());
+                        current = new Rollup.Accumulator(part.workspaceId(), part.dimension(), part.subject(),
+                                start, tier.length, part.instanceId());
                         currentKey = key;
                     }
-                    current.add(minute);
+                    current.add(part);
                 }
                 if (current != null) {
                     Rows.bindRollup(write, current.toRollup());
@@ -237,10 +266,12 @@ public final class SchemaMigrator {
                     write.executeBatch();
                 }
             }
-        }
-        try (Statement st = c.createStatement()) {
-            st.execute("ALTER TABLE " + SCHEMA + ".execution_rollups FORCE ROW LEVEL SECURITY");
-            st.execute("ALTER TABLE " + SCHEMA + ".execution_rollups_hourly FORCE ROW LEVEL SECURITY");
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE " + from + " FORCE ROW LEVEL SECURITY");
+                st.execute("ALTER TABLE " + to + " FORCE ROW LEVEL SECURITY");
+            }
+        } catch (SQLException e) {
+            throw new RunStoreException("backfilling " + to + " from " + from + " failed", e);
         }
         return written;
     }
@@ -273,7 +304,7 @@ public final class SchemaMigrator {
                 + "GRANT SELECT, INSERT, UPDATE ON " + SCHEMA + ".workflow_executions, " + SCHEMA
                 + ".workflow_step_executions, " + SCHEMA + ".step_checkpoints, " + SCHEMA
                 + ".execution_rollups, " + SCHEMA + ".execution_rollups_hourly, " + SCHEMA
-                + ".workflow_execution_counters TO " + role + ";\n"
+                + ".execution_rollups_daily, " + SCHEMA + ".workflow_execution_counters TO " + role + ";\n"
                 + "GRANT SELECT, INSERT ON " + SCHEMA + ".resume_audit TO " + role + ";\n"
                 + "GRANT SELECT ON " + SCHEMA + ".execution_time_statistics, " + SCHEMA + ".schema_version TO "
                 + role + ";\n";

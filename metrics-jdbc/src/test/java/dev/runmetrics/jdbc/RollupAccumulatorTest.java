@@ -27,7 +27,7 @@ class RollupAccumulatorTest {
             RunStatus.SKIPPED};
         for (int i = 0; i < 500; i++) {
             RunStatus status = ended[random.nextInt(ended.length)];
-            long q = random.nextInt(300_000);
+            long q = random.nextLong(3 * 86_400_000L); // minutes, hours and days 1-4 after T0
             Run run = Fixtures.run(ws, Fixtures.id(), "wf" + random.nextInt(3), status, 1, q, random.nextInt(5000), q);
             acc.addRun(run);
             merge(expected, Rollup.forRun(run, "inst"));
@@ -43,11 +43,27 @@ class RollupAccumulatorTest {
         }
         Comparator<Rollup> order = Comparator.comparing((Rollup r) -> r.dimension().name())
                 .thenComparing(Rollup::subject).thenComparing(Rollup::bucketStart);
-        List<Rollup> actual = new ArrayList<>(acc.rollups());
+        List<Rollup> actual = new ArrayList<>(acc.rollups(RollupTier.MINUTE));
         actual.sort(order);
         List<Rollup> want = new ArrayList<>(expected.values());
         want.sort(order);
         assertThat(actual).isEqualTo(want);
+
+        // Hour and day rows: core's merge of the minute rollups inside each.
+        for (RollupTier tier : List.of(RollupTier.HOUR, RollupTier.DAY)) {
+            Map<List<Object>, List<Rollup>> parts = new HashMap<>();
+            for (Rollup minute : want) {
+                parts.computeIfAbsent(List.of(minute.dimension(), minute.subject(), tier.floor(minute.bucketStart())),
+                        k -> new ArrayList<>()).add(minute);
+            }
+            List<Rollup> wantCoarse = new ArrayList<>();
+            parts.forEach((k, list) -> wantCoarse.add(Rollup.merge(ws, list.get(0).dimension(), list.get(0).subject(),
+                    (java.time.Instant) k.get(2), tier.length, "inst", list)));
+            wantCoarse.sort(order);
+            List<Rollup> coarse = new ArrayList<>(acc.rollups(tier));
+            coarse.sort(order);
+            assertThat(coarse).as(tier.name()).isEqualTo(wantCoarse);
+        }
     }
 
     private static void merge(Map<List<Object>, Rollup> into, Rollup r) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class RowLevelSecurityTest {
 
     static final List<String> TABLES = List.of("workflow_executions", "workflow_step_executions",
-            "step_checkpoints", "resume_audit", "execution_rollups", "execution_rollups_hourly", "workflow_execution_counters");
+            "step_checkpoints", "resume_audit", "execution_rollups", "execution_rollups_hourly",
+            "execution_rollups_daily", "workflow_execution_counters");
 
     static TestDatabase db;
     static String wsA;

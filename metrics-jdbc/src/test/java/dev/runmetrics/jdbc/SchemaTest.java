@@ -45,7 +45,13 @@ class SchemaTest {
                     + " SELECT 'explain-' || (i % 20), 'WORKFLOW', 'wf' || ((i / 20) % 10),"
                     + " date_trunc('hour', now(), 'UTC') - (i || ' hours')::interval, 'i', '', '', ''"
                     + " FROM generate_series(1, 28800) AS i"); // 28,800 hour rows (1,440 per workspace)
+            st.execute("INSERT INTO runmetrics.execution_rollups_daily (workspace_id, dimension, subject,"
+                    + " bucket_start, instance_id, queue_wait, execution_time, end_to_end)"
+                    + " SELECT 'explain-' || (i % 20), 'WORKFLOW', 'wf' || ((i / 20) % 10),"
+                    + " date_trunc('day', now(), 'UTC') - ((i / 200) || ' days')::interval, 'i', '', '', ''"
+                    + " FROM generate_series(0, 72999) AS i"); // a year of day rows, 3,650 per workspace
             st.execute("ANALYZE runmetrics.execution_rollups_hourly");
+            st.execute("ANALYZE runmetrics.execution_rollups_daily");
             st.execute("ANALYZE runmetrics.workflow_executions");
             st.execute("ANALYZE runmetrics.execution_rollups");
         }
@@ -54,7 +60,7 @@ class SchemaTest {
     @Test
     void migratingAgainAppliesNothing() throws SQLException {
         assertThat(SchemaMigrator.migrate(db.owner())).isEmpty();
-        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1, 2);
+        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1, 2, 3);
         try (Connection c = db.owner().getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT version, file FROM runmetrics.schema_version ORDER BY version")) {
             assertThat(rs.next()).isTrue();
@@ -63,6 +69,9 @@ class SchemaTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(2);
             assertThat(rs.getString(2)).isEqualTo("V002__hourly_rollups.sql");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getString(2)).isEqualTo("V003__daily_rollups.sql");
             assertThat(rs.next()).isFalse();
         }
     }
@@ -101,6 +110,8 @@ class SchemaTest {
         "idx_execution_rollups_time | SELECT * FROM runmetrics.execution_rollups WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
         "execution_rollups_hourly_pkey | SELECT * FROM runmetrics.execution_rollups_hourly WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND subject = 'wf1' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
         "idx_execution_rollups_hourly_time | SELECT * FROM runmetrics.execution_rollups_hourly WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
+        "execution_rollups_daily_pkey | SELECT * FROM runmetrics.execution_rollups_daily WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND subject = 'wf1' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
+        "idx_execution_rollups_daily_time | SELECT * FROM runmetrics.execution_rollups_daily WHERE workspace_id = 'explain-1' AND dimension = 'WORKFLOW' AND bucket_start >= now() - interval '30 days' AND bucket_start < now()",
     })
     void eachIndexServesItsQuery(String index, String query) throws SQLException {
         try (Connection c = db.app().getConnection()) {

@@ -25,14 +25,14 @@ import org.postgresql.copy.CopyIn;
 /**
  * Fills a migrated, empty runmetrics schema with {@code runs} ended runs of several workflows spread
  * evenly over {@code days} days ending at {@code end}, each with {@code stepsPerRun} sequential steps,
- * and the minute and hour rollup rows those runs and steps would have produced.
+ * and the minute, hour and day rollup rows those runs and steps would have produced.
  *
  * <p><b>It bypasses the store's writer on purpose.</b> The writer's job is to record live runs one
  * snapshot at a time, with its guarantees (idempotence, newer-wins, once-only rollups); pushing 10
  * million runs and 30 million steps through it would take hours and measure nothing the ingest
  * benchmark does not. The loader writes the same rows the writer would (same columns, same
  * rollup semantics as {@code Rollup.forRun}/{@code forStep}: one count per ended run or step in
- * the UTC minute and hour of its {@code completedAt}, histograms of queue wait, execution time and
+ * the UTC minute, hour and day of its {@code completedAt}, histograms of queue wait, execution time and
  * end-to-end latency in µs, tokens and cost per model) with PostgreSQL's COPY, as the superuser
  * (COPY into a table with row-level security needs a role that bypasses it), into tables whose
  * secondary indexes are dropped first and rebuilt afterwards. The data is deterministic for a seed.
@@ -53,11 +53,15 @@ final class BulkLoader {
     private final long spanMicros;
     private final SplittableRandom random;
 
-    /** Rollup sums per key, in time windows flushed once no later run can reach them. */
-    private final TreeMap<Long, Map<String, Sums>> minutes = new TreeMap<>();
-    private final TreeMap<Long, Map<String, Sums>> hours = new TreeMap<>();
-    long minuteRows;
-    long hourRows;
+    /** The rollup tables, finest first, and the length of their rows in µs. */
+    static final String[] ROLLUP_TABLES = {"execution_rollups", "execution_rollups_hourly", "execution_rollups_daily"};
+    private static final long[] TIER_MICROS = {60_000_000L, 3_600_000_000L, 86_400_000_000L};
+
+    /** Per rollup table: sums per key, in time windows flushed once no later run can reach them. */
+    private final List<TreeMap<Long, Map<String, Sums>>> windows = List.of(new TreeMap<>(), new TreeMap<>(),
+            new TreeMap<>());
+    /** Per rollup table: rows written. */
+    final long[] rollupRows = new long[ROLLUP_TABLES.length];
 
     BulkLoader(int runs, int stepsPerRun, int days, Instant end, long seed) {
         this.runs = runs;
@@ -127,21 +131,25 @@ final class BulkLoader {
             List<String> indexes = dropSecondaryIndexes(c);
             CopyIn runCopy = null;
             long t0 = System.nanoTime();
-            // One COPY at a time per connection: runs, steps, minute rows and hour rows (flushed as
-            // time advances) each stream through their own connection.
-            try (Connection stepsConn = admin.getConnection(); Connection rollupConn = admin.getConnection();
-                    Connection hourConn = admin.getConnection()) {
+            // One COPY at a time per connection: runs, steps and each rollup table (flushed as
+            // time advances) stream through their own connection.
+            try (Connection stepsConn = admin.getConnection(); Connection minuteConn = admin.getConnection();
+                    Connection hourConn = admin.getConnection(); Connection dayConn = admin.getConnection()) {
                 CopyIn stepCopy = copy(stepsConn, "workflow_step_executions", STEP_COLUMNS);
                 runCopy = copy(c, "workflow_executions", RUN_COLUMNS);
-                Copy minuteOut = new Copy(rollupConn, "execution_rollups", ROLLUP_COLUMNS);
                 Copy runOut = new Copy(runCopy);
                 Copy stepOut = new Copy(stepCopy);
-                Copy hourOut = new Copy(hourConn, "execution_rollups_hourly", ROLLUP_COLUMNS);
-                generate(runOut, stepOut, minuteOut, hourOut);
+                Connection[] rollupConns = {minuteConn, hourConn, dayConn};
+                Copy[] rollupOut = new Copy[ROLLUP_TABLES.length];
+                for (int t = 0; t < rollupOut.length; t++) {
+                    rollupOut[t] = new Copy(rollupConns[t], ROLLUP_TABLES[t], ROLLUP_COLUMNS);
+                }
+                generate(runOut, stepOut, rollupOut);
                 runOut.finish();
                 stepOut.finish();
-                minuteOut.finish();
-                hourOut.finish();
+                for (Copy out : rollupOut) {
+                    out.finish();
+                }
             }
             long loaded = System.nanoTime() - t0;
             try (Statement st = c.createStatement()) {
@@ -155,13 +163,15 @@ final class BulkLoader {
                 long indexed = System.nanoTime() - t0 - loaded;
                 st.execute("VACUUM (ANALYZE) runmetrics.workflow_executions");
                 st.execute("VACUUM (ANALYZE) runmetrics.workflow_step_executions");
-                st.execute("VACUUM (ANALYZE) runmetrics.execution_rollups");
-                st.execute("VACUUM (ANALYZE) runmetrics.execution_rollups_hourly");
+                for (String table : ROLLUP_TABLES) {
+                    st.execute("VACUUM (ANALYZE) runmetrics." + table);
+                }
                 st.execute("CHECKPOINT");
                 long total = System.nanoTime() - t0;
-                return String.format("loaded %,d runs, %,d steps, %,d minute and %,d hour rollup rows: COPY %.1f s,"
-                        + " indexes %.1f s, vacuum+analyze+checkpoint %.1f s, total %.1f s", runs,
-                        (long) runs * stepsPerRun, minuteRows, hourRows, loaded / 1e9, indexed / 1e9,
+                return String.format("loaded %,d runs, %,d steps, %,d minute, %,d hour and %,d day rollup rows:"
+                        + " COPY %.1f s, indexes %.1f s, vacuum+analyze+checkpoint %.1f s, total %.1f s", runs,
+                        (long) runs * stepsPerRun, rollupRows[0], rollupRows[1], rollupRows[2], loaded / 1e9,
+                        indexed / 1e9,
                         (total - loaded - indexed) / 1e9, total / 1e9);
             }
         }
@@ -239,7 +249,7 @@ final class BulkLoader {
         }
     }
 
-    private void generate(Copy runOut, Copy stepOut, Copy minuteOut, Copy hourOut) throws SQLException {
+    private void generate(Copy runOut, Copy stepOut, Copy[] rollupOut) throws SQLException {
         long endMicros = end.getEpochSecond() * 1_000_000L;
         long startMicros = endMicros - spanMicros;
         long[] numbers = new long[WORKFLOWS.length];
@@ -321,19 +331,21 @@ final class BulkLoader {
                 // no later run ends before its queued time, and none ends more than ~11 minutes
                 // after it (execution capped at 10 minutes): older windows are final
                 long safe = queued - 15 * 60_000_000L;
-                flushBefore(minutes, Math.floorDiv(safe, 60_000_000L) * 60_000_000L, minuteOut, false);
-                flushBefore(hours, Math.floorDiv(safe, 3_600_000_000L) * 3_600_000_000L, hourOut, true);
+                for (int t = 0; t < ROLLUP_TABLES.length; t++) {
+                    flushBefore(t, Math.floorDiv(safe, TIER_MICROS[t]) * TIER_MICROS[t], rollupOut[t]);
+                }
             }
         }
-        flushAll(minutes, minuteOut, false);
-        flushAll(hours, hourOut, true);
+        for (int t = 0; t < ROLLUP_TABLES.length; t++) {
+            flushBefore(t, Long.MAX_VALUE, rollupOut[t]);
+        }
     }
 
     private void add(String dimension, String subject, long completed, RunStatus status, long wait, long exec,
             long e2e, long tokens, double cost) {
-        long minute = Math.floorDiv(completed, 60_000_000L) * 60_000_000L;
-        long hour = Math.floorDiv(completed, 3_600_000_000L) * 3_600_000_000L;
-        for (Sums s : new Sums[] {sums(minutes, minute, dimension, subject), sums(hours, hour, dimension, subject)}) {
+        for (int t = 0; t < ROLLUP_TABLES.length; t++) {
+            Sums s = sums(windows.get(t), Math.floorDiv(completed, TIER_MICROS[t]) * TIER_MICROS[t], dimension,
+                    subject);
             s.counts.merge(status, 1L, Long::sum);
             s.queueWait.recordMicros(wait);
             s.executionTime.recordMicros(exec);
@@ -348,25 +360,17 @@ final class BulkLoader {
                 .computeIfAbsent(dimension + "/" + subject, k -> new Sums(dimension, subject));
     }
 
-    private void flushBefore(TreeMap<Long, Map<String, Sums>> window, long before, Copy out, boolean hour)
-            throws SQLException {
-        Iterator<Map.Entry<Long, Map<String, Sums>>> it = window.headMap(before, false).entrySet().iterator();
+    /** Writes the rows of rollup table {@code t} whose bucket starts before {@code before}. */
+    private void flushBefore(int t, long before, Copy out) throws SQLException {
+        Iterator<Map.Entry<Long, Map<String, Sums>>> it = windows.get(t).headMap(before, false).entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Long, Map<String, Sums>> e = it.next();
             for (Sums s : e.getValue().values()) {
                 writeRollup(out, e.getKey(), s);
-                if (hour) {
-                    hourRows++;
-                } else {
-                    minuteRows++;
-                }
+                rollupRows[t]++;
             }
             it.remove();
         }
-    }
-
-    private void flushAll(TreeMap<Long, Map<String, Sums>> window, Copy out, boolean hour) throws SQLException {
-        flushBefore(window, Long.MAX_VALUE, out, hour);
     }
 
     private static final HexFormat HEX = HexFormat.of();

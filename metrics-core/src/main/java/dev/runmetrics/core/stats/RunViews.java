@@ -427,7 +427,7 @@ public final class RunViews {
         Map<String, Duration> medians = new HashMap<>();
         DurationHistogram.Builder all = DurationHistogram.builder();
         for (Rollup r : store.rollups(workspaceId, new RollupQuery(RollupDimension.WORKFLOW, null, true,
-                end.minus(estimationWindow), end, null))) {
+                end.minus(estimationWindow), end, null).withHistograms(DurationKind.EXECUTION_TIME))) {
             median(r.executionTime()).ifPresent(m -> medians.put(r.subject(), m));
             all.add(r.executionTime());
         }
@@ -510,7 +510,8 @@ public final class RunViews {
 
         List<AgentPerformance> byAgent = new ArrayList<>();
         for (Rollup node : store.rollups(workspaceId,
-                new RollupQuery(RollupDimension.NODE, null, true, from, to, null))) {
+                new RollupQuery(RollupDimension.NODE, null, true, from, to, null)
+                        .withHistograms(DurationKind.EXECUTION_TIME))) {
             long n = node.total();
             byAgent.add(new AgentPerformance(node.subject(), node.subject(), n,
                     percent(node.count(RunStatus.COMPLETED), n), meanSeconds(node.executionTime()),
@@ -610,7 +611,8 @@ public final class RunViews {
         }
         Map<String, ModelUsage> models = new LinkedHashMap<>();
         for (Rollup m : store.rollups(workspaceId,
-                new RollupQuery(RollupDimension.MODEL, null, true, from, to, null))) {
+                new RollupQuery(RollupDimension.MODEL, null, true, from, to, null)
+                        .withHistograms(DurationKind.EXECUTION_TIME))) {
             models.put(m.subject(), new ModelUsage(m.total(), m.tokens(), meanSeconds(m.executionTime()), m.cost()));
         }
         DatabaseLoad db = DatabaseLoad.UNKNOWN;
@@ -626,12 +628,15 @@ public final class RunViews {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The rollups of one dimension (and subject, or all) in [from, to) merged into one. */
+    /**
+     * The rollups of one dimension (and subject, or all) in [from, to) merged into one, with only
+     * its execution-time histogram filled (what every caller reads besides the counts).
+     */
     private Rollup total(String workspaceId, RollupDimension dimension, String subject, Instant from, Instant to) {
         if (!to.isAfter(from)) {
             return Rollup.merge(workspaceId, dimension, subject, from, Rollup.MINUTE, null, List.of());
         }
-        RollupQuery query = RollupQuery.total(dimension, subject, from, to);
+        RollupQuery query = RollupQuery.total(dimension, subject, from, to).withHistograms(DurationKind.EXECUTION_TIME);
         List<Rollup> parts = store.rollups(workspaceId, query);
         return parts.size() == 1 ? parts.get(0)
                 : Rollup.merge(workspaceId, dimension, subject, from, query.bucketLength(), null, parts);

@@ -385,6 +385,57 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void rollupBucketsCountExactlyTheRunsOfTheirMinutesAcrossDayBoundaries() {
+        // One run every 97 minutes for 5 days: ranges and buckets that cut days and hours unevenly
+        // (a store may read whole days and hours from coarser rows; the answer must not change).
+        List<Run> runs = new ArrayList<>();
+        for (int minute = 0; minute < 5 * 1440; minute += 97) {
+            Run run = finished(ws, "wf", T0.plus(Duration.ofMinutes(minute)), 0, 1_000 + minute, RunStatus.COMPLETED);
+            saved(run);
+            runs.add(run);
+        }
+        awaitWrites();
+        Instant from = T0.plus(Duration.ofMinutes(301));
+        Instant to = T0.plus(Duration.ofDays(4)).plus(Duration.ofMinutes(533));
+        for (Duration bucket : new Duration[] {null, Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(8),
+            Duration.ofDays(1), Duration.ofDays(2)}) {
+            RollupQuery query = new RollupQuery(RollupDimension.WORKFLOW, "wf", false, from, to, bucket);
+            Map<Instant, Long> expected = new java.util.TreeMap<>();
+            Map<Instant, Long> expectedMaxMicros = new java.util.TreeMap<>();
+            for (Run run : runs) {
+                Instant minute = run.completedAt().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+                if (!minute.isBefore(from) && minute.isBefore(to)) {
+                    expected.merge(query.bucketStartOf(minute), 1L, Long::sum);
+                    expectedMaxMicros.merge(query.bucketStartOf(minute),
+                            run.executionTime().orElseThrow().toNanos() / 1000, Math::max);
+                }
+            }
+            List<Rollup> rollups = store().rollups(ws, query);
+            Map<Instant, Long> actual = new java.util.TreeMap<>();
+            Map<Instant, Long> actualMaxMicros = new java.util.TreeMap<>();
+            rollups.forEach(r -> {
+                actual.put(r.bucketStart(), r.total());
+                assertThat(r.executionTime().count()).isEqualTo(r.total());
+                actualMaxMicros.put(r.bucketStart(), r.executionTime().valueAtPercentileMicros(100));
+            });
+            assertThat(actual).as("bucket %s", bucket).isEqualTo(expected);
+            assertThat(actualMaxMicros).as("bucket %s", bucket).hasSameSizeAs(expectedMaxMicros);
+            actualMaxMicros.forEach((start, max) -> assertThat((double) max).as("max of %s", start)
+                    .isCloseTo(expectedMaxMicros.get(start), org.assertj.core.data.Percentage.withPercentage(0.1)));
+
+            // Asking for the execution-time histogram only changes nothing the caller reads.
+            List<Rollup> executionOnly = store().rollups(ws,
+                    query.withHistograms(dev.runmetrics.core.stats.DurationKind.EXECUTION_TIME));
+            assertThat(executionOnly).hasSameSizeAs(rollups);
+            for (int i = 0; i < rollups.size(); i++) {
+                assertThat(executionOnly.get(i).bucketStart()).isEqualTo(rollups.get(i).bucketStart());
+                assertThat(executionOnly.get(i).total()).isEqualTo(rollups.get(i).total());
+                assertThat(executionOnly.get(i).executionTime()).isEqualTo(rollups.get(i).executionTime());
+            }
+        }
+    }
+
+    @Test
     void endedStepsFeedNodeAndModelRollups() {
         String runId = newRunId();
         store().saveStep(ws, step(ws, runId, "summarise", 1, "llm-node", RunStatus.COMPLETED, at(0), 5, 800,

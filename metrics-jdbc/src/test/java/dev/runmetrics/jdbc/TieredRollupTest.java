@@ -26,16 +26,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hour rollup table (migration 2): the writer keeps it equal to the sum of the minute rows,
- * long queries read their whole hours from it, and the migration backfills it from minute rows
- * written before it existed.
+ * The hour and day rollup tables (migrations 2 and 3): the writer keeps them equal to the sums of
+ * their minute rows, long queries read whole days from day rows, whole hours from hour rows and
+ * only their edges from minute rows, and the migrations backfill them from rows written before
+ * they existed.
  */
-class HourlyRollupTest {
+class TieredRollupTest {
 
     static TestDatabase db;
     static JdbcRunStore store;
 
-    /** 30 days ending on an hour boundary; queries below start and end inside an hour. */
+    /** 30 days ending on a UTC midnight; queries below start and end inside an hour. */
     static final Instant END = Instant.parse("2026-04-01T00:00:00Z");
     static final Instant START = END.minus(Duration.ofDays(30));
 
@@ -58,14 +59,13 @@ class HourlyRollupTest {
     }
 
     /** Adds a row straight into a rollup table, bypassing the store (as the superuser). */
-    private static void insertRow(String table, String ws, String subject, Instant start, String instance,
+    private static void insertRow(RollupTier tier, String ws, String subject, Instant start, String instance,
             long completed) throws SQLException {
         DurationHistogram h = DurationHistogram.builder().recordMicros(1_000).build();
-        Rollup r = new Rollup(ws, RollupDimension.WORKFLOW, subject, start,
-                table.endsWith("hourly") ? Rows.HOUR : Rollup.MINUTE, instance,
+        Rollup r = new Rollup(ws, RollupDimension.WORKFLOW, subject, start, tier.length, instance,
                 Map.of(RunStatus.COMPLETED, completed), h, h, h, 0, 0);
         try (Connection c = db.admin().getConnection();
-                PreparedStatement ps = c.prepareStatement(Rows.upsertRollupSql(table))) {
+                PreparedStatement ps = c.prepareStatement(Rows.upsertRollupSql(tier.table))) {
             Rows.bindRollup(ps, r);
             ps.executeUpdate();
         }
@@ -77,12 +77,12 @@ class HourlyRollupTest {
     }
 
     @Test
-    void theWriterKeepsHourRowsEqualToTheSumOfTheirMinutes() throws SQLException {
+    void theWriterKeepsHourAndDayRowsEqualToTheSumOfTheirMinutes() throws SQLException {
         String ws = workspace();
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            // spread over a few hours, several runs per minute and per hour, two workflows
-            runs.add(ended(ws, i % 2 == 0 ? "wf-a" : "wf-b", START.plus(Duration.ofMinutes(17L * i + i % 3)), 100 + i));
+            // spread over four days, several runs per minute, hour and day, two workflows
+            runs.add(ended(ws, i % 2 == 0 ? "wf-a" : "wf-b", START.plus(Duration.ofMinutes(97L * i + i % 3)), 100 + i));
         }
         runs.forEach(r -> store.saveRun(ws, r));
         runs.forEach(r -> store.saveRun(ws, r)); // replayed: counted once
@@ -94,42 +94,63 @@ class HourlyRollupTest {
             assertThat(rs.getLong(1)).isGreaterThan(10);
             assertThat(rs.getLong(2)).isEqualTo(60);
         }
-        assertThat(hourRowsOf(db.admin(), ws)).isEqualTo(minuteRowsMergedByHour(db.admin(), ws));
+        Map<String, Long> days = rowsOf(db.admin(), ws, RollupTier.DAY);
+        assertThat(days).hasSize(2 * 4); // two workflows x 95.4 h of runs from a midnight: four days
+        assertThat(days).isEqualTo(minuteRowsMergedBy(db.admin(), ws, RollupTier.DAY));
+        assertThat(rowsOf(db.admin(), ws, RollupTier.HOUR)).isEqualTo(minuteRowsMergedBy(db.admin(), ws,
+                RollupTier.HOUR));
     }
 
     @Test
-    void aThirtyDayQueryReadsWholeHoursFromHourRowsAndItsEdgesFromMinuteRows() throws SQLException {
+    void aThirtyDayQueryReadsWholeDaysFromDayRowsTheirEdgeHoursFromHourRowsAndEdgeMinutesFromMinuteRows()
+            throws SQLException {
         String ws = workspace();
-        Instant from = START.plus(Duration.ofMinutes(30)); // inside the first hour
-        Instant to = END.minus(Duration.ofMinutes(20)); // inside the last hour
-        // One stored run in each edge hour and one deep inside, through the store (both tables).
+        Instant from = START.plus(Duration.ofMinutes(30)); // inside the first hour of the first day
+        Instant to = END.minus(Duration.ofMinutes(20)); // inside the last hour of the last day
+        // One stored run in each edge hour and one deep inside, through the store (all three tables).
         store.saveRun(ws, ended(ws, "wf", from.plus(Duration.ofMinutes(5)), 100));
         store.saveRun(ws, ended(ws, "wf", START.plus(Duration.ofDays(15)), 100));
         store.saveRun(ws, ended(ws, "wf", to.minus(Duration.ofMinutes(5)), 100));
         assertThat(store.flush(Duration.ofSeconds(30))).isTrue();
         assertThat(total(ws, "wf", from, to, null)).isEqualTo(3);
 
-        // Markers written into one table only show which table a query reads for which hour.
-        Instant interior = START.plus(Duration.ofDays(10));
-        insertRow("execution_rollups_hourly", ws, "wf", interior, "marker", 1_000);
-        insertRow("execution_rollups_hourly", ws, "wf", Rows.hourOf(from), "marker", 10_000); // cut by from
-        insertRow("execution_rollups", ws, "wf", interior.plus(Duration.ofMinutes(7)), "marker", 100_000);
+        // Markers written into one table only show which table a query reads for which stretch.
+        Instant interior = START.plus(Duration.ofDays(10)).plus(Duration.ofHours(5));
+        insertRow(RollupTier.DAY, ws, "wf", RollupTier.DAY.floor(interior), "marker", 1_000);
+        insertRow(RollupTier.HOUR, ws, "wf", interior, "marker", 10_000); // inside a whole day
+        insertRow(RollupTier.HOUR, ws, "wf", START.plus(Duration.ofHours(2)), "marker", 20_000); // first, cut day
+        insertRow(RollupTier.HOUR, ws, "wf", START, "marker", 40_000); // the hour cut by from
+        insertRow(RollupTier.DAY, ws, "wf", START, "marker", 80_000); // the day cut by from
+        insertRow(RollupTier.MINUTE, ws, "wf", interior.plus(Duration.ofMinutes(7)), "marker", 100_000);
 
-        // 30 days, one bucket: the interior hour comes from the hour row; the cut first hour from minutes.
-        assertThat(total(ws, "wf", from, to, null)).isEqualTo(3 + 1_000);
-        assertThat(total(ws, null, from, to, null)).isEqualTo(3 + 1_000);
-        // Whole-hour buckets read hours too.
-        assertThat(total(ws, "wf", from, to, Duration.ofHours(6))).isEqualTo(3 + 1_000);
+        // 30 days, one bucket: the interior day from its day row; the first, cut day from hour
+        // rows (its first, cut hour from minute rows).
+        assertThat(total(ws, "wf", from, to, null)).isEqualTo(3 + 1_000 + 20_000);
+        assertThat(total(ws, null, from, to, null)).isEqualTo(3 + 1_000 + 20_000);
+        // Whole-day buckets read days too; whole-hour buckets hours, never days.
+        assertThat(total(ws, "wf", from, to, Duration.ofDays(1))).isEqualTo(3 + 1_000 + 20_000);
+        assertThat(total(ws, "wf", from, to, Duration.ofHours(6))).isEqualTo(3 + 10_000 + 20_000);
         // 15-minute buckets could cut an hour: minute rows only.
         assertThat(total(ws, "wf", from, to, Duration.ofMinutes(15))).isEqualTo(3 + 100_000);
-        // A range inside one hour: minute rows only.
+        // A range inside one hour: minute rows only; inside one day: hour and minute rows.
         assertThat(total(ws, "wf", interior, interior.plus(Duration.ofMinutes(30)), null)).isEqualTo(100_000);
+        assertThat(total(ws, "wf", interior.minus(Duration.ofMinutes(1)), interior.plus(Duration.ofHours(2)), null))
+                .isEqualTo(10_000);
+        // Only the histograms asked for are read: counts stay, the others come back empty.
+        Rollup executionOnly = store.rollups(ws, RollupQuery.total(RollupDimension.WORKFLOW, "wf", from, to)
+                .withHistograms(dev.runmetrics.core.stats.DurationKind.EXECUTION_TIME)).get(0);
+        Rollup all = store.rollups(ws, RollupQuery.total(RollupDimension.WORKFLOW, "wf", from, to)).get(0);
+        assertThat(executionOnly.total()).isEqualTo(all.total());
+        assertThat(executionOnly.executionTime()).isEqualTo(all.executionTime());
+        assertThat(all.queueWait().count()).isEqualTo(3 + 2); // each marker's histogram holds one value
+        assertThat(executionOnly.queueWait().count()).isZero();
+        assertThat(executionOnly.endToEnd().count()).isZero();
         // Another workspace sees none of it.
         assertThat(total(workspace(), "wf", from, to, null)).isZero();
     }
 
     @Test
-    void theMigrationBackfillsHourRowsFromExistingMinuteRows() throws SQLException {
+    void theMigrationsBackfillHourAndDayRowsFromExistingMinuteRows() throws SQLException {
         String database = "runmetrics_backfill_" + System.nanoTime();
         try (Connection c = db.admin().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + database + " OWNER " + TestDatabase.OWNER_ROLE);
@@ -137,14 +158,14 @@ class HourlyRollupTest {
         DataSource owner = db.as(database, TestDatabase.OWNER_ROLE);
         DataSource admin = db.as(database, "postgres");
         assertThat(SchemaMigrator.migrate(owner, 1)).containsExactly(1);
-        // Minute rows written by a version-1 store: two workspaces, two instances, three hours.
+        // Minute rows written by a version-1 store: two workspaces, two instances, 31 hours of 3 days.
         String wsA = workspace();
         String wsB = workspace();
         try (Connection c = admin.getConnection();
                 PreparedStatement ps = c.prepareStatement(Rows.upsertRollupSql("execution_rollups"))) {
             for (String ws : List.of(wsA, wsB)) {
                 for (String instance : List.of("i1", "i2")) {
-                    for (int m = 0; m < 180; m += 7) {
+                    for (int m = 0; m < 3000; m += 97) {
                         DurationHistogram h = DurationHistogram.builder().recordMicros(1000L * (m + 1)).build();
                         Rows.bindRollup(ps, new Rollup(ws, RollupDimension.NODE, "node", START.plus(
                                 Duration.ofMinutes(m)), Rollup.MINUTE, instance, Map.of(RunStatus.FAILED, 2L), h, h, h,
@@ -160,19 +181,27 @@ class HourlyRollupTest {
             }
             throw e;
         }
-        assertThat(SchemaMigrator.migrate(owner)).containsExactly(2);
-        Map<String, Long> hours = hourRowsOf(admin, wsA);
-        assertThat(hours).hasSize(6); // 2 instances x 3 hours
-        assertThat(hours).isEqualTo(minuteRowsMergedByHour(admin, wsA));
-        assertThat(hourRowsOf(admin, wsB)).isEqualTo(minuteRowsMergedByHour(admin, wsB));
+        assertThat(SchemaMigrator.migrate(owner)).containsExactly(2, 3);
+        Map<String, Long> hours = rowsOf(admin, wsA, RollupTier.HOUR);
+        assertThat(hours).hasSize(2 * 31); // 2 instances x 31 hours
+        assertThat(hours).isEqualTo(minuteRowsMergedBy(admin, wsA, RollupTier.HOUR));
+        assertThat(rowsOf(admin, wsB, RollupTier.HOUR)).isEqualTo(minuteRowsMergedBy(admin, wsB, RollupTier.HOUR));
+        Map<String, Long> days = rowsOf(admin, wsA, RollupTier.DAY);
+        assertThat(days).hasSize(2 * 3); // 2 instances x 3 days
+        assertThat(days).isEqualTo(minuteRowsMergedBy(admin, wsA, RollupTier.DAY));
+        assertThat(rowsOf(admin, wsB, RollupTier.DAY)).isEqualTo(minuteRowsMergedBy(admin, wsB, RollupTier.DAY));
         // Idempotent; the policies are forced again afterwards.
         SchemaMigrator.backfillHourlyRollups(owner);
-        assertThat(hourRowsOf(admin, wsA)).isEqualTo(hours);
+        SchemaMigrator.backfillDailyRollups(owner);
+        assertThat(rowsOf(admin, wsA, RollupTier.HOUR)).isEqualTo(hours);
+        assertThat(rowsOf(admin, wsA, RollupTier.DAY)).isEqualTo(days);
         try (Connection c = owner.getConnection(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT bool_and(relforcerowsecurity) FROM pg_class"
-                        + " WHERE relname IN ('execution_rollups', 'execution_rollups_hourly')")) {
+                ResultSet rs = st.executeQuery("SELECT bool_and(relforcerowsecurity), count(*) FROM pg_class"
+                        + " WHERE relname IN ('execution_rollups', 'execution_rollups_hourly',"
+                        + " 'execution_rollups_daily')")) {
             rs.next();
             assertThat(rs.getBoolean(1)).isTrue();
+            assertThat(rs.getLong(2)).isEqualTo(3);
         }
         try (Connection c = db.admin().getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE " + database);
@@ -183,38 +212,40 @@ class HourlyRollupTest {
         return System.getenv(TestDatabase.URL_VARIABLE) == null ? "postgres" : "external";
     }
 
-    /** Hour rows as "dimension/subject/hour/instance" -> "total count|histogram count|p50". */
-    private static Map<String, Long> hourRowsOf(DataSource admin, String ws) throws SQLException {
+    /** A tier's rows as "dimension/subject/start/instance" -> fingerprint. */
+    private static Map<String, Long> rowsOf(DataSource admin, String ws, RollupTier tier) throws SQLException {
         Map<String, Long> out = new java.util.TreeMap<>();
         try (Connection c = admin.getConnection(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT * FROM runmetrics.execution_rollups_hourly"
+                ResultSet rs = st.executeQuery("SELECT * FROM runmetrics." + tier.table
                         + " WHERE workspace_id = '" + ws + "'")) {
             while (rs.next()) {
-                Rollup r = Rows.rollup(rs, Rows.HOUR);
+                Rollup r = Rows.rollup(rs, tier.length);
                 out.put(key(r, r.bucketStart()), fingerprint(r));
             }
         }
         return out;
     }
 
-    private static Map<String, Long> minuteRowsMergedByHour(DataSource admin, String ws) throws SQLException {
+    /** The minute rows merged by core into rows of the tier, fingerprinted as {@link #rowsOf}. */
+    private static Map<String, Long> minuteRowsMergedBy(DataSource admin, String ws, RollupTier tier)
+            throws SQLException {
         Map<String, List<Rollup>> parts = new java.util.TreeMap<>();
         try (Connection c = admin.getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT * FROM runmetrics.execution_rollups"
                         + " WHERE workspace_id = '" + ws + "'")) {
             while (rs.next()) {
                 Rollup r = Rows.rollup(rs);
-                parts.computeIfAbsent(key(r, Rows.hourOf(r.bucketStart())), k -> new ArrayList<>()).add(r);
+                parts.computeIfAbsent(key(r, tier.floor(r.bucketStart())), k -> new ArrayList<>()).add(r);
             }
         }
         Map<String, Long> out = new java.util.TreeMap<>();
         parts.forEach((k, list) -> out.put(k, fingerprint(Rollup.merge(ws, list.get(0).dimension(),
-                list.get(0).subject(), Rows.hourOf(list.get(0).bucketStart()), Rows.HOUR, null, list))));
+                list.get(0).subject(), tier.floor(list.get(0).bucketStart()), tier.length, null, list))));
         return out;
     }
 
-    private static String key(Rollup r, Instant hour) {
-        return r.dimension() + "/" + r.subject() + "/" + hour + "/" + r.instanceId();
+    private static String key(Rollup r, Instant start) {
+        return r.dimension() + "/" + r.subject() + "/" + start + "/" + r.instanceId();
     }
 
     /** Counts and histograms folded into one number: equal rows give equal numbers. */
