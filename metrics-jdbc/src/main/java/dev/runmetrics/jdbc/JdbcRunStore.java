@@ -316,7 +316,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     /**
      * The SELECT of a rollup read: one {@code UNION ALL} branch per part of the plan, each on its
      * tier's table through its primary key (one subject) or its time index (all subjects), and only
-     * the histogram columns the query wants. Parameters: ws, dimension, [subject], from0, to0, ...
+     * the histogram columns the query wants, and the rows of one subject (parameter {@code subject}:
+     * one subject, or {@link Rows#ALL_SUBJECTS} for the sum of all) or of every real subject (one
+     * row each). Parameters: ws, dimension, [subject], from0, to0, ...
      */
     private static String rollupsSql(List<RollupTier.Part> plan, boolean oneSubject, Set<DurationKind> kinds) {
         StringBuilder columns = new StringBuilder("subject, bucket_start, ").append(Rows.COUNT_COLUMNS)
@@ -331,7 +333,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             }
             sql.append("SELECT ").append(columns).append(" FROM runmetrics.").append(plan.get(i).tier().table)
                     .append(" WHERE workspace_id = :ws AND dimension = :dimension")
-                    .append(oneSubject ? " AND subject = :subject" : "")
+                    .append(oneSubject ? " AND subject = :subject" : " AND subject <> ''")
                     .append(" AND bucket_start >= :from").append(i).append(" AND bucket_start < :to").append(i);
         }
         return sql.toString();
@@ -343,7 +345,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
      * from the coarsest rollup table that fits it ({@link RollupTier#plan}): the whole UTC days
      * inside from the day rows, whole hours at the edges from the hour rows, the minutes at the
      * edges from the minute rows, as far as the query's bucket allows (buckets are epoch-aligned, so
-     * a bucket of whole days never cuts a day row, one of whole hours never an hour row). Only the
+     * a bucket of whole days never cuts a day row, one of whole hours never an hour row). A query
+     * that merges all subjects reads the all-subjects rows ({@link Rows#ALL_SUBJECTS}), one per
+     * bucket and instance, instead of one per subject. Only the
      * histograms the query {@linkplain RollupQuery#wants wants} are read and decoded; the others
      * come back empty.
      */
@@ -352,7 +356,10 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         Objects.requireNonNull(query, "query");
         List<RollupTier.Part> plan = RollupTier.plan(query.from(), query.to(), query.bucket());
         boolean keepSubject = query.groupBySubject() || query.subject() != null;
-        String sql = rollupsSql(plan, query.subject() != null, query.histograms());
+        // One subject, or all subjects merged (their sum rows), or every subject on its own.
+        String subjectFilter = query.subject() != null ? query.subject()
+                : query.groupBySubject() ? null : Rows.ALL_SUBJECTS;
+        String sql = rollupsSql(plan, subjectFilter != null, query.histograms());
         // Rows are added into their bucket as they stream in (nothing per row is kept), with
         // HdrCounts: a row costs its non-empty histogram buckets, not a full HdrHistogram decode.
         Map<BucketKey, RollupSum> buckets = inWorkspace(workspaceId, "reading rollups", h -> {
@@ -360,8 +367,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             for (int i = 0; i < plan.size(); i++) {
                 q.bind("from" + i, Rows.ts(plan.get(i).from())).bind("to" + i, Rows.ts(plan.get(i).to()));
             }
-            if (query.subject() != null) {
-                q.bind("subject", query.subject());
+            if (subjectFilter != null) {
+                q.bind("subject", subjectFilter);
             }
             q.setFetchSize(2000);
             return q.scanResultSet((supplier, ctx) -> {

@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Adds up one batch's rollup contributions per (dimension, subject, minute), and per hour and day, with
+ * Adds up one batch's rollup contributions per (dimension, subject, minute), and per hour and day,
+ * for each subject and for all subjects of the dimension together ({@link Rows#ALL_SUBJECTS}), with
  * one mutable {@link HdrCounts} per histogram: the same sums as {@link Rollup#forRun} /
  * {@link Rollup#forStep} merged with {@link Rollup#plus} (a test holds them equal), without
  * building three immutable histograms per contribution and copying them at every merge. The
@@ -91,7 +92,8 @@ final class RollupAccumulator {
             for (int i = 0; i < statuses.length; i++) {
                 byStatus.put(statuses[i], counts[i]);
             }
-            return new Rollup(workspaceId, key.dimension(), key.subject(), key.start(), length, instanceId, byStatus,
+            return new Rollup(workspaceId, key.dimension(), Rows.subjectOf(key.subject()), key.start(), length,
+                    instanceId, byStatus,
                     queueWait.toHistogram(), executionTime.toHistogram(), endToEnd.toHistogram(), tokens, cost);
         }
     }
@@ -126,9 +128,15 @@ final class RollupAccumulator {
         }
     }
 
+    /** Adds a contribution to its subject's row and to the dimension's all-subjects row. */
     private void add(RollupDimension dimension, String subject, TimedExecution e, RunStatus status, long tokens,
             double cost) {
-        Key key = new Key(dimension, subject, e.completedAt().truncatedTo(ChronoUnit.MINUTES));
+        Instant minute = e.completedAt().truncatedTo(ChronoUnit.MINUTES);
+        add(new Key(dimension, subject, minute), e, status, tokens, cost);
+        add(new Key(dimension, Rows.ALL_SUBJECTS, minute), e, status, tokens, cost);
+    }
+
+    private void add(Key key, TimedExecution e, RunStatus status, long tokens, double cost) {
         Sums s = sums.computeIfAbsent(key, k -> new Sums());
         s.counts[status.ordinal()] = saturatedAdd(s.counts[status.ordinal()], 1);
         record(s.queueWait, e.queueWait());

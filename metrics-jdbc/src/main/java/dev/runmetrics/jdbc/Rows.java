@@ -212,6 +212,23 @@ final class Rows {
         return "count_" + status.wireName();
     }
 
+    /**
+     * The subject of the rollup rows that hold the sum of every subject of their dimension (V004):
+     * a query over all subjects merged reads these instead of one row per subject. No real subject
+     * is empty (ids and model names are never blank).
+     */
+    static final String ALL_SUBJECTS = "";
+
+    /** A stored subject as a {@link Rollup}'s: the all-subjects rows are rollups with a null subject. */
+    static String subjectOf(String stored) {
+        return ALL_SUBJECTS.equals(stored) ? null : stored;
+    }
+
+    /** A {@link Rollup}'s subject as stored: null (merged across subjects) is {@link #ALL_SUBJECTS}. */
+    static String storedSubject(String subject) {
+        return subject == null ? ALL_SUBJECTS : subject;
+    }
+
     /** The rollup histogram column of a duration kind: {@code queue_wait}, ... */
     static String histogramColumn(DurationKind kind) {
         return switch (kind) {
@@ -269,7 +286,7 @@ final class Rows {
         int i = 1;
         ps.setString(i++, r.workspaceId());
         ps.setString(i++, r.dimension().name());
-        ps.setString(i++, r.subject());
+        ps.setString(i++, storedSubject(r.subject()));
         ps.setTimestamp(i++, ts(r.bucketStart()));
         ps.setString(i++, r.instanceId());
         for (RunStatus st : RunStatus.values()) {
@@ -294,7 +311,7 @@ final class Rows {
             counts.put(s, rs.getLong(countColumn(s)));
         }
         return new Rollup(rs.getString("workspace_id"), RollupDimension.valueOf(rs.getString("dimension")),
-                rs.getString("subject"), instant(rs, "bucket_start"), length, rs.getString("instance_id"),
+                subjectOf(rs.getString("subject")), instant(rs, "bucket_start"), length, rs.getString("instance_id"),
                 counts, DurationHistogram.decode(rs.getBytes("queue_wait")),
                 DurationHistogram.decode(rs.getBytes("execution_time")),
                 DurationHistogram.decode(rs.getBytes("end_to_end")), rs.getLong("tokens"), rs.getDouble("cost"));

@@ -1,7 +1,7 @@
 package dev.runmetrics.jdbc;
 
 import dev.runmetrics.core.run.RunStoreException;
-import dev.runmetrics.core.stats.Rollup;
+import dev.runmetrics.core.stats.RollupDimension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,10 +48,19 @@ public final class SchemaMigrator {
 
     /** The migration files, in order; the version is the number after {@code V}. */
     static final List<String> FILES = List.of("V001__schema.sql", "V002__hourly_rollups.sql",
-            "V003__daily_rollups.sql");
+            "V003__daily_rollups.sql", "V004__all_subject_rollups.sql");
 
-    /** The versions whose files create a rollup table that Java then backfills, and that table. */
-    private static final Map<Integer, RollupTier> BACKFILLED = Map.of(2, RollupTier.HOUR, 3, RollupTier.DAY);
+    /** A migration's Java step: rollup rows SQL cannot compute (it cannot merge histograms). */
+    private interface JavaStep {
+        /** Runs inside the migration's transaction; returns the number of rows written. */
+        long run(Connection c);
+    }
+
+    /** The Java step of each migration that has one, run after its file in the same transaction. */
+    private static final Map<Integer, JavaStep> JAVA_STEPS = Map.of(
+            2, c -> backfill(c, RollupTier.HOUR),
+            3, c -> backfill(c, RollupTier.DAY),
+            4, SchemaMigrator::backfillAllSubjects);
 
     private static final String RESOURCE_DIR = "/dev/runmetrics/jdbc/migrations/";
     private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -135,10 +145,10 @@ public final class SchemaMigrator {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute(sql);
-                RollupTier backfilled = BACKFILLED.get(version);
-                if (backfilled != null) {
-                    long rows = backfill(c, backfilled);
-                    log.info("backfilled {} {} rollup rows from the {} rows", rows, backfilled, backfilled.finer());
+                JavaStep step = JAVA_STEPS.get(version);
+                if (step != null) {
+                    long rows = step.run(c);
+                    log.info("migration {}: backfilled {} rollup rows", file, rows);
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO " + SCHEMA + ".schema_version (version, file, checksum) VALUES (?, ?, ?)")) {
@@ -191,12 +201,31 @@ public final class SchemaMigrator {
         return backfill(owner, RollupTier.DAY);
     }
 
+    /**
+     * Fills the all-subjects rows (subject {@code ''}, V004) of the three rollup tables from the rows
+     * of each subject: each becomes the merge of the rows of its (workspace, dimension, bucket,
+     * instance). {@link #migrate} does it as part of migration 4; a host that applies {@code V004}
+     * with its own tool calls this once afterwards (after {@link #backfillDailyRollups}, before
+     * starting stores). Idempotent: the rows are rebuilt, under a lock that holds writers off.
+     *
+     * @param owner connections as the schema's owner
+     * @return the number of rows written
+     * @throws RunStoreException if the database fails
+     */
+    public static long backfillAllSubjectRollups(DataSource owner) {
+        return inTransaction(owner, "all-subjects", SchemaMigrator::backfillAllSubjects);
+    }
+
     private static long backfill(DataSource owner, RollupTier tier) {
+        return inTransaction(owner, tier.name().toLowerCase(java.util.Locale.ROOT), c -> backfill(c, tier));
+    }
+
+    private static long inTransaction(DataSource owner, String what, JavaStep step) {
         Objects.requireNonNull(owner, "owner");
         try (Connection c = owner.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long n = backfill(c, tier);
+                long n = step.run(c);
                 c.commit();
                 return n;
             } catch (SQLException | RuntimeException e) {
@@ -204,72 +233,98 @@ public final class SchemaMigrator {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new RunStoreException("backfilling the " + tier.name().toLowerCase(java.util.Locale.ROOT)
-                    + " rollups failed", e);
+            throw new RunStoreException("backfilling the " + what + " rollups failed", e);
         }
     }
 
     /**
-     * Rebuilds the rows of {@code tier} as merges of the rows of the next finer tier, inside the
-     * caller's transaction.
+     * Rebuilds the rows of {@code tier} as merges of the rows of the next finer tier (all-subjects
+     * rows included: they merge into the coarser all-subjects rows), inside the caller's
+     * transaction.
      */
     static long backfill(Connection c, RollupTier tier) {
         RollupTier source = tier.finer();
+        return rebuild(c, source, tier, "SELECT * FROM " + SCHEMA + "." + source.table
+                + " ORDER BY workspace_id, dimension, subject, instance_id, bucket_start",
+                (dimension, subject, start) -> new RollupAccumulator.Key(dimension, subject, tier.floor(start)));
+    }
+
+    /**
+     * Rebuilds the all-subjects rows of the three tables from the rows of each subject, inside the
+     * caller's transaction. Read in the order of the tables' time index, so no sort is needed.
+     */
+    static long backfillAllSubjects(Connection c) {
+        long written = 0;
+        for (RollupTier tier : RollupTier.values()) {
+            written += rebuild(c, tier, tier, "SELECT * FROM " + SCHEMA + "." + tier.table
+                    + " WHERE subject <> '" + Rows.ALL_SUBJECTS + "' ORDER BY workspace_id, dimension, bucket_start",
+                    (dimension, subject, start) -> new RollupAccumulator.Key(dimension, Rows.ALL_SUBJECTS, start));
+        }
+        return written;
+    }
+
+    /** Maps a source row's key to the key of the target row it is added into. */
+    private interface TargetKey {
+        RollupAccumulator.Key of(RollupDimension dimension, String subject, Instant start);
+    }
+
+    /**
+     * Streams the rows {@code select} reads from {@code source} (ordered so that the rows of one
+     * target row's workspace and key come together), adds each into the target row its key maps
+     * to (per instance) and upserts the sums into {@code target}, replacing what was there.
+     */
+    private static long rebuild(Connection c, RollupTier source, RollupTier target, String select, TargetKey keyOf) {
         String from = SCHEMA + "." + source.table;
-        String to = SCHEMA + "." + tier.table;
+        String to = SCHEMA + "." + target.table;
+        long written = 0;
         try (Statement st = c.createStatement()) {
             // ALTER TABLE takes an ACCESS EXCLUSIVE lock until commit: no writer changes a source
             // or target row while the target rows are rebuilt. The owner is subject to the policies
             // (FORCE), so they are lifted for this transaction only, to see every workspace.
             st.execute("ALTER TABLE " + from + " NO FORCE ROW LEVEL SECURITY");
             st.execute("ALTER TABLE " + to + " NO FORCE ROW LEVEL SECURITY");
-        } catch (SQLException e) {
-            throw new RunStoreException("locking the rollup tables for the backfill failed", e);
-        }
-        long written = 0;
-        try (Statement read = c.createStatement();
-                PreparedStatement write = c.prepareStatement(Rows.upsertRollupSql(tier.table))) {
-            read.setFetchSize(2000);
-            try (ResultSet rs = read.executeQuery("SELECT * FROM " + from
-                    + " ORDER BY workspace_id, dimension, subject, instance_id, bucket_start")) {
-                Rollup.Accumulator current = null;
-                String currentKey = null;
-                int pending = 0;
-                while (rs.next()) {
-                    Rollup part = Rows.rollup(rs, source.length);
-                    java.time.Instant start = tier.floor(part.bucketStart());
-                    String key = part.workspaceId() + '\0' + part.dimension() + '\0' + part.subject() + '\0'
-                            + part.instanceId() + '\0' + start;
-                    if (!key.equals(currentKey)) {
-                        if (current != null) {
-                            Rows.bindRollup(write, current.toRollup());
-                            write.addBatch();
-                            written++;
-                            if (++pending == 500) {
-                                write.executeBatch();
-                                pending = 0;
+            try (Statement read = c.createStatement();
+                    PreparedStatement write = c.prepareStatement(Rows.upsertRollupSql(target.table))) {
+                read.setFetchSize(2000);
+                try (ResultSet rs = read.executeQuery(select)) {
+                    // The target rows being summed: consecutive source rows share them, so a row
+                    // whose workspace or key differs from the previous one's closes them all.
+                    Map<String, RollupAccumulator.Sums> open = new java.util.LinkedHashMap<>();
+                    String openWorkspace = null;
+                    RollupAccumulator.Key openKey = null;
+                    int pending = 0;
+                    while (true) {
+                        boolean more = rs.next();
+                        String ws = more ? rs.getString("workspace_id") : null;
+                        RollupAccumulator.Key key = more ? keyOf.of(RollupDimension.valueOf(rs.getString("dimension")),
+                                rs.getString("subject"), Rows.instant(rs, "bucket_start")) : null;
+                        if (openKey != null && (!more || !ws.equals(openWorkspace) || !key.equals(openKey))) {
+                            for (Map.Entry<String, RollupAccumulator.Sums> e : open.entrySet()) {
+                                e.getValue().bind(write, openWorkspace, openKey, e.getKey());
+                                write.addBatch();
+                                written++;
+                                if (++pending == 500) {
+                                    write.executeBatch();
+                                    pending = 0;
+                                }
                             }
+                            open.clear();
                         }
-                        current = new Rollup.Accumulator(part.workspaceId(), part.dimension(), part.subject(),
-                                start, tier.length, part.instanceId());
-                        currentKey = key;
+                        if (!more) {
+                            break;
+                        }
+                        openWorkspace = ws;
+                        openKey = key;
+                        open.computeIfAbsent(rs.getString("instance_id"), i -> new RollupAccumulator.Sums())
+                                .addStored(rs);
                     }
-                    current.add(part);
-                }
-                if (current != null) {
-                    Rows.bindRollup(write, current.toRollup());
-                    write.addBatch();
-                    written++;
-                    pending++;
-                }
-                if (pending > 0) {
-                    write.executeBatch();
+                    if (pending > 0) {
+                        write.executeBatch();
+                    }
                 }
             }
-            try (Statement st = c.createStatement()) {
-                st.execute("ALTER TABLE " + from + " FORCE ROW LEVEL SECURITY");
-                st.execute("ALTER TABLE " + to + " FORCE ROW LEVEL SECURITY");
-            }
+            st.execute("ALTER TABLE " + from + " FORCE ROW LEVEL SECURITY");
+            st.execute("ALTER TABLE " + to + " FORCE ROW LEVEL SECURITY");
         } catch (SQLException e) {
             throw new RunStoreException("backfilling " + to + " from " + from + " failed", e);
         }

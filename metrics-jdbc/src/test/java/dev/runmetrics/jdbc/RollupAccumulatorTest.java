@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The writer's accumulator adds up exactly what core's Rollup.forRun/forStep and plus would. */
+/**
+ * The writer's accumulator adds up exactly what core's Rollup.forRun/forStep and plus would, per
+ * subject and per dimension for all subjects together (the rows with a null subject).
+ */
 class RollupAccumulatorTest {
 
     @Test
@@ -42,7 +45,8 @@ class RollupAccumulatorTest {
             Rollup.forStep(step, "inst").forEach(r -> merge(expected, r));
         }
         Comparator<Rollup> order = Comparator.comparing((Rollup r) -> r.dimension().name())
-                .thenComparing(Rollup::subject).thenComparing(Rollup::bucketStart);
+                .thenComparing(Rollup::subject, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(Rollup::bucketStart);
         List<Rollup> actual = new ArrayList<>(acc.rollups(RollupTier.MINUTE));
         actual.sort(order);
         List<Rollup> want = new ArrayList<>(expected.values());
@@ -53,8 +57,8 @@ class RollupAccumulatorTest {
         for (RollupTier tier : List.of(RollupTier.HOUR, RollupTier.DAY)) {
             Map<List<Object>, List<Rollup>> parts = new HashMap<>();
             for (Rollup minute : want) {
-                parts.computeIfAbsent(List.of(minute.dimension(), minute.subject(), tier.floor(minute.bucketStart())),
-                        k -> new ArrayList<>()).add(minute);
+                parts.computeIfAbsent(java.util.Arrays.asList(minute.dimension(), minute.subject(),
+                        tier.floor(minute.bucketStart())), k -> new ArrayList<>()).add(minute);
             }
             List<Rollup> wantCoarse = new ArrayList<>();
             parts.forEach((k, list) -> wantCoarse.add(Rollup.merge(ws, list.get(0).dimension(), list.get(0).subject(),
@@ -66,7 +70,11 @@ class RollupAccumulatorTest {
         }
     }
 
+    /** Adds a contribution to its subject's row and to its dimension's all-subjects row (subject null). */
     private static void merge(Map<List<Object>, Rollup> into, Rollup r) {
         into.merge(List.of(r.dimension(), r.subject(), r.bucketStart()), r, Rollup::plus);
+        Rollup all = Rollup.merge(r.workspaceId(), r.dimension(), null, r.bucketStart(), r.bucketLength(),
+                r.instanceId(), List.of(r));
+        into.merge(java.util.Arrays.asList(r.dimension(), null, r.bucketStart()), all, Rollup::plus);
     }
 }

@@ -26,10 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hour and day rollup tables (migrations 2 and 3): the writer keeps them equal to the sums of
- * their minute rows, long queries read whole days from day rows, whole hours from hour rows and
- * only their edges from minute rows, and the migrations backfill them from rows written before
- * they existed.
+ * The hour and day rollup tables (migrations 2 and 3) and the all-subjects rows (migration 4): the
+ * writer keeps hour and day rows equal to the sums of their minute rows and each all-subjects row
+ * equal to the sum of its subjects' rows; long queries read whole days from day rows, whole hours
+ * from hour rows and only their edges from minute rows, queries over all subjects merged read the
+ * all-subjects rows; and the migrations backfill all of it from rows written before they existed.
  */
 class TieredRollupTest {
 
@@ -58,7 +59,7 @@ class TieredRollupTest {
                 null, queued, completed, "i", completed, Map.of());
     }
 
-    /** Adds a row straight into a rollup table, bypassing the store (as the superuser). */
+    /** Adds a row straight into a rollup table, bypassing the store; a null subject is the all-subjects row. */
     private static void insertRow(RollupTier tier, String ws, String subject, Instant start, String instance,
             long completed) throws SQLException {
         DurationHistogram h = DurationHistogram.builder().recordMicros(1_000).build();
@@ -89,16 +90,20 @@ class TieredRollupTest {
         assertThat(store.flush(Duration.ofSeconds(30))).isTrue();
         try (Connection c = db.admin().getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*), sum(count_completed) FROM"
-                        + " runmetrics.execution_rollups_hourly WHERE workspace_id = '" + ws + "'")) {
+                        + " runmetrics.execution_rollups_hourly WHERE workspace_id = '" + ws + "' AND subject <> ''")) {
             rs.next();
             assertThat(rs.getLong(1)).isGreaterThan(10);
             assertThat(rs.getLong(2)).isEqualTo(60);
         }
         Map<String, Long> days = rowsOf(db.admin(), ws, RollupTier.DAY);
-        assertThat(days).hasSize(2 * 4); // two workflows x 95.4 h of runs from a midnight: four days
+        assertThat(days).hasSize(3 * 4); // (two workflows + all) x 95.4 h of runs from a midnight: four days
         assertThat(days).isEqualTo(minuteRowsMergedBy(db.admin(), ws, RollupTier.DAY));
         assertThat(rowsOf(db.admin(), ws, RollupTier.HOUR)).isEqualTo(minuteRowsMergedBy(db.admin(), ws,
                 RollupTier.HOUR));
+        for (RollupTier tier : RollupTier.values()) {
+            assertThat(allSubjectRowsOf(db.admin(), ws, tier)).as(tier.name()).hasSizeGreaterThan(3)
+                    .isEqualTo(subjectRowsMerged(db.admin(), ws, tier));
+        }
     }
 
     @Test
@@ -126,7 +131,16 @@ class TieredRollupTest {
         // 30 days, one bucket: the interior day from its day row; the first, cut day from hour
         // rows (its first, cut hour from minute rows).
         assertThat(total(ws, "wf", from, to, null)).isEqualTo(3 + 1_000 + 20_000);
-        assertThat(total(ws, null, from, to, null)).isEqualTo(3 + 1_000 + 20_000);
+        // All subjects merged: the all-subjects rows, which the markers above are not in...
+        assertThat(total(ws, null, from, to, null)).isEqualTo(3);
+        insertRow(RollupTier.DAY, ws, null, RollupTier.DAY.floor(interior), "marker", 500_000);
+        assertThat(total(ws, null, from, to, null)).isEqualTo(3 + 500_000);
+        // ...and subjects one by one: each subject's rows, never the all-subjects rows.
+        assertThat(store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, null, true, from, to, null)))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.subject()).isEqualTo("wf");
+                    assertThat(r.total()).isEqualTo(3 + 1_000 + 20_000);
+                });
         // Whole-day buckets read days too; whole-hour buckets hours, never days.
         assertThat(total(ws, "wf", from, to, Duration.ofDays(1))).isEqualTo(3 + 1_000 + 20_000);
         assertThat(total(ws, "wf", from, to, Duration.ofHours(6))).isEqualTo(3 + 10_000 + 20_000);
@@ -158,19 +172,22 @@ class TieredRollupTest {
         DataSource owner = db.as(database, TestDatabase.OWNER_ROLE);
         DataSource admin = db.as(database, "postgres");
         assertThat(SchemaMigrator.migrate(owner, 1)).containsExactly(1);
-        // Minute rows written by a version-1 store: two workspaces, two instances, 31 hours of 3 days.
+        // Minute rows written by a version-1 store: two workspaces, two instances, two subjects a
+        // minute apart, 31 hours of 3 days.
         String wsA = workspace();
         String wsB = workspace();
         try (Connection c = admin.getConnection();
                 PreparedStatement ps = c.prepareStatement(Rows.upsertRollupSql("execution_rollups"))) {
             for (String ws : List.of(wsA, wsB)) {
                 for (String instance : List.of("i1", "i2")) {
-                    for (int m = 0; m < 3000; m += 97) {
-                        DurationHistogram h = DurationHistogram.builder().recordMicros(1000L * (m + 1)).build();
-                        Rows.bindRollup(ps, new Rollup(ws, RollupDimension.NODE, "node", START.plus(
-                                Duration.ofMinutes(m)), Rollup.MINUTE, instance, Map.of(RunStatus.FAILED, 2L), h, h, h,
-                                0, 0));
-                        ps.addBatch();
+                    for (String node : List.of("node-a", "node-b")) {
+                        for (int m = node.equals("node-a") ? 0 : 1; m < 3000; m += 97) {
+                            DurationHistogram h = DurationHistogram.builder().recordMicros(1000L * (m + 1)).build();
+                            Rows.bindRollup(ps, new Rollup(ws, RollupDimension.NODE, node, START.plus(
+                                    Duration.ofMinutes(m)), Rollup.MINUTE, instance, Map.of(RunStatus.FAILED, 2L), h,
+                                    h, h, 0, 0));
+                            ps.addBatch();
+                        }
                     }
                 }
             }
@@ -181,18 +198,28 @@ class TieredRollupTest {
             }
             throw e;
         }
-        assertThat(SchemaMigrator.migrate(owner)).containsExactly(2, 3);
+        assertThat(SchemaMigrator.migrate(owner)).containsExactly(2, 3, 4);
+        for (RollupTier tier : RollupTier.values()) {
+            Map<String, Long> all = allSubjectRowsOf(admin, wsA, tier);
+            assertThat(all).as(tier.name()).hasSize(2 * (tier == RollupTier.MINUTE ? 62 : tier == RollupTier.HOUR
+                    ? 31 : 3)); // 2 instances x (minutes: 2 x 31 of them, 1 apart; hours; days)
+            assertThat(all).as(tier.name()).isEqualTo(subjectRowsMerged(admin, wsA, tier));
+            assertThat(allSubjectRowsOf(admin, wsB, tier)).isEqualTo(subjectRowsMerged(admin, wsB, tier));
+        }
         Map<String, Long> hours = rowsOf(admin, wsA, RollupTier.HOUR);
-        assertThat(hours).hasSize(2 * 31); // 2 instances x 31 hours
+        assertThat(hours).hasSize(2 * 31 * 3); // 2 instances x 31 hours x (2 subjects + all)
         assertThat(hours).isEqualTo(minuteRowsMergedBy(admin, wsA, RollupTier.HOUR));
         assertThat(rowsOf(admin, wsB, RollupTier.HOUR)).isEqualTo(minuteRowsMergedBy(admin, wsB, RollupTier.HOUR));
         Map<String, Long> days = rowsOf(admin, wsA, RollupTier.DAY);
-        assertThat(days).hasSize(2 * 3); // 2 instances x 3 days
+        assertThat(days).hasSize(2 * 3 * 3); // 2 instances x 3 days x (2 subjects + all)
         assertThat(days).isEqualTo(minuteRowsMergedBy(admin, wsA, RollupTier.DAY));
         assertThat(rowsOf(admin, wsB, RollupTier.DAY)).isEqualTo(minuteRowsMergedBy(admin, wsB, RollupTier.DAY));
         // Idempotent; the policies are forced again afterwards.
+        Map<String, Long> minutes = rowsOf(admin, wsA, RollupTier.MINUTE);
         SchemaMigrator.backfillHourlyRollups(owner);
         SchemaMigrator.backfillDailyRollups(owner);
+        SchemaMigrator.backfillAllSubjectRollups(owner);
+        assertThat(rowsOf(admin, wsA, RollupTier.MINUTE)).isEqualTo(minutes);
         assertThat(rowsOf(admin, wsA, RollupTier.HOUR)).isEqualTo(hours);
         assertThat(rowsOf(admin, wsA, RollupTier.DAY)).isEqualTo(days);
         try (Connection c = owner.getConnection(); Statement st = c.createStatement();
@@ -241,6 +268,33 @@ class TieredRollupTest {
         Map<String, Long> out = new java.util.TreeMap<>();
         parts.forEach((k, list) -> out.put(k, fingerprint(Rollup.merge(ws, list.get(0).dimension(),
                 list.get(0).subject(), tier.floor(list.get(0).bucketStart()), tier.length, null, list))));
+        return out;
+    }
+
+    /** The all-subjects rows of a tier (stored subject '', read as null), as {@link #rowsOf}. */
+    private static Map<String, Long> allSubjectRowsOf(DataSource admin, String ws, RollupTier tier)
+            throws SQLException {
+        Map<String, Long> out = new java.util.TreeMap<>(rowsOf(admin, ws, tier));
+        out.keySet().removeIf(k -> !k.contains("/null/"));
+        return out;
+    }
+
+    /** The rows of each subject of a tier merged by core across subjects, as {@link #rowsOf}. */
+    private static Map<String, Long> subjectRowsMerged(DataSource admin, String ws, RollupTier tier)
+            throws SQLException {
+        Map<String, List<Rollup>> parts = new java.util.TreeMap<>();
+        try (Connection c = admin.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM runmetrics." + tier.table
+                        + " WHERE workspace_id = '" + ws + "' AND subject <> ''")) {
+            while (rs.next()) {
+                Rollup r = Rows.rollup(rs, tier.length);
+                parts.computeIfAbsent(r.dimension() + "/null/" + r.bucketStart() + "/" + r.instanceId(),
+                        k -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<String, Long> out = new java.util.TreeMap<>();
+        parts.forEach((k, list) -> out.put(k, fingerprint(Rollup.merge(ws, list.get(0).dimension(), null,
+                list.get(0).bucketStart(), tier.length, null, list))));
         return out;
     }
 

@@ -32,7 +32,8 @@ import org.postgresql.copy.CopyIn;
  * million runs and 30 million steps through it would take hours and measure nothing the ingest
  * benchmark does not. The loader writes the same rows the writer would (same columns, same
  * rollup semantics as {@code Rollup.forRun}/{@code forStep}: one count per ended run or step in
- * the UTC minute, hour and day of its {@code completedAt}, histograms of queue wait, execution time and
+ * the UTC minute, hour and day of its {@code completedAt}, for its subject and for all subjects of
+ * its dimension, histograms of queue wait, execution time and
  * end-to-end latency in µs, tokens and cost per model) with PostgreSQL's COPY, as the superuser
  * (COPY into a table with row-level security needs a role that bypasses it), into tables whose
  * secondary indexes are dropped first and rebuilt afterwards. The data is deterministic for a seed.
@@ -46,6 +47,8 @@ final class BulkLoader {
     static final String[] NODES = {"fetch", "parse", "transform", "validate", "enrich", "store", "notify", "score",
         "classify", "summarize", "embed", "index"};
     static final String MODEL_NODE = "summarize";
+    /** The subject of the rows that hold the sum of all subjects of a dimension (schema V004). */
+    static final String ALL_SUBJECTS = "";
 
     private final int runs;
     private final int stepsPerRun;
@@ -344,14 +347,17 @@ final class BulkLoader {
     private void add(String dimension, String subject, long completed, RunStatus status, long wait, long exec,
             long e2e, long tokens, double cost) {
         for (int t = 0; t < ROLLUP_TABLES.length; t++) {
-            Sums s = sums(windows.get(t), Math.floorDiv(completed, TIER_MICROS[t]) * TIER_MICROS[t], dimension,
-                    subject);
-            s.counts.merge(status, 1L, Long::sum);
-            s.queueWait.recordMicros(wait);
-            s.executionTime.recordMicros(exec);
-            s.endToEnd.recordMicros(e2e);
-            s.tokens += tokens;
-            s.cost += cost;
+            long start = Math.floorDiv(completed, TIER_MICROS[t]) * TIER_MICROS[t];
+            // the subject's row and the dimension's all-subjects row (subject "", as the writer keeps)
+            for (Sums s : new Sums[] {sums(windows.get(t), start, dimension, subject),
+                sums(windows.get(t), start, dimension, ALL_SUBJECTS)}) {
+                s.counts.merge(status, 1L, Long::sum);
+                s.queueWait.recordMicros(wait);
+                s.executionTime.recordMicros(exec);
+                s.endToEnd.recordMicros(e2e);
+                s.tokens += tokens;
+                s.cost += cost;
+            }
         }
     }
 
