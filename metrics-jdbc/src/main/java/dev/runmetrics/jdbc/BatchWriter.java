@@ -421,7 +421,7 @@ final class BatchWriter {
      * Rows are locked in the order of the key array (sorted in Java, the same order on every
      * writer), then by the rest of the primary key, so writers never deadlock.
      */
-    private static final String LOCK_RUNS = "SELECT r.run_id, r.attempt, r.updated_at, r.status"
+    static final String LOCK_RUNS = "SELECT r.run_id, r.attempt, r.updated_at, r.status"
             + " FROM unnest(CAST(:ids AS text[])) AS k(run_id) CROSS JOIN LATERAL"
             + " (SELECT run_id, attempt, updated_at, status FROM runmetrics.workflow_executions"
             + " WHERE workspace_id = :ws AND run_id = k.run_id FOR UPDATE) r";
@@ -549,7 +549,7 @@ final class BatchWriter {
     }
 
     /** A run's step rows, one probe per run id (see {@link #LOCK_RUNS}). */
-    private static final String LOCK_STEPS = "SELECT s.run_id, s.step_id, s.attempt, s.updated_at, s.status"
+    static final String LOCK_STEPS = "SELECT s.run_id, s.step_id, s.attempt, s.updated_at, s.status"
             + " FROM unnest(CAST(:ids AS text[])) AS k(run_id) CROSS JOIN LATERAL"
             + " (SELECT run_id, step_id, attempt, updated_at, status FROM runmetrics.workflow_step_executions"
             + " WHERE workspace_id = :ws AND run_id = k.run_id ORDER BY step_id, attempt FOR UPDATE) s";
