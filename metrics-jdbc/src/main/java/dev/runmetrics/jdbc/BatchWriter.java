@@ -404,7 +404,7 @@ final class BatchWriter {
      * that was the ingest benchmark's ~2,000-3,000 step events/s for its first ~90 s (auto_explain
      * on the step lock: "Index Cond: (workspace_id = $1)", "Filter: (run_id = ANY ($2))", "Rows
      * Removed by Filter: 75999", 150-190 ms per batch and growing; the form below takes under 1 ms
-     * for the same 1,000 keys). A cached generic plan of the obvious form cannot be fixed by
+     * per batch). A cached generic plan of the obvious form cannot be fixed by
      * turning sequential scans off (the bad plan is an index scan), and planning it afresh does
      * not help either while there are no statistics (the same 0.5 % guess).
      *
@@ -413,7 +413,7 @@ final class BatchWriter {
      * key prefix, which every index path uses in full. What is left to the planner is index probe
      * versus sequential scan per key, and the right answer depends on the table's current size: a
      * generic plan made after an ANALYZE of a table of a few pages scans it once per key (3 s for
-     * 300 keys once it has grown to 90,000 rows). So the statement is never server-prepared
+     * 300 keys once it had grown to 90,000 rows). So the statement is never server-prepared
      * (PLAN_EACH_TIME): each execution is planned with the table's current size in pages, and a
      * table that grew since it was last analyzed is still seen as large. Planning it costs well
      * under a millisecond.
