@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -385,9 +388,58 @@ final class BatchWriter {
         }
     }
 
-    private static final String LOCK_RUNS = "SELECT run_id, attempt, updated_at, status"
-            + " FROM runmetrics.workflow_executions WHERE workspace_id = :ws AND run_id = ANY(:ids)"
-            + " ORDER BY run_id FOR UPDATE";
+    /*
+     * How the batch reads and locks the stored rows of its keys (LOCK_RUNS, LOCK_STEPS and the
+     * rollup locks): one index probe per key, by construction, planned again at every execution.
+     *
+     * The obvious form, "WHERE workspace_id = :ws AND run_id = ANY(:ids)", has two plans, and which
+     * one the planner takes depends on statistics a fresh database does not have: with none, it
+     * takes "workspace_id = :ws" to match 0.5 % of the rows (the default selectivity) and scans the
+     * primary key on workspace_id alone, filtering run_id = ANY(...) row by row, i.e. every stored
+     * row of the workspace, every batch. pgjdbc server-prepares a statement that a connection runs
+     * repeatedly (prepareThreshold, 5 by default), and PostgreSQL, after five custom plans, keeps a
+     * generic plan for it until the table's statistics change; on a new
+     * database that plan is made while the tables are nearly empty and kept until autovacuum's
+     * first ANALYZE, which comes a minute or more later (the launcher's first visit to a new
+     * database). Meanwhile the tables grow and each batch's two lock statements read them whole:
+     * that was the ingest benchmark's ~2,000-3,000 step events/s for its first ~90 s (auto_explain
+     * on the step lock: "Index Cond: (workspace_id = $1)", "Filter: (run_id = ANY ($2))", "Rows
+     * Removed by Filter: 75999", 150-190 ms per batch and growing; the form below takes under 1 ms
+     * per batch). A cached generic plan of the obvious form cannot be fixed by
+     * turning sequential scans off (the bad plan is an index scan), and planning it afresh does
+     * not help either while there are no statistics (the same 0.5 % guess).
+     *
+     * Here each key is looked up in a LATERAL subquery that cannot be flattened (it locks rows), so
+     * the only join is a nested loop over the keys, and its inner side is an equality on the whole
+     * key prefix, which every index path uses in full. What is left to the planner is index probe
+     * versus sequential scan per key, and the right answer depends on the table's current size: a
+     * generic plan made after an ANALYZE of a table of a few pages scans it once per key (3 s for
+     * 300 keys once it had grown to 90,000 rows). So the statement is never server-prepared
+     * (PLAN_EACH_TIME): each execution is planned with the table's current size in pages, and a
+     * table that grew since it was last analyzed is still seen as large. Planning it costs well
+     * under a millisecond.
+     *
+     * Rows are locked in the order of the key array (sorted in Java, the same order on every
+     * writer), then by the rest of the primary key, so writers never deadlock.
+     */
+    static final String LOCK_RUNS = "SELECT r.run_id, r.attempt, r.updated_at, r.status"
+            + " FROM unnest(CAST(:ids AS text[])) AS k(run_id) CROSS JOIN LATERAL"
+            + " (SELECT run_id, attempt, updated_at, status FROM runmetrics.workflow_executions"
+            + " WHERE workspace_id = :ws AND run_id = k.run_id FOR UPDATE) r";
+
+    /**
+     * Has pgjdbc send the statement unnamed at every execution (prepareThreshold 0), so that
+     * PostgreSQL plans it with the current table size and the actual keys instead of reusing a
+     * generic plan made when the table was smaller. Other drivers: left as they are.
+     */
+    private static final StatementCustomizer PLAN_EACH_TIME = new StatementCustomizer() {
+        @Override
+        public void beforeExecution(PreparedStatement stmt, StatementContext ctx) throws SQLException {
+            if (stmt.isWrapperFor(PGStatement.class)) {
+                stmt.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
+        }
+    };
 
     /** Takes {@code n} numbers for each workflow at once, in workflow order (the lock order). */
     private static final String NEXT_NUMBERS = "INSERT INTO runmetrics.workflow_execution_counters AS c"
@@ -437,7 +489,7 @@ final class BatchWriter {
         }
         String[] ids = runs.stream().map(Run::runId).distinct().sorted().toArray(String[]::new);
         Map<String, StoredRun> state = new HashMap<>();
-        h.createQuery(LOCK_RUNS).bind("ws", ws).bind("ids", ids)
+        h.createQuery(LOCK_RUNS).addCustomizer(PLAN_EACH_TIME).bind("ws", ws).bind("ids", ids)
                 .map((rs, ctx) -> Map.entry(rs.getString("run_id"), new StoredRun(rs.getInt("attempt"),
                         Rows.instant(rs, "updated_at"), RunStatus.parse(rs.getString("status")))))
                 .forEach(e -> state.put(e.getKey(), e.getValue()));
@@ -497,9 +549,11 @@ final class BatchWriter {
         execute(h, UPSERT_RUNS, Rows.runArrays(numbered));
     }
 
-    private static final String LOCK_STEPS = "SELECT run_id, step_id, attempt, updated_at, status"
-            + " FROM runmetrics.workflow_step_executions WHERE workspace_id = :ws AND run_id = ANY(:ids)"
-            + " ORDER BY run_id, step_id, attempt FOR UPDATE";
+    /** A run's step rows, one probe per run id (see {@link #LOCK_RUNS}). */
+    static final String LOCK_STEPS = "SELECT s.run_id, s.step_id, s.attempt, s.updated_at, s.status"
+            + " FROM unnest(CAST(:ids AS text[])) AS k(run_id) CROSS JOIN LATERAL"
+            + " (SELECT run_id, step_id, attempt, updated_at, status FROM runmetrics.workflow_step_executions"
+            + " WHERE workspace_id = :ws AND run_id = k.run_id ORDER BY step_id, attempt FOR UPDATE) s";
 
     static final String UPSERT_STEP = "INSERT INTO runmetrics.workflow_step_executions AS t (" + Rows.STEP_COLUMNS
             + ") VALUES (" + Rows.STEP_VALUES + ") ON CONFLICT (workspace_id, run_id, step_id, attempt) DO UPDATE SET"
@@ -521,7 +575,7 @@ final class BatchWriter {
         }
         String[] ids = steps.stream().map(StepRun::runId).distinct().sorted().toArray(String[]::new);
         Map<StepKey, StoredStep> state = new HashMap<>();
-        h.createQuery(LOCK_STEPS).bind("ws", ws).bind("ids", ids)
+        h.createQuery(LOCK_STEPS).addCustomizer(PLAN_EACH_TIME).bind("ws", ws).bind("ids", ids)
                 .map((rs, ctx) -> Map.entry(new StepKey(rs.getString("run_id"), rs.getString("step_id"),
                         rs.getInt("attempt")), new StoredStep(Rows.instant(rs, "updated_at"),
                                 RunStatus.parse(rs.getString("status")))))
@@ -567,13 +621,16 @@ final class BatchWriter {
             .comparing((RollupAccumulator.Key k) -> k.dimension().name()).thenComparing(RollupAccumulator.Key::subject)
             .thenComparing(RollupAccumulator.Key::start);
 
+    /**
+     * The stored rows of the batch's rollup keys of a tier, one probe per key (see
+     * {@link #LOCK_RUNS}), locked in the order of the key arrays (the batch's key order).
+     */
     private static String lockRollupsSql(RollupTier tier) {
-        return "SELECT r.* FROM runmetrics." + tier.table + " r"
-                + " JOIN unnest(CAST(:dims AS text[]), CAST(:subjects AS text[]), CAST(:starts AS timestamptz[]))"
-                + " AS k(dimension, subject, bucket_start)"
-                + " ON r.dimension = k.dimension AND r.subject = k.subject AND r.bucket_start = k.bucket_start"
-                + " WHERE r.workspace_id = :ws AND r.instance_id = :instance_id"
-                + " ORDER BY r.dimension, r.subject, r.bucket_start FOR UPDATE OF r";
+        return "SELECT r.* FROM unnest(CAST(:dims AS text[]), CAST(:subjects AS text[]),"
+                + " CAST(:starts AS timestamptz[])) AS k(dimension, subject, bucket_start) CROSS JOIN LATERAL"
+                + " (SELECT * FROM runmetrics." + tier.table + " WHERE workspace_id = :ws AND dimension = k.dimension"
+                + " AND subject = k.subject AND bucket_start = k.bucket_start AND instance_id = :instance_id"
+                + " FOR UPDATE) r";
     }
 
     private static final Map<RollupTier, String> LOCK_ROLLUPS = new EnumMap<>(RollupTier.class);
@@ -598,7 +655,8 @@ final class BatchWriter {
             subjects[i] = k.subject();
             starts[i] = k.start().toString();
         }
-        h.createQuery(LOCK_ROLLUPS.get(tier)).bind("dims", dims).bind("subjects", subjects)
+        h.createQuery(LOCK_ROLLUPS.get(tier)).addCustomizer(PLAN_EACH_TIME)
+                .bind("dims", dims).bind("subjects", subjects)
                 .bind("starts", starts).bind("ws", ws).bind("instance_id", instanceId)
                 .scanResultSet((supplier, ctx) -> {
                     ResultSet rs = supplier.get();
