@@ -76,7 +76,8 @@ public final class StoreBenchmark {
                     StoreBenchmark [--runs 1000000] [--steps 3] [--days 30] [--mode all|load|queries|ingest]
                                    [--iterations 20] [--warmup 5] [--exact-iterations 5] [--exact-warmup 1]
                                    [--ingest-runs 50000] [--ingest-repeats 3] [--ingest-producers 2]
-                                   [--batch 1000] [--jdbc-url URL] [--data-dir DIR] [--reuse] [--keep]""");
+                                   [--batch 1000] [--jdbc-url URL] [--data-dir DIR] [--reuse] [--keep]
+                                   [--time-backfills]""");
             return;
         }
         new StoreBenchmark(args).run();
@@ -98,7 +99,11 @@ public final class StoreBenchmark {
         try {
             if (url == null) {
                 Files.createDirectories(dataDir.getParent());
-                pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(!reuse)
+                if (!reuse) {
+                    BenchSupport.deleteRecursively(dataDir);
+                }
+                // Never zonky's own cleaning: with it, close() deletes the directory even under --keep.
+                pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false)
                         .setServerConfig("shared_buffers", "1GB")
                         .setServerConfig("work_mem", "64MB")
                         .setServerConfig("maintenance_work_mem", "1GB")
@@ -122,7 +127,21 @@ public final class StoreBenchmark {
                     BulkLoader loader = new BulkLoader(runs, intArg("steps", 3), intArg("days", 30), end, 42);
                     System.out.println(loader.load(BenchSupport.dataSource(url, DATABASE, null, null)));
                 } else {
-                    System.out.println("reusing the loaded database " + DATABASE);
+                    // A database loaded by an older version gets the newer migrations, as a host's would.
+                    long t0 = System.nanoTime();
+                    List<Integer> applied = SchemaMigrator.migrate(BenchSupport.dataSource(url, DATABASE, OWNER,
+                            PASSWORD));
+                    System.out.printf(Locale.ROOT, "reusing the loaded database %s; migrations applied now: %s"
+                            + " (%.1f s)%n", DATABASE, applied, (System.nanoTime() - t0) / 1e9);
+                    if (!applied.isEmpty()) {
+                        try (Connection c = BenchSupport.dataSource(url, DATABASE, null, null).getConnection();
+                                Statement st = c.createStatement()) {
+                            st.execute("VACUUM (ANALYZE)");
+                        }
+                    }
+                    if (args.containsKey("time-backfills")) {
+                        timeBackfills(BenchSupport.dataSource(url, DATABASE, OWNER, PASSWORD));
+                    }
                 }
                 System.out.println("database size: " + BenchSupport.scalar(admin,
                         "SELECT pg_size_pretty(pg_database_size('" + DATABASE + "'))"));
@@ -161,6 +180,24 @@ public final class StoreBenchmark {
         DataSource owner = BenchSupport.dataSource(url, database, OWNER, PASSWORD);
         SchemaMigrator.migrate(owner);
         SchemaMigrator.grantAppRole(owner, APP);
+    }
+
+    /**
+     * Times the Java steps of migrations 2, 3 and 4 on the loaded database, as an upgrade of a
+     * database this size would run them (each rebuilds its rows, so re-running them is harmless):
+     * hour rows from minute rows, day rows from hour rows, all-subjects rows of the three tables.
+     */
+    private static void timeBackfills(DataSource owner) {
+        long t0 = System.nanoTime();
+        long hours = SchemaMigrator.backfillHourlyRollups(owner);
+        long t1 = System.nanoTime();
+        long days = SchemaMigrator.backfillDailyRollups(owner);
+        long t2 = System.nanoTime();
+        long all = SchemaMigrator.backfillAllSubjectRollups(owner);
+        long t3 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "backfills: V002 %,d hour rows in %.1f s; V003 %,d day rows in %.1f s;"
+                + " V004 %,d all-subjects rows in %.1f s%n", hours, (t1 - t0) / 1e9, days, (t2 - t1) / 1e9, all,
+                (t3 - t2) / 1e9);
     }
 
     // ---- queries -----------------------------------------------------------------------------
@@ -321,12 +358,33 @@ public final class StoreBenchmark {
                 }
             }
         }
+        // Every run and step stored once, and counted once in every rollup table: in its subject's
+        // rows and in the all-subjects rows (subject '').
         DataSource db = BenchSupport.dataSource(url, database, null, null);
-        System.out.printf("ingest check: %s runs, %s steps, %s counted in rollups%n",
-                BenchSupport.scalar(db, "SELECT count(*) FROM runmetrics.workflow_executions"),
-                BenchSupport.scalar(db, "SELECT count(*) FROM runmetrics.workflow_step_executions"),
-                BenchSupport.scalar(db, "SELECT sum(count_completed + count_failed) FROM runmetrics.execution_rollups"
-                        + " WHERE dimension = 'NODE'"));
+        long expectedRuns = Math.max(1000, runs / 5) + (long) runs * repeats;
+        String storedRuns = BenchSupport.scalar(db, "SELECT count(*) FROM runmetrics.workflow_executions");
+        String storedSteps = BenchSupport.scalar(db, "SELECT count(*) FROM runmetrics.workflow_step_executions");
+        if (Long.parseLong(storedRuns) != expectedRuns || Long.parseLong(storedSteps) != expectedRuns * steps) {
+            throw new IllegalStateException("stored " + storedRuns + " runs and " + storedSteps + " steps, expected "
+                    + expectedRuns + " and " + expectedRuns * steps);
+        }
+        StringBuilder counted = new StringBuilder();
+        for (String table : BulkLoader.ROLLUP_TABLES) {
+            for (String dimension : new String[] {"WORKFLOW", "NODE"}) {
+                for (String subjects : new String[] {"subject <> ''", "subject = ''"}) {
+                    String n = BenchSupport.scalar(db, "SELECT coalesce(sum(count_completed + count_failed), 0)"
+                            + " FROM runmetrics." + table + " WHERE dimension = '" + dimension + "' AND " + subjects);
+                    String want = dimension.equals("WORKFLOW") ? storedRuns : storedSteps;
+                    if (!n.equals(want)) {
+                        throw new IllegalStateException(table + " " + dimension + " " + subjects + " counts " + n
+                                + ", stored " + want);
+                    }
+                    counted.append(counted.length() == 0 ? "" : ", ").append(n);
+                }
+            }
+        }
+        System.out.printf("ingest check: %s runs, %s steps stored; counted once in each rollup table, per subject"
+                + " and for all subjects (%s)%n", storedRuns, storedSteps, counted);
         double[] step = rates.stream().mapToDouble(r -> r[0]).sorted().toArray();
         double[] all = rates.stream().mapToDouble(r -> r[1]).sorted().toArray();
         System.out.printf(Locale.ROOT, "%n| ingest | repeats | median step events/s | min | max | median snapshots/s |%n"
