@@ -256,6 +256,17 @@ class DashboardBrowserTest {
             assertThat(Double.parseDouble(text.replace(" ms", ""))).as(key)
                     .isCloseTo(st.get(key).asDouble(), org.assertj.core.data.Offset.offset(0.051));
         }
+        // The workflow suggestions and the by-workflow table are the API's workflow list (in any
+        // order: runs keep ending while the test reads, and the list is ordered by their count).
+        JsonNode listed = Api.json(api.get("/api/workflows", DashboardWorld.VIEWER)).get("items");
+        List<String> ids = new java.util.ArrayList<>();
+        listed.forEach(w -> ids.add(w.get("workflow_id").asText()));
+        assertThat(ids).contains("basic_sequence").hasSizeLessThanOrEqualTo(12);
+        assertThat(browser.findElements(By.cssSelector("#stats-workflow-list option")))
+                .extracting(o -> o.getAttribute("value")).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(browser.findElements(By.cssSelector("#by-workflow tbody tr")))
+                .extracting(row -> row.findElement(By.cssSelector("td a")).getText())
+                .containsExactlyInAnyOrderElementsOf(ids);
         shot("statistics");
     }
 

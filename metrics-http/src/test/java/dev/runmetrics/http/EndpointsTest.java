@@ -97,6 +97,21 @@ class EndpointsTest {
     }
 
     @Test
+    void theWorkflowListNamesTheWorkspacesWorkflowsWithTheirCounts() {
+        HttpResponse<String> r = api.get("/api/workflows", VIEWER_A, WS_A);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("total").asInt()).isEqualTo(1);
+        JsonNode wf = body.get("items").get(0);
+        assertThat(wf.get("workflow_id").asText()).isEqualTo("basic_sequence");
+        assertThat(wf.get("total_executions").asLong()).isEqualTo(3);
+        assertThat(wf.get("successful_executions").asLong()).isEqualTo(2);
+        assertThat(wf.get("failed_executions").asLong()).isEqualTo(1);
+        assertThat(wf.get("live_executions").asLong()).isEqualTo(1);
+        assertThat(api.get("/api/workflows?x=1", VIEWER_A, WS_A).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void executionsArePagedNewestFirstInSnakeCase() {
         JsonNode body = json(api.get("/api/workflows/basic_sequence/executions?limit=2", VIEWER_A, WS_A));
         assertThat(body.get("total").asLong()).isEqualTo(4);

@@ -29,6 +29,7 @@ class OpenApiTest {
             "GET /api/v1/statistics/execution-times",
             "GET /api/v1/execution-metrics",
             "GET /api/v1/node-metrics",
+            "GET /api/workflows",
             "GET /api/workflows/{workflow_id}/metrics",
             "GET /api/workflows/{workflow_id}/executions",
             "GET /api/workflows/executions/{execution_id}",

@@ -208,6 +208,40 @@ public final class RunViews {
     }
 
     /**
+     * The workspace's workflows: each workflow with an execution that has ended (from the rollups,
+     * all time) or one queued or running now ({@link RunStore#liveRuns}, up to the live limit), with
+     * its ended executions counted by outcome; most ended executions first, then by id. Reads counts
+     * only (no histograms), so it stays cheap however many runs there are. Not part of a seed: it
+     * lets a client such as the dashboard offer the workflows instead of asking for their ids.
+     *
+     * @throws NullPointerException if the workspace id is null
+     * @throws IllegalArgumentException if the workspace id is malformed
+     */
+    public List<WorkflowListing> workflows(String workspaceId) {
+        Checks.id("workspaceId", workspaceId);
+        Map<String, Rollup> ended = new HashMap<>();
+        for (Rollup r : store.rollups(workspaceId, new RollupQuery(RollupDimension.WORKFLOW, null, true,
+                Instant.EPOCH, endOfCurrentMinute(), null).withHistograms())) {
+            ended.put(r.subject(), r);
+        }
+        Map<String, Long> live = new HashMap<>();
+        for (Run run : store.liveRuns(workspaceId, liveLimit)) {
+            live.merge(run.workflowId(), 1L, Long::sum);
+        }
+        Set<String> ids = new TreeSet<>(ended.keySet());
+        ids.addAll(live.keySet());
+        List<WorkflowListing> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Rollup r = ended.get(id);
+            out.add(new WorkflowListing(id, r == null ? 0 : r.total(), r == null ? 0 : r.count(RunStatus.COMPLETED),
+                    r == null ? 0 : failures(r), live.getOrDefault(id, 0L)));
+        }
+        out.sort(Comparator.comparingLong(WorkflowListing::totalExecutions).reversed()
+                .thenComparing(WorkflowListing::workflowId));
+        return List.copyOf(out);
+    }
+
+    /**
      * Seed 003: one page of executions, newest first (by queue time), of one workflow or all, in one
      * status or any.
      *

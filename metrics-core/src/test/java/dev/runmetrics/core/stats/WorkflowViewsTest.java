@@ -65,6 +65,29 @@ class WorkflowViewsTest {
         assertThat(s.maxDurationSeconds()).isNull();
     }
 
+    @Test
+    void theWorkflowListHasEveryWorkflowWithEndedOrLiveRunsMostRunsFirst() {
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(1),
+                RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.minus(Duration.ofDays(400)), Duration.ZERO,
+                Duration.ofSeconds(1), RunStatus.FAILED)); // long ago: all time counts
+        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.TIMEOUT));
+        store.saveRun(WS, Runs.ended(WS, "wf-c", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.running(WS, "r-live", "wf-b", T0, T0, Map.of()));
+        store.saveRun(WS, Runs.queued(WS, "r-new", "wf-new", T0, Map.of())); // nothing ended yet
+        store.saveRun("ws-other", Runs.ended("ws-other", "wf-z", T0, Duration.ZERO, Duration.ofSeconds(1),
+                RunStatus.COMPLETED));
+
+        assertThat(views.workflows(WS)).containsExactly(
+                new WorkflowListing("wf-a", 3, 2, 1, 0),
+                new WorkflowListing("wf-b", 1, 0, 1, 1),
+                new WorkflowListing("wf-c", 1, 1, 0, 0),
+                new WorkflowListing("wf-new", 0, 0, 0, 1));
+        assertThat(views.workflows("ws-empty")).isEmpty();
+        assertThatThrownBy(() -> views.workflows(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private void twelveRuns() {
         for (int i = 0; i < 12; i++) {
             RunStatus status = i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED;

@@ -14,6 +14,7 @@ import dev.runmetrics.core.stats.Execution;
 import dev.runmetrics.core.stats.ExecutionTimeStatistics;
 import dev.runmetrics.core.stats.RunViews;
 import dev.runmetrics.core.stats.Timeframe;
+import dev.runmetrics.core.stats.WorkflowListing;
 import dev.runmetrics.http.RunAction;
 import dev.runmetrics.http.internal.Route.Access;
 import dev.runmetrics.http.internal.Route.BodyKind;
@@ -76,6 +77,11 @@ public final class ApiRoutes {
                     this::executionMetrics, doc("Seed 001: the execution-metrics view of the workspace (camelCase).",
                             "statistics", List.of(new Param("query", "timeframe", "string", false,
                                     "1h (default), 24h, 7d or 30d.")), 200, 400, 401, 404, 429)));
+            r.add(new Route("GET", "/api/workflows", Access.VIEWER, true, true, BodyKind.NONE, this::workflows,
+                    doc("The workspace's workflows: each with an ended execution (all time) or one queued or running "
+                            + "now, with ended executions counted by outcome, most first. Not in a seed: it lets a "
+                            + "client offer the workflows instead of asking for their ids.", "workflows", List.of(),
+                            200, 401, 404, 429)));
             r.add(new Route("GET", "/api/workflows/{workflow_id}/metrics", Access.VIEWER, true, true, BodyKind.NONE,
                     this::workflowMetrics, doc("Seed 003: a workflow's metrics summary.", "workflows",
                             List.of(WORKFLOW_ID), 200, 400, 401, 404, 429)));
@@ -215,6 +221,12 @@ public final class ApiRoutes {
                     + Router.truncate(tf) + "'");
         }
         return Reply.json(200, s.views().executionMetrics(ex.workspaceId(), timeframe));
+    }
+
+    private Reply workflows(Exchange ex) {
+        rejectUnknownQuery(ex);
+        List<WorkflowListing> items = s.views().workflows(ex.workspaceId());
+        return Reply.snake(200, Json.map("items", items, "total", items.size()));
     }
 
     private Reply workflowMetrics(Exchange ex) {

@@ -5,17 +5,35 @@ import { h, clear, dur, pct, when, statusBadge, panel, table, tile, shortId } fr
 
 const STATUSES = ['', 'queued', 'running', 'completed', 'failed', 'paused', 'cancelled', 'timeout'];
 const LIMIT = 20;
-/** The seed 003 examples; other workflows are typed in (there is no endpoint listing workflows). */
-export const KNOWN_WORKFLOWS = ['basic_sequence', 'parallel_processing', 'conditional_workflow', 'data_pipeline'];
+/**
+ * The workspace's workflows (GET api/workflows: ended or live executions, most ended first), or
+ * none when they cannot be listed; a workflow can always be typed in.
+ */
+export async function listWorkflows() {
+  try {
+    return (await request('api/workflows')).items;
+  } catch (e) {
+    return [];
+  }
+}
 
-export function workflowPicker(id, value) {
+/** A workflow id input that suggests the listed workflows. */
+export function workflowPicker(id, value, workflows) {
   return [h('input', { id, list: `${id}-list`, value: value || '', placeholder: 'workflow id', required: true,
     autocomplete: 'off' }),
-  h('datalist', { id: `${id}-list` }, KNOWN_WORKFLOWS.map((w) => h('option', { value: w })))];
+  h('datalist', { id: `${id}-list` }, workflows.map((w) => h('option', { value: w.workflow_id },
+    `${w.total_executions} ended, ${w.live_executions} live`)))];
 }
 
 export async function render(view, { params }) {
-  const workflow = params.get('workflow') || sessionStorage.getItem('runmetrics.workflow') || KNOWN_WORKFLOWS[0];
+  const workflows = await listWorkflows();
+  const workflow = params.get('workflow') || sessionStorage.getItem('runmetrics.workflow')
+    || (workflows[0] && workflows[0].workflow_id);
+  if (!workflow) {
+    clear(view, h('h1', {}, 'Runs'), h('p', { class: 'muted', id: 'no-workflows' },
+      'No workflow has run in this workspace yet.'));
+    return null;
+  }
   sessionStorage.setItem('runmetrics.workflow', workflow);
   const status = params.get('status') || '';
   const skip = Math.max(0, parseInt(params.get('skip') || '0', 10) || 0);
@@ -24,7 +42,7 @@ export async function render(view, { params }) {
     location.hash = '#/runs' + query(next);
   };
 
-  const [picker, list] = workflowPicker('runs-workflow', workflow);
+  const [picker, list] = workflowPicker('runs-workflow', workflow, workflows);
   const statusSelect = h('select', { id: 'runs-status' },
     STATUSES.map((st) => h('option', { value: st, selected: st === status }, st || 'any status')));
   const form = h('form', { class: 'filters' }, h('label', { for: 'runs-workflow' }, 'Workflow'), picker, list,

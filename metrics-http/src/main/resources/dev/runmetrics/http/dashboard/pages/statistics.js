@@ -3,7 +3,10 @@
 import { request, query } from '../api.js';
 import { h, clear, num, panel, tile, table } from '../ui.js';
 import { barChart } from '../charts.js';
-import { workflowPicker, KNOWN_WORKFLOWS } from './runs.js';
+import { workflowPicker, listWorkflows } from './runs.js';
+
+/** How many workflows the by-workflow table compares (the ones with the most ended executions). */
+const BY_WORKFLOW_LIMIT = 12;
 
 function isoDay(d) {
   return d.toISOString().slice(0, 10);
@@ -16,7 +19,8 @@ export async function render(view, { params }) {
   const start = params.get('start_date') || isoDay(weekAgo);
   const end = params.get('end_date') || isoDay(today);
 
-  const [picker, list] = workflowPicker('stats-workflow', workflow);
+  const workflows = await listWorkflows();
+  const [picker, list] = workflowPicker('stats-workflow', workflow, workflows);
   picker.required = false;
   picker.placeholder = 'all workflows';
   const startInput = h('input', { id: 'start-date', type: 'date', value: start, required: true });
@@ -39,7 +43,8 @@ export async function render(view, { params }) {
 
   const statsOf = (wf) => request('api/v1/statistics/execution-times' + query({ workflow_id: wf, start_date: start,
     end_date: end }));
-  const [st, ...perWorkflow] = await Promise.all([statsOf(workflow), ...KNOWN_WORKFLOWS.map(statsOf)]);
+  const [st, ...perWorkflow] = await Promise.all([statsOf(workflow),
+    ...workflows.slice(0, BY_WORKFLOW_LIMIT).map((w) => statsOf(w.workflow_id))]);
   const link = (wf) => '#/statistics' + query({ workflow: wf, start_date: start, end_date: end });
   const keys = [['min', 'Minimum'], ['median', 'Median'], ['avg', 'Average'], ['p95', '95th percentile'],
     ['p99', '99th percentile'], ['max', 'Maximum']];
