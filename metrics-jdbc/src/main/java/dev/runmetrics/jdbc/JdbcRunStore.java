@@ -7,7 +7,6 @@ import dev.runmetrics.core.run.Page;
 import dev.runmetrics.core.run.ResumeAudit;
 import dev.runmetrics.core.run.ResumeClaim;
 import dev.runmetrics.core.run.RollupQuery;
-import dev.runmetrics.core.stats.DurationKind;
 import dev.runmetrics.core.run.Run;
 import dev.runmetrics.core.run.RunQuery;
 import dev.runmetrics.core.run.RunStatus;
@@ -17,6 +16,7 @@ import dev.runmetrics.core.run.StepCheckpoint;
 import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.DurationBreakdown;
 import dev.runmetrics.core.stats.DurationStatistics;
+import dev.runmetrics.core.stats.DurationKind;
 import dev.runmetrics.core.stats.Rollup;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,8 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -315,10 +315,10 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     /**
      * The SELECT of a rollup read: one {@code UNION ALL} branch per part of the plan, each on its
-     * tier's table through its primary key (one subject) or its time index (all subjects), and only
-     * the histogram columns the query wants, and the rows of one subject (parameter {@code subject}:
-     * one subject, or {@link Rows#ALL_SUBJECTS} for the sum of all) or of every real subject (one
-     * row each). Parameters: ws, dimension, [subject], from0, to0, ...
+     * tier's table, selecting only the histogram columns the query wants. With {@code oneSubject}
+     * it reads the rows of parameter {@code subject} (a subject, or {@link Rows#ALL_SUBJECTS} for
+     * the sums of all) through the primary key; otherwise the rows of every real subject through
+     * the time index. Parameters: ws, dimension, [subject], from0, to0, from1, to1, ...
      */
     private static String rollupsSql(List<RollupTier.Part> plan, boolean oneSubject, Set<DurationKind> kinds) {
         StringBuilder columns = new StringBuilder("subject, bucket_start, ").append(Rows.COUNT_COLUMNS)
@@ -347,9 +347,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
      * edges from the minute rows, as far as the query's bucket allows (buckets are epoch-aligned, so
      * a bucket of whole days never cuts a day row, one of whole hours never an hour row). A query
      * that merges all subjects reads the all-subjects rows ({@link Rows#ALL_SUBJECTS}), one per
-     * bucket and instance, instead of one per subject. Only the
-     * histograms the query {@linkplain RollupQuery#wants wants} are read and decoded; the others
-     * come back empty.
+     * bucket and instance, instead of one per subject. Only the histograms the query
+     * {@linkplain RollupQuery#wants wants} are read and decoded; the others come back empty.
      */
     @Override
     public List<Rollup> rollups(String workspaceId, RollupQuery query) {

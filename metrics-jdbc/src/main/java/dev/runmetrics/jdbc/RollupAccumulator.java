@@ -93,8 +93,8 @@ final class RollupAccumulator {
                 byStatus.put(statuses[i], counts[i]);
             }
             return new Rollup(workspaceId, key.dimension(), Rows.subjectOf(key.subject()), key.start(), length,
-                    instanceId, byStatus,
-                    queueWait.toHistogram(), executionTime.toHistogram(), endToEnd.toHistogram(), tokens, cost);
+                    instanceId, byStatus, queueWait.toHistogram(), executionTime.toHistogram(),
+                    endToEnd.toHistogram(), tokens, cost);
         }
     }
 

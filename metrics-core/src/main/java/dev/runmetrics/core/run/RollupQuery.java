@@ -81,7 +81,8 @@ public record RollupQuery(RollupDimension dimension, String subject, boolean gro
 
     /** This query, reading only the histograms of these kinds (others may come back empty). */
     public RollupQuery withHistograms(DurationKind... kinds) {
-        return new RollupQuery(dimension, subject, groupBySubject, from, to, bucket, new HashSet<>(Arrays.asList(kinds)));
+        return new RollupQuery(dimension, subject, groupBySubject, from, to, bucket,
+                new HashSet<>(Arrays.asList(kinds)));
     }
 
     /** Whether the caller reads the histogram of this kind. */
