@@ -226,6 +226,28 @@ class DashboardBrowserTest {
 
     @Test
     @Order(5)
+    void anOperatorCancelsARunningRunAndItCannotBeResumed() {
+        String held = world.submit(ExampleWorkflows.BASIC_SEQUENCE,
+                Map.of(DashboardWorld.HOLD_UNTIL_CANCELLED, "process"));
+        open("#/run/" + held);
+        wait.until(d -> "running".equals(barStatus("process", 1)));
+        click(By.id("cancel-run"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-outcome='ok']"),
+                "Cancel requested"));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
+                "cancelled"));
+        assertThat(barStatus("process", 1)).isEqualTo("cancelled");
+        assertThat(browser.findElements(By.cssSelector("svg.gantt g[data-step='finalize']"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("button[data-resume-step]"))).isEmpty();
+        assertThat(browser.findElements(By.id("cancel-run"))).isEmpty();
+        assertThat(Api.json(api.get("/api/workflows/executions/" + held, DashboardWorld.OPERATOR)).get("status")
+                .asText()).isEqualTo("cancelled");
+        shot("run-cancelled");
+    }
+
+    @Test
+    @Order(6)
     void aViewerFindsNoResumeAction() {
         logout();
         login(DashboardWorld.VIEWER);
@@ -239,7 +261,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theStatisticsOnThePageAreTheApis() {
         open("#/statistics?workflow=basic_sequence");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("stats")));
@@ -271,7 +293,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aResumeThatLostARaceShowsTheServersReason() throws Exception {
         logout();
         login(DashboardWorld.OPERATOR);
@@ -294,7 +316,30 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
+    void tooManyRequestsIsAMessageWithTheWaitNotABlankPage() {
+        // A second server on the same runs whose rate limit allows two requests, then one per 1,000 s.
+        MetricsHttpServer limited = MetricsHttpServer.builder(world.store).port(0).views(world.views)
+                .token(DashboardWorld.VIEWER, "victor (viewer)", Role.VIEWER, DashboardWorld.WS)
+                .rateLimit(2, 0.001).build();
+        limited.start();
+        try {
+            String url = "http://127.0.0.1:" + limited.port() + "/";
+            browser.get(url + "#/login");
+            type(By.id("token"), DashboardWorld.VIEWER);
+            click(By.id("login-submit"));
+            wait.until(ExpectedConditions.urlContains("#/overview"));
+            browser.get(url + "#/statistics");
+            WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-panel")));
+            assertThat(error.getText()).contains("Too many requests", "try again in");
+            shot("too-many-requests");
+        } finally {
+            limited.stop();
+        }
+    }
+
+    @Test
+    @Order(10)
     void anUnknownRunIsAMessageNotABlankPage() {
         open("#/run/01a20000-0000-7000-8000-000000000000");
         WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-panel")));
@@ -303,7 +348,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void anInvalidatedSessionGoesBackToTheLoginWithAMessage() {
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
                 "sessionStorage.setItem('runmetrics.token', 'expired-token-0000000000')");
@@ -312,7 +357,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void aServerThatIsGoneIsSaidSo() {
         login(DashboardWorld.OPERATOR);
         open("#/run/" + otherFailedRun);

@@ -38,6 +38,11 @@ final class DashboardWorld implements AutoCloseable {
     /** A step named by the input's {@value #HOLD_STEP} waits for this before it runs (at most 30 s). */
     final CountDownLatch release = new CountDownLatch(1);
     static final String HOLD_STEP = "hold_step";
+    /**
+     * A step named by the input's {@value #HOLD_UNTIL_CANCELLED} waits (at most 30 s) until the run
+     * is cancelled: the runner's cancel interrupts it.
+     */
+    static final String HOLD_UNTIL_CANCELLED = "hold_until_cancelled";
 
     /** @param latencyScale how much of the examples' realistic step latency each step waits */
     DashboardWorld(int port, double latencyScale) {
@@ -55,6 +60,9 @@ final class DashboardWorld implements AutoCloseable {
                 .hook((wf, in) -> {
                     if (in.stepId().equals(in.value(HOLD_STEP))) {
                         release.await(30, TimeUnit.SECONDS);
+                    }
+                    if (in.stepId().equals(in.value(HOLD_UNTIL_CANCELLED))) {
+                        Thread.sleep(30_000);
                     }
                 })
                 .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(40)).build())
