@@ -54,6 +54,7 @@ import javax.sql.DataSource;
  *   <li>Measures the writer's ingest rate on a fresh database: producer threads call
  *       {@code saveRun}/{@code saveStep} with the snapshots a recorder sends for each run, and the
  *       time runs until everything is committed ({@link JdbcRunStore#flush}).
+ *   <li>Measures the record call itself on the caller's thread ({@code --mode record-cost}).
  * </ol>
  */
 public final class StoreBenchmark {
@@ -73,11 +74,12 @@ public final class StoreBenchmark {
         Map<String, String> args = BenchSupport.parseArgs(argv);
         if (args.containsKey("help")) {
             System.out.println("""
-                    StoreBenchmark [--runs 1000000] [--steps 3] [--days 30] [--mode all|load|queries|ingest]
+                    StoreBenchmark [--runs 1000000] [--steps 3] [--days 30]
+                                   [--mode all|load|queries|ingest|record-cost]
                                    [--iterations 20] [--warmup 5] [--exact-iterations 5] [--exact-warmup 1]
                                    [--ingest-runs 50000] [--ingest-repeats 3] [--ingest-producers 2]
                                    [--batch 1000] [--jdbc-url URL] [--data-dir DIR] [--reuse] [--keep]
-                                   [--time-backfills]""");
+                                   [--time-backfills] [--record-calls 40000] [--record-rounds 6]""");
             return;
         }
         new StoreBenchmark(args).run();
@@ -151,6 +153,9 @@ public final class StoreBenchmark {
             }
             if (mode.equals("all") || mode.equals("ingest")) {
                 ingest(url);
+            }
+            if (mode.equals("all") || mode.equals("record-cost")) {
+                recordCost(url);
             }
             System.out.printf("after: %s%n", BenchSupport.loadAverage());
         } finally {
@@ -392,46 +397,150 @@ public final class StoreBenchmark {
                 step.length, percentile(step, 50), step[0], step[step.length - 1], percentile(all, 50));
     }
 
-    /**
-     * What a recorder sends for a run: queued, running, then per step running and completed, then
-     * the run completed. Runs end a millisecond apart, so a batch spans a minute or two.
-     */
+    /** Sends what a recorder sends for runs {@code first, first + stride, ...} to the store. */
     private static void produce(JdbcRunStore store, int first, int stride, int runs, int steps, Instant base,
             AtomicLong stepEvents, AtomicLong runEvents) {
         String ws = BulkLoader.WORKSPACE;
-        long s = 0;
-        long r = 0;
+        long[] counts = new long[2];
+        snapshots(first, stride, runs, steps, base, run -> {
+            store.saveRun(ws, run);
+            counts[0]++;
+        }, step -> {
+            store.saveStep(ws, step);
+            counts[1]++;
+        });
+        runEvents.addAndGet(counts[0]);
+        stepEvents.addAndGet(counts[1]);
+    }
+
+    /**
+     * What a recorder sends for a run, in order: queued, running, then per step running and
+     * completed, then the run completed. Runs end a millisecond apart, so a batch spans a minute or
+     * two.
+     */
+    private static void snapshots(int first, int stride, int runs, int steps, Instant base,
+            java.util.function.Consumer<Run> runOut, java.util.function.Consumer<StepRun> stepOut) {
+        String ws = BulkLoader.WORKSPACE;
         for (int i = first; i < runs; i += stride) {
             String wf = BulkLoader.WORKFLOWS[i % BulkLoader.WORKFLOWS.length];
             String runId = UUID.randomUUID().toString();
             Instant queued = base.plusMillis(i);
             Instant started = queued.plusMillis(2);
-            Run run = new Run(ws, runId, wf, wf, 0, RunStatus.QUEUED, 1, queued, null, null, Map.of("items", 3L), null,
-                    null, queued, queued, "bench", queued, Map.of());
-            store.saveRun(ws, run);
-            Run running = new Run(ws, runId, wf, wf, 0, RunStatus.RUNNING, 1, queued, started, null,
-                    Map.of("items", 3L), null, null, queued, started, "bench", started, Map.of());
-            store.saveRun(ws, running);
-            r += 2;
+            runOut.accept(new Run(ws, runId, wf, wf, 0, RunStatus.QUEUED, 1, queued, null, null, Map.of("items", 3L),
+                    null, null, queued, queued, "bench", queued, Map.of()));
+            runOut.accept(new Run(ws, runId, wf, wf, 0, RunStatus.RUNNING, 1, queued, started, null,
+                    Map.of("items", 3L), null, null, queued, started, "bench", started, Map.of()));
             Instant t = started;
             for (int k = 0; k < steps; k++) {
                 String node = BulkLoader.NODES[(i + k) % BulkLoader.NODES.length];
                 Instant stepStarted = t.plusNanos(100_000);
                 Instant stepDone = stepStarted.plusMillis(1 + k);
-                store.saveStep(ws, new StepRun(ws, runId, "step-" + (k + 1), node, k + 1, node, 1, RunStatus.RUNNING,
+                stepOut.accept(new StepRun(ws, runId, "step-" + (k + 1), node, k + 1, node, 1, RunStatus.RUNNING,
                         t, stepStarted, null, 0, null, null, Map.of("in", 1L), null, Map.of(), stepStarted));
-                store.saveStep(ws, new StepRun(ws, runId, "step-" + (k + 1), node, k + 1, node, 1,
+                stepOut.accept(new StepRun(ws, runId, "step-" + (k + 1), node, k + 1, node, 1,
                         RunStatus.COMPLETED, t, stepStarted, stepDone, 0, null, null, Map.of("in", 1L),
                         Map.of("records", 10L), Map.of(), stepDone));
-                s += 2;
                 t = stepDone;
             }
-            store.saveRun(ws, new Run(ws, runId, wf, wf, 0, RunStatus.COMPLETED, 1, queued, started, t,
+            runOut.accept(new Run(ws, runId, wf, wf, 0, RunStatus.COMPLETED, 1, queued, started, t,
                     Map.of("items", 3L), Map.of("ok", true), null, queued, t, "bench", t, Map.of()));
-            r++;
         }
-        stepEvents.addAndGet(s);
-        runEvents.addAndGet(r);
+    }
+
+    // ---- the record call -----------------------------------------------------------------------
+
+    /**
+     * The cost of the record call itself ({@code saveRun}/{@code saveStep}: check the snapshot, put
+     * it in the writer's queue) on the caller's thread, while the writer thread drains the queue
+     * into PostgreSQL on the other core. Each round first waits until the queue is empty
+     * ({@code flush}) and then makes fewer calls than the queue holds, so no call waits for room:
+     * this is the cost a workflow pays per snapshot, not the writer's throughput (see ingest). Each
+     * call is timed with {@code System.nanoTime} into an HdrHistogram (the timer adds ~20-30 ns);
+     * the mean is also given without the per-call timer (the round's wall time over its calls).
+     */
+    private void recordCost(String url) throws Exception {
+        int calls = intArg("record-calls", 40_000);
+        int rounds = intArg("record-rounds", 6);
+        int steps = intArg("steps", 3);
+        DataSource admin = BenchSupport.dataSource(url, null, null, null);
+        String database = "runmetrics_record";
+        prepareDatabase(admin, url, database);
+        String ws = BulkLoader.WORKSPACE;
+        try (SimplePool pool = new SimplePool(BenchSupport.dataSource(url, database, APP, PASSWORD));
+                JdbcRunStore store = JdbcRunStore.builder(pool).build()) {
+            if (calls >= store.stats().queueCapacity()) {
+                throw new IllegalArgumentException("--record-calls must be below the queue capacity "
+                        + store.stats().queueCapacity() + " so that no call waits for room");
+            }
+            System.out.printf(Locale.ROOT, "record cost: %,d calls per round (runs and steps as a recorder sends"
+                    + " them), %d rounds (the first is warm-up), queue capacity %,d%n", calls, rounds,
+                    store.stats().queueCapacity());
+            org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(3_600_000_000_000L, 3);
+            double wallNanosSum = 0;
+            long measuredCalls = 0;
+            for (int round = 0; round < rounds; round++) {
+                // The round's snapshots, built before the clock starts (building them is the caller's
+                // business, not the store's).
+                List<Object> batch = new ArrayList<>(calls + 16);
+                snapshots(0, 1, calls / (2 + 2 * steps + 1) + 1, steps, Instant.now().plusSeconds(round * 3600L),
+                        batch::add, batch::add);
+                Object[] items = batch.subList(0, calls).toArray();
+                if (!store.flush(Duration.ofMinutes(5))) {
+                    throw new IllegalStateException("the writer did not drain the queue");
+                }
+                org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3_600_000_000_000L, 3);
+                long wall0 = System.nanoTime();
+                for (Object item : items) {
+                    long t0 = System.nanoTime();
+                    if (item instanceof Run run) {
+                        store.saveRun(ws, run);
+                    } else {
+                        store.saveStep(ws, (StepRun) item);
+                    }
+                    h.recordValue(System.nanoTime() - t0);
+                }
+                long wall = System.nanoTime() - wall0;
+                // The same calls again without the per-call timer, for the mean.
+                List<Object> again = new ArrayList<>(calls + 16);
+                snapshots(0, 1, calls / (2 + 2 * steps + 1) + 1, steps,
+                        Instant.now().plusSeconds(round * 3600L + 1800), again::add, again::add);
+                Object[] untimed = again.subList(0, calls).toArray();
+                if (!store.flush(Duration.ofMinutes(5))) {
+                    throw new IllegalStateException("the writer did not drain the queue");
+                }
+                long plain0 = System.nanoTime();
+                for (Object item : untimed) {
+                    if (item instanceof Run run) {
+                        store.saveRun(ws, run);
+                    } else {
+                        store.saveStep(ws, (StepRun) item);
+                    }
+                }
+                long plain = System.nanoTime() - plain0;
+                System.out.printf(Locale.ROOT, "  %s: mean %.0f ns/call untimed (%.0f timed); p50 %,d ns, p90 %,d,"
+                        + " p99 %,d, p99.9 %,d, max %,d ns%n", round == 0 ? "warm-up" : "round " + round,
+                        (double) plain / calls, (double) wall / calls, h.getValueAtPercentile(50),
+                        h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
+                        h.getMaxValue());
+                if (round > 0) {
+                    all.add(h);
+                    wallNanosSum += plain;
+                    measuredCalls += calls;
+                }
+            }
+            if (!store.flush(Duration.ofMinutes(5))) {
+                throw new IllegalStateException("the writer did not drain the queue");
+            }
+            WriterStats stats = store.stats();
+            if (stats.dropped() > 0 || stats.failed() > 0) {
+                throw new IllegalStateException("snapshots lost: " + stats);
+            }
+            System.out.printf(Locale.ROOT, "%n| record call | calls | mean ns (untimed) | p50 ns | p90 ns | p99 ns |"
+                    + " p99.9 ns | max ns |%n|---|---:|---:|---:|---:|---:|---:|---:|%n| saveRun/saveStep, queue with"
+                    + " room, writer draining | %,d | %.0f | %,d | %,d | %,d | %,d | %,d |%n%n", measuredCalls,
+                    wallNanosSum / measuredCalls, all.getValueAtPercentile(50), all.getValueAtPercentile(90),
+                    all.getValueAtPercentile(99), all.getValueAtPercentile(99.9), all.getMaxValue());
+        }
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
