@@ -479,42 +479,24 @@ public final class StoreBenchmark {
             double wallNanosSum = 0;
             long measuredCalls = 0;
             for (int round = 0; round < rounds; round++) {
-                // The round's snapshots, built before the clock starts (building them is the caller's
-                // business, not the store's).
-                List<Object> batch = new ArrayList<>(calls + 16);
-                snapshots(0, 1, calls / (2 + 2 * steps + 1) + 1, steps, Instant.now().plusSeconds(round * 3600L),
-                        batch::add, batch::add);
-                Object[] items = batch.subList(0, calls).toArray();
-                if (!store.flush(Duration.ofMinutes(5))) {
-                    throw new IllegalStateException("the writer did not drain the queue");
-                }
+                // The round's snapshots are built before the clock starts (building them is the
+                // caller's business, not the store's), and the queue is empty when it starts.
+                Object[] items = recordSnapshots(calls, steps, Instant.now().plusSeconds(round * 3600L));
+                flushOrFail(store);
                 org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3_600_000_000_000L, 3);
                 long wall0 = System.nanoTime();
                 for (Object item : items) {
                     long t0 = System.nanoTime();
-                    if (item instanceof Run run) {
-                        store.saveRun(ws, run);
-                    } else {
-                        store.saveStep(ws, (StepRun) item);
-                    }
+                    record(store, ws, item);
                     h.recordValue(System.nanoTime() - t0);
                 }
                 long wall = System.nanoTime() - wall0;
-                // The same calls again without the per-call timer, for the mean.
-                List<Object> again = new ArrayList<>(calls + 16);
-                snapshots(0, 1, calls / (2 + 2 * steps + 1) + 1, steps,
-                        Instant.now().plusSeconds(round * 3600L + 1800), again::add, again::add);
-                Object[] untimed = again.subList(0, calls).toArray();
-                if (!store.flush(Duration.ofMinutes(5))) {
-                    throw new IllegalStateException("the writer did not drain the queue");
-                }
+                // As many other calls again without the per-call timer, for the mean.
+                Object[] untimed = recordSnapshots(calls, steps, Instant.now().plusSeconds(round * 3600L + 1800));
+                flushOrFail(store);
                 long plain0 = System.nanoTime();
                 for (Object item : untimed) {
-                    if (item instanceof Run run) {
-                        store.saveRun(ws, run);
-                    } else {
-                        store.saveStep(ws, (StepRun) item);
-                    }
+                    record(store, ws, item);
                 }
                 long plain = System.nanoTime() - plain0;
                 System.out.printf(Locale.ROOT, "  %s: mean %.0f ns/call untimed (%.0f timed); p50 %,d ns, p90 %,d,"
@@ -528,9 +510,7 @@ public final class StoreBenchmark {
                     measuredCalls += calls;
                 }
             }
-            if (!store.flush(Duration.ofMinutes(5))) {
-                throw new IllegalStateException("the writer did not drain the queue");
-            }
+            flushOrFail(store);
             WriterStats stats = store.stats();
             if (stats.dropped() > 0 || stats.failed() > 0) {
                 throw new IllegalStateException("snapshots lost: " + stats);
@@ -540,6 +520,27 @@ public final class StoreBenchmark {
                     + " room, writer draining | %,d | %.0f | %,d | %,d | %,d | %,d | %,d |%n%n", measuredCalls,
                     wallNanosSum / measuredCalls, all.getValueAtPercentile(50), all.getValueAtPercentile(90),
                     all.getValueAtPercentile(99), all.getValueAtPercentile(99.9), all.getMaxValue());
+        }
+    }
+
+    /** The first {@code calls} snapshots a recorder would send for runs starting at {@code base}. */
+    private static Object[] recordSnapshots(int calls, int steps, Instant base) {
+        List<Object> out = new ArrayList<>(calls + 16);
+        snapshots(0, 1, calls / (2 + 2 * steps + 1) + 1, steps, base, out::add, out::add);
+        return out.subList(0, calls).toArray();
+    }
+
+    private static void record(JdbcRunStore store, String ws, Object snapshot) {
+        if (snapshot instanceof Run run) {
+            store.saveRun(ws, run);
+        } else {
+            store.saveStep(ws, (StepRun) snapshot);
+        }
+    }
+
+    private static void flushOrFail(JdbcRunStore store) {
+        if (!store.flush(Duration.ofMinutes(5))) {
+            throw new IllegalStateException("the writer did not drain the queue");
         }
     }
 
