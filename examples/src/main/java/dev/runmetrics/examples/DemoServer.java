@@ -11,7 +11,6 @@ import dev.runmetrics.core.run.RunEvent;
 import dev.runmetrics.core.run.RunListener;
 import dev.runmetrics.core.run.Run;
 import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.run.RunStatus;
 import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.stats.ExecutionMetrics.DatabaseLoad;
 import dev.runmetrics.core.stats.ResourceSampler;
@@ -335,29 +334,15 @@ public final class DemoServer implements AutoCloseable {
 
     /**
      * Ends the runs a dead process left queued or running (a demo killed with kill -9, or another
-     * instance on the same database that crashed): a live run of another instance whose heartbeat
-     * is older than {@link #LEASE} is marked failed, "interrupted", so the live view does not show
-     * it running forever. Runs of this process, and of live instances (they heartbeat every 10 s),
-     * are left alone.
+     * instance on the same database that crashed) with {@link RunRecorder#failAbandonedRuns}: a live
+     * run of another instance whose heartbeat is older than {@link #LEASE} is failed, "interrupted",
+     * with the step it was in, so the live view does not show it running forever and an operator
+     * can resume it from that step. Runs of this process are left alone, and so are those of live
+     * instances (they heartbeat every 10 s).
      */
     private void markInterrupted() {
-        try {
-            java.time.Instant now = recorder.now();
-            for (Workspace ws : WORKSPACES) {
-                for (Run r : store.liveRuns(ws.id(), 1000)) {
-                    if (r.instanceId().equals(recorder.instanceId()) || r.heartbeatAt().isAfter(now.minus(LEASE))) {
-                        continue;
-                    }
-                    store.saveRun(ws.id(), new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(),
-                            r.executionNumber(), RunStatus.FAILED, r.attempt(), r.queuedAt(), r.startedAt(), now,
-                            r.inputSummary(), r.resultsSummary(), "interrupted: the process running it stopped without"
-                                    + " ending it (last heartbeat " + r.heartbeatAt() + ")", r.createdAt(), now,
-                            r.instanceId(), r.heartbeatAt(), r.attributes()));
-                    interrupted.increment();
-                }
-            }
-        } catch (RuntimeException e) {
-            out.println("marking interrupted runs: " + e);
+        for (Workspace ws : WORKSPACES) {
+            interrupted.add(recorder.failAbandonedRuns(ws.id(), LEASE));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.runmetrics.core.Clock;
 import dev.runmetrics.core.internal.Checks;
 import dev.runmetrics.core.internal.UuidV7;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -230,6 +231,98 @@ public final class RunRecorder {
         for (Key key : live.keySet()) {
             heartbeat(key.workspaceId, key.runId);
         }
+    }
+
+    /** How many live runs of a workspace one {@link #failAbandonedRuns} call looks at, oldest first. */
+    public static final int ABANDONED_SCAN_LIMIT = 10_000;
+
+    /**
+     * Ends the runs a dead process left behind, so that they stop showing as running and can be
+     * resumed from the step where they broke (seed 002). A run counts as abandoned when it is
+     * {@code QUEUED} or {@code RUNNING} in the store, not in flight in this recorder, and its
+     * {@code heartbeatAt} is more than {@code lease} before now. Each such run is recorded
+     * {@code FAILED} with the message {@code "interrupted: ..."}, and so is each of its steps of
+     * that attempt that was queued or running; {@link RunEvent.Type#STEP_FAILED} and
+     * {@link RunEvent.Type#RUN_FAILED} go to the listeners as for any failure.
+     *
+     * <p>The run and its interrupted steps end at the run's last heartbeat (or their start, if
+     * later): the last instant the process was known alive, so the hours it lay dead do not count
+     * as execution time. Every process running workflows must call {@link #heartbeatAll} well
+     * within {@code lease} (e.g. every 10 s for 60 s), or its own long runs count as abandoned.
+     * Call this at start-up and now and then (the demo: every 30 s). At most
+     * {@value #ABANDONED_SCAN_LIMIT} live runs are looked at per call. Never throws; a store
+     * that fails is counted and logged as for any other call.
+     *
+     * @param lease how long a run may go without a heartbeat before its process counts as dead
+     * @return how many runs this call ended
+     */
+    public int failAbandonedRuns(String workspaceId, Duration lease) {
+        int[] ended = {0};
+        guard("failAbandonedRuns", () -> {
+            Checks.id("workspaceId", workspaceId);
+            Objects.requireNonNull(lease, "lease");
+            if (lease.isNegative() || lease.isZero()) {
+                throw new IllegalArgumentException("lease must be positive, was " + lease);
+            }
+            Instant now = now();
+            Instant deadline = now.minus(lease);
+            List<Run> liveRuns;
+            try {
+                liveRuns = store.liveRuns(workspaceId, ABANDONED_SCAN_LIMIT);
+            } catch (RuntimeException e) {
+                storeFailed(e);
+                return;
+            }
+            for (Run run : liveRuns) {
+                if (live.containsKey(new Key(workspaceId, run.runId())) || !run.heartbeatAt().isBefore(deadline)) {
+                    continue;
+                }
+                try {
+                    failAbandoned(run, now);
+                    ended[0]++;
+                } catch (RuntimeException e) {
+                    storeFailed(e); // reading its steps failed: left for the next call
+                }
+            }
+        });
+        return ended[0];
+    }
+
+    private void failAbandoned(Run run, Instant now) {
+        String reason = "interrupted: the process running it (instance " + run.instanceId()
+                + ") stopped without ending it; last heartbeat " + run.heartbeatAt();
+        Instant runEnd = later(run.heartbeatAt(), run.startedAt());
+        Run failed = new Run(run.workspaceId(), run.runId(), run.workflowId(), run.workflowName(),
+                run.executionNumber(), RunStatus.FAILED, run.attempt(), run.queuedAt(), run.startedAt(), runEnd,
+                run.inputSummary(), run.resultsSummary(), reason, run.createdAt(), now, run.instanceId(),
+                run.heartbeatAt(), run.attributes());
+        for (StepRun step : store.findSteps(run.workspaceId(), run.runId())) {
+            if (step.attempt() != run.attempt()
+                    || (step.status() != RunStatus.QUEUED && step.status() != RunStatus.RUNNING)) {
+                continue;
+            }
+            // A step that never started gets its start at its end, as LiveStep.end gives one.
+            Instant stepEnd = later(later(runEnd, step.queuedAt()), step.startedAt());
+            StepRun interrupted = new StepRun(step.workspaceId(), step.runId(), step.stepId(), step.stepName(),
+                    step.stepOrder(), step.nodeName(), step.attempt(), RunStatus.FAILED, step.queuedAt(),
+                    step.startedAt() == null ? stepEnd : step.startedAt(), stepEnd, step.retryCount(), reason,
+                    dev.runmetrics.core.ErrorCategory.OTHER.name(), step.inputSummary(), step.outputSummary(),
+                    step.attributes(), now);
+            try {
+                store.saveStep(interrupted.workspaceId(), interrupted);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                storeFailed(e);
+            }
+            fire(new RunEvent(RunEvent.Type.STEP_FAILED, now, run, interrupted));
+        }
+        save(failed);
+        fire(new RunEvent(RunEvent.Type.RUN_FAILED, now, failed, null));
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return b == null || a.isAfter(b) ? a : b;
     }
 
     // ---------------------------------------------------------------- steps

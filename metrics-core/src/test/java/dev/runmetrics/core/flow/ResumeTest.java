@@ -57,6 +57,48 @@ class ResumeTest {
     }
 
     @Test
+    void aRunWhoseProcessDiedMidStepIsFailedByAnotherProcessAndResumedFromThatStep() throws Exception {
+        f = new RunnerFixture(2);
+        // Process 1 runs data_pipeline and "dies" inside load_data: the step never returns.
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch inside = new CountDownLatch(1);
+        f.extraHook = (workflowId, in) -> {
+            if (in.stepId().equals("load_data") && in.attempt() == 1) {
+                inside.countDown();
+                never.await();
+            }
+        };
+        String runId = f.submit("data_pipeline", Map.of("records", 200));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Map<String, Object> upstream = f.checkpoints(runId, 1);
+        assertThat(upstream).containsKey("validate_transformation");
+        try (RunnerFixture survivor = new RunnerFixture(f, "jvm-survivor")) {
+            f.clock.advance(java.time.Duration.ofMinutes(5)); // no heartbeat from process 1 since
+            assertThat(survivor.recorder.failAbandonedRuns(WS, java.time.Duration.ofSeconds(60))).isEqualTo(1);
+            assertThat(f.memory.findRun(WS, runId).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+            StepRun broken = survivor.step(runId, "load_data", 1);
+            assertThat(broken.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(broken.errorMessage()).startsWith("interrupted:");
+
+            // The survivor resumes it from the step where it broke, with the upstream outputs restored.
+            assertThat(survivor.runner.resume(WS, "alice", runId, "load_data", null))
+                    .isEqualTo(new ResumeResult.Accepted(runId, "load_data", 2));
+            RunOutcome outcome = survivor.await(runId);
+            assertThat(outcome.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(outcome.restoredSteps()).containsExactlyInAnyOrderElementsOf(upstream.keySet());
+            assertThat(survivor.calls("extract_data")).isZero(); // restored, not run again
+            assertThat(survivor.calls("load_data")).isEqualTo(1);
+        } finally {
+            never.countDown(); // process 1's stuck step returns, and its runner finishes attempt 1
+        }
+        f.await(runId);
+        // The store keeps the resumed attempt: a later attempt's snapshot wins over attempt 1's.
+        Run stored = f.memory.findRun(WS, runId).orElseThrow();
+        assertThat(stored.attempt()).isEqualTo(2);
+        assertThat(stored.status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
     void aFailedRunResumedFromTheFailedStepRestoresUpstreamOutputsAndRunsTheRestAgain() throws Exception {
         f = new RunnerFixture(2);
         String runId = failedRun("data_pipeline", "load_data", Map.of("records", 200));

@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RunnerFixture implements AutoCloseable {
     static final String WS = "ws-1";
 
-    final FakeClock clock = new FakeClock();
-    final InMemoryRunStore memory = new InMemoryRunStore("test-instance");
-    final FaultyStore store = new FaultyStore(memory);
+    final FakeClock clock;
+    final InMemoryRunStore memory;
+    final FaultyStore store;
     final List<RunEvent> events = new CopyOnWriteArrayList<>();
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final Map<String, List<StepInput>> inputs = new ConcurrentHashMap<>();
@@ -41,7 +41,22 @@ final class RunnerFixture implements AutoCloseable {
 
     RunnerFixture(int workers, ExampleWorkflows.Latency latency, Sleeper sleeper, RetryPolicy retry,
             RunListener... extraListeners) {
-        RunRecorder.Builder rb = RunRecorder.builder(store).clock(clock).instanceId("jvm-test").listener(events::add);
+        this(new FakeClock(), new InMemoryRunStore("test-instance"), "jvm-test", workers, latency, sleeper, retry,
+                extraListeners);
+    }
+
+    /** A second process: another runner and recorder over the same store and clock. */
+    RunnerFixture(RunnerFixture sameStore, String instanceId) {
+        this(sameStore.clock, sameStore.memory, instanceId, 2, ExampleWorkflows.Latency.none(), duration -> { },
+                RetryPolicy.none());
+    }
+
+    private RunnerFixture(FakeClock clock, InMemoryRunStore memory, String instanceId, int workers,
+            ExampleWorkflows.Latency latency, Sleeper sleeper, RetryPolicy retry, RunListener... extraListeners) {
+        this.clock = clock;
+        this.memory = memory;
+        this.store = new FaultyStore(memory);
+        RunRecorder.Builder rb = RunRecorder.builder(store).clock(clock).instanceId(instanceId).listener(events::add);
         for (RunListener l : extraListeners) {
             rb.listener(l);
         }

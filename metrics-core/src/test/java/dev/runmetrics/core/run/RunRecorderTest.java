@@ -28,6 +28,60 @@ class RunRecorderTest {
     }
 
     @Test
+    void runsADeadProcessLeftRunningAreFailedAtTheirLastHeartbeatWithTheirInterruptedSteps() {
+        InMemoryRunStore memory = new InMemoryRunStore("mem");
+        // Process 1 starts two runs, heartbeats them, and dies (is never heard of again).
+        RunRecorder dead = RunRecorder.builder(memory).clock(clock).instanceId("jvm-dead").build();
+        String stuck = dead.runQueued("ws", "wf", null, null);
+        dead.runStarted("ws", stuck);
+        dead.stepStarted("ws", stuck, FETCH, null);
+        StepSpec next = new StepSpec("store", "Store", 2, "db-write");
+        dead.stepQueued("ws", stuck, next, null);
+        String waiting = dead.runQueued("ws", "wf", null, null);
+        clock.advance(Duration.ofSeconds(20));
+        dead.heartbeatAll();
+        Instant lastHeartbeat = clock.wallTime();
+        // Process 2 runs its own long run, and starts one more after process 1 died.
+        List<RunEvent> seen = new CopyOnWriteArrayList<>();
+        RunRecorder alive = RunRecorder.builder(memory).clock(clock).instanceId("jvm-alive").listener(seen::add)
+                .build();
+        String ownOld = alive.runQueued("ws", "wf", null, null);
+        alive.runStarted("ws", ownOld);
+        clock.advance(Duration.ofHours(3));
+        String fresh = alive.runQueued("ws", "wf", null, null);
+
+        assertThat(alive.failAbandonedRuns("ws", Duration.ofSeconds(60))).isEqualTo(2);
+
+        Run failed = memory.findRun("ws", stuck).orElseThrow();
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.errorMessage()).startsWith("interrupted:").contains("jvm-dead");
+        assertThat(failed.completedAt()).isEqualTo(lastHeartbeat); // not the 3 hours it lay dead
+        assertThat(failed.instanceId()).isEqualTo("jvm-dead");
+        assertThat(memory.findSteps("ws", stuck)).allSatisfy(step -> {
+            assertThat(step.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(step.errorMessage()).startsWith("interrupted:");
+            assertThat(step.completedAt()).isEqualTo(lastHeartbeat);
+            assertThat(step.startedAt()).isNotNull();
+        }).hasSize(2);
+        assertThat(memory.findRun("ws", waiting).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+        // This recorder's own runs, old or new, are not touched.
+        assertThat(memory.findRun("ws", ownOld).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(memory.findRun("ws", fresh).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+        assertThat(seen).filteredOn(e -> e.type() == RunEvent.Type.RUN_FAILED).extracting(e -> e.run().runId())
+                .containsExactlyInAnyOrder(stuck, waiting);
+        assertThat(seen).filteredOn(e -> e.type() == RunEvent.Type.STEP_FAILED).hasSize(2);
+        // Counted once in the rollups, as failed.
+        assertThat(memory.rollups("ws", RollupQuery.total(dev.runmetrics.core.stats.RollupDimension.WORKFLOW, "wf",
+                START, clock.wallTime().plusSeconds(60))).get(0).count(RunStatus.FAILED)).isEqualTo(2);
+
+        // Nothing left to end; a bad lease is rejected and counted, not thrown.
+        assertThat(alive.failAbandonedRuns("ws", Duration.ofSeconds(60))).isZero();
+        long rejected = alive.counters().rejectedCalls();
+        assertThat(alive.failAbandonedRuns("ws", Duration.ZERO)).isZero();
+        assertThat(alive.counters().rejectedCalls()).isEqualTo(rejected + 1);
+    }
+
+    @Test
     void aRunsThreeDurationsComeFromTheMonotonicClockEvenWhenTheWallClockSteps() {
         RunRecorder recorder = recorder();
         String runId = recorder.runQueued("ws", "wf", "Workflow", Map.of("mode", "fast"), Map.of(Run.USER_ID, "u-7"));
