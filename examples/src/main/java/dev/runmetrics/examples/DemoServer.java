@@ -158,7 +158,6 @@ public final class DemoServer implements AutoCloseable {
             h.start();
             this.http = h;
 
-            sch.scheduleAtFixedRate(this::heartbeat, 10, 10, TimeUnit.SECONDS);
             sch.scheduleAtFixedRate(this::markInterrupted, 0, 30, TimeUnit.SECONDS);
             if (!o.statusInterval().isZero()) {
                 long every = o.statusInterval().toMillis();
@@ -324,21 +323,13 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
-    private void heartbeat() {
-        try {
-            recorder.heartbeatAll();
-        } catch (RuntimeException e) {
-            out.println("heartbeat: " + e);
-        }
-    }
-
     /**
      * Ends the runs a dead process left queued or running (a demo killed with kill -9, or another
      * instance on the same database that crashed) with {@link RunRecorder#failAbandonedRuns}: a live
      * run of another instance whose heartbeat is older than {@link #LEASE} is failed, "interrupted",
      * with the step it was in, so the live view does not show it running forever and an operator
      * can resume it from that step. Runs of this process are left alone, and so are those of live
-     * instances (they heartbeat every 10 s).
+     * instances (their runner heartbeats every 10 s).
      */
     private void markInterrupted() {
         for (Workspace ws : WORKSPACES) {
@@ -445,7 +436,7 @@ public final class DemoServer implements AutoCloseable {
             while (runner.runsInFlight() > 0 && System.nanoTime() < deadline) {
                 sleepQuietly(20);
             }
-            scheduler.shutdown(); // likewise: let a heartbeat in progress finish its writes
+            scheduler.shutdown(); // likewise: let a sweep in progress finish its writes
             awaitQuietly(() -> scheduler.awaitTermination(5, TimeUnit.SECONDS));
             WriterStats before = store.stats();
             out.println("stopping: store (draining " + before.queueDepth() + " queued writes)");

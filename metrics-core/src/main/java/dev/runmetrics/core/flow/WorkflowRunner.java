@@ -17,6 +17,7 @@ import dev.runmetrics.core.run.RunStore;
 import dev.runmetrics.core.run.StepCheckpoint;
 import dev.runmetrics.core.run.StepRun;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,8 +30,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,12 +90,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@value #INPUT_CHECKPOINT} (attempt 1), so that a resume works in a process that did not run
  * the first attempt, as long as it knows the workflow definition.
  *
+ * <h2>Heartbeats</h2>
+ * Every {@link Builder#heartbeatEvery} (10 s by default) the runner refreshes the heartbeat of
+ * each run in flight in its recorder, so that a process calling {@link RunRecorder#failAbandonedRuns} (this
+ * one after a restart, or another) fails only the runs of processes that died.
+ *
  * <h2>Threads</h2>
  * Thread-safe: every method may be called from any thread. Steps run on the runner's own daemon
- * worker threads; a step's work must be thread-safe. Calls into the recorder for one run are made
- * in the order the run's state changes.
+ * worker threads (heartbeats on one more); a step's work must be thread-safe. Calls into the
+ * recorder for one run are made in the order the run's state changes.
  */
 public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
+
+    /** The default of {@link Builder#heartbeatEvery}, in seconds. */
+    public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
+
+    private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(DEFAULT_HEARTBEAT_SECONDS);
 
     /** The reserved step id under which a run's full input is checkpointed (attempt 1). */
     public static final String INPUT_CHECKPOINT = "$input";
@@ -105,6 +118,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
     private final int workers;
     private final int retainFinished;
     private final ThreadPoolExecutor executor;
+    /** Refreshes the heartbeat of the runs in flight here; null when heartbeats are off. */
+    private final ScheduledExecutorService heartbeats;
+    private final Duration heartbeatEvery;
     private final UuidV7 auditIds = new UuidV7(Clock.system());
     private final Map<Key, Execution> live = new ConcurrentHashMap<>();
     private final Map<Key, Execution> finished;
@@ -131,6 +147,27 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        this.heartbeatEvery = b.heartbeatEvery;
+        if (heartbeatEvery.isZero()) {
+            this.heartbeats = null;
+        } else {
+            this.heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread t = new Thread(task, "runmetrics-runner-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = heartbeatEvery.toNanos();
+            heartbeats.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Refreshes the heartbeat of every run in flight in the recorder (this runner's, and any the
+     * host records through it: all are alive in this process), so that
+     * {@link RunRecorder#failAbandonedRuns} in any process leaves them alone. Never throws.
+     */
+    private void heartbeat() {
+        recorder.heartbeatAll();
     }
 
     /**
@@ -466,6 +503,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
         for (Map.Entry<Key, Execution> e : new ArrayList<>(live.entrySet())) {
             e.getValue().cancel("runner closed");
         }
@@ -536,6 +576,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         private final Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
         private int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int retainFinished = 1000;
+        private Duration heartbeatEvery = DEFAULT_HEARTBEAT;
 
         private Builder(RunRecorder recorder, RunStore store) {
             this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -591,6 +632,25 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         }
 
         /**
+         * How often the runner refreshes the heartbeat of each run in flight in its recorder
+         * ({@link RunRecorder#heartbeatAll}), on a daemon thread of its own; {@link Duration#ZERO} turns that off (the
+         * host then heartbeats). Pick it well within the lease that {@link
+         * RunRecorder#failAbandonedRuns} is called with anywhere (10 s for 60 s, say).
+         *
+         * @param every default {@value #DEFAULT_HEARTBEAT_SECONDS} s
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder heartbeatEvery(Duration every) {
+            Objects.requireNonNull(every, "every");
+            if (every.isNegative()) {
+                throw new IllegalArgumentException("heartbeatEvery must not be negative, was " + every);
+            }
+            this.heartbeatEvery = every;
+            return this;
+        }
+
+        /**
          * Builds the runner and starts its workers.
          *
          * @throws IllegalStateException if no workflow was added
@@ -605,7 +665,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         @Override
         public String toString() {
             return "WorkflowRunner.Builder{workers=" + workers + ", workflows=" + workflows.keySet()
-                    + ", retainFinished=" + retainFinished + "}";
+                    + ", retainFinished=" + retainFinished + ", heartbeatEvery=" + heartbeatEvery + "}";
         }
     }
 }

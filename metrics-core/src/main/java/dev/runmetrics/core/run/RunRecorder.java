@@ -226,11 +226,23 @@ public final class RunRecorder {
         });
     }
 
-    /** Calls {@link #heartbeat} for every run in flight in this recorder. */
+    /**
+     * Refreshes the heartbeat of every run in flight in this recorder, as {@link #heartbeat} does;
+     * a run that ends meanwhile is skipped, not counted as a rejected call. {@code WorkflowRunner}
+     * calls it on a schedule; a host recording its own runs does.
+     */
     public void heartbeatAll() {
-        for (Key key : live.keySet()) {
-            heartbeat(key.workspaceId, key.runId);
-        }
+        guard("heartbeatAll", () -> {
+            for (Map.Entry<Key, LiveRun> e : live.entrySet()) {
+                LiveRun run = e.getValue();
+                synchronized (run) {
+                    if (live.get(e.getKey()) == run) {
+                        run.heartbeat(now());
+                        save(run.snapshot);
+                    }
+                }
+            }
+        });
     }
 
     /** How many live runs of a workspace one {@link #failAbandonedRuns} call looks at, oldest first. */

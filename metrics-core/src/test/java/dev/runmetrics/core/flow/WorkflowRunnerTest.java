@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.runmetrics.core.RetryPolicy;
 import dev.runmetrics.core.run.ResumeResult;
 import dev.runmetrics.core.run.Run;
+import dev.runmetrics.core.run.RunRecorder;
 import dev.runmetrics.core.run.RunEvent;
 import dev.runmetrics.core.run.RunStatus;
 import dev.runmetrics.core.run.StepRun;
@@ -46,6 +47,40 @@ class WorkflowRunnerTest {
                 assertThat(ended).as("%s ended before %s started", dep, e.step().stepId()).isTrue();
             }
         }
+    }
+
+    @Test
+    void theRunnerHeartbeatsItsRunsInFlightSoAnotherProcessLeavesThemAlone() throws Exception {
+        FakeClock clock = new FakeClock();
+        dev.runmetrics.core.run.InMemoryRunStore memory = new dev.runmetrics.core.run.InMemoryRunStore("m");
+        RunRecorder recorder = RunRecorder.builder(memory).clock(clock).instanceId("jvm-a").build();
+        CountDownLatch release = new CountDownLatch(1);
+        ExampleWorkflows.Options options = ExampleWorkflows.Options.builder().latency(ExampleWorkflows.Latency.none())
+                .sleeper(d -> { }).retryPolicy(RetryPolicy.none())
+                .hook((workflowId, in) -> {
+                    if (in.stepId().equals("process")) {
+                        release.await(10, TimeUnit.SECONDS);
+                    }
+                }).build();
+        try (WorkflowRunner runner = WorkflowRunner.builder(recorder, memory).workers(2)
+                .workflows(ExampleWorkflows.all(options)).heartbeatEvery(Duration.ofMillis(20)).build()) {
+            String runId = runner.submit(WS, "basic_sequence", Map.of());
+            clock.advance(Duration.ofMinutes(5)); // a long step, in fake time
+            java.time.Instant later = clock.wallTime();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!memory.findRun(WS, runId).orElseThrow().heartbeatAt().equals(later)) {
+                assertThat(System.nanoTime()).as("a heartbeat at the advanced time").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            RunRecorder other = RunRecorder.builder(memory).clock(clock).instanceId("jvm-b").build();
+            assertThat(other.failAbandonedRuns(WS, Duration.ofSeconds(60))).isZero();
+            release.countDown();
+            assertThat(runner.completion(WS, runId).orElseThrow().get(10, TimeUnit.SECONDS).status())
+                    .isEqualTo(RunStatus.COMPLETED);
+            assertThat(recorder.counters().rejectedCalls()).isZero(); // runs ending meanwhile are skipped
+        }
+        assertThatThrownBy(() -> WorkflowRunner.builder(recorder, memory).heartbeatEvery(
+                Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
