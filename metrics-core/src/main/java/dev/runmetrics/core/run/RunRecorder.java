@@ -261,9 +261,11 @@ public final class RunRecorder {
      * later): the last instant the process was known alive, so the hours it lay dead do not count
      * as execution time. Every process running workflows must call {@link #heartbeatAll} well
      * within {@code lease} (e.g. every 10 s for 60 s), or its own long runs count as abandoned.
-     * Call this at start-up and now and then (the demo: every 30 s). At most
-     * {@value #ABANDONED_SCAN_LIMIT} live runs are looked at per call. Never throws; a store
-     * that fails is counted and logged as for any other call.
+     * Call this at start-up and now and then (the demo: every 30 s), not back to back: a
+     * write-behind store ({@code JdbcRunStore}) may not yet show one call's writes to the next, which
+     * would end the same run twice (the second changes nothing stored; the listeners hear it
+     * twice). At most {@value #ABANDONED_SCAN_LIMIT} live runs are looked at per call. Never
+     * throws; a store that fails is counted and logged as for any other call.
      *
      * @param lease how long a run may go without a heartbeat before its process counts as dead
      * @return how many runs this call ended
