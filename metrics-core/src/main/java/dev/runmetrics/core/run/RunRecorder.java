@@ -257,9 +257,9 @@ public final class RunRecorder {
      * that attempt that was queued or running; {@link RunEvent.Type#STEP_FAILED} and
      * {@link RunEvent.Type#RUN_FAILED} go to the listeners as for any failure.
      *
-     * <p>The run and its interrupted steps end at the run's last heartbeat (or their start, if
-     * later): the last instant the process was known alive, so the hours it lay dead do not count
-     * as execution time. Every process running workflows must call {@link #heartbeatAll} well
+     * <p>The run and its interrupted steps end at the last sign of life: the run's last heartbeat
+     * or the latest instant recorded for a step of that attempt, whichever is later, so the hours
+     * the process lay dead do not count as execution time. Every process running workflows must call {@link #heartbeatAll} well
      * within {@code lease} (e.g. every 10 s for 60 s), or its own long runs count as abandoned.
      * Call this at start-up and now and then (the demo: every 30 s), not back to back: a
      * write-behind store ({@code JdbcRunStore}) may not yet show one call's writes to the next, which
@@ -305,21 +305,23 @@ public final class RunRecorder {
     private void failAbandoned(Run run, Instant now) {
         String reason = "interrupted: the process running it (instance " + run.instanceId()
                 + ") stopped without ending it; last heartbeat " + run.heartbeatAt();
-        Instant runEnd = later(run.heartbeatAt(), run.startedAt());
-        Run failed = new Run(run.workspaceId(), run.runId(), run.workflowId(), run.workflowName(),
-                run.executionNumber(), RunStatus.FAILED, run.attempt(), run.queuedAt(), run.startedAt(), runEnd,
-                run.inputSummary(), run.resultsSummary(), reason, run.createdAt(), now, run.instanceId(),
-                run.heartbeatAt(), run.attributes());
+        List<StepRun> steps = new ArrayList<>();
+        // The last sign of life: its last heartbeat, or a later step event of this attempt.
+        Instant end = later(run.heartbeatAt(), run.startedAt());
         for (StepRun step : store.findSteps(run.workspaceId(), run.runId())) {
-            if (step.attempt() != run.attempt()
-                    || (step.status() != RunStatus.QUEUED && step.status() != RunStatus.RUNNING)) {
+            if (step.attempt() == run.attempt()) {
+                steps.add(step);
+                end = later(later(later(end, step.queuedAt()), step.startedAt()), step.completedAt());
+            }
+        }
+        for (StepRun step : steps) {
+            if (step.status() != RunStatus.QUEUED && step.status() != RunStatus.RUNNING) {
                 continue;
             }
             // A step that never started gets its start at its end, as LiveStep.end gives one.
-            Instant stepEnd = later(later(runEnd, step.queuedAt()), step.startedAt());
             StepRun interrupted = new StepRun(step.workspaceId(), step.runId(), step.stepId(), step.stepName(),
                     step.stepOrder(), step.nodeName(), step.attempt(), RunStatus.FAILED, step.queuedAt(),
-                    step.startedAt() == null ? stepEnd : step.startedAt(), stepEnd, step.retryCount(), reason,
+                    step.startedAt() == null ? end : step.startedAt(), end, step.retryCount(), reason,
                     dev.runmetrics.core.ErrorCategory.OTHER.name(), step.inputSummary(), step.outputSummary(),
                     step.attributes(), now);
             try {
@@ -331,6 +333,10 @@ public final class RunRecorder {
             }
             fire(new RunEvent(RunEvent.Type.STEP_FAILED, now, run, interrupted));
         }
+        Run failed = new Run(run.workspaceId(), run.runId(), run.workflowId(), run.workflowName(),
+                run.executionNumber(), RunStatus.FAILED, run.attempt(), run.queuedAt(), run.startedAt(), end,
+                run.inputSummary(), run.resultsSummary(), reason, run.createdAt(), now, run.instanceId(),
+                run.heartbeatAt(), run.attributes());
         save(failed);
         fire(new RunEvent(RunEvent.Type.RUN_FAILED, now, failed, null));
     }

@@ -41,6 +41,12 @@ class RunRecorderTest {
         clock.advance(Duration.ofSeconds(20));
         dead.heartbeatAll();
         Instant lastHeartbeat = clock.wallTime();
+        // A run whose last step event came after its last heartbeat ends at that event.
+        String stepAfterHeartbeat = dead.runQueued("ws", "wf-late", null, null);
+        dead.runStarted("ws", stepAfterHeartbeat);
+        clock.advance(Duration.ofSeconds(4));
+        dead.stepStarted("ws", stepAfterHeartbeat, FETCH, null);
+        Instant lastStepEvent = clock.wallTime();
         // Process 2 runs its own long run, and starts one more after process 1 died.
         List<RunEvent> seen = new CopyOnWriteArrayList<>();
         RunRecorder alive = RunRecorder.builder(memory).clock(clock).instanceId("jvm-alive").listener(seen::add)
@@ -50,7 +56,11 @@ class RunRecorderTest {
         clock.advance(Duration.ofHours(3));
         String fresh = alive.runQueued("ws", "wf", null, null);
 
-        assertThat(alive.failAbandonedRuns("ws", Duration.ofSeconds(60))).isEqualTo(2);
+        assertThat(alive.failAbandonedRuns("ws", Duration.ofSeconds(60))).isEqualTo(3);
+        Run late = memory.findRun("ws", stepAfterHeartbeat).orElseThrow();
+        assertThat(late.completedAt()).isEqualTo(lastStepEvent);
+        assertThat(memory.findSteps("ws", stepAfterHeartbeat)).singleElement()
+                .satisfies(step -> assertThat(step.completedAt()).isEqualTo(lastStepEvent));
 
         Run failed = memory.findRun("ws", stuck).orElseThrow();
         assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
@@ -68,8 +78,8 @@ class RunRecorderTest {
         assertThat(memory.findRun("ws", ownOld).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
         assertThat(memory.findRun("ws", fresh).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
         assertThat(seen).filteredOn(e -> e.type() == RunEvent.Type.RUN_FAILED).extracting(e -> e.run().runId())
-                .containsExactlyInAnyOrder(stuck, waiting);
-        assertThat(seen).filteredOn(e -> e.type() == RunEvent.Type.STEP_FAILED).hasSize(2);
+                .containsExactlyInAnyOrder(stuck, waiting, stepAfterHeartbeat);
+        assertThat(seen).filteredOn(e -> e.type() == RunEvent.Type.STEP_FAILED).hasSize(3);
         // Counted once in the rollups, as failed.
         assertThat(memory.rollups("ws", RollupQuery.total(dev.runmetrics.core.stats.RollupDimension.WORKFLOW, "wf",
                 START, clock.wallTime().plusSeconds(60))).get(0).count(RunStatus.FAILED)).isEqualTo(2);
