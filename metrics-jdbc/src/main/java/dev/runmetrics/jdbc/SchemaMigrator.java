@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Run it as the role that owns the schema (it creates the schema, tables, policies and view),
  * not as the application role the store connects with. A host that manages its schema with Flyway
- * or Liquibase applies the same files instead (see the module README) and never calls this.
+ * or Liquibase applies the same files instead (see the module README) and calls only the backfill
+ * that follows V002, V003 and V004 ({@link #backfillHourlyRollups}, {@link #backfillDailyRollups},
+ * {@link #backfillAllSubjectRollups}), which SQL cannot do.
  *
  * <p>Thread-safe: stateless; concurrent calls (in one JVM or several) serialize on the lock.
  */
