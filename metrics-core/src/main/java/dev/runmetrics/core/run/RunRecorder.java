@@ -324,13 +324,7 @@ public final class RunRecorder {
                     step.startedAt() == null ? end : step.startedAt(), end, step.retryCount(), reason,
                     dev.runmetrics.core.ErrorCategory.OTHER.name(), step.inputSummary(), step.outputSummary(),
                     step.attributes(), now);
-            try {
-                store.saveStep(interrupted.workspaceId(), interrupted);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                storeFailed(e);
-            }
+            save(interrupted);
             fire(new RunEvent(RunEvent.Type.STEP_FAILED, now, run, interrupted));
         }
         Run failed = new Run(run.workspaceId(), run.runId(), run.workflowId(), run.workflowName(),
@@ -567,6 +561,11 @@ public final class RunRecorder {
     private void publishStep(LiveRun run, LiveStep s, RunEvent.Type type, Instant now) {
         s.updatedAt = now;
         StepRun snapshot = s.snapshot(run.snapshot);
+        save(snapshot);
+        fire(new RunEvent(type, now, run.snapshot, snapshot));
+    }
+
+    private void save(StepRun snapshot) {
         try {
             store.saveStep(snapshot.workspaceId(), snapshot);
         } catch (VirtualMachineError e) {
@@ -574,7 +573,6 @@ public final class RunRecorder {
         } catch (Throwable e) {
             storeFailed(e);
         }
-        fire(new RunEvent(type, now, run.snapshot, snapshot));
     }
 
     private void save(Run snapshot) {
