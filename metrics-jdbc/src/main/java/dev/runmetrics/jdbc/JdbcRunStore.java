@@ -1,6 +1,5 @@
 package dev.runmetrics.jdbc;
 
-import dev.runmetrics.jdbc.internal.HdrCounts;
 import dev.runmetrics.core.run.DurationQuery;
 import dev.runmetrics.core.run.JsonValues;
 import dev.runmetrics.core.run.Page;
@@ -311,8 +310,6 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                 .bind("ws", workspaceId).bind("run_id", runId).map((rs, ctx) -> Rows.audit(rs)).list());
     }
 
-    private record BucketKey(Instant start, String subject) {}
-
     /**
      * The SELECT of a rollup read: one {@code UNION ALL} branch per part of the plan, each on its
      * tier's table, selecting only the histogram columns the query wants. With {@code oneSubject}
@@ -361,7 +358,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         String sql = rollupsSql(plan, subjectFilter != null, query.histograms());
         // Rows are added into their bucket as they stream in (nothing per row is kept), with
         // HdrCounts: a row costs its non-empty histogram buckets, not a full HdrHistogram decode.
-        Map<BucketKey, RollupSum> buckets = inWorkspace(workspaceId, "reading rollups", h -> {
+        Map<RollupAccumulator.Key, RollupAccumulator.Sums> buckets = inWorkspace(workspaceId, "reading rollups", h -> {
             Query q = h.createQuery(sql).bind("ws", workspaceId).bind("dimension", query.dimension().name());
             for (int i = 0; i < plan.size(); i++) {
                 q.bind("from" + i, Rows.ts(plan.get(i).from())).bind("to" + i, Rows.ts(plan.get(i).to()));
@@ -371,68 +368,24 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             }
             q.setFetchSize(2000);
             return q.scanResultSet((supplier, ctx) -> {
-                Map<BucketKey, RollupSum> sums = new HashMap<>();
+                Map<RollupAccumulator.Key, RollupAccumulator.Sums> sums = new HashMap<>();
                 ResultSet rs = supplier.get();
                 while (rs.next()) {
                     Instant start = Rows.instant(rs, "bucket_start");
                     String subject = keepSubject ? rs.getString("subject") : null;
-                    sums.computeIfAbsent(new BucketKey(query.bucketStartOf(start), subject), k -> new RollupSum())
-                            .add(rs, query.histograms());
+                    sums.computeIfAbsent(new RollupAccumulator.Key(query.dimension(), subject,
+                            query.bucketStartOf(start)), k -> new RollupAccumulator.Sums())
+                            .addStored(rs, query.histograms());
                 }
                 return sums;
             });
         });
         Duration length = query.bucketLength();
         List<Rollup> out = new ArrayList<>(buckets.size());
-        buckets.forEach((k, sum) -> out.add(sum.toRollup(workspaceId, query.dimension(), k.subject(), k.start(),
-                length)));
+        buckets.forEach((k, sum) -> out.add(sum.toRollup(workspaceId, k, length, null)));
         out.sort(Comparator.comparing(Rollup::bucketStart)
                 .thenComparing(Rollup::subject, Comparator.nullsFirst(Comparator.naturalOrder())));
         return out;
-    }
-
-    /** One bucket's sum of stored rows, as {@link Rollup#merge} adds them. */
-    private static final class RollupSum {
-        final long[] counts = new long[RunStatus.values().length];
-        final HdrCounts queueWait = new HdrCounts();
-        final HdrCounts executionTime = new HdrCounts();
-        final HdrCounts endToEnd = new HdrCounts();
-        long tokens;
-        double cost;
-
-        void add(ResultSet rs, Set<DurationKind> kinds) throws SQLException {
-            RunStatus[] statuses = RunStatus.values();
-            for (int i = 0; i < statuses.length; i++) {
-                counts[i] = saturatedAdd(counts[i], rs.getLong(Rows.countColumn(statuses[i])));
-            }
-            if (kinds.contains(DurationKind.QUEUE_WAIT)) {
-                queueWait.addEncoded(rs.getBytes("queue_wait"));
-            }
-            if (kinds.contains(DurationKind.EXECUTION_TIME)) {
-                executionTime.addEncoded(rs.getBytes("execution_time"));
-            }
-            if (kinds.contains(DurationKind.END_TO_END)) {
-                endToEnd.addEncoded(rs.getBytes("end_to_end"));
-            }
-            tokens = saturatedAdd(tokens, rs.getLong("tokens"));
-            cost += rs.getDouble("cost");
-        }
-
-        Rollup toRollup(String ws, dev.runmetrics.core.stats.RollupDimension dimension, String subject, Instant start,
-                Duration length) {
-            Map<RunStatus, Long> byStatus = new java.util.EnumMap<>(RunStatus.class);
-            RunStatus[] statuses = RunStatus.values();
-            for (int i = 0; i < statuses.length; i++) {
-                byStatus.put(statuses[i], counts[i]);
-            }
-            return new Rollup(ws, dimension, subject, start, length, null, byStatus, queueWait.toHistogram(),
-                    executionTime.toHistogram(), endToEnd.toHistogram(), tokens, cost);
-        }
-
-        private static long saturatedAdd(long a, long b) {
-            long sum = a + b;
-            return sum < 0 ? Long.MAX_VALUE : sum;
-        }
     }
 
     private static final String EXACT;

@@ -6,6 +6,7 @@ import dev.runmetrics.core.run.Run;
 import dev.runmetrics.core.run.RunStatus;
 import dev.runmetrics.core.run.StepRun;
 import dev.runmetrics.core.run.TimedExecution;
+import dev.runmetrics.core.stats.DurationKind;
 import dev.runmetrics.core.stats.Rollup;
 import dev.runmetrics.core.stats.RollupDimension;
 import java.sql.PreparedStatement;
@@ -16,10 +17,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Adds up one batch's rollup contributions per (dimension, subject, minute), and per hour and day,
@@ -35,7 +38,9 @@ final class RollupAccumulator {
     /** A row's key; {@code start} is the start of the row's minute (hour, day: see {@link RollupTier}). */
     record Key(RollupDimension dimension, String subject, Instant start) {}
 
-    /** One row's sums. */
+    private static final Set<DurationKind> ALL_KINDS = EnumSet.allOf(DurationKind.class);
+
+    /** One row's sums (or one query bucket's: {@code JdbcRunStore.rollups} adds stored rows up with it). */
     static final class Sums {
         final long[] counts = new long[RunStatus.values().length];
         final HdrCounts queueWait = new HdrCounts();
@@ -55,15 +60,29 @@ final class RollupAccumulator {
             cost += other.cost;
         }
 
-        /** Adds a stored row (of either rollup table) read from {@code rs}. */
+        /** Adds a stored row (of any rollup table) read from {@code rs}, all three histograms. */
         void addStored(ResultSet rs) throws SQLException {
+            addStored(rs, ALL_KINDS);
+        }
+
+        /**
+         * Adds a stored row read from {@code rs}: counts, tokens, cost and the histograms of
+         * {@code kinds} (the result set need not have the other histogram columns).
+         */
+        void addStored(ResultSet rs, Set<DurationKind> kinds) throws SQLException {
             RunStatus[] statuses = RunStatus.values();
             for (int i = 0; i < statuses.length; i++) {
                 counts[i] = saturatedAdd(counts[i], rs.getLong(Rows.countColumn(statuses[i])));
             }
-            queueWait.addEncoded(rs.getBytes("queue_wait"));
-            executionTime.addEncoded(rs.getBytes("execution_time"));
-            endToEnd.addEncoded(rs.getBytes("end_to_end"));
+            if (kinds.contains(DurationKind.QUEUE_WAIT)) {
+                queueWait.addEncoded(rs.getBytes("queue_wait"));
+            }
+            if (kinds.contains(DurationKind.EXECUTION_TIME)) {
+                executionTime.addEncoded(rs.getBytes("execution_time"));
+            }
+            if (kinds.contains(DurationKind.END_TO_END)) {
+                endToEnd.addEncoded(rs.getBytes("end_to_end"));
+            }
             tokens = saturatedAdd(tokens, rs.getLong("tokens"));
             cost += rs.getDouble("cost");
         }
