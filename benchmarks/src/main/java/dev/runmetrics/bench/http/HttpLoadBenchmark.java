@@ -8,7 +8,6 @@ import dev.runmetrics.http.MetricsHttpServer;
 import dev.runmetrics.http.Role;
 import dev.runmetrics.jdbc.JdbcRunStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -82,7 +81,7 @@ public final class HttpLoadBenchmark {
             System.out.println("reusing the loaded database in " + dataDir);
         }
 
-        EmbeddedPostgres pg = start(dataDir);
+        EmbeddedPostgres pg = BenchSupport.startPostgres(dataDir);
         CountDownLatch stop = new CountDownLatch(1);
         try {
             String url = pg.getJdbcUrl("postgres", "postgres");
@@ -147,26 +146,12 @@ public final class HttpLoadBenchmark {
         }
     }
 
-    /** The same server settings as the store benchmark's, on the existing data directory. */
-    private static EmbeddedPostgres start(Path dataDir) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false)
-                .setServerConfig("shared_buffers", "1GB")
-                .setServerConfig("work_mem", "64MB")
-                .setServerConfig("maintenance_work_mem", "1GB")
-                .setServerConfig("max_wal_size", "8GB")
-                .setServerConfig("checkpoint_timeout", "30min")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("jit", "off")
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
-    }
-
     /** Whether dataDir holds the benchmark database with exactly {@code runs} runs. */
     private static boolean loaded(Path dataDir, int runs) throws Exception {
         if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
             return false;
         }
-        try (EmbeddedPostgres pg = start(dataDir)) {
+        try (EmbeddedPostgres pg = BenchSupport.startPostgres(dataDir)) {
             DataSource admin = BenchSupport.dataSource(pg.getJdbcUrl("postgres", "postgres"), null, null, null);
             if (Integer.parseInt(BenchSupport.scalar(admin, "SELECT count(*) FROM pg_database WHERE datname = '" + DATABASE
                     + "'")) == 0) {

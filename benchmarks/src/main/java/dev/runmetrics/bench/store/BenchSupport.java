@@ -1,5 +1,6 @@
 package dev.runmetrics.bench.store;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,6 +84,26 @@ public final class BenchSupport {
         } catch (IOException e) {
             return "load average ?";
         }
+    }
+
+    /**
+     * Starts an embedded PostgreSQL on {@code dataDir} (initialised if empty, kept as it is
+     * otherwise) with the benchmarks' server settings: {@code shared_buffers} 1 GB, {@code work_mem}
+     * 64 MB, {@code max_wal_size} 8 GB, {@code jit} off and {@code synchronous_commit} on (zonky's
+     * default is off; on is what a production server runs). Never zonky's own cleaning: with it,
+     * {@code close()} deletes the directory, even when the benchmark was asked to keep it.
+     */
+    public static EmbeddedPostgres startPostgres(Path dataDir) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false)
+                .setServerConfig("shared_buffers", "1GB")
+                .setServerConfig("work_mem", "64MB")
+                .setServerConfig("maintenance_work_mem", "1GB")
+                .setServerConfig("max_wal_size", "8GB")
+                .setServerConfig("checkpoint_timeout", "30min")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("jit", "off")
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
     }
 
     /** Deletes a directory tree, if it exists. */

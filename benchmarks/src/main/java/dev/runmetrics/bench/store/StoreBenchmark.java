@@ -104,17 +104,7 @@ public final class StoreBenchmark {
                 if (!reuse) {
                     BenchSupport.deleteRecursively(dataDir);
                 }
-                // Never zonky's own cleaning: with it, close() deletes the directory even under --keep.
-                pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false)
-                        .setServerConfig("shared_buffers", "1GB")
-                        .setServerConfig("work_mem", "64MB")
-                        .setServerConfig("maintenance_work_mem", "1GB")
-                        .setServerConfig("max_wal_size", "8GB")
-                        .setServerConfig("checkpoint_timeout", "30min")
-                        .setServerConfig("synchronous_commit", "on")
-                        .setServerConfig("jit", "off")
-                        .setPGStartupWait(Duration.ofSeconds(60))
-                        .start();
+                pg = BenchSupport.startPostgres(dataDir);
                 url = pg.getJdbcUrl("postgres", "postgres");
             }
             DataSource admin = BenchSupport.dataSource(url, null, null, null);
