@@ -1,6 +1,7 @@
 package dev.runmetrics.http;
 
 import dev.runmetrics.core.ErrorCategory;
+import dev.runmetrics.core.ManualClock;
 import dev.runmetrics.core.NodeMetricsCollector;
 import dev.runmetrics.core.run.InMemoryRunStore;
 import dev.runmetrics.core.run.ResumeHandler;

@@ -1,5 +1,6 @@
 package dev.runmetrics.core.flow;
 
+import dev.runmetrics.core.ManualClock;
 import dev.runmetrics.core.RetryPolicy;
 import dev.runmetrics.core.Sleeper;
 import dev.runmetrics.core.run.InMemoryRunStore;
@@ -8,6 +9,7 @@ import dev.runmetrics.core.run.RunListener;
 import dev.runmetrics.core.run.RunRecorder;
 import dev.runmetrics.core.run.StepCheckpoint;
 import dev.runmetrics.core.run.StepRun;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RunnerFixture implements AutoCloseable {
     static final String WS = "ws-1";
+    /** Where the fixture's clock starts. */
+    static final Instant START = Instant.parse("2026-05-04T12:00:00Z");
 
-    final FakeClock clock;
+    final ManualClock clock;
     final InMemoryRunStore memory;
     final FaultyStore store;
     final List<RunEvent> events = new CopyOnWriteArrayList<>();
@@ -41,8 +45,8 @@ final class RunnerFixture implements AutoCloseable {
 
     RunnerFixture(int workers, ExampleWorkflows.Latency latency, Sleeper sleeper, RetryPolicy retry,
             RunListener... extraListeners) {
-        this(new FakeClock(), new InMemoryRunStore("test-instance"), "jvm-test", workers, latency, sleeper, retry,
-                extraListeners);
+        this(new ManualClock(START), new InMemoryRunStore("test-instance"), "jvm-test", workers, latency, sleeper,
+                retry, extraListeners);
     }
 
     /** A second process: another runner and recorder over the same store and clock. */
@@ -51,7 +55,7 @@ final class RunnerFixture implements AutoCloseable {
                 RetryPolicy.none());
     }
 
-    private RunnerFixture(FakeClock clock, InMemoryRunStore memory, String instanceId, int workers,
+    private RunnerFixture(ManualClock clock, InMemoryRunStore memory, String instanceId, int workers,
             ExampleWorkflows.Latency latency, Sleeper sleeper, RetryPolicy retry, RunListener... extraListeners) {
         this.clock = clock;
         this.memory = memory;

@@ -4,14 +4,16 @@ import static dev.runmetrics.core.flow.RunnerFixture.WS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runmetrics.core.ManualClock;
 import dev.runmetrics.core.RetryPolicy;
 import dev.runmetrics.core.run.ResumeResult;
 import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunRecorder;
 import dev.runmetrics.core.run.RunEvent;
+import dev.runmetrics.core.run.RunRecorder;
 import dev.runmetrics.core.run.RunStatus;
 import dev.runmetrics.core.run.StepRun;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -51,7 +53,7 @@ class WorkflowRunnerTest {
 
     @Test
     void theRunnerHeartbeatsItsRunsInFlightSoAnotherProcessLeavesThemAlone() throws Exception {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(RunnerFixture.START);
         dev.runmetrics.core.run.InMemoryRunStore memory = new dev.runmetrics.core.run.InMemoryRunStore("m");
         RunRecorder recorder = RunRecorder.builder(memory).clock(clock).instanceId("jvm-a").build();
         CountDownLatch release = new CountDownLatch(1);
@@ -66,7 +68,7 @@ class WorkflowRunnerTest {
                 .workflows(ExampleWorkflows.all(options)).heartbeatEvery(Duration.ofMillis(20)).build()) {
             String runId = runner.submit(WS, "basic_sequence", Map.of());
             clock.advance(Duration.ofMinutes(5)); // a long step, in fake time
-            java.time.Instant later = clock.wallTime();
+            Instant later = clock.wallTime();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!memory.findRun(WS, runId).orElseThrow().heartbeatAt().equals(later)) {
                 assertThat(System.nanoTime()).as("a heartbeat at the advanced time").isLessThan(deadline);
@@ -166,7 +168,7 @@ class WorkflowRunnerTest {
     @Test
     void withOneWorkerParallelBranchesQueueAndTheirQueueWaitIsReal() throws Exception {
         // Each step "takes" one second of the fake clock; the single worker runs them one by one.
-        FakeClock[] clock = new FakeClock[1];
+        ManualClock[] clock = new ManualClock[1];
         f = new RunnerFixture(1, (wf, step) -> Duration.ofSeconds(1), d -> clock[0].advance(d), RetryPolicy.none());
         clock[0] = f.clock;
         String runId = f.submit("parallel_processing", Map.of());

@@ -3,6 +3,7 @@ package dev.runmetrics.core.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.runmetrics.core.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,7 @@ class RunRecorderTest {
     private static final Instant START = Instant.parse("2026-05-04T12:00:00.000000Z");
     private static final StepSpec FETCH = new StepSpec("fetch", "Fetch data", 1, "http-fetch");
 
-    private final FakeClock clock = new FakeClock(START);
+    private final ManualClock clock = new ManualClock(START);
     private final RecordingStore store = new RecordingStore();
     private final List<RunEvent> events = new CopyOnWriteArrayList<>();
 
