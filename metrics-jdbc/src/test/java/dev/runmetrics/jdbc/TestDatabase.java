@@ -99,9 +99,14 @@ final class TestDatabase {
 
     /** The superuser (or admin) of the server, in the test database. */
     DataSource admin() {
+        return admin(database);
+    }
+
+    /** The superuser (or admin) of the server (the embedded one's, or the URL's), in another database. */
+    DataSource admin(String otherDatabase) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(adminUrl);
-        ds.setDatabaseName(database);
+        ds.setDatabaseName(otherDatabase);
         return ds;
     }
 
