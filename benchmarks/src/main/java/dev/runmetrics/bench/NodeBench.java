@@ -1,10 +1,10 @@
 package dev.runmetrics.bench;
 
-import dev.runmetrics.core.Node;
-import dev.runmetrics.core.NodeConfig;
-import dev.runmetrics.core.NodeFunction;
-import dev.runmetrics.core.NodeMetricsCollector;
-import dev.runmetrics.core.Nodes;
+import dev.runmetrics.core.node.Node;
+import dev.runmetrics.core.node.NodeConfig;
+import dev.runmetrics.core.node.NodeFunction;
+import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.Nodes;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,9 +1,9 @@
 package dev.runmetrics.bench;
 
 import com.codahale.metrics.SlidingWindowReservoir;
-import dev.runmetrics.core.ErrorCategory;
-import dev.runmetrics.core.NodeMetricsCollector;
-import dev.runmetrics.core.NodeMetricsHandle;
+import dev.runmetrics.core.node.ErrorCategory;
+import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.NodeMetricsHandle;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;

@@ -2,8 +2,8 @@ package dev.runmetrics.bench;
 
 import com.codahale.metrics.SlidingWindowReservoir;
 import com.codahale.metrics.Snapshot;
-import dev.runmetrics.core.NodeMetrics;
-import dev.runmetrics.core.NodeMetricsCollector;
+import dev.runmetrics.core.node.NodeMetrics;
+import dev.runmetrics.core.node.NodeMetricsCollector;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;

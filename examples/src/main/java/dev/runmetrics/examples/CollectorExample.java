@@ -1,11 +1,11 @@
 package dev.runmetrics.examples;
 
-import dev.runmetrics.core.ErrorCategory;
-import dev.runmetrics.core.Node;
-import dev.runmetrics.core.NodeConfig;
-import dev.runmetrics.core.NodeMetricsCollector;
-import dev.runmetrics.core.Nodes;
-import dev.runmetrics.core.RetryPolicy;
+import dev.runmetrics.core.node.ErrorCategory;
+import dev.runmetrics.core.node.Node;
+import dev.runmetrics.core.node.NodeConfig;
+import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.Nodes;
+import dev.runmetrics.core.node.RetryPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,8 +1,8 @@
 package dev.runmetrics.examples;
 
-import dev.runmetrics.core.run.InMemoryRunStore;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import dev.runmetrics.core.views.RunViews;
 import dev.runmetrics.http.MetricsHandler;
 import dev.runmetrics.http.MetricsHttpServer;
 import dev.runmetrics.http.Role;

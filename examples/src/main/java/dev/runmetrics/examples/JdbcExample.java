@@ -1,8 +1,8 @@
 package dev.runmetrics.examples;
 
-import dev.runmetrics.core.run.RunQuery;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.run.StepSpec;
+import dev.runmetrics.core.model.StepSpec;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.jdbc.JdbcRunStore;
 import dev.runmetrics.jdbc.SchemaMigrator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

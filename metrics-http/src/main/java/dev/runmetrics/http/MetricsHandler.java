@@ -1,6 +1,6 @@
 package dev.runmetrics.http;
 
-import dev.runmetrics.core.run.RunListener;
+import dev.runmetrics.core.record.RunListener;
 import dev.runmetrics.http.internal.EventHub;
 import dev.runmetrics.http.internal.JettyRoutes;
 import java.time.Duration;

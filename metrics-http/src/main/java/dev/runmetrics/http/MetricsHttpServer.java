@@ -1,20 +1,21 @@
 package dev.runmetrics.http;
 
-import dev.runmetrics.core.Clock;
-import dev.runmetrics.core.NodeMetricsCollector;
+import dev.runmetrics.core.control.ResumeHandler;
+import dev.runmetrics.core.control.RunAction;
 import dev.runmetrics.core.flow.WorkflowRunner;
 import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.run.ResumeHandler;
-import dev.runmetrics.core.run.RunListener;
-import dev.runmetrics.core.run.RunStore;
-import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.record.RunListener;
+import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.time.Clock;
+import dev.runmetrics.core.views.RunViews;
 import dev.runmetrics.http.internal.ApiRoutes;
 import dev.runmetrics.http.internal.Dispatcher;
 import dev.runmetrics.http.internal.EventHub;
 import dev.runmetrics.http.internal.JettyRoutes;
 import dev.runmetrics.http.internal.JsonErrorHandler;
-import dev.runmetrics.http.internal.RunCounters;
 import dev.runmetrics.http.internal.Router;
+import dev.runmetrics.http.internal.RunCounters;
 import dev.runmetrics.http.internal.TokenBuckets;
 import dev.runmetrics.http.internal.TokenRegistry;
 import java.net.URI;
@@ -523,7 +524,7 @@ public final class MetricsHttpServer {
             volatile RunListener target;
 
             @Override
-            public void onEvent(dev.runmetrics.core.run.RunEvent event) {
+            public void onEvent(dev.runmetrics.core.record.RunEvent event) {
                 RunListener t = target;
                 if (t != null) {
                     t.onEvent(event);

@@ -3,7 +3,7 @@ package dev.runmetrics.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runmetrics.core.run.InMemoryRunStore;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import java.time.Duration;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runmetrics.core.flow.ExampleWorkflows;
-import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.flow.example.ExampleWorkflows;
+import dev.runmetrics.core.model.RunStatus;
 import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;

@@ -1,13 +1,13 @@
 package dev.runmetrics.http;
 
-import dev.runmetrics.core.NodeMetricsCollector;
-import dev.runmetrics.core.RetryPolicy;
-import dev.runmetrics.core.flow.ExampleWorkflows;
 import dev.runmetrics.core.flow.RunOutcome;
 import dev.runmetrics.core.flow.WorkflowRunner;
-import dev.runmetrics.core.run.InMemoryRunStore;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.flow.example.ExampleWorkflows;
+import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.RetryPolicy;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import dev.runmetrics.core.views.RunViews;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,9 @@ package dev.runmetrics.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.run.InMemoryRunStore;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.run.StepSpec;
+import dev.runmetrics.core.model.StepSpec;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import dev.runmetrics.http.internal.EventHub;
 import dev.runmetrics.http.internal.Subscription;
 import java.time.Duration;

@@ -1,17 +1,17 @@
 package dev.runmetrics.http;
 
-import dev.runmetrics.core.run.ForwardingRunStore;
 import static dev.runmetrics.http.Api.VIEWER_A;
 import static dev.runmetrics.http.Api.WS_A;
 import static dev.runmetrics.http.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runmetrics.core.run.InMemoryRunStore;
-import dev.runmetrics.core.run.Page;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunQuery;
-import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.store.ForwardingRunStore;
+import dev.runmetrics.core.store.Page;
+import dev.runmetrics.core.store.RunQuery;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import dev.runmetrics.core.views.RunViews;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,8 @@ import static dev.runmetrics.http.Api.WS_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runmetrics.core.run.ResumeResult;
+import dev.runmetrics.core.control.ResumeResult;
+import dev.runmetrics.core.control.RunAction;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -4,9 +4,9 @@ import static dev.runmetrics.http.Api.VIEWER_A;
 import static dev.runmetrics.http.Api.WS_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.run.InMemoryRunStore;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import dev.runmetrics.core.views.RunViews;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;

@@ -9,9 +9,10 @@ import static dev.runmetrics.http.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.runmetrics.core.run.ResumeHandler;
-import dev.runmetrics.core.run.ResumeResult;
-import dev.runmetrics.core.run.ResumeResult.Reason;
+import dev.runmetrics.core.control.ResumeHandler;
+import dev.runmetrics.core.control.ResumeResult.Reason;
+import dev.runmetrics.core.control.ResumeResult;
+import dev.runmetrics.core.control.RunAction;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,14 @@
 package dev.runmetrics.http;
 
-import dev.runmetrics.core.ErrorCategory;
-import dev.runmetrics.core.ManualClock;
-import dev.runmetrics.core.NodeMetricsCollector;
-import dev.runmetrics.core.run.InMemoryRunStore;
-import dev.runmetrics.core.run.ResumeHandler;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.run.StepSpec;
-import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.control.ResumeHandler;
+import dev.runmetrics.core.control.RunAction;
+import dev.runmetrics.core.model.StepSpec;
+import dev.runmetrics.core.node.ErrorCategory;
+import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import dev.runmetrics.core.time.ManualClock;
+import dev.runmetrics.core.views.RunViews;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -7,7 +7,7 @@ package dev.runmetrics.jdbc;
 public enum QueueFullPolicy {
     /**
      * Wait up to the configured timeout for room; if there is still none, count the write as
-     * dropped and throw {@link dev.runmetrics.core.run.RunStoreException}, so the caller knows
+     * dropped and throw {@link dev.runmetrics.core.store.RunStoreException}, so the caller knows
      * (a {@code RunRecorder} logs and counts it, and the workflow goes on). The default.
      */
     BLOCK,

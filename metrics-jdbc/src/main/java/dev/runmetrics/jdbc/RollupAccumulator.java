@@ -1,14 +1,14 @@
 package dev.runmetrics.jdbc;
 
-import dev.runmetrics.jdbc.internal.HdrCounts;
 import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepRun;
-import dev.runmetrics.core.run.TimedExecution;
-import dev.runmetrics.core.stats.DurationKind;
-import dev.runmetrics.core.stats.Rollup;
-import dev.runmetrics.core.stats.RollupDimension;
+import dev.runmetrics.core.model.LifecycleTimes;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.store.DurationKind;
+import dev.runmetrics.core.store.Rollup;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.jdbc.internal.HdrCounts;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -148,14 +148,14 @@ final class RollupAccumulator {
     }
 
     /** Adds a contribution to its subject's row and to the dimension's all-subjects row. */
-    private void add(RollupDimension dimension, String subject, TimedExecution e, RunStatus status, long tokens,
+    private void add(RollupDimension dimension, String subject, LifecycleTimes e, RunStatus status, long tokens,
             double cost) {
         Instant minute = e.completedAt().truncatedTo(ChronoUnit.MINUTES);
         add(new Key(dimension, subject, minute), e, status, tokens, cost);
         add(new Key(dimension, Rows.ALL_SUBJECTS, minute), e, status, tokens, cost);
     }
 
-    private void add(Key key, TimedExecution e, RunStatus status, long tokens, double cost) {
+    private void add(Key key, LifecycleTimes e, RunStatus status, long tokens, double cost) {
         Sums s = sums.computeIfAbsent(key, k -> new Sums());
         s.counts[status.ordinal()] = saturatedAdd(s.counts[status.ordinal()], 1);
         record(s.queueWait, e.queueWait());
@@ -169,8 +169,8 @@ final class RollupAccumulator {
     private static void record(HdrCounts counts, Optional<Duration> d) {
         if (d.isPresent()) {
             Duration v = d.get().isNegative() ? Duration.ZERO : d.get();
-            long micros = v.getSeconds() >= dev.runmetrics.core.stats.DurationHistogram.MAX_MICROS / 1_000_000L
-                    ? dev.runmetrics.core.stats.DurationHistogram.MAX_MICROS
+            long micros = v.getSeconds() >= dev.runmetrics.core.store.DurationHistogram.MAX_MICROS / 1_000_000L
+                    ? dev.runmetrics.core.store.DurationHistogram.MAX_MICROS
                     : v.getSeconds() * 1_000_000L + v.getNano() / 1000;
             counts.recordMicros(micros);
         }

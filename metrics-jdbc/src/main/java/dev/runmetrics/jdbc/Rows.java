@@ -1,16 +1,16 @@
 package dev.runmetrics.jdbc;
 
-import dev.runmetrics.core.run.JsonValues;
-import dev.runmetrics.core.run.ResumeAudit;
-import dev.runmetrics.core.run.ResumeOutcome;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepCheckpoint;
-import dev.runmetrics.core.run.StepRun;
-import dev.runmetrics.core.stats.DurationHistogram;
-import dev.runmetrics.core.stats.DurationKind;
-import dev.runmetrics.core.stats.Rollup;
-import dev.runmetrics.core.stats.RollupDimension;
+import dev.runmetrics.core.model.JsonValues;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.store.DurationHistogram;
+import dev.runmetrics.core.store.DurationKind;
+import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ResumeOutcome;
+import dev.runmetrics.core.store.Rollup;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.core.store.StepCheckpoint;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

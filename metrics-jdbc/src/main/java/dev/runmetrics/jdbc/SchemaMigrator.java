@@ -1,7 +1,7 @@
 package dev.runmetrics.jdbc;
 
-import dev.runmetrics.core.run.RunStoreException;
-import dev.runmetrics.core.stats.RollupDimension;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.core.store.RunStoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

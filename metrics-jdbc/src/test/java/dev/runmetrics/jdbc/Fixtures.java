@@ -1,8 +1,8 @@
 package dev.runmetrics.jdbc;
 
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.runmetrics.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.run.RunStore;
-import dev.runmetrics.core.run.RunStoreContract;
+import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.store.RunStoreContract;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,20 +8,20 @@ import static dev.runmetrics.jdbc.Fixtures.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runmetrics.core.run.DurationQuery;
-import dev.runmetrics.core.run.Page;
-import dev.runmetrics.core.run.ResumeAudit;
-import dev.runmetrics.core.run.ResumeClaim;
-import dev.runmetrics.core.run.ResumeOutcome;
-import dev.runmetrics.core.run.RollupQuery;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunQuery;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepCheckpoint;
-import dev.runmetrics.core.run.StepRun;
-import dev.runmetrics.core.stats.DurationBreakdown;
-import dev.runmetrics.core.stats.Rollup;
-import dev.runmetrics.core.stats.RollupDimension;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.store.DurationBreakdown;
+import dev.runmetrics.core.store.DurationQuery;
+import dev.runmetrics.core.store.Page;
+import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ResumeClaim;
+import dev.runmetrics.core.store.ResumeOutcome;
+import dev.runmetrics.core.store.Rollup;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.core.store.RollupQuery;
+import dev.runmetrics.core.store.RunQuery;
+import dev.runmetrics.core.store.StepCheckpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -387,7 +387,7 @@ class JdbcRunStoreTest {
         assertThat(closing.stats().queueDepth()).isZero();
         assertThat(store.findRuns(ws, RunQuery.latest("wf-close", 10)).total()).isEqualTo(300);
         assertThatThrownBy(() -> closing.saveRun(ws, run(ws, id(), "wf-close", RunStatus.QUEUED, 1)))
-                .isInstanceOf(dev.runmetrics.core.run.RunStoreException.class);
+                .isInstanceOf(dev.runmetrics.core.store.RunStoreException.class);
     }
 
     @Test

@@ -3,12 +3,12 @@ package dev.runmetrics.jdbc;
 import static dev.runmetrics.jdbc.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.run.RollupQuery;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepRun;
-import dev.runmetrics.core.stats.Rollup;
-import dev.runmetrics.core.stats.RollupDimension;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.store.Rollup;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.core.store.RollupQuery;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -2,10 +2,10 @@ package dev.runmetrics.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepRun;
-import dev.runmetrics.core.stats.Rollup;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.store.Rollup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

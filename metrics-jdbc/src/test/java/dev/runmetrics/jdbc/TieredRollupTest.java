@@ -4,12 +4,12 @@ import static dev.runmetrics.jdbc.Fixtures.id;
 import static dev.runmetrics.jdbc.Fixtures.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.run.RollupQuery;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.stats.DurationHistogram;
-import dev.runmetrics.core.stats.Rollup;
-import dev.runmetrics.core.stats.RollupDimension;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.store.DurationHistogram;
+import dev.runmetrics.core.store.Rollup;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.core.store.RollupQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -152,7 +152,7 @@ class TieredRollupTest {
                 .isEqualTo(10_000);
         // Only the histograms asked for are read: counts stay, the others come back empty.
         Rollup executionOnly = store.rollups(ws, RollupQuery.total(RollupDimension.WORKFLOW, "wf", from, to)
-                .withHistograms(dev.runmetrics.core.stats.DurationKind.EXECUTION_TIME)).get(0);
+                .withHistograms(dev.runmetrics.core.store.DurationKind.EXECUTION_TIME)).get(0);
         Rollup all = store.rollups(ws, RollupQuery.total(RollupDimension.WORKFLOW, "wf", from, to)).get(0);
         assertThat(executionOnly.total()).isEqualTo(all.total());
         assertThat(executionOnly.executionTime()).isEqualTo(all.executionTime());

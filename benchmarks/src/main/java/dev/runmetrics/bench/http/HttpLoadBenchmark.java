@@ -3,7 +3,7 @@ package dev.runmetrics.bench.http;
 import dev.runmetrics.bench.store.BenchSupport;
 import dev.runmetrics.bench.store.SimplePool;
 import dev.runmetrics.bench.store.StoreBenchmark;
-import dev.runmetrics.core.stats.RunViews;
+import dev.runmetrics.core.views.RunViews;
 import dev.runmetrics.http.MetricsHttpServer;
 import dev.runmetrics.http.Role;
 import dev.runmetrics.jdbc.JdbcRunStore;

@@ -1,7 +1,7 @@
 package dev.runmetrics.bench.store;
 
+import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.jdbc.internal.HdrCounts;
-import dev.runmetrics.core.run.RunStatus;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -113,14 +113,14 @@ final class BulkLoader {
         SplittableRandom r = new SplittableRandom(1);
         for (int round = 0; round < 20; round++) {
             Samples samples = new Samples();
-            dev.runmetrics.core.stats.DurationHistogram.Builder want = dev.runmetrics.core.stats.DurationHistogram
+            dev.runmetrics.core.store.DurationHistogram.Builder want = dev.runmetrics.core.store.DurationHistogram
                     .builder();
             for (int i = 0; i < round * 37; i++) {
                 long v = (long) Math.exp(r.nextDouble() * 22);
                 samples.recordMicros(v);
                 want.recordMicros(v);
             }
-            if (!dev.runmetrics.core.stats.DurationHistogram.decode(samples.encode()).equals(want.build())) {
+            if (!dev.runmetrics.core.store.DurationHistogram.decode(samples.encode()).equals(want.build())) {
                 throw new IllegalStateException("the loader's histogram encoding disagrees with core's");
             }
         }

@@ -1,17 +1,17 @@
 package dev.runmetrics.bench.store;
 
-import dev.runmetrics.core.Clock;
-import dev.runmetrics.core.run.DurationQuery;
-import dev.runmetrics.core.run.RollupQuery;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepRun;
-import dev.runmetrics.core.stats.ExecutionMetrics;
-import dev.runmetrics.core.stats.ExecutionTimeStatistics;
-import dev.runmetrics.core.stats.Rollup;
-import dev.runmetrics.core.stats.RollupDimension;
-import dev.runmetrics.core.stats.RunViews;
-import dev.runmetrics.core.stats.Timeframe;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.store.DurationQuery;
+import dev.runmetrics.core.store.Rollup;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.core.store.RollupQuery;
+import dev.runmetrics.core.time.Clock;
+import dev.runmetrics.core.views.ExecutionTimeStatistics;
+import dev.runmetrics.core.views.LiveOverview;
+import dev.runmetrics.core.views.RunViews;
+import dev.runmetrics.core.views.Timeframe;
 import dev.runmetrics.jdbc.JdbcRunStore;
 import dev.runmetrics.jdbc.QueueFullPolicy;
 import dev.runmetrics.jdbc.SchemaMigrator;
@@ -244,7 +244,7 @@ public final class StoreBenchmark {
                             .executionTime().count()));
             results.add(time("seed 001, 24 h (RunViews.executionMetrics(ws, LAST_24_HOURS))", warmup, iterations,
                     () -> {
-                        ExecutionMetrics m = views.executionMetrics(ws, Timeframe.LAST_24_HOURS);
+                        LiveOverview m = views.executionMetrics(ws, Timeframe.LAST_24_HOURS);
                         return (long) m.throughput().executionsPerDay();
                     }));
             System.out.println();

@@ -1,8 +1,8 @@
 package dev.runmetrics.core.flow;
 
-import dev.runmetrics.core.ErrorCategory;
-import dev.runmetrics.core.NodeConfig;
-import dev.runmetrics.core.NodeFunction;
+import dev.runmetrics.core.node.ErrorCategory;
+import dev.runmetrics.core.node.NodeConfig;
+import dev.runmetrics.core.node.NodeFunction;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

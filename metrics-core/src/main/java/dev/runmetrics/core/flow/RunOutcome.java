@@ -1,8 +1,8 @@
 package dev.runmetrics.core.flow;
 
 import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.run.JsonValues;
-import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.model.JsonValues;
+import dev.runmetrics.core.model.RunStatus;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

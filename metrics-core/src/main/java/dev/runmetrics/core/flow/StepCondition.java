@@ -1,6 +1,6 @@
 package dev.runmetrics.core.flow;
 
-import dev.runmetrics.core.run.JsonValues;
+import dev.runmetrics.core.model.JsonValues;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;

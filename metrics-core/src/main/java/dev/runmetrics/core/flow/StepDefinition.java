@@ -1,11 +1,11 @@
 package dev.runmetrics.core.flow;
 
-import dev.runmetrics.core.Node;
-import dev.runmetrics.core.NodeConfig;
-import dev.runmetrics.core.NodeFunction;
-import dev.runmetrics.core.Nodes;
 import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.run.StepSpec;
+import dev.runmetrics.core.model.StepSpec;
+import dev.runmetrics.core.node.Node;
+import dev.runmetrics.core.node.NodeConfig;
+import dev.runmetrics.core.node.NodeFunction;
+import dev.runmetrics.core.node.Nodes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * node metrics come from the node factory).
  *
  * <p>The work receives a {@link StepInput} and returns the step's output: a JSON-like value (see
- * {@link dev.runmetrics.core.run.JsonValues}), which is checkpointed, or a {@link PauseRequest}.
+ * {@link dev.runmetrics.core.model.JsonValues}), which is checkpointed, or a {@link PauseRequest}.
  * A value that is not JSON-like fails the step. It may be called from any worker thread, and
  * again in a later attempt of the same run (resume), so it must be thread-safe.
  *

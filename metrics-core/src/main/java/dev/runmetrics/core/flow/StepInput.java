@@ -1,7 +1,7 @@
 package dev.runmetrics.core.flow;
 
 import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.run.JsonValues;
+import dev.runmetrics.core.model.JsonValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

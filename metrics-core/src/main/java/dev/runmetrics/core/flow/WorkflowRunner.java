@@ -1,21 +1,21 @@
 package dev.runmetrics.core.flow;
 
-import dev.runmetrics.core.Clock;
+import dev.runmetrics.core.control.ResumeHandler;
+import dev.runmetrics.core.control.ResumeResult.Reason;
+import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.internal.Checks;
 import dev.runmetrics.core.internal.UuidV7;
-import dev.runmetrics.core.run.JsonValues;
-import dev.runmetrics.core.run.ResumeAudit;
-import dev.runmetrics.core.run.ResumeClaim;
-import dev.runmetrics.core.run.ResumeHandler;
-import dev.runmetrics.core.run.ResumeOutcome;
-import dev.runmetrics.core.run.ResumeResult;
-import dev.runmetrics.core.run.ResumeResult.Reason;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.RunStore;
-import dev.runmetrics.core.run.StepCheckpoint;
-import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.model.JsonValues;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ResumeClaim;
+import dev.runmetrics.core.store.ResumeOutcome;
+import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.store.StepCheckpoint;
+import dev.runmetrics.core.time.Clock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,8 +122,8 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
     private final ScheduledExecutorService heartbeats;
     private final Duration heartbeatEvery;
     private final UuidV7 auditIds = new UuidV7(Clock.system());
-    private final Map<Key, Execution> live = new ConcurrentHashMap<>();
-    private final Map<Key, Execution> finished;
+    private final Map<Key, RunAttempt> live = new ConcurrentHashMap<>();
+    private final Map<Key, RunAttempt> finished;
     private volatile boolean closed;
 
     private WorkflowRunner(Builder b) {
@@ -136,7 +136,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Execution> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, RunAttempt> eldest) {
                 return size() > retainFinished;
             }
         };
@@ -216,7 +216,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
             // The run goes on; only a later resume of it will be refused for want of its input.
             LOG.log(Level.WARNING, "the input of run " + runId + " was not checkpointed; it will not be resumable", e);
         }
-        Execution execution = new Execution(this, workspaceId, runId, 1, workflow, in, null, Map.of(), Map.of());
+        RunAttempt execution = new RunAttempt(this, workspaceId, runId, 1, workflow, in, null, Map.of(), Map.of());
         live.put(new Key(workspaceId, runId), execution);
         execution.start();
         return runId;
@@ -230,7 +230,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
      */
     public Optional<CompletableFuture<RunOutcome>> completion(String workspaceId, String runId) {
         Key key = new Key(workspaceId, runId);
-        Execution execution = live.get(key);
+        RunAttempt execution = live.get(key);
         if (execution == null) {
             synchronized (finished) {
                 execution = finished.get(key);
@@ -247,7 +247,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
      *     already pausing or cancelling
      */
     public boolean pause(String workspaceId, String runId, String reason) {
-        Execution execution = live.get(new Key(workspaceId, runId));
+        RunAttempt execution = live.get(new Key(workspaceId, runId));
         return execution != null && execution.pause(reason);
     }
 
@@ -259,7 +259,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
      *     running steps return); false if it is unknown, ended or already cancelling
      */
     public boolean cancel(String workspaceId, String runId, String reason) {
-        Execution execution = live.get(new Key(workspaceId, runId));
+        RunAttempt execution = live.get(new Key(workspaceId, runId));
         return execution != null && execution.cancel(reason);
     }
 
@@ -337,7 +337,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         Run claimed = ((ResumeClaim.Claimed) claim).run();
         ResumeResult.Accepted accepted = new ResumeResult.Accepted(runId, stepId, claimed.attempt());
         audit(workspaceId, actor, runId, stepId, accepted);
-        Execution execution = new Execution(this, workspaceId, runId, claimed.attempt(), plan.workflow, plan.input,
+        RunAttempt execution = new RunAttempt(this, workspaceId, runId, claimed.attempt(), plan.workflow, plan.input,
                 stepId, plan.overrides, plan.restored);
         live.put(new Key(workspaceId, runId), execution);
         recorder.runResumed(workspaceId, claimed);
@@ -506,7 +506,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         if (heartbeats != null) {
             heartbeats.shutdownNow();
         }
-        for (Map.Entry<Key, Execution> e : new ArrayList<>(live.entrySet())) {
+        for (Map.Entry<Key, RunAttempt> e : new ArrayList<>(live.entrySet())) {
             e.getValue().cancel("runner closed");
         }
         executor.shutdown();
@@ -518,7 +518,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
                 + ", queuedSteps=" + queuedSteps() + (closed ? ", closed" : "") + "}";
     }
 
-    // ------------------------------------------------------------------ for Execution
+    // ------------------------------------------------------------------ for RunAttempt
 
     RunRecorder recorder() {
         return recorder;
@@ -539,7 +539,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         }
     }
 
-    void ended(Execution execution, RunOutcome outcome) {
+    void ended(RunAttempt execution, RunOutcome outcome) {
         Key key = new Key(execution.workspaceId, execution.runId);
         // Forget it as live before completing the future, so that a caller woken by the future
         // can resume the run at once.

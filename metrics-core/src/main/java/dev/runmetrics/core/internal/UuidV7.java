@@ -1,6 +1,6 @@
 package dev.runmetrics.core.internal;
 
-import dev.runmetrics.core.Clock;
+import dev.runmetrics.core.time.Clock;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Random;

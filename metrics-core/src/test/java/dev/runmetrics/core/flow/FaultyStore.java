@@ -1,12 +1,12 @@
 package dev.runmetrics.core.flow;
 
-import dev.runmetrics.core.run.ResumeClaim;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.ForwardingRunStore;
-import dev.runmetrics.core.run.RunStore;
-import dev.runmetrics.core.run.RunStoreException;
-import dev.runmetrics.core.run.StepCheckpoint;
-import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.store.ForwardingRunStore;
+import dev.runmetrics.core.store.ResumeClaim;
+import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.store.RunStoreException;
+import dev.runmetrics.core.store.StepCheckpoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;

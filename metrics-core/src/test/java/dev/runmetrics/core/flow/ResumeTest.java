@@ -4,15 +4,16 @@ import static dev.runmetrics.core.flow.RunnerFixture.WS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runmetrics.core.RetryPolicy;
-import dev.runmetrics.core.run.ResumeAudit;
-import dev.runmetrics.core.run.ResumeOutcome;
-import dev.runmetrics.core.run.ResumeResult;
-import dev.runmetrics.core.run.ResumeResult.Reason;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.control.ResumeResult.Reason;
+import dev.runmetrics.core.control.ResumeResult;
+import dev.runmetrics.core.flow.example.ExampleWorkflows;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.node.RetryPolicy;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ResumeOutcome;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -412,7 +413,7 @@ class ResumeTest {
         f = new RunnerFixture(1);
         String runId = failedRun("basic_sequence", "process", Map.of());
         f.store.beforeClaim = () -> {
-            throw new dev.runmetrics.core.run.RunStoreException("database down (test)");
+            throw new dev.runmetrics.core.store.RunStoreException("database down (test)");
         };
         ResumeResult.Refused r = refused(f.runner.resume(WS, "alice", runId, "process", null));
 

@@ -1,14 +1,15 @@
 package dev.runmetrics.core.flow;
 
-import dev.runmetrics.core.ManualClock;
-import dev.runmetrics.core.RetryPolicy;
-import dev.runmetrics.core.Sleeper;
-import dev.runmetrics.core.run.InMemoryRunStore;
-import dev.runmetrics.core.run.RunEvent;
-import dev.runmetrics.core.run.RunListener;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.run.StepCheckpoint;
-import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.flow.example.ExampleWorkflows;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.node.RetryPolicy;
+import dev.runmetrics.core.node.Sleeper;
+import dev.runmetrics.core.record.RunEvent;
+import dev.runmetrics.core.record.RunListener;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.StepCheckpoint;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import dev.runmetrics.core.time.ManualClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

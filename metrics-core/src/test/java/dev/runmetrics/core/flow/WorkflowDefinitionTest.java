@@ -3,6 +3,7 @@ package dev.runmetrics.core.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runmetrics.core.flow.example.ExampleWorkflows;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -4,14 +4,15 @@ import static dev.runmetrics.core.flow.RunnerFixture.WS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.runmetrics.core.ManualClock;
-import dev.runmetrics.core.RetryPolicy;
-import dev.runmetrics.core.run.ResumeResult;
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunEvent;
-import dev.runmetrics.core.run.RunRecorder;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.control.ResumeResult;
+import dev.runmetrics.core.flow.example.ExampleWorkflows;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.node.RetryPolicy;
+import dev.runmetrics.core.record.RunEvent;
+import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,7 +55,7 @@ class WorkflowRunnerTest {
     @Test
     void theRunnerHeartbeatsItsRunsInFlightSoAnotherProcessLeavesThemAlone() throws Exception {
         ManualClock clock = new ManualClock(RunnerFixture.START);
-        dev.runmetrics.core.run.InMemoryRunStore memory = new dev.runmetrics.core.run.InMemoryRunStore("m");
+        dev.runmetrics.core.store.memory.InMemoryRunStore memory = new dev.runmetrics.core.store.memory.InMemoryRunStore("m");
         RunRecorder recorder = RunRecorder.builder(memory).clock(clock).instanceId("jvm-a").build();
         CountDownLatch release = new CountDownLatch(1);
         ExampleWorkflows.Options options = ExampleWorkflows.Options.builder().latency(ExampleWorkflows.Latency.none())

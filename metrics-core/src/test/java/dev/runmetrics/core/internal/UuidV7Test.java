@@ -2,7 +2,7 @@ package dev.runmetrics.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.Clock;
+import dev.runmetrics.core.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

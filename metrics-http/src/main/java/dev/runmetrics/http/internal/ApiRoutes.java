@@ -2,20 +2,20 @@ package dev.runmetrics.http.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runmetrics.core.Clock;
-import dev.runmetrics.core.NodeMetricsCollector;
-import dev.runmetrics.core.run.Page;
-import dev.runmetrics.core.run.ResumeAudit;
-import dev.runmetrics.core.run.ResumeHandler;
-import dev.runmetrics.core.run.ResumeResult;
-import dev.runmetrics.core.run.RunStatus;
-import dev.runmetrics.core.run.RunStore;
-import dev.runmetrics.core.stats.Execution;
-import dev.runmetrics.core.stats.ExecutionTimeStatistics;
-import dev.runmetrics.core.stats.RunViews;
-import dev.runmetrics.core.stats.Timeframe;
-import dev.runmetrics.core.stats.WorkflowListing;
-import dev.runmetrics.http.RunAction;
+import dev.runmetrics.core.control.ResumeHandler;
+import dev.runmetrics.core.control.ResumeResult;
+import dev.runmetrics.core.control.RunAction;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.store.Page;
+import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.time.Clock;
+import dev.runmetrics.core.views.ExecutionTimeStatistics;
+import dev.runmetrics.core.views.RunSummary;
+import dev.runmetrics.core.views.RunViews;
+import dev.runmetrics.core.views.Timeframe;
+import dev.runmetrics.core.views.WorkflowListing;
 import dev.runmetrics.http.internal.Route.Access;
 import dev.runmetrics.http.internal.Route.BodyKind;
 import dev.runmetrics.http.internal.Route.Doc;
@@ -243,7 +243,7 @@ public final class ApiRoutes {
         String statusText = ex.query("status");
         Optional<RunStatus> status = statusText == null ? Optional.empty()
                 : Optional.of(Params.status("status", statusText));
-        Page<Execution> page = s.views().executions(ex.workspaceId(), Optional.of(workflow), status, skip, limit);
+        Page<RunSummary> page = s.views().executions(ex.workspaceId(), Optional.of(workflow), status, skip, limit);
         return Reply.snake(200, Json.map("items", page.items(), "total", page.total(), "skip", page.skip(), "limit",
                 page.limit()));
     }

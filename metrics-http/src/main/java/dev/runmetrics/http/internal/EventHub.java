@@ -1,7 +1,7 @@
 package dev.runmetrics.http.internal;
 
-import dev.runmetrics.core.run.RunEvent;
-import dev.runmetrics.core.run.RunListener;
+import dev.runmetrics.core.record.RunEvent;
+import dev.runmetrics.core.record.RunListener;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -2,7 +2,7 @@ package dev.runmetrics.http.internal;
 
 import dev.runmetrics.core.internal.Checks;
 import dev.runmetrics.core.internal.UuidV7;
-import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.model.RunStatus;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -1,7 +1,7 @@
 package dev.runmetrics.http.internal;
 
-import dev.runmetrics.core.NodeMetrics;
-import dev.runmetrics.core.NodeMetricsCollector;
+import dev.runmetrics.core.node.NodeMetrics;
+import dev.runmetrics.core.node.NodeMetricsCollector;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package dev.runmetrics.http.internal;
 
-import dev.runmetrics.core.run.RunEvent;
-import dev.runmetrics.core.run.RunListener;
-import dev.runmetrics.core.run.RunStatus;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.record.RunEvent;
+import dev.runmetrics.core.record.RunListener;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;

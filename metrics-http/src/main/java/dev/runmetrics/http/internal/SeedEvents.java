@@ -1,8 +1,8 @@
 package dev.runmetrics.http.internal;
 
-import dev.runmetrics.core.run.Run;
-import dev.runmetrics.core.run.RunEvent;
-import dev.runmetrics.core.run.StepRun;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.record.RunEvent;
 import java.util.Map;
 
 /**
@@ -51,7 +51,7 @@ public final class SeedEvents {
         return Json.map("event", name, "data", data);
     }
 
-    private static Double seconds(dev.runmetrics.core.run.TimedExecution t) {
+    private static Double seconds(dev.runmetrics.core.model.LifecycleTimes t) {
         return t.executionTime().map(d -> d.toNanos() / 1e9).orElse(null);
     }
 }

@@ -1,6 +1,6 @@
 package dev.runmetrics.http.internal;
 
-import dev.runmetrics.core.run.RunEvent;
+import dev.runmetrics.core.record.RunEvent;
 
 /**
  * What a WebSocket client listens to, always inside one workspace: a workflow's run and step

@@ -1,6 +1,6 @@
 package dev.runmetrics.http.internal;
 
-import dev.runmetrics.core.Clock;
+import dev.runmetrics.core.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**

@@ -1,6 +1,6 @@
 package dev.runmetrics.jdbc.internal;
 
-import dev.runmetrics.core.stats.DurationHistogram;
+import dev.runmetrics.core.store.DurationHistogram;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;

@@ -2,7 +2,7 @@ package dev.runmetrics.jdbc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.stats.DurationHistogram;
+import dev.runmetrics.core.store.DurationHistogram;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

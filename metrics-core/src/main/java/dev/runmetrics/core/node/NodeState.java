@@ -1,0 +1,595 @@
+package dev.runmetrics.core.node;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live recording state of one node between two resets: lifetime counters and the rolling
+ * window of recent durations, striped so that threads recording the same node at the same time do
+ * not write to the same cache lines.
+ *
+ * <h2>Stripes</h2>
+ * The state is a table of {@link Stripe}s, like {@link LongAdder}'s cells. Each stripe has its own
+ * ring of the last {@code windowSize} samples, its own cursor (the number of samples it has taken),
+ * duration sum, failure counts per category, last sample and epoch stamp, on cache lines of its
+ * own. A node starts with <em>one</em> stripe, so a node recorded by one thread at a time behaves
+ * exactly as an unstriped window: its percentiles are over its last {@code windowSize} samples.
+ *
+ * <p>A recording thread claims the next sequence number of a stripe with a compare-and-set on that
+ * stripe's cursor. A failed compare-and-set means another thread recorded into the same stripe at
+ * the same moment. Two threads can also share a stripe without their compare-and-sets failing (the
+ * cache line still moves between their cores on every record), so with several stripes each
+ * record also marks its stripe with the thread's token, and a thread that finds another thread's
+ * mark on the stripe it recorded into last time takes that as contention too. On contention the
+ * thread moves to another stripe (its per-thread probe is rehashed) and the table doubles, up to
+ * {@link #maxStripes}: the next power of two at or above the number of processors, at most
+ * {@value #MAX_STRIPES}, and fewer for very large windows so that a node's rings hold at most
+ * {@value #MAX_RING_SLOTS} slots. Stripes are never removed before a reset.
+ * Once threads have spread over the stripes, a record writes only cache lines of its own stripe
+ * (and, once every {@value #EPOCH_RECORDS} records of a stripe, the node's epoch).
+ *
+ * <h2>The window with several stripes</h2>
+ * The window is the union of the stripes' windows (each stripe's last {@code windowSize} samples),
+ * so it holds up to {@code windowSize × stripes} samples, except that a <em>stale</em> stripe is left
+ * out. Staleness is counted in records, like the window itself, not in time (so no clock is read on
+ * the record path, and a slowly recording stripe is not dropped merely for being slow): the node
+ * has an epoch that each stripe advances once per {@value #EPOCH_RECORDS} of its own records, and
+ * every record stamps its stripe with the current epoch. With {@code S} stripes, a stripe is stale
+ * when its stamp is more than {@code ceil(windowSize / 64) + S} epochs behind the newest stamp.
+ * Hence:
+ * <ul>
+ *   <li>a stripe is left out only after more than {@code windowSize} records went into other
+ *       stripes since its own last record (each stripe's first advance may come one record after
+ *       the stamp, every later one takes 64 records; the {@code + S} covers the first ones), so a
+ *       stripe is left out only when all its samples are older than the node's last
+ *       {@code windowSize} records; its next record brings it back. (While two threads share a
+ *       stripe, a racing stamp may land one epoch low, which can move this bound by 64 records;
+ *       such sharing is itself contention and ends when one of them moves on.)
+ *   <li>after contention ends, once the remaining thread has recorded
+ *       {@code (ceil(windowSize / 64) + S + 1) × 64} more samples (320 for the default window of
+ *       100 and two stripes), every other stripe is stale and the window is again exactly that
+ *       thread's last {@code windowSize} samples: the same percentiles as a node that was never
+ *       contended. (A thread keeps its stripe while it meets no contention.)
+ * </ul>
+ * Counts, the duration sum and the average are lifetime totals over all stripes, stale or not.
+ * The last execution is the last sample of the stripe with the newest stamp (of these, the one
+ * with the most samples): exact with one stripe; with several, the last sample of one of the
+ * stripes that recorded within the newest epoch.
+ *
+ * <h2>Concurrency</h2>
+ * Any number of threads may record and read at the same time. Recording is lock-free: a thread
+ * retries (the cursor claim, or the duration sum's compare-and-set) only when another thread's
+ * compare-and-set on the same stripe succeeded. It allocates nothing once the
+ * table has reached the size its contention needs (and once per thread for the probe). Readers never
+ * block writers. A slot that has been claimed but not yet written holds either {@link #EMPTY}
+ * (skipped by readers) or an older real sample of the same stripe, so a reader only ever sees real
+ * samples. Counts are read failures first, so a concurrent snapshot never has more failures than
+ * executions; once recording stops every count is exact.
+ *
+ * <p>Each sample is stored as the raw bits of its (non-negative) duration, with the sign bit set
+ * for a failure, so the failure rate of the window is available to the threshold check without a
+ * second array.
+ */
+final class NodeState {
+    /** A NaN pattern; NaN durations are rejected before they get here, so it marks "never written". */
+    static final long EMPTY = 0x7ff8_0000_0000_0000L;
+    private static final long FAILURE_BIT = Long.MIN_VALUE;
+
+    /** Records of one stripe per advance of the node's epoch; a power of two. */
+    static final int EPOCH_RECORDS = 64;
+    /** The most stripes a node ever has. */
+    static final int MAX_STRIPES = 64;
+    /** The most ring slots of all stripes of a node together (32 MiB). */
+    static final int MAX_RING_SLOTS = 1 << 22;
+
+    private static final int DEFAULT_MAX_STRIPES =
+            Math.min(MAX_STRIPES, ceilingPowerOfTwo(Runtime.getRuntime().availableProcessors()));
+
+    private static final VarHandle STRIPES;
+    private static final VarHandle GROWING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STRIPES = lookup.findVarHandle(NodeState.class, "stripes", Stripe[].class);
+            GROWING = lookup.findVarHandle(NodeState.class, "growing", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Each thread's stripe probe: only its low bits matter. Shared by all nodes (like the probe of
+     * {@link LongAdder}), so a thread that found contention once starts elsewhere in other nodes too.
+     */
+    private static final ThreadLocal<int[]> PROBE = ThreadLocal.withInitial(NodeState::newProbe);
+    private static final AtomicInteger PROBE_SEED = new AtomicInteger();
+    private static final AtomicInteger PROBE_TOKENS = new AtomicInteger();
+    private static final AtomicInteger STRIPE_IDS = new AtomicInteger();
+    /** The probe's slots: the hash that picks the stripe (never 0), ... */
+    private static final int PROBE_HASH = 0;
+    /** ... a token that tells this thread from others (never 0, the mark of an unused stripe), ... */
+    private static final int PROBE_TOKEN = 1;
+    /** ... and the {@link Stripe#id} of the stripe this thread last recorded into (of any node), 0 at first. */
+    private static final int PROBE_LAST_STRIPE = 2;
+
+    private final int windowSize;
+    private final int capacity;
+    private final int maxStripes;
+    private final int staleEpochs;
+    private final Epoch epoch = new Epoch();
+
+    @SuppressWarnings("unused") // accessed through STRIPES; replaced only when the table grows
+    private volatile Stripe[] stripes;
+    @SuppressWarnings("unused") // accessed through GROWING: 1 while one thread grows the table
+    private volatile int growing;
+
+    /** The threshold alarms of this node; a reset starts with fresh ones. */
+    final Thresholds.Alarms alarms = new Thresholds.Alarms();
+
+    private final LongAdder retries = new LongAdder();
+
+    NodeState(int windowSize) {
+        this(windowSize, DEFAULT_MAX_STRIPES);
+    }
+
+    NodeState(int windowSize, int maxStripes) {
+        this.windowSize = windowSize;
+        this.capacity = ceilingPowerOfTwo(windowSize);
+        this.maxStripes = Math.max(1, Math.min(maxStripes, MAX_RING_SLOTS / capacity));
+        this.staleEpochs = (windowSize + EPOCH_RECORDS - 1) / EPOCH_RECORDS;
+        this.stripes = new Stripe[] {new Stripe(capacity)};
+    }
+
+    /** Records one execution; {@code durationMs} is already finite, non-negative and not -0.0. */
+    void recordSuccess(double durationMs) {
+        record(Double.doubleToRawLongBits(durationMs), durationMs, null);
+    }
+
+    /** Records one failed execution; see {@link #recordSuccess(double)}. */
+    void recordFailure(double durationMs, ErrorCategory category) {
+        record(Double.doubleToRawLongBits(durationMs) | FAILURE_BIT, durationMs, category);
+    }
+
+    void recordRetry() {
+        retries.increment();
+    }
+
+    /**
+     * Claims the next sequence number of a stripe (with one stripe the probe is not even read) and
+     * writes the sample there; {@code category} is null for a success.
+     */
+    private void record(long sampleBits, double durationMs, ErrorCategory category) {
+        Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
+        if (table.length == 1) {
+            Stripe only = table[0];
+            long sequence = only.cursor();
+            if (only.tryClaim(sequence)) {
+                only.write(sequence, sampleBits, durationMs, category, epoch);
+                return;
+            }
+            recordContended(table, PROBE.get(), sampleBits, durationMs, category);
+            return;
+        }
+        int[] probe = PROBE.get();
+        Stripe stripe = table[probe[PROBE_HASH] & (table.length - 1)];
+        long sequence = stripe.cursor();
+        if (stripe.tryClaim(sequence)) {
+            stripe.write(sequence, sampleBits, durationMs, category, epoch);
+            noteWriter(table, stripe, probe);
+        } else {
+            recordContended(table, probe, sampleBits, durationMs, category);
+        }
+    }
+
+    /** Another thread took the same stripe at the same moment: spread out and retry until claimed. */
+    private void recordContended(Stripe[] table, int[] probe, long sampleBits, double durationMs,
+            ErrorCategory category) {
+        while (true) {
+            grow(table);
+            probe[PROBE_HASH] = rehash(probe[PROBE_HASH]);
+            table = (Stripe[]) STRIPES.getAcquire(this);
+            Stripe stripe = table[probe[PROBE_HASH] & (table.length - 1)];
+            long sequence = stripe.cursor();
+            if (stripe.tryClaim(sequence)) {
+                stripe.write(sequence, sampleBits, durationMs, category, epoch);
+                if (table.length > 1) {
+                    noteWriter(table, stripe, probe);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * The second signal of contention, for threads that share a stripe without their
+     * compare-and-sets ever failing (their cache line then still moves between cores on every
+     * record): a thread that finds another thread's mark on the stripe it recorded into last time
+     * too moves on, like after a failed compare-and-set. A thread that arrives marks the stripe.
+     */
+    private void noteWriter(Stripe[] table, Stripe stripe, int[] probe) {
+        int me = probe[PROBE_TOKEN];
+        if (stripe.writer() != me) {
+            stripe.setWriter(me);
+            if (probe[PROBE_LAST_STRIPE] == stripe.id) {
+                grow(table);
+                probe[PROBE_HASH] = rehash(probe[PROBE_HASH]);
+            }
+        }
+        probe[PROBE_LAST_STRIPE] = stripe.id;
+    }
+
+    /** Doubles the table unless it is at its maximum, has grown already, or another thread grows it. */
+    private void grow(Stripe[] seen) {
+        if (seen.length >= maxStripes || !GROWING.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        try {
+            if (STRIPES.getAcquire(this) == seen) {
+                Stripe[] bigger = Arrays.copyOf(seen, seen.length * 2);
+                for (int i = seen.length; i < bigger.length; i++) {
+                    bigger[i] = new Stripe(capacity);
+                }
+                STRIPES.setRelease(this, bigger);
+            }
+        } finally {
+            GROWING.setRelease(this, 0);
+        }
+    }
+
+    /** @return the number of executions recorded so far (successes and failures) */
+    long executions() {
+        long total = 0;
+        for (Stripe stripe : (Stripe[]) STRIPES.getAcquire(this)) {
+            total += stripe.cursor();
+        }
+        return total;
+    }
+
+    /** @return how many samples {@link #copyWindow} may copy at most right now */
+    int windowCapacity() {
+        return windowSize * ((Stripe[]) STRIPES.getAcquire(this)).length;
+    }
+
+    /**
+     * Copies the window (the last {@code windowSize} samples of every stripe that is not stale) into
+     * {@code out} as raw sample bits (failure bit included), in no particular order, and returns how
+     * many real samples were copied. {@code out} must hold at least {@link #windowCapacity()} values
+     * as read before the call; stripes added since are left out of this copy.
+     */
+    int copyWindow(long[] out) {
+        Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
+        int stripeCount = Math.min(table.length, out.length / windowSize);
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < stripeCount; i++) {
+            newest = Math.max(newest, table[i].stamp());
+        }
+        int count = 0;
+        for (int i = 0; i < stripeCount; i++) {
+            Stripe stripe = table[i];
+            if (newest - stripe.stamp() <= staleEpochs + table.length) {
+                count = stripe.copyWindow(windowSize, out, count);
+            }
+        }
+        return count;
+    }
+
+    boolean hasActivity() {
+        return executions() > 0 || retries.sum() > 0;
+    }
+
+    int windowSize() {
+        return windowSize;
+    }
+
+    /** @return the current number of stripes; for tests */
+    int stripeCount() {
+        return ((Stripe[]) STRIPES.getAcquire(this)).length;
+    }
+
+    /** Grows the table to at least {@code count} stripes (capped at the maximum); for tests. */
+    void growTo(int count) {
+        Stripe[] table;
+        while ((table = (Stripe[]) STRIPES.getAcquire(this)).length < Math.min(count, maxStripes)) {
+            grow(table);
+        }
+    }
+
+    /** Sets the current thread's stripe probe, so that it records into stripe {@code probe & (stripes - 1)}; for tests. */
+    static void setProbeOfCurrentThread(int probe) {
+        PROBE.get()[PROBE_HASH] = probe | 0x4000_0000; // the hash must not be 0: xorshift keeps 0 at 0
+    }
+
+    /** @return the current thread's stripe hash; for tests */
+    static int probeOfCurrentThread() {
+        return PROBE.get()[PROBE_HASH];
+    }
+
+    static boolean isFailure(long sampleBits) {
+        return sampleBits < 0;
+    }
+
+    static double durationOf(long sampleBits) {
+        return Double.longBitsToDouble(sampleBits & ~FAILURE_BIT);
+    }
+
+    /** Builds a snapshot; see {@link NodeMetrics} for what a concurrent snapshot may mix. */
+    NodeMetrics snapshot() {
+        Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
+        // Failures before executions: every counted failure already claimed its sequence number.
+        long timeouts = 0;
+        long validations = 0;
+        long networks = 0;
+        long others = 0;
+        for (Stripe stripe : table) {
+            timeouts += stripe.count(ErrorCategory.TIMEOUT);
+            validations += stripe.count(ErrorCategory.VALIDATION);
+            networks += stripe.count(ErrorCategory.NETWORK);
+            others += stripe.count(ErrorCategory.OTHER);
+        }
+        long failureCount = timeouts + validations + networks + others;
+        long retryCount = retries.sum();
+        long executions = 0;
+        double durationSum = 0.0;
+        long newest = Long.MIN_VALUE;
+        Stripe last = null;
+        for (Stripe stripe : table) {
+            long cursor = stripe.cursor();
+            executions += cursor;
+            durationSum += stripe.durationSum();
+            long stamp = stripe.stamp();
+            if (cursor > 0 && (last == null || stamp > newest || (stamp == newest && cursor > last.cursor()))) {
+                newest = stamp;
+                last = stripe;
+            }
+        }
+        long total = Math.max(executions, failureCount);
+        if (total == 0 || last == null) {
+            return retryCount == 0
+                    ? NodeMetrics.empty()
+                    : new NodeMetrics(0, 0, 0, retryCount, null, null, 0.0, null, null, null, 0, 0, 0, 0);
+        }
+        long[] window = new long[windowSize * table.length];
+        int n = copyWindow(window);
+        Double p50 = null;
+        Double p90 = null;
+        Double p99 = null;
+        if (n > 0) {
+            for (int i = 0; i < n; i++) {
+                window[i] &= ~FAILURE_BIT; // non-negative doubles order like their raw bits
+            }
+            int i99 = Percentiles.nearestRankIndex(n, 99);
+            int i90 = Percentiles.nearestRankIndex(n, 90);
+            int i50 = Percentiles.nearestRankIndex(n, 50);
+            // Nested selection: after selecting rank k, everything left of k is at most window[k].
+            Percentiles.select(window, 0, n, i99);
+            Percentiles.select(window, 0, i99, i90);
+            Percentiles.select(window, 0, i90, i50);
+            p50 = Double.longBitsToDouble(window[i50]);
+            p90 = Double.longBitsToDouble(window[i90]);
+            p99 = Double.longBitsToDouble(window[i99]);
+        }
+        double average = Math.min(durationSum / total, NodeMetricsCollector.MAX_DURATION_MS);
+        return new NodeMetrics(
+                total,
+                total - failureCount,
+                failureCount,
+                retryCount,
+                Double.longBitsToDouble(last.lastBits()),
+                average,
+                (double) failureCount / total,
+                p50,
+                p90,
+                p99,
+                timeouts,
+                validations,
+                networks,
+                others);
+    }
+
+    private static int[] newProbe() {
+        // Consecutive threads get hashes of alternating parity (the increment is odd), so the first
+        // two contending threads usually land on different stripes of a two-stripe table at once.
+        int hash = PROBE_SEED.addAndGet(0x9E3779B9);
+        int token = PROBE_TOKENS.incrementAndGet();
+        return new int[] {hash == 0 ? 1 : hash, token == 0 ? 1 : token, 0};
+    }
+
+    private static int rehash(int probe) {
+        probe ^= probe << 13; // xorshift, as in Striped64: never 0 from a non-zero probe
+        probe ^= probe >>> 17;
+        probe ^= probe << 5;
+        return probe;
+    }
+
+    static int ceilingPowerOfTwo(int value) {
+        return value <= 1 ? 1 : Integer.highestOneBit(value - 1) << 1;
+    }
+
+    /**
+     * The node's epoch, alone on its cache lines: read by every record, written once per
+     * {@value #EPOCH_RECORDS} records of each stripe.
+     */
+    static final class Epoch extends EpochValue {
+        @SuppressWarnings("unused")
+        private long p10, p11, p12, p13, p14, p15, p16, p17;
+
+        long get() {
+            return (long) VALUE.getOpaque(this);
+        }
+
+        long advance() {
+            return (long) VALUE.getAndAdd(this, 1L) + 1;
+        }
+    }
+
+    abstract static class EpochPad {
+        @SuppressWarnings("unused")
+        private long p00, p01, p02, p03, p04, p05, p06, p07;
+    }
+
+    abstract static class EpochValue extends EpochPad {
+        static final VarHandle VALUE;
+
+        static {
+            try {
+                VALUE = MethodHandles.lookup().findVarHandle(EpochValue.class, "value", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // accessed through VALUE
+        private volatile long value;
+    }
+
+    /**
+     * One stripe: a ring, a cursor and counters that only the threads currently mapped to it write.
+     * Padded before and after (superclass and subclass fields stay in that order), and its ring has
+     * {@value #RING_PAD} unused slots at each end, so no two stripes and no neighbouring object share
+     * a cache line with a written field or slot.
+     */
+    static final class Stripe extends StripeFields {
+        @SuppressWarnings("unused")
+        private long p10, p11, p12, p13, p14, p15, p16, p17;
+
+        /** Tells stripes apart in a thread's probe without holding on to them; never 0. */
+        final int id;
+
+        Stripe(int capacity) {
+            super(capacity);
+            int next = STRIPE_IDS.incrementAndGet();
+            this.id = next == 0 ? STRIPE_IDS.incrementAndGet() : next;
+        }
+    }
+
+    abstract static class StripePad {
+        @SuppressWarnings("unused")
+        private long p00, p01, p02, p03, p04, p05, p06, p07;
+    }
+
+    /** The ring's unused slots at each end, one cache line. */
+    static final int RING_PAD = 8;
+
+    abstract static class StripeFields extends StripePad {
+        private static final VarHandle CURSOR;
+        private static final VarHandle SUM_BITS;
+        private static final VarHandle LAST_BITS;
+        private static final VarHandle STAMP;
+        private static final VarHandle WRITER;
+        private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+        private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                CURSOR = lookup.findVarHandle(StripeFields.class, "cursor", long.class);
+                SUM_BITS = lookup.findVarHandle(StripeFields.class, "sumBits", long.class);
+                LAST_BITS = lookup.findVarHandle(StripeFields.class, "lastBits", long.class);
+                STAMP = lookup.findVarHandle(StripeFields.class, "stamp", long.class);
+                WRITER = lookup.findVarHandle(StripeFields.class, "writer", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final long[] slots;
+        private final int mask;
+        /** Failures per category, indexed by ordinal; its own array, padded like the ring. */
+        private final long[] failureCounts = new long[RING_PAD * 2 + ErrorCategory.values().length];
+        @SuppressWarnings("unused") // accessed through CURSOR
+        private volatile long cursor;
+        @SuppressWarnings("unused") // accessed through SUM_BITS: the raw bits of the duration sum
+        private volatile long sumBits;
+        @SuppressWarnings("unused") // accessed through LAST_BITS
+        private volatile long lastBits;
+        @SuppressWarnings("unused") // accessed through STAMP
+        private volatile long stamp;
+        @SuppressWarnings("unused") // accessed through WRITER: the token of the thread that marked it last
+        private volatile int writer;
+
+        StripeFields(int capacity) {
+            this.mask = capacity - 1;
+            this.slots = new long[capacity + 2 * RING_PAD];
+            Arrays.fill(slots, EMPTY);
+            // Published through the volatile table write (or, for the first stripe, the handle's
+            // volatile state field) that makes this stripe reachable.
+        }
+
+        long cursor() {
+            return (long) CURSOR.getAcquire(this);
+        }
+
+        boolean tryClaim(long sequence) {
+            return CURSOR.compareAndSet(this, sequence, sequence + 1);
+        }
+
+        /** Writes the sample of {@code sequence}, just claimed by this thread, and its sums and counts. */
+        void write(long sequence, long sampleBits, double durationMs, ErrorCategory category, Epoch epoch) {
+            long now = (sequence & (EPOCH_RECORDS - 1)) == EPOCH_RECORDS - 1 ? epoch.advance() : epoch.get();
+            SLOTS.setRelease(slots, RING_PAD + ((int) sequence & mask), sampleBits);
+            LAST_BITS.setOpaque(this, sampleBits & ~FAILURE_BIT);
+            if ((long) STAMP.getOpaque(this) < now) {
+                STAMP.setOpaque(this, now);
+            }
+            long sum = (long) SUM_BITS.getOpaque(this);
+            while (!SUM_BITS.compareAndSet(this, sum,
+                    Double.doubleToRawLongBits(Double.longBitsToDouble(sum) + durationMs))) {
+                sum = (long) SUM_BITS.getOpaque(this);
+            }
+            if (category != null) {
+                COUNTS.getAndAdd(failureCounts, RING_PAD + category.ordinal(), 1L);
+            }
+        }
+
+        long count(ErrorCategory category) {
+            return (long) COUNTS.getAcquire(failureCounts, RING_PAD + category.ordinal());
+        }
+
+        double durationSum() {
+            return Double.longBitsToDouble((long) SUM_BITS.getAcquire(this));
+        }
+
+        long lastBits() {
+            return (long) LAST_BITS.getOpaque(this);
+        }
+
+        long stamp() {
+            return (long) STAMP.getOpaque(this);
+        }
+
+        int writer() {
+            return (int) WRITER.getOpaque(this);
+        }
+
+        void setWriter(int token) {
+            WRITER.setOpaque(this, token);
+        }
+
+        /**
+         * Appends this stripe's last {@code windowSize} real samples to {@code out} from index
+         * {@code at}, in ring order; returns the new end.
+         */
+        int copyWindow(int windowSize, long[] out, int at) {
+            long end = cursor(); // acquire: the copies below read slots no older than this
+            int n = (int) Math.min(end, windowSize);
+            int first = (int) (end - n) & mask;
+            int tail = Math.min(n, mask + 1 - first);
+            // One bulk copy (two when the window wraps). Each long is copied whole on a 64-bit JVM,
+            // and every slot holds EMPTY or a real sample, so a racing writer can't make one up.
+            System.arraycopy(slots, RING_PAD + first, out, at, tail);
+            System.arraycopy(slots, RING_PAD, out, at + tail, n - tail);
+            int count = at;
+            for (int i = at; i < at + n; i++) {
+                long bits = out[i];
+                if (bits != EMPTY) {
+                    out[count++] = bits;
+                }
+            }
+            return count;
+        }
+    }
+}

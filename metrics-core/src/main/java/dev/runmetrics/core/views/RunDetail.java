@@ -1,0 +1,54 @@
+package dev.runmetrics.core.views;
+
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Seed 003's execution detail ({@code GET /api/workflows/executions/{execution_id}}): the run and
+ * the step executions of all its attempts.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param id the run id
+ * @param workflowId the workflow
+ * @param executionNumber the per-workflow sequence number
+ * @param status the current status
+ * @param attempt the current attempt
+ * @param startedAt when it first started, or null
+ * @param completedAt when its latest attempt ended, or null
+ * @param duration execution time in seconds, or null until ended
+ * @param inputVariables the input summary, or null
+ * @param results the results summary, or null
+ * @param errorMessage why it failed, timed out, was cancelled or paused, or null
+ * @param stepExecutions every step of every attempt, ordered by attempt, step order, queue time
+ *     and step id; unmodifiable
+ * @param createdAt when the run was created
+ * @param updatedAt when it last changed
+ */
+public record RunDetail(String id, String workflowId, long executionNumber, RunStatus status, int attempt,
+        Instant startedAt, Instant completedAt, Double duration, Map<String, Object> inputVariables,
+        Map<String, Object> results, String errorMessage, List<StepDetail> stepExecutions, Instant createdAt,
+        Instant updatedAt) {
+
+    /** @throws NullPointerException if a required component is null */
+    public RunDetail {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(workflowId, "workflowId");
+        Objects.requireNonNull(status, "status");
+        stepExecutions = List.copyOf(stepExecutions);
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** Returns the detail of a run and its step runs (in the store's order). */
+    public static RunDetail of(Run run, List<StepRun> steps) {
+        return new RunDetail(run.runId(), run.workflowId(), run.executionNumber(), run.status(), run.attempt(),
+                run.startedAt(), run.completedAt(), RunSummary.seconds(run), run.inputSummary(), run.resultsSummary(),
+                run.errorMessage(), steps.stream().map(StepDetail::of).toList(), run.createdAt(), run.updatedAt());
+    }
+}

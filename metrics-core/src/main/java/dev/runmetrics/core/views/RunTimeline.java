@@ -1,0 +1,73 @@
+package dev.runmetrics.core.views;
+
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Seed 003's {@code RunTimeline}
+ * ({@code GET /api/workflows/executions/{execution_id}/timeline}).
+ *
+ * <p>The step counts describe where each step of the run stands now, so a run resumed to success
+ * reads "3 of 3 completed": a step's standing is its entry of the highest attempt that has one
+ * (steps a resume did not re-run keep their earlier attempt's entry). {@code stepCount} counts
+ * distinct step ids; {@code failedStepCount} counts {@code FAILED} and {@code TIMEOUT}. The
+ * {@code stepTimeline} itself keeps every attempt's entries.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param executionId the run id
+ * @param workflowId the workflow
+ * @param status the run's status
+ * @param attempt the run's current attempt
+ * @param startedAt when it first started, or null
+ * @param completedAt when its latest attempt ended, or null
+ * @param totalDurationSeconds execution time in seconds, or null until ended
+ * @param stepCount distinct steps
+ * @param completedStepCount steps whose latest entry is {@code COMPLETED}
+ * @param failedStepCount steps whose latest entry is {@code FAILED} or {@code TIMEOUT}
+ * @param skippedStepCount steps whose latest entry is {@code SKIPPED}
+ * @param stepTimeline every step of every attempt, ordered by attempt, step order, queue time and
+ *     step id; unmodifiable
+ * @param errorMessage the run's error, or null
+ */
+public record RunTimeline(String executionId, String workflowId, RunStatus status, int attempt,
+        Instant startedAt, Instant completedAt, Double totalDurationSeconds, int stepCount, int completedStepCount,
+        int failedStepCount, int skippedStepCount, List<StepTimelineEntry> stepTimeline,
+        String errorMessage) {
+
+    /** @throws NullPointerException if a required component is null */
+    public RunTimeline {
+        Objects.requireNonNull(executionId, "executionId");
+        Objects.requireNonNull(workflowId, "workflowId");
+        Objects.requireNonNull(status, "status");
+        stepTimeline = List.copyOf(stepTimeline);
+    }
+
+    /** Returns the timeline of a run and its step runs (in the store's order). */
+    public static RunTimeline of(Run run, List<StepRun> steps) {
+        Map<String, StepRun> latest = new LinkedHashMap<>();
+        for (StepRun step : steps) {
+            latest.merge(step.stepId(), step, (a, b) -> b.attempt() >= a.attempt() ? b : a);
+        }
+        int completed = 0;
+        int failed = 0;
+        int skipped = 0;
+        for (StepRun step : latest.values()) {
+            switch (step.status()) {
+                case COMPLETED -> completed++;
+                case FAILED, TIMEOUT -> failed++;
+                case SKIPPED -> skipped++;
+                default -> { }
+            }
+        }
+        return new RunTimeline(run.runId(), run.workflowId(), run.status(), run.attempt(),
+                run.startedAt(), run.completedAt(), RunSummary.seconds(run), latest.size(), completed, failed, skipped,
+                steps.stream().map(StepTimelineEntry::of).toList(), run.errorMessage());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.runmetrics.core.views;
+
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Seed 003's {@code StepTimelineEntry}: one step of one attempt of a run, as a bar of the
+ * timeline. A resumed run shows its steps once per attempt that ran them, each entry carrying its
+ * {@code attempt}.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param stepId the step
+ * @param stepName its display name
+ * @param stepOrder its position in the workflow definition
+ * @param nodeName the node that executed it
+ * @param attempt the run attempt it belongs to, from 1
+ * @param status its status
+ * @param queuedAt when it was scheduled in this attempt
+ * @param startedAt when its first try started, or null
+ * @param completedAt when it ended, or null
+ * @param durationSeconds execution time in seconds (including retries and backoff), or null
+ * @param retryCount retries within the attempt
+ * @param errorMessage the last error, or null
+ * @param inputSummary the bounded input summary, or null
+ * @param outputSummary the bounded output summary, or null
+ */
+public record StepTimelineEntry(String stepId, String stepName, int stepOrder, String nodeName, int attempt,
+        RunStatus status, Instant queuedAt, Instant startedAt, Instant completedAt, Double durationSeconds,
+        int retryCount, String errorMessage, Map<String, Object> inputSummary, Map<String, Object> outputSummary) {
+
+    /** @throws NullPointerException if a required component is null */
+    public StepTimelineEntry {
+        Objects.requireNonNull(stepId, "stepId");
+        Objects.requireNonNull(stepName, "stepName");
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(queuedAt, "queuedAt");
+    }
+
+    /** Returns the timeline entry of a step run. */
+    public static StepTimelineEntry of(StepRun step) {
+        return new StepTimelineEntry(step.stepId(), step.stepName(), step.stepOrder(), step.nodeName(),
+                step.attempt(), step.status(), step.queuedAt(), step.startedAt(), step.completedAt(),
+                RunSummary.seconds(step), step.retryCount(), step.errorMessage(), step.inputSummary(),
+                step.outputSummary());
+    }
+}

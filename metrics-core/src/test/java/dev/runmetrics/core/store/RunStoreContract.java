@@ -1,0 +1,534 @@
+package dev.runmetrics.core.store;
+
+import static dev.runmetrics.core.model.RunFixtures.T0;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.ended;
+import static dev.runmetrics.core.model.RunFixtures.finished;
+import static dev.runmetrics.core.model.RunFixtures.newRunId;
+import static dev.runmetrics.core.model.RunFixtures.newWorkspace;
+import static dev.runmetrics.core.model.RunFixtures.queued;
+import static dev.runmetrics.core.model.RunFixtures.started;
+import static dev.runmetrics.core.model.RunFixtures.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.StepRun;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link RunStore} must have, written once and run against each store: extend
+ * it, return the store under test from {@link #store()}, and, for a store whose snapshot writes are
+ * asynchronous, make {@link #awaitWrites()} wait until they are applied.
+ *
+ * <p>Each test uses fresh workspace ids, so a store may be shared between tests (one database).
+ */
+public abstract class RunStoreContract {
+    protected String ws;
+    protected String otherWs;
+
+    /** @return the store under test; may be the same instance for every test */
+    protected abstract RunStore store();
+
+    /** Waits until every snapshot write accepted so far is visible to reads. */
+    protected void awaitWrites() {
+    }
+
+    @BeforeEach
+    void freshWorkspaces() {
+        ws = newWorkspace();
+        otherWs = newWorkspace();
+    }
+
+    private Run saved(Run run) {
+        store().saveRun(ws, run);
+        return run;
+    }
+
+    // ---- runs ----
+
+    @Test
+    void aSavedRunReadsBackWithItsFields() {
+        Run run = finished(ws, "wf-basic", at(0), 150, 2_500, RunStatus.COMPLETED);
+        store().saveRun(ws, run);
+        awaitWrites();
+
+        Run found = store().findRun(ws, run.runId()).orElseThrow();
+        assertThat(found.withExecutionNumber(0)).isEqualTo(run);
+        assertThat(found.executionNumber()).isEqualTo(1);
+        assertThat(found.queueWait()).contains(Duration.ofMillis(150));
+        assertThat(found.executionTime()).contains(Duration.ofMillis(2_500));
+    }
+
+    @Test
+    void executionNumbersIncreasePerWorkflowAndNeverChange() {
+        Run a1 = saved(queued(ws, newRunId(), "wf-a", at(0)));
+        Run a2 = saved(queued(ws, newRunId(), "wf-a", at(1)));
+        Run b1 = saved(queued(ws, newRunId(), "wf-b", at(2)));
+        awaitWrites();
+        store().saveRun(ws, started(a1, 10));
+        awaitWrites();
+
+        assertThat(store().findRun(ws, a1.runId()).orElseThrow().executionNumber()).isEqualTo(1);
+        assertThat(store().findRun(ws, a2.runId()).orElseThrow().executionNumber()).isEqualTo(2);
+        assertThat(store().findRun(ws, b1.runId()).orElseThrow().executionNumber()).isEqualTo(1);
+        assertThat(store().findRun(ws, a1.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    }
+
+    @Test
+    void aStaleSnapshotNeverMovesARunBackwards() {
+        Run queued = queued(ws, newRunId(), "wf", at(0));
+        Run done = ended(started(queued, 10), RunStatus.COMPLETED, 100);
+        store().saveRun(ws, done);
+        store().saveRun(ws, queued); // replayed late
+        awaitWrites();
+
+        assertThat(store().findRun(ws, queued.runId()).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void aSnapshotAsNewAsTheStoredOneIsApplied() {
+        // Two events of one run within the same microsecond: the later call must not be lost.
+        Run queued = queued(ws, newRunId(), "wf", at(0));
+        Run startedSameInstant = started(queued, 0);
+        store().saveRun(ws, queued);
+        store().saveRun(ws, startedSameInstant);
+        String runId = newRunId();
+        StepRun stepQueued = step(ws, runId, "s", 1, "node", RunStatus.QUEUED, at(0), 0, 0, Map.of());
+        StepRun stepRunning = step(ws, runId, "s", 1, "node", RunStatus.RUNNING, at(0), 0, 0, Map.of());
+        store().saveStep(ws, stepQueued);
+        store().saveStep(ws, stepRunning);
+        awaitWrites();
+
+        assertThat(store().findRun(ws, queued.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(store().findSteps(ws, runId)).singleElement()
+                .satisfies(s -> assertThat(s.status()).isEqualTo(RunStatus.RUNNING));
+    }
+
+    @Test
+    void aLaterAttemptWinsOverAnEarlierOne() {
+        Run failed = ended(started(queued(ws, newRunId(), "wf", at(0)), 10), RunStatus.FAILED, 100);
+        store().saveRun(ws, failed);
+        awaitWrites();
+        Run resumed = failed.claimedForResume("instance-b", failed.updatedAt().minusSeconds(60));
+        store().saveRun(ws, resumed); // older updatedAt but a later attempt
+        awaitWrites();
+
+        Run found = store().findRun(ws, failed.runId()).orElseThrow();
+        assertThat(found.attempt()).isEqualTo(2);
+        assertThat(found.status()).isEqualTo(RunStatus.QUEUED);
+    }
+
+    @Test
+    void findRunsFiltersPagesAndOrdersNewestFirst() {
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            RunStatus status = i % 2 == 0 ? RunStatus.COMPLETED : RunStatus.FAILED;
+            runs.add(saved(finished(ws, "wf", at(i * 1000L), 5, 50, status)));
+        }
+        saved(finished(ws, "other-wf", at(500), 5, 50, RunStatus.COMPLETED));
+        awaitWrites();
+
+        Page<Run> page = store().findRuns(ws, new RunQuery("wf", Set.of(), null, null, 1, 3));
+        assertThat(page.total()).isEqualTo(7);
+        assertThat(page.items()).extracting(Run::runId)
+                .containsExactly(runs.get(5).runId(), runs.get(4).runId(), runs.get(3).runId());
+
+        Page<Run> failed = store().findRuns(ws, new RunQuery("wf", Set.of(RunStatus.FAILED), null, null, 0, 10));
+        assertThat(failed.total()).isEqualTo(3);
+        assertThat(failed.items()).allSatisfy(run -> assertThat(run.status()).isEqualTo(RunStatus.FAILED));
+
+        Page<Run> range = store().findRuns(ws, new RunQuery(null, Set.of(), at(1000), at(3000), 0, 10));
+        assertThat(range.items()).extracting(Run::runId).containsExactly(runs.get(2).runId(), runs.get(1).runId());
+
+        Page<Run> beyond = store().findRuns(ws, new RunQuery("wf", Set.of(), null, null, 50, 10));
+        assertThat(beyond.items()).isEmpty();
+        assertThat(beyond.total()).isEqualTo(7);
+    }
+
+    @Test
+    void liveRunsAreTheQueuedAndRunningOnesOldestFirst() {
+        Run running = saved(started(queued(ws, newRunId(), "wf", at(0)), 5));
+        Run waiting = saved(queued(ws, newRunId(), "wf", at(100)));
+        saved(finished(ws, "wf", at(50), 5, 5, RunStatus.COMPLETED));
+        Run paused = ended(started(queued(ws, newRunId(), "wf", at(60)), 5), RunStatus.PAUSED, 5);
+        saved(paused);
+        awaitWrites();
+
+        assertThat(store().liveRuns(ws, 10)).extracting(Run::runId).containsExactly(running.runId(), waiting.runId());
+        assertThat(store().liveRuns(ws, 1)).hasSize(1);
+        assertThatThrownBy(() -> store().liveRuns(ws, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---- steps ----
+
+    @Test
+    void stepsReadBackInAttemptAndStepOrder() {
+        String runId = newRunId();
+        StepRun second = step(ws, runId, "process", 2, "node-process", RunStatus.COMPLETED, at(100), 1, 10, Map.of());
+        StepRun first = step(ws, runId, "initialize", 1, "node-init", RunStatus.COMPLETED, at(0), 1, 10, Map.of());
+        store().saveStep(ws, second);
+        store().saveStep(ws, first);
+        awaitWrites();
+
+        assertThat(store().findSteps(ws, runId)).containsExactly(first, second);
+        assertThat(store().findSteps(ws, newRunId())).isEmpty();
+    }
+
+    @Test
+    void aStaleStepSnapshotIsIgnored() {
+        String runId = newRunId();
+        StepRun running = step(ws, runId, "s", 1, "node", RunStatus.RUNNING, at(0), 1, 0, Map.of());
+        StepRun done = step(ws, runId, "s", 1, "node", RunStatus.COMPLETED, at(0), 1, 10, Map.of());
+        store().saveStep(ws, done);
+        store().saveStep(ws, running);
+        awaitWrites();
+
+        assertThat(store().findSteps(ws, runId)).containsExactly(done);
+    }
+
+    // ---- checkpoints and resume ----
+
+    @Test
+    void checkpointsAreStoredPerAttemptAndReplaced() {
+        String runId = newRunId();
+        store().saveCheckpoint(ws, new StepCheckpoint(ws, runId, "extract", 1, Map.of("rows", 10), at(0)));
+        store().saveCheckpoint(ws, new StepCheckpoint(ws, runId, "extract", 1, Map.of("rows", 11), at(1)));
+        store().saveCheckpoint(ws, new StepCheckpoint(ws, runId, "extract", 2, List.of("a", 1.5, true), at(2)));
+        store().saveCheckpoint(ws, new StepCheckpoint(ws, runId, "load", 1, "text", at(3)));
+
+        List<StepCheckpoint> found = store().findCheckpoints(ws, runId);
+        assertThat(found).extracting(StepCheckpoint::stepId, StepCheckpoint::attempt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("extract", 1),
+                        org.assertj.core.groups.Tuple.tuple("extract", 2),
+                        org.assertj.core.groups.Tuple.tuple("load", 1));
+        assertThat(found.get(0).output()).isEqualTo(Map.of("rows", 11L));
+        assertThat(found.get(1).output()).isEqualTo(List.of("a", 1.5, true));
+        assertThat(found.get(2).output()).isEqualTo("text");
+    }
+
+    @Test
+    void aClaimWinsOnlyOnTheExpectedAttemptOfAFailedOrPausedRun() {
+        Run failed = saved(ended(started(queued(ws, newRunId(), "wf", at(0)), 5), RunStatus.FAILED, 50));
+        Run done = saved(finished(ws, "wf", at(10), 5, 50, RunStatus.COMPLETED));
+        awaitWrites();
+
+        assertThat(store().claimResume(ws, newRunId(), 1, "me", at(1000))).isInstanceOf(ResumeClaim.NotFound.class);
+        assertThat(store().claimResume(otherWs, failed.runId(), 1, "me", at(1000)))
+                .isInstanceOf(ResumeClaim.NotFound.class);
+        assertThat(store().claimResume(ws, failed.runId(), 2, "me", at(1000)))
+                .isInstanceOf(ResumeClaim.Conflict.class);
+        assertThat(store().claimResume(ws, done.runId(), 1, "me", at(1000)))
+                .isInstanceOf(ResumeClaim.Conflict.class);
+
+        ResumeClaim claim = store().claimResume(ws, failed.runId(), 1, "me", at(1000));
+        assertThat(claim).isInstanceOf(ResumeClaim.Claimed.class);
+        Run claimed = ((ResumeClaim.Claimed) claim).run();
+        assertThat(claimed.attempt()).isEqualTo(2);
+        assertThat(claimed.status()).isEqualTo(RunStatus.QUEUED);
+        assertThat(claimed.instanceId()).isEqualTo("me");
+        assertThat(store().findRun(ws, failed.runId()).orElseThrow().attempt()).isEqualTo(2);
+        assertThat(store().claimResume(ws, failed.runId(), 1, "me", at(1001)))
+                .isInstanceOf(ResumeClaim.Conflict.class);
+    }
+
+    @Test
+    void ofConcurrentClaimsExactlyOneWins() throws Exception {
+        Run failed = saved(ended(started(queued(ws, newRunId(), "wf", at(0)), 5), RunStatus.FAILED, 50));
+        awaitWrites();
+        int claimants = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(claimants);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<ResumeClaim>> results = new ArrayList<>();
+        for (int i = 0; i < claimants; i++) {
+            String claimant = "instance-" + i;
+            Callable<ResumeClaim> claim = () -> {
+                start.await();
+                return store().claimResume(ws, failed.runId(), 1, claimant, at(1000));
+            };
+            results.add(pool.submit(claim));
+        }
+        start.countDown();
+        int won = 0;
+        int conflicts = 0;
+        for (Future<ResumeClaim> result : results) {
+            ResumeClaim claim = result.get(30, TimeUnit.SECONDS);
+            if (claim instanceof ResumeClaim.Claimed) {
+                won++;
+            } else if (claim instanceof ResumeClaim.Conflict) {
+                conflicts++;
+            }
+        }
+        pool.shutdown();
+        assertThat(won).isEqualTo(1);
+        assertThat(conflicts).isEqualTo(claimants - 1);
+        assertThat(store().findRun(ws, failed.runId()).orElseThrow().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void theAuditLogIsAppendOnlyIdempotentAndOrdered() {
+        String runId = newRunId();
+        ResumeAudit second = new ResumeAudit(ws, "audit-2", runId, "process", "alice", at(2000), 2,
+                ResumeOutcome.CONFLICT, "another resume won");
+        ResumeAudit first = new ResumeAudit(ws, "audit-1", runId, "process", "bob", at(1000), 2,
+                ResumeOutcome.ACCEPTED, null);
+        store().appendResumeAudit(ws, second);
+        store().appendResumeAudit(ws, first);
+        store().appendResumeAudit(ws, first);
+
+        assertThat(store().findResumeAudit(ws, runId)).containsExactly(first, second);
+        assertThat(store().findResumeAudit(otherWs, runId)).isEmpty();
+    }
+
+    // ---- rollups and statistics ----
+
+    @Test
+    void anEndedRunIsCountedInItsMinuteOnceHoweverOftenItIsWritten() {
+        Run run = finished(ws, "wf", T0.plusSeconds(5), 200, 3_000, RunStatus.COMPLETED);
+        store().saveRun(ws, run);
+        store().saveRun(ws, run);
+        store().saveRun(ws, run.withExecutionNumber(99));
+        awaitWrites();
+
+        List<Rollup> rollups = store().rollups(ws,
+                RollupQuery.total(RollupDimension.WORKFLOW, null, T0, T0.plus(Duration.ofHours(1))));
+        assertThat(rollups).hasSize(1);
+        Rollup rollup = rollups.get(0);
+        assertThat(rollup.total()).isEqualTo(1);
+        assertThat(rollup.count(RunStatus.COMPLETED)).isEqualTo(1);
+        assertThat(rollup.queueWait().count()).isEqualTo(1);
+        assertThat(rollup.executionTime().valueAtPercentileMicros(50))
+                .isCloseTo(3_000_000L, within((long) (3_000_000L * DurationHistogram.RELATIVE_ERROR) + 1));
+        assertThat(rollup.instanceId()).isNull();
+    }
+
+    @Test
+    void rollupsBucketAndGroupBySubjectAndFilter() {
+        for (int minute = 0; minute < 3; minute++) {
+            for (int i = 0; i < 2; i++) {
+                saved(finished(ws, "wf-a", T0.plus(Duration.ofMinutes(minute)), 0, 1_000, RunStatus.COMPLETED));
+            }
+            saved(finished(ws, "wf-b", T0.plus(Duration.ofMinutes(minute)), 0, 1_000, RunStatus.FAILED));
+        }
+        awaitWrites();
+        Instant to = T0.plus(Duration.ofHours(1));
+
+        List<Rollup> perMinute = store().rollups(ws,
+                new RollupQuery(RollupDimension.WORKFLOW, null, false, T0, to, Duration.ofMinutes(1)));
+        assertThat(perMinute).extracting(Rollup::total).containsExactly(3L, 3L, 3L);
+        assertThat(perMinute).extracting(Rollup::bucketStart)
+                .containsExactly(T0, T0.plusSeconds(60), T0.plusSeconds(120));
+
+        List<Rollup> bySubject = store().rollups(ws,
+                new RollupQuery(RollupDimension.WORKFLOW, null, true, T0, to, null));
+        assertThat(bySubject).extracting(Rollup::subject, Rollup::total)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("wf-a", 6L),
+                        org.assertj.core.groups.Tuple.tuple("wf-b", 3L));
+
+        List<Rollup> onlyB = store().rollups(ws, RollupQuery.total(RollupDimension.WORKFLOW, "wf-b", T0, to));
+        assertThat(onlyB).singleElement().satisfies(r -> {
+            assertThat(r.count(RunStatus.FAILED)).isEqualTo(3);
+            assertThat(r.subject()).isEqualTo("wf-b");
+        });
+
+        List<Rollup> secondMinuteOnly = store().rollups(ws, RollupQuery.total(RollupDimension.WORKFLOW, null,
+                T0.plus(Duration.ofMinutes(1)), T0.plus(Duration.ofMinutes(2))));
+        assertThat(secondMinuteOnly).singleElement().satisfies(r -> assertThat(r.total()).isEqualTo(3));
+    }
+
+    @Test
+    void rollupBucketsCountExactlyTheRunsOfTheirMinutesAcrossHourBoundaries() {
+        // One run every 7 minutes for 5 hours: ranges and buckets that cut hours unevenly.
+        List<Instant> completions = new ArrayList<>();
+        for (int minute = 0; minute < 300; minute += 7) {
+            Run run = finished(ws, "wf", T0.plus(Duration.ofMinutes(minute)), 0, 1_000, RunStatus.COMPLETED);
+            saved(run);
+            completions.add(run.completedAt());
+        }
+        awaitWrites();
+        Instant from = T0.plus(Duration.ofMinutes(37));
+        Instant to = T0.plus(Duration.ofMinutes(251));
+        for (Duration bucket : new Duration[] {null, Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(2)}) {
+            RollupQuery query = new RollupQuery(RollupDimension.WORKFLOW, null, false, from, to, bucket);
+            List<Rollup> rollups = store().rollups(ws, query);
+
+            Map<Instant, Long> expected = new java.util.TreeMap<>();
+            for (Instant completedAt : completions) {
+                Instant minute = completedAt.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+                if (!minute.isBefore(from) && minute.isBefore(to)) {
+                    expected.merge(query.bucketStartOf(minute), 1L, Long::sum);
+                }
+            }
+            Map<Instant, Long> actual = new java.util.TreeMap<>();
+            rollups.forEach(r -> actual.put(r.bucketStart(), r.total()));
+            assertThat(actual).as("bucket %s", bucket).isEqualTo(expected);
+            assertThat(rollups).allSatisfy(r -> assertThat(r.bucketLength()).isEqualTo(query.bucketLength()));
+        }
+    }
+
+    @Test
+    void rollupBucketsCountExactlyTheRunsOfTheirMinutesAcrossDayBoundaries() {
+        // One run every 97 minutes for 5 days: ranges and buckets that cut days and hours unevenly
+        // (a store may read whole days and hours from coarser rows; the answer must not change).
+        List<Run> runs = new ArrayList<>();
+        for (int minute = 0; minute < 5 * 1440; minute += 97) {
+            Run run = finished(ws, "wf", T0.plus(Duration.ofMinutes(minute)), 0, 1_000 + minute, RunStatus.COMPLETED);
+            saved(run);
+            runs.add(run);
+        }
+        awaitWrites();
+        Instant from = T0.plus(Duration.ofMinutes(301));
+        Instant to = T0.plus(Duration.ofDays(4)).plus(Duration.ofMinutes(533));
+        for (Duration bucket : new Duration[] {null, Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(8),
+            Duration.ofDays(1), Duration.ofDays(2)}) {
+            RollupQuery query = new RollupQuery(RollupDimension.WORKFLOW, "wf", false, from, to, bucket);
+            Map<Instant, Long> expected = new java.util.TreeMap<>();
+            Map<Instant, Long> expectedMaxMicros = new java.util.TreeMap<>();
+            for (Run run : runs) {
+                Instant minute = run.completedAt().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+                if (!minute.isBefore(from) && minute.isBefore(to)) {
+                    expected.merge(query.bucketStartOf(minute), 1L, Long::sum);
+                    expectedMaxMicros.merge(query.bucketStartOf(minute),
+                            run.executionTime().orElseThrow().toNanos() / 1000, Math::max);
+                }
+            }
+            List<Rollup> rollups = store().rollups(ws, query);
+            Map<Instant, Long> actual = new java.util.TreeMap<>();
+            Map<Instant, Long> actualMaxMicros = new java.util.TreeMap<>();
+            rollups.forEach(r -> {
+                actual.put(r.bucketStart(), r.total());
+                assertThat(r.executionTime().count()).isEqualTo(r.total());
+                actualMaxMicros.put(r.bucketStart(), r.executionTime().valueAtPercentileMicros(100));
+            });
+            assertThat(actual).as("bucket %s", bucket).isEqualTo(expected);
+            assertThat(actualMaxMicros).as("bucket %s", bucket).hasSameSizeAs(expectedMaxMicros);
+            actualMaxMicros.forEach((start, max) -> assertThat((double) max).as("max of %s", start)
+                    .isCloseTo(expectedMaxMicros.get(start), org.assertj.core.data.Percentage.withPercentage(0.1)));
+
+            // Asking for the execution-time histogram only changes nothing the caller reads.
+            List<Rollup> executionOnly = store().rollups(ws,
+                    query.withHistograms(dev.runmetrics.core.store.DurationKind.EXECUTION_TIME));
+            assertThat(executionOnly).hasSameSizeAs(rollups);
+            for (int i = 0; i < rollups.size(); i++) {
+                assertThat(executionOnly.get(i).bucketStart()).isEqualTo(rollups.get(i).bucketStart());
+                assertThat(executionOnly.get(i).total()).isEqualTo(rollups.get(i).total());
+                assertThat(executionOnly.get(i).executionTime()).isEqualTo(rollups.get(i).executionTime());
+            }
+        }
+    }
+
+    @Test
+    void endedStepsFeedNodeAndModelRollups() {
+        String runId = newRunId();
+        store().saveStep(ws, step(ws, runId, "summarise", 1, "llm-node", RunStatus.COMPLETED, at(0), 5, 800,
+                Map.of("model", "gpt-x", "tokens", 1200, "cost", 0.25)));
+        store().saveStep(ws, step(ws, runId, "classify", 2, "llm-node", RunStatus.FAILED, at(0), 5, 300,
+                Map.of("model", "gpt-x", "tokens", 300, "cost", 0.05)));
+        store().saveStep(ws, step(ws, runId, "plain", 3, "plain-node", RunStatus.RUNNING, at(0), 5, 0, Map.of()));
+        awaitWrites();
+        Instant to = T0.plus(Duration.ofHours(1));
+
+        List<Rollup> nodes = store().rollups(ws, new RollupQuery(RollupDimension.NODE, null, true, T0, to, null));
+        assertThat(nodes).singleElement().satisfies(r -> {
+            assertThat(r.subject()).isEqualTo("llm-node");
+            assertThat(r.count(RunStatus.COMPLETED)).isEqualTo(1);
+            assertThat(r.count(RunStatus.FAILED)).isEqualTo(1);
+        });
+        List<Rollup> models = store().rollups(ws, new RollupQuery(RollupDimension.MODEL, null, true, T0, to, null));
+        assertThat(models).singleElement().satisfies(r -> {
+            assertThat(r.subject()).isEqualTo("gpt-x");
+            assertThat(r.tokens()).isEqualTo(1500);
+            assertThat(r.cost()).isCloseTo(0.30, within(1e-9));
+        });
+    }
+
+    @Test
+    void exactDurationsAreInterpolatedPercentilesOfTheEndedRunsInRange() {
+        Random random = new Random(7);
+        List<Double> exec = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            long execMs = 10 + random.nextInt(5_000);
+            exec.add((double) execMs);
+            saved(finished(ws, "wf", at(i * 100L), 20, execMs, i % 5 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED));
+        }
+        saved(started(queued(ws, newRunId(), "wf", at(10)), 5)); // still running: not counted
+        saved(finished(ws, "other", at(10), 20, 99_999, RunStatus.COMPLETED));
+        awaitWrites();
+
+        DurationBreakdown breakdown = store().exactDurations(ws,
+                new DurationQuery("wf", T0, T0.plus(Duration.ofDays(1))));
+
+        DurationStatistics expected = DurationStatistics.exactOf(exec.stream().mapToDouble(Double::doubleValue).toArray());
+        DurationStatistics actual = breakdown.executionTime();
+        assertThat(actual.exact()).isTrue();
+        assertThat(actual.count()).isEqualTo(200);
+        assertThat(actual.mean()).isCloseTo(expected.mean(), within(1e-6));
+        assertThat(actual.min()).isCloseTo(expected.min(), within(1e-6));
+        assertThat(actual.max()).isCloseTo(expected.max(), within(1e-6));
+        assertThat(actual.p50()).isCloseTo(expected.p50(), within(1e-6));
+        assertThat(actual.p95()).isCloseTo(expected.p95(), within(1e-6));
+        assertThat(actual.p99()).isCloseTo(expected.p99(), within(1e-6));
+        assertThat(breakdown.queueWait().p50()).isCloseTo(20.0, within(1e-6));
+
+        DurationBreakdown none = store().exactDurations(ws, new DurationQuery("wf", at(-10_000), at(-1)));
+        assertThat(none.executionTime().count()).isZero();
+        assertThat(none.executionTime().p50()).isNull();
+    }
+
+    // ---- tenancy ----
+
+    @Test
+    void anotherWorkspaceSeesNothingOfThisOne() {
+        Run run = saved(finished(ws, "wf", at(0), 5, 50, RunStatus.FAILED));
+        store().saveStep(ws, step(ws, run.runId(), "s", 1, "node", RunStatus.FAILED, at(0), 1, 10, Map.of()));
+        store().saveCheckpoint(ws, new StepCheckpoint(ws, run.runId(), "s", 1, "out", at(1)));
+        store().appendResumeAudit(ws, new ResumeAudit(ws, "audit-x", run.runId(), "s", "bob", at(2), 2,
+                ResumeOutcome.REFUSED, "nope"));
+        awaitWrites();
+        Instant to = T0.plus(Duration.ofDays(1));
+
+        assertThat(store().findRun(otherWs, run.runId())).isEmpty();
+        assertThat(store().findSteps(otherWs, run.runId())).isEmpty();
+        assertThat(store().findCheckpoints(otherWs, run.runId())).isEmpty();
+        assertThat(store().findResumeAudit(otherWs, run.runId())).isEmpty();
+        assertThat(store().findRuns(otherWs, RunQuery.latest(null, 100)).total()).isZero();
+        assertThat(store().liveRuns(otherWs, 100)).isEmpty();
+        assertThat(store().rollups(otherWs, RollupQuery.total(RollupDimension.WORKFLOW, null, T0, to))).isEmpty();
+        assertThat(store().rollups(otherWs, RollupQuery.total(RollupDimension.NODE, null, T0, to))).isEmpty();
+        assertThat(store().exactDurations(otherWs, new DurationQuery(null, T0, to)).executionTime().count()).isZero();
+        assertThat(store().findRun(ws, run.runId())).isPresent();
+    }
+
+    @Test
+    void aWriteNamingAnotherWorkspaceIsRejected() {
+        Run theirs = finished(otherWs, "wf", at(0), 5, 50, RunStatus.COMPLETED);
+        assertThatThrownBy(() -> store().saveRun(ws, theirs)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store().saveStep(ws,
+                step(otherWs, theirs.runId(), "s", 1, "n", RunStatus.COMPLETED, at(0), 1, 1, Map.of())))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store().saveCheckpoint(ws,
+                new StepCheckpoint(otherWs, theirs.runId(), "s", 1, "x", at(0))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store().appendResumeAudit(ws, new ResumeAudit(otherWs, "a", theirs.runId(), "s",
+                "bob", at(0), 1, ResumeOutcome.REFUSED, "x"))).isInstanceOf(IllegalArgumentException.class);
+        awaitWrites();
+        assertThat(store().findRun(otherWs, theirs.runId())).isEmpty();
+        assertThat(store().findRun(ws, theirs.runId())).isEmpty();
+    }
+}

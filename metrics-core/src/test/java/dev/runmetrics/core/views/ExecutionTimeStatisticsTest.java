@@ -1,0 +1,174 @@
+package dev.runmetrics.core.views;
+
+import static dev.runmetrics.core.views.Runs.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.store.DurationHistogram;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ExecutionTimeStatisticsTest {
+    private static final String WS = "ws-1";
+    private static final Instant T0 = at("2026-03-02T10:00:00Z");
+
+    private final InMemoryRunStore store = new InMemoryRunStore("test-instance");
+    private final SettableClock clock = new SettableClock(at("2026-03-02T12:00:00Z"));
+    private final RunViews views = RunViews.builder(store).clock(clock).workerCapacity(4).build();
+
+    /** Five runs of wf-a ending between 10:00 and 10:10, executing 100, 200, 300, 400 and 1000 ms. */
+    private void fiveRuns() {
+        long[] execMs = {300, 100, 1000, 200, 400};
+        for (int i = 0; i < execMs.length; i++) {
+            store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60L * i), Duration.ofMillis(50),
+                    Duration.ofMillis(execMs[i]), RunStatus.COMPLETED));
+        }
+        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
+    }
+
+    @Test
+    void aShortRangeIsAnsweredExactlyWithPercentileCont() {
+        fiveRuns();
+
+        ExecutionTimeStatistics s = views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, T0.plusSeconds(600));
+
+        assertThat(s.exact()).isTrue();
+        assertThat(s.count()).isEqualTo(5);
+        assertThat(s.avg()).isCloseTo(400.0, within(1e-9));
+        assertThat(s.median()).isCloseTo(300.0, within(1e-9));
+        assertThat(s.min()).isCloseTo(100.0, within(1e-9));
+        assertThat(s.max()).isCloseTo(1000.0, within(1e-9));
+        // percentile_cont: position 0.95 * 4 = 3.8 between 400 and 1000; 0.99 * 4 = 3.96
+        assertThat(s.p95()).isCloseTo(880.0, within(1e-9));
+        assertThat(s.p99()).isCloseTo(976.0, within(1e-9));
+    }
+
+    @Test
+    void aRangeLongerThanTheCutOverIsAnsweredFromRollupsWithinTheStatedError() {
+        fiveRuns();
+
+        ExecutionTimeStatistics s = views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, T0.plusSeconds(7200));
+
+        assertThat(s.exact()).isFalse();
+        assertThat(s.count()).isEqualTo(5);
+        double bound = DurationHistogram.RELATIVE_ERROR;
+        assertThat(s.avg()).isCloseTo(400.0, within(400 * bound));
+        // nearest rank: ceil(0.5 * 5) = 3rd = 300; ceil(0.95 * 5) = ceil(0.99 * 5) = 5th = 1000
+        assertThat(s.median()).isBetween(300.0, 300 * (1 + bound));
+        assertThat(s.p95()).isBetween(1000.0, 1000 * (1 + bound));
+        assertThat(s.p99()).isBetween(1000.0, 1000 * (1 + bound));
+        assertThat(s.min()).isCloseTo(100.0, within(100 * bound));
+        assertThat(s.max()).isCloseTo(1000.0, within(1000 * bound));
+    }
+
+    @Test
+    void withAResultCacheTheSameQuestionIsAnsweredFromItUntilItsTtlPasses() {
+        RunViews cached = RunViews.builder(store).clock(clock).workerCapacity(4)
+                .resultCacheTtl(Duration.ofSeconds(2)).build();
+        fiveRuns();
+        Instant to = T0.plusSeconds(7200);
+        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count()).isEqualTo(5);
+
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(900), Duration.ZERO, Duration.ofMillis(10),
+                RunStatus.COMPLETED));
+        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+                .as("within the TTL: the cached answer").isEqualTo(5);
+        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to.plusSeconds(60)).count())
+                .as("another range is another question").isEqualTo(6);
+        assertThat(views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+                .as("views without a cache are always fresh").isEqualTo(6);
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+                .as("after the TTL: fresh again").isEqualTo(6);
+    }
+
+    @Test
+    void aRangeOfExactlyTheCutOverIsStillExact() {
+        fiveRuns();
+        assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plus(Duration.ofHours(1))).exact())
+                .isTrue();
+        assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plus(Duration.ofHours(1)).plusNanos(1))
+                .exact()).isFalse();
+    }
+
+    @Test
+    void withoutAWorkflowEveryWorkflowOfTheWorkspaceCounts() {
+        fiveRuns();
+        assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plusSeconds(600)).count()).isEqualTo(6);
+        assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plusSeconds(7200)).count()).isEqualTo(6);
+    }
+
+    @Test
+    void noRunsMeansNullStatisticsOnBothPaths() {
+        for (Instant to : new Instant[] {T0.plusSeconds(60), T0.plusSeconds(7200)}) {
+            ExecutionTimeStatistics s = views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to);
+            assertThat(s.count()).isZero();
+            assertThat(s.avg()).isNull();
+            assertThat(s.median()).isNull();
+            assertThat(s.p99()).isNull();
+        }
+    }
+
+    @Test
+    void aReversedRangeIsRejected() {
+        assertThatThrownBy(() -> views.executionTimeStatistics(WS, Optional.empty(), T0, T0.minusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before from");
+    }
+
+    /**
+     * 20,000 log-normal execution times (median 2 s, σ = 1) ending over six hours: every percentile
+     * from the merged rollups is within 1/1024 of the exact nearest-rank value (and never below it),
+     * and within that plus the gap between the neighbouring samples of percentile_cont.
+     */
+    @Test
+    void rollupPercentilesStayWithinTheStatedErrorOfExactOnes() {
+        Random random = new Random(20_000);
+        int n = 20_000;
+        long[] micros = new long[n];
+        for (int i = 0; i < n; i++) {
+            micros[i] = Math.max(1, Math.round(2_000_000 * Math.exp(random.nextGaussian())));
+            Instant queued = T0.plusMillis(i * 1000L);
+            store.saveRun(WS, Runs.ended(WS, "wf-a", queued, Duration.ofMillis(5), Duration.ofNanos(micros[i] * 1000),
+                    RunStatus.COMPLETED));
+        }
+        long[] sorted = micros.clone();
+        Arrays.sort(sorted);
+        Instant from = T0;
+        Instant to = T0.plus(Duration.ofHours(12));
+
+        ExecutionTimeStatistics rollup = views.executionTimeStatistics(WS, Optional.of("wf-a"), from, to);
+        RunViews exactViews = RunViews.builder(store).clock(clock).workerCapacity(4)
+                .exactCutover(Duration.ofDays(1)).build();
+        ExecutionTimeStatistics exact = exactViews.executionTimeStatistics(WS, Optional.of("wf-a"), from, to);
+
+        assertThat(rollup.exact()).isFalse();
+        assertThat(exact.exact()).isTrue();
+        assertThat(rollup.count()).isEqualTo(n);
+        assertThat(exact.count()).isEqualTo(n);
+        double e = DurationHistogram.RELATIVE_ERROR;
+        double[][] checks = {{50, rollup.median(), exact.median()}, {95, rollup.p95(), exact.p95()},
+            {99, rollup.p99(), exact.p99()}};
+        for (double[] c : checks) {
+            int rank = (int) Math.ceil(c[0] / 100 * n); // nearest rank, 1-based
+            double nearestRankMs = sorted[rank - 1] / 1000.0;
+            assertThat(c[1]).as("p%s vs nearest rank", c[0]).isBetween(nearestRankMs, nearestRankMs * (1 + e));
+            double position = c[0] / 100 * (n - 1);
+            double gapMs = (sorted[(int) Math.ceil(position)] - sorted[(int) Math.floor(position)]) / 1000.0;
+            assertThat(Math.abs(c[1] - c[2])).as("p%s vs percentile_cont", c[0])
+                    .isLessThanOrEqualTo(nearestRankMs * e + gapMs + 1e-9);
+        }
+        assertThat(rollup.min()).isCloseTo(sorted[0] / 1000.0, within(sorted[0] / 1000.0 * e));
+        assertThat(rollup.max()).isCloseTo(sorted[n - 1] / 1000.0, within(sorted[n - 1] / 1000.0 * e));
+        assertThat(rollup.avg()).isCloseTo(exact.avg(), within(exact.avg() * e));
+        assertThat(exact.min()).isEqualTo(sorted[0] / 1000.0);
+        assertThat(exact.max()).isEqualTo(sorted[n - 1] / 1000.0);
+    }
+}

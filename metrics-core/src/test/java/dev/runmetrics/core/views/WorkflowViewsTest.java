@@ -1,0 +1,246 @@
+package dev.runmetrics.core.views;
+
+import static dev.runmetrics.core.views.Runs.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.store.DurationHistogram;
+import dev.runmetrics.core.store.Page;
+import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Seed 003: metrics summary, execution list, detail and timeline. */
+class WorkflowViewsTest {
+    private static final String WS = "ws-1";
+    private static final Instant T0 = at("2026-03-02T10:00:00Z");
+    private static final double E = DurationHistogram.RELATIVE_ERROR;
+
+    private final InMemoryRunStore store = new InMemoryRunStore("test-instance");
+    private final SettableClock clock = new SettableClock(at("2026-03-02T12:00:00Z"));
+    private final RunViews views = RunViews.builder(store).clock(clock).workerCapacity(4).build();
+
+    @Test
+    void theSummaryCountsEveryEndedExecutionOfTheWorkflow() {
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(20),
+                RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(120), Duration.ZERO, Duration.ofSeconds(30),
+                RunStatus.FAILED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(180), Duration.ZERO, Duration.ofSeconds(40),
+                RunStatus.TIMEOUT));
+        Run cancelledWhileQueued = Runs.queued(WS, "r-cancel", "wf-a", T0, Map.of());
+        store.saveRun(WS, new Run(WS, "r-cancel", "wf-a", "wf-a name", 0, RunStatus.CANCELLED, 1, T0, null,
+                T0.plusSeconds(5), null, null, "cancelled", T0, T0.plusSeconds(5), "instance-a", T0.plusSeconds(5),
+                cancelledWhileQueued.attributes()));
+        store.saveRun(WS, Runs.running(WS, "r-live", "wf-a", T0, T0, Map.of()));
+        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
+
+        WorkflowMetricsSummary s = views.workflowMetrics(WS, "wf-a");
+
+        assertThat(s.totalExecutions()).isEqualTo(5);
+        assertThat(s.successfulExecutions()).isEqualTo(2);
+        assertThat(s.failedExecutions()).isEqualTo(2);
+        assertThat(s.successRate()).isCloseTo(40.0, within(1e-9));
+        // durations: the four runs that executed (the cancelled one never started)
+        assertThat(s.totalDurationSeconds()).isCloseTo(100.0, within(100 * E));
+        assertThat(s.averageDurationSeconds()).isCloseTo(25.0, within(25 * E));
+        assertThat(s.minDurationSeconds()).isCloseTo(10.0, within(10 * E));
+        assertThat(s.maxDurationSeconds()).isCloseTo(40.0, within(40 * E));
+    }
+
+    @Test
+    void theSummaryOfAWorkflowWithoutExecutionsHasZeroCountsAndNoExtremes() {
+        WorkflowMetricsSummary s = views.workflowMetrics(WS, "nothing");
+        assertThat(s.totalExecutions()).isZero();
+        assertThat(s.successRate()).isZero();
+        assertThat(s.averageDurationSeconds()).isZero();
+        assertThat(s.minDurationSeconds()).isNull();
+        assertThat(s.maxDurationSeconds()).isNull();
+    }
+
+    @Test
+    void theWorkflowListHasEveryWorkflowWithEndedOrLiveRunsMostRunsFirst() {
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(1),
+                RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.minus(Duration.ofDays(400)), Duration.ZERO,
+                Duration.ofSeconds(1), RunStatus.FAILED)); // long ago: all time counts
+        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.TIMEOUT));
+        store.saveRun(WS, Runs.ended(WS, "wf-c", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.running(WS, "r-live", "wf-b", T0, T0, Map.of()));
+        store.saveRun(WS, Runs.queued(WS, "r-new", "wf-new", T0, Map.of())); // nothing ended yet
+        store.saveRun("ws-other", Runs.ended("ws-other", "wf-z", T0, Duration.ZERO, Duration.ofSeconds(1),
+                RunStatus.COMPLETED));
+
+        assertThat(views.workflows(WS)).containsExactly(
+                new WorkflowListing("wf-a", 3, 2, 1, 0),
+                new WorkflowListing("wf-b", 1, 0, 1, 1),
+                new WorkflowListing("wf-c", 1, 1, 0, 0),
+                new WorkflowListing("wf-new", 0, 0, 0, 1));
+        assertThat(views.workflows("ws-empty")).isEmpty();
+        assertThatThrownBy(() -> views.workflows(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void twelveRuns() {
+        for (int i = 0; i < 12; i++) {
+            RunStatus status = i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED;
+            store.saveRun(WS, Runs.ended(WS, "run-" + (100 + i), "wf-a", T0.plusSeconds(i), Duration.ofMillis(500),
+                    Duration.ofMillis(1500), status));
+        }
+        store.saveRun(WS, Runs.ended(WS, "other", "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1),
+                RunStatus.COMPLETED));
+    }
+
+    @Test
+    void theListIsNewestFirstWithTheSeedsItemFields() {
+        twelveRuns();
+
+        Page<RunSummary> page = views.executions(WS, Optional.of("wf-a"), Optional.empty(), 0, RunViews.DEFAULT_LIMIT);
+
+        assertThat(page.total()).isEqualTo(12);
+        assertThat(page.skip()).isZero();
+        assertThat(page.limit()).isEqualTo(10);
+        assertThat(page.items()).hasSize(10);
+        RunSummary first = page.items().get(0);
+        assertThat(first.id()).isEqualTo("run-111");
+        assertThat(first.workflowId()).isEqualTo("wf-a");
+        assertThat(first.executionNumber()).isEqualTo(12);
+        assertThat(first.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(first.startedAt()).isEqualTo(T0.plusSeconds(11).plusMillis(500));
+        assertThat(first.completedAt()).isEqualTo(T0.plusSeconds(13));
+        assertThat(first.duration()).isEqualTo(1.5);
+        assertThat(first.inputVariables()).isEqualTo(Map.of("mode", "standard"));
+        assertThat(first.results()).isEqualTo(Map.of("output", "done"));
+        assertThat(first.createdAt()).isEqualTo(T0.plusSeconds(11));
+        assertThat(first.updatedAt()).isEqualTo(T0.plusSeconds(13));
+    }
+
+    @Test
+    void theListPagesAndFiltersByStatus() {
+        twelveRuns();
+
+        Page<RunSummary> second = views.executions(WS, Optional.of("wf-a"), Optional.empty(), 10, 10);
+        Page<RunSummary> failed = views.executions(WS, Optional.of("wf-a"), Optional.of(RunStatus.FAILED), 0, 100);
+        Page<RunSummary> all = views.executions(WS, Optional.empty(), Optional.empty(), 0, 100);
+
+        assertThat(second.items()).extracting(RunSummary::id).containsExactly("run-101", "run-100");
+        assertThat(failed.total()).isEqualTo(4);
+        assertThat(failed.items()).extracting(RunSummary::id).containsExactly("run-109", "run-106", "run-103",
+                "run-100");
+        assertThat(all.total()).isEqualTo(13);
+    }
+
+    @Test
+    void aLimitAbove100OrBelow1AndANegativeSkipAreRejectedByName() {
+        assertThatThrownBy(() -> views.executions(WS, Optional.empty(), Optional.empty(), 0, 101))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        assertThatThrownBy(() -> views.executions(WS, Optional.empty(), Optional.empty(), 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        assertThatThrownBy(() -> views.executions(WS, Optional.empty(), Optional.empty(), -1, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("skip");
+    }
+
+    /** Attempt 1: init completed, process failed. Attempt 2 (resumed at process): process and finalize completed. */
+    private void resumedRun() {
+        Instant q = T0;
+        store.saveRun(WS, new Run(WS, "exec-1", "wf-a", "wf-a name", 0, RunStatus.COMPLETED, 2, q, q.plusSeconds(1),
+                q.plusSeconds(200), Map.of("mode", "standard"), Map.of("output", "success"), null, q,
+                q.plusSeconds(200), "instance-a", q.plusSeconds(200), Map.of()));
+        store.saveStep(WS, Runs.step(WS, "exec-1", "init", 1, "node-init", 1, RunStatus.COMPLETED, q.plusSeconds(1),
+                Duration.ofSeconds(30), Map.of()));
+        store.saveStep(WS, Runs.step(WS, "exec-1", "process", 2, "node-process", 1, RunStatus.FAILED,
+                q.plusSeconds(31), Duration.ofSeconds(10), Map.of()));
+        store.saveStep(WS, Runs.step(WS, "exec-1", "process", 2, "node-process", 2, RunStatus.COMPLETED,
+                q.plusSeconds(100), Duration.ofSeconds(90), Map.of()));
+        store.saveStep(WS, Runs.step(WS, "exec-1", "finalize", 3, "node-final", 2, RunStatus.COMPLETED,
+                q.plusSeconds(190), Duration.ofMillis(10_500), Map.of()));
+    }
+
+    @Test
+    void theDetailHasTheStepExecutionsOfEveryAttempt() {
+        resumedRun();
+
+        RunDetail d = views.executionDetail(WS, "exec-1").orElseThrow();
+
+        assertThat(d.id()).isEqualTo("exec-1");
+        assertThat(d.executionNumber()).isEqualTo(1);
+        assertThat(d.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(d.attempt()).isEqualTo(2);
+        assertThat(d.duration()).isEqualTo(199.0);
+        assertThat(d.results()).isEqualTo(Map.of("output", "success"));
+        assertThat(d.errorMessage()).isNull();
+        assertThat(d.stepExecutions()).extracting(StepDetail::id).containsExactly("exec-1:init:1",
+                "exec-1:process:1", "exec-1:process:2", "exec-1:finalize:2");
+        StepDetail failed = d.stepExecutions().get(1);
+        assertThat(failed.executionId()).isEqualTo("exec-1");
+        assertThat(failed.stepId()).isEqualTo("process");
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.duration()).isEqualTo(10.0);
+        assertThat(failed.errorMessage()).isEqualTo("boom");
+        assertThat(failed.outputData()).isEqualTo(Map.of("out", 2L));
+        assertThat(failed.startedAt()).isEqualTo(T0.plusSeconds(31));
+        assertThat(failed.completedAt()).isEqualTo(T0.plusSeconds(41));
+    }
+
+    @Test
+    void theTimelineShowsEveryAttemptAndCountsEachStepByItsLatestAttempt() {
+        resumedRun();
+
+        RunTimeline t = views.executionTimeline(WS, "exec-1").orElseThrow();
+
+        assertThat(t.executionId()).isEqualTo("exec-1");
+        assertThat(t.workflowId()).isEqualTo("wf-a");
+        assertThat(t.totalDurationSeconds()).isEqualTo(199.0);
+        assertThat(t.stepCount()).isEqualTo(3);
+        assertThat(t.completedStepCount()).isEqualTo(3);
+        assertThat(t.failedStepCount()).isZero();
+        assertThat(t.skippedStepCount()).isZero();
+        assertThat(t.stepTimeline()).extracting(StepTimelineEntry::stepId, StepTimelineEntry::attempt,
+                StepTimelineEntry::status).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("init", 1, RunStatus.COMPLETED),
+                        org.assertj.core.groups.Tuple.tuple("process", 1, RunStatus.FAILED),
+                        org.assertj.core.groups.Tuple.tuple("process", 2, RunStatus.COMPLETED),
+                        org.assertj.core.groups.Tuple.tuple("finalize", 2, RunStatus.COMPLETED));
+        StepTimelineEntry last = t.stepTimeline().get(3);
+        assertThat(last.stepName()).isEqualTo("finalize name");
+        assertThat(last.stepOrder()).isEqualTo(3);
+        assertThat(last.durationSeconds()).isEqualTo(10.5);
+        assertThat(last.retryCount()).isZero();
+        assertThat(last.inputSummary()).isEqualTo(Map.of("in", 3L));
+        assertThat(last.outputSummary()).isEqualTo(Map.of("out", 3L));
+    }
+
+    @Test
+    void theTimelineOfAFailedRunCountsFailedAndSkippedSteps() {
+        store.saveRun(WS, Runs.ended(WS, "exec-2", "wf-a", T0, Duration.ZERO, Duration.ofSeconds(5), RunStatus.FAILED));
+        store.saveStep(WS, Runs.step(WS, "exec-2", "a", 1, "n", 1, RunStatus.COMPLETED, T0, Duration.ofSeconds(1),
+                Map.of()));
+        store.saveStep(WS, Runs.step(WS, "exec-2", "b", 2, "n", 1, RunStatus.TIMEOUT, T0.plusSeconds(1),
+                Duration.ofSeconds(4), Map.of()));
+        store.saveStep(WS, Runs.step(WS, "exec-2", "c", 3, "n", 1, RunStatus.SKIPPED, T0.plusSeconds(5),
+                Duration.ZERO, Map.of()));
+
+        RunTimeline t = views.executionTimeline(WS, "exec-2").orElseThrow();
+
+        assertThat(t.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(t.errorMessage()).isEqualTo("it went failed");
+        assertThat(t.stepCount()).isEqualTo(3);
+        assertThat(t.completedStepCount()).isEqualTo(1);
+        assertThat(t.failedStepCount()).isEqualTo(1);
+        assertThat(t.skippedStepCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownRunHasNoDetailAndNoTimeline() {
+        assertThat(views.executionDetail(WS, "nope")).isEmpty();
+        assertThat(views.executionTimeline(WS, "nope")).isEmpty();
+    }
+}
