@@ -47,7 +47,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
     public static final String HELP = """
             usage: java -jar examples/target/runmetrics-examples.jar [demo] [flags]
 
-            Starts PostgreSQL (embedded, data kept in --data-dir), the four seed 003 workflows under a steady
+            Starts PostgreSQL (embedded, data kept in --data-dir), the four example workflows under a steady
             load in the workspaces acme and globex, and the HTTP API and dashboard; prints demo tokens.
             Ctrl-C stops it cleanly (the writer drains first); start it again to continue the history.
 

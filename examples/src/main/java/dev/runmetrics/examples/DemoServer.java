@@ -42,7 +42,7 @@ import java.util.function.Supplier;
 
 /**
  * The demo: an embedded PostgreSQL (or an existing one), the JDBC store, the reference
- * {@link WorkflowRunner} running the four seed 003 workflows under a steady generated load in two
+ * {@link WorkflowRunner} running the four example workflows under a steady generated load in two
  * workspaces, and the HTTP API (and dashboard) with demo tokens; a live status line; a clean stop.
  *
  * <p>Run it with {@code java -jar examples/target/runmetrics-examples.jar demo --help}; embed it
@@ -547,7 +547,7 @@ public final class DemoServer implements AutoCloseable {
     }
 
     /**
-     * Seed 001's database load from the store's writer: one connection (the writer's), its
+     * The live overview's database load from the store's writer: one connection (the writer's), its
      * transactions per second since the previous look, and the mean time of a batch.
      */
     static final class WriterLoad implements Supplier<DatabaseLoad> {

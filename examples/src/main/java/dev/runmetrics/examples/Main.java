@@ -42,7 +42,7 @@ public final class Main {
                 examples:
                   demo        the demo server: PostgreSQL, load, API and dashboard (default; demo --help for flags)
                   collector   a created node with retries and a timeout, then the collector's JSON
-                  recorder    an existing orchestrator recording its runs through RunRecorder, then the seed views
+                  recorder    an existing orchestrator recording its runs through RunRecorder, then its statistics and live overview
                   jdbc        the JDBC store on a DataSource ([jdbc-url [user [password]]]; default: embedded PostgreSQL)
                   http        the HTTP handlers mounted in the host's own Jetty server ([port])
                 """);

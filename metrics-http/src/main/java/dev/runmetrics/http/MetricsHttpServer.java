@@ -36,9 +36,9 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The runmetrics HTTP API on an embedded Jetty 12 server: seed 000's statistics, seed 003's
- * execution endpoints and WebSocket events, seed 001's execution-metrics view and its
- * {@code execution_update} stream, seed 004's node metrics, seed 002's resume (plus pause and
+ * The runmetrics HTTP API on an embedded Jetty 12 server: execution-time statistics, the run
+ * list, detail and timeline endpoints and their WebSocket events, the live overview and its
+ * {@code execution_update} stream, node metrics, resume from step (plus pause and
  * cancel), the Prometheus exposition, an OpenAPI document and a health check. See the module's
  * README for the route table, auth and errors.
  *
@@ -258,7 +258,7 @@ public final class MetricsHttpServer {
         }
 
         /**
-         * The orchestrator's resume (seed 002); without it {@code POST .../resume} is not served.
+         * The orchestrator's resume from step; without it {@code POST .../resume} is not served.
          *
          * @throws NullPointerException if handler is null
          */

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real server for the dashboard: an in-memory store, a RunRecorder, the reference WorkflowRunner
- * running the four seed 003 example workflows (latencies scaled down, one retry per step), the
+ * running the four example workflows (latencies scaled down, one retry per step), the
  * views, and an operator and a viewer token of workspace {@value #WS}. {@link #main} serves it on
  * port 8099 (or the first argument) under a steady load, to look at the dashboard by hand.
  */

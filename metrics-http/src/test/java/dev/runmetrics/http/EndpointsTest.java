@@ -38,7 +38,7 @@ class EndpointsTest {
     }
 
     @Test
-    void statisticsGiveSeed000FieldsInMilliseconds() {
+    void statisticsGiveTheirFieldsInMilliseconds() {
         HttpResponse<String> r = api.get("/api/v1/statistics/execution-times?workflow_id=basic_sequence"
                 + "&start_date=2026-01-15&end_date=2026-01-15", VIEWER_A, WS_A);
         assertThat(r.statusCode()).isEqualTo(200);
@@ -82,7 +82,7 @@ class EndpointsTest {
     }
 
     @Test
-    void workflowMetricsAreTheSeed003Summary() {
+    void workflowMetricsAreTheWorkflowSummary() {
         HttpResponse<String> r = api.get("/api/workflows/basic_sequence/metrics", VIEWER_A, WS_A);
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode body = json(r);
@@ -187,7 +187,7 @@ class EndpointsTest {
     }
 
     @Test
-    void executionMetricsAreTheSeed001ViewInCamelCase() {
+    void executionMetricsAreTheLiveOverviewInCamelCase() {
         HttpResponse<String> r = api.get("/api/v1/execution-metrics?timeframe=24h", VIEWER_A, WS_A);
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode body = json(r);

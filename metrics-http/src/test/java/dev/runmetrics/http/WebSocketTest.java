@@ -111,7 +111,7 @@ class WebSocketTest {
     }
 
     @Test
-    void aWorkflowStreamCarriesTheSeed003EventsInOrder() throws Exception {
+    void aWorkflowStreamCarriesTheRunAndStepEventsInOrder() throws Exception {
         Inbox workflow = new Inbox();
         Inbox step = new Inbox();
         Inbox otherWorkspace = new Inbox();

@@ -18,7 +18,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Seed 001's "the dashboard loads in under 2 seconds", measured in a real browser (not a test; see
+ * The dashboard's "loads in under 2 seconds" target, measured in a real browser (not a test; see
  * {@code benchmarks/README.md}): Debian's headless Chromium through the system ChromeDriver
  * (selenium-chrome-driver only, nothing downloaded) against a running {@link HttpLoadBenchmark}.
  *

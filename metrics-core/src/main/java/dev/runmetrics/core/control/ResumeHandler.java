@@ -3,7 +3,7 @@ package dev.runmetrics.core.control;
 import java.util.Map;
 
 /**
- * Resumes a failed or paused run from one of its steps (seed 002). Implemented by an
+ * Resumes a failed or paused run from one of its steps. Implemented by an
  * orchestrator (the reference {@code dev.runmetrics.core.flow.WorkflowRunner}, or a host's own),
  * and called by the HTTP adapter's {@code POST /api/workflows/executions/{id}/resume} after it has
  * checked the caller's permission.

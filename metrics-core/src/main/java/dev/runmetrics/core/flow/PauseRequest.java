@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Returned by a step's work to pause its run, for example to wait for an approval: the step ends
  * {@code PAUSED} (nothing is checkpointed), the steps downstream of it wait, other branches finish,
- * and then the run is {@code PAUSED}. A resume from the step (seed 002) runs it again, typically
+ * and then the run is {@code PAUSED}. A resume from the step runs it again, typically
  * with an input override that says it was approved.
  *
  * <pre>{@code

@@ -202,7 +202,7 @@ final class RunAttempt {
             }
         }
         if (error == null) {
-            // The step counts as completed only once its output is durable (seed 002).
+            // The step counts as completed only once its output is durable, so a resume can start after it.
             try {
                 runner.store().saveCheckpoint(workspaceId,
                         new StepCheckpoint(workspaceId, runId, id, attempt, output, recorder.now()));

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * A condition on the workflow input that decides whether a step runs (seed 003's
+ * A condition on the workflow input that decides whether a step runs (like the example workflows'
  * {@code mode == 'fast'}). A step whose condition is false is skipped; see
  * {@link WorkflowRunner} for how skips propagate. Conditions see the run's input only (never a
  * resume's overrides), so a resumed attempt skips the same steps as the first.

@@ -62,12 +62,12 @@ public final class StepDefinition {
         return id;
     }
 
-    /** Returns the display name (seed 003's {@code step_name}). */
+    /** Returns the display name ({@code step_name} in the API). */
     public String name() {
         return name;
     }
 
-    /** Returns the 1-based position (seed 003's {@code step_order}). */
+    /** Returns the 1-based position ({@code step_order} in the API). */
     public int order() {
         return order;
     }

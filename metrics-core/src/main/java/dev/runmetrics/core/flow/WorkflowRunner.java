@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The reference orchestrator: runs {@link WorkflowDefinition}s on a fixed number of worker
  * threads, records every run and step through a {@link RunRecorder}, checkpoints every completed
- * step's output in the {@link RunStore}, and resumes failed or paused runs from a step (seed 002).
+ * step's output in the {@link RunStore}, and resumes failed or paused runs from a step.
  *
  * <pre>{@code
  * RunStore store = new InMemoryRunStore();
@@ -60,7 +60,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A step is <em>ready</em> when each of its dependencies has completed or been skipped. A ready
  * step is <b>skipped</b> if it has dependencies and all of them were skipped, or if its
  * {@link StepCondition} is false for the workflow input; so a skip propagates down a chain, and a
- * step that joins a skipped and a completed branch (seed 003's {@code aggregate_results}) runs, with
+ * step that joins a skipped and a completed branch (like the example {@code conditional_workflow}'s {@code aggregate_results}) runs, with
  * only the completed branch's output in its {@link StepInput}. Any other ready step is queued on
  * the executor ({@code stepQueued}) and started when a worker is free ({@code stepStarted}); the
  * run is {@code runStarted} when its first step starts. Independent steps run in parallel, up to
@@ -267,7 +267,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
 
     /**
      * Resumes a failed or paused run from a failed or paused step, as a new attempt of the same
-     * run (seed 002), and returns as soon as the attempt is claimed and its first steps are queued.
+     * run, and returns as soon as the attempt is claimed and its first steps are queued.
      *
      * <p><b>Which steps run again.</b> The chosen step and every step downstream of it run again.
      * Every other step keeps its output if its latest execution completed: its output is restored
@@ -481,7 +481,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         return workers;
     }
 
-    /** Returns how many steps wait for a worker now (seed 001's queue depth, in steps). */
+    /** Returns how many steps wait for a worker now (the live overview's queue depth, in steps). */
     public int queuedSteps() {
         return executor.getQueue().size();
     }

@@ -1,7 +1,7 @@
 package dev.runmetrics.core.node;
 
 /**
- * The category a node failure is counted under (seed 004, AC-15).
+ * The category a node failure is counted under.
  *
  * <p>Each category has its own counter in {@link NodeMetrics}: {@code timeoutErrors},
  * {@code validationErrors}, {@code networkErrors} and {@code otherErrors}. An

@@ -2,7 +2,7 @@ package dev.runmetrics.core.node;
 
 /**
  * Told when a node's failure rate over its rolling window rises above the configured threshold
- * (seed 004, AC-17). See {@link NodeMetricsCollector.Builder#failureRateThreshold}.
+ * See {@link NodeMetricsCollector.Builder#failureRateThreshold}.
  *
  * <p>Called on the recording thread, once per crossing; keep it short, or hand off to an executor.
  * An exception it throws is logged and counted and never reaches the code that recorded.

@@ -2,7 +2,7 @@ package dev.runmetrics.core.node;
 
 /**
  * Told when a node's p99 latency over its rolling window rises above the configured threshold
- * (seed 004, AC-17). See {@link NodeMetricsCollector.Builder#latencyThreshold}.
+ * See {@link NodeMetricsCollector.Builder#latencyThreshold}.
  *
  * <p>Called on the recording thread, once per crossing; keep it short, or hand off to an executor.
  * An exception it throws is logged and counted and never reaches the code that recorded.

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * The configuration of a created node (seed 004's {@code createNode} config): its name and,
+ * The configuration of a created node ({@code Nodes.createNode}'s config): its name and,
  * optionally, a metrics collector, a retry policy, a timeout, an error classifier and a clock.
  * Immutable and thread-safe.
  *

@@ -1,7 +1,7 @@
 package dev.runmetrics.core.node;
 
 /**
- * An immutable snapshot of one node's metrics (seed 004, AC-1, AC-8 and AC-15).
+ * An immutable snapshot of one node's metrics.
  *
  * <p>Counts are since the collector was created or the node was last reset. Durations are in
  * milliseconds. The duration statistics that need at least one sample ({@code lastExecutionMs},

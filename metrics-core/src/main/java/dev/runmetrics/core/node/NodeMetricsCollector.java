@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Collects per-node execution metrics: counts of successes, failures by {@link ErrorCategory} and
  * retries, the last and mean duration, and p50/p90/p99 over a rolling window of the last
- * {@code windowSize} executions (seed 004).
+ * {@code windowSize} executions.
  *
  * <pre>{@code
  * NodeMetricsCollector collector = NodeMetricsCollector.create();
@@ -253,7 +253,7 @@ public final class NodeMetricsCollector {
      * Returns a JSON object keyed by node name (sorted), holding for each node that has recorded
      * something the keys {@code totalExecutions, successCount, failureCount, retryCount,
      * lastExecutionMs, avgExecutionMs, failureRate, p50, p90, p99, timeoutErrors, validationErrors,
-     * networkErrors, otherErrors} (seed 004, AC-16). Durations without samples are {@code null}.
+     * networkErrors, otherErrors}. Durations without samples are {@code null}.
      *
      * @return the snapshot as JSON text
      */

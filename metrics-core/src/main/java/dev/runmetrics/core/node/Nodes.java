@@ -3,7 +3,7 @@ package dev.runmetrics.core.node;
 import java.util.Objects;
 
 /**
- * Makes instrumented nodes: seed 004's {@code createNode}.
+ * Makes instrumented nodes ({@code createNode}): timed, retried, bounded in time and recorded.
  *
  * <pre>{@code
  * Node<String, User> fetchUser = Nodes.createNode(

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The threshold configuration of a collector and the check that fires its listeners (seed 004,
- * AC-17). Immutable and thread-safe; the per-node alarm state lives in {@link Alarms}.
+ * The threshold configuration of a collector and the check that fires its listeners.
+ * Immutable and thread-safe; the per-node alarm state lives in {@link Alarms}.
  *
  * <p>Both thresholds are evaluated over the rolling window, so that an alarm can clear when the
  * node recovers: the failure rate is the share of failures among the window's samples, and the

@@ -60,7 +60,7 @@ class WorkflowDefinitionTest {
     }
 
     @Test
-    void theExampleWorkflowsHaveTheStepsOfSeed003() {
+    void theExampleWorkflowsHaveTheirDocumentedSteps() {
         ExampleWorkflows.Options o = ExampleWorkflows.Options.builder().latency(ExampleWorkflows.Latency.none()).build();
         assertThat(ExampleWorkflows.all(o)).extracting(WorkflowDefinition::id).containsExactly(
                 "basic_sequence", "parallel_processing", "conditional_workflow", "data_pipeline");

@@ -31,7 +31,7 @@ import java.util.Set;
 /**
  * The endpoints, as plain functions over an {@link Exchange}, and the route table that binds them.
  * Each handler parses and checks its parameters, calls core (the {@link RunViews} query service,
- * the {@link RunStore}, the {@link ResumeHandler}), and maps the answer to the seed's JSON; no view
+ * the {@link RunStore}, the {@link ResumeHandler}), and maps the answer to the API's JSON; no view
  * is computed here. A route whose collaborator is not configured is not registered (404) and not
  * documented.
  */
@@ -65,7 +65,7 @@ public final class ApiRoutes {
                         "meta", List.of(), 200, 401)));
         if (s.views() != null) {
             r.add(new Route("GET", "/api/v1/statistics/execution-times", Access.VIEWER, true, true, BodyKind.NONE,
-                    this::statistics, doc("Seed 000: execution-time statistics (ms) of runs that ended in a range.",
+                    this::statistics, doc("Execution-time statistics (ms) of runs that ended in a range.",
                             "statistics", List.of(
                                     new Param("query", "workflow_id", "string", false, "Only this workflow."),
                                     new Param("query", "start_date", "string", false,
@@ -74,19 +74,19 @@ public final class ApiRoutes {
                                             "ISO-8601 date (inclusive day) or date-time (exclusive); default now.")),
                             200, 400, 401, 404, 429)));
             r.add(new Route("GET", "/api/v1/execution-metrics", Access.VIEWER, true, true, BodyKind.NONE,
-                    this::executionMetrics, doc("Seed 001: the execution-metrics view of the workspace (camelCase).",
+                    this::executionMetrics, doc("The live overview (execution metrics) of the workspace (camelCase).",
                             "statistics", List.of(new Param("query", "timeframe", "string", false,
                                     "1h (default), 24h, 7d or 30d.")), 200, 400, 401, 404, 429)));
             r.add(new Route("GET", "/api/workflows", Access.VIEWER, true, true, BodyKind.NONE, this::workflows,
                     doc("The workspace's workflows: each with an ended execution (all time) or one queued or running "
-                            + "now, with ended executions counted by outcome, most first. Not in a seed: it lets a "
+                            + "now, with ended executions counted by outcome, most first. It lets a "
                             + "client offer the workflows instead of asking for their ids.", "workflows", List.of(),
                             200, 401, 404, 429)));
             r.add(new Route("GET", "/api/workflows/{workflow_id}/metrics", Access.VIEWER, true, true, BodyKind.NONE,
-                    this::workflowMetrics, doc("Seed 003: a workflow's metrics summary.", "workflows",
+                    this::workflowMetrics, doc("A workflow's metrics summary.", "workflows",
                             List.of(WORKFLOW_ID), 200, 400, 401, 404, 429)));
             r.add(new Route("GET", "/api/workflows/{workflow_id}/executions", Access.VIEWER, true, false,
-                    BodyKind.NONE, this::executions, doc("Seed 003: a page of a workflow's executions, newest first.",
+                    BodyKind.NONE, this::executions, doc("A page of a workflow's executions, newest first.",
                             "workflows", List.of(WORKFLOW_ID,
                                     new Param("query", "skip", "integer", false, "How many to skip (default 0)."),
                                     new Param("query", "limit", "integer", false, "Page size, 1 to 100 (default 10)."),
@@ -94,18 +94,18 @@ public final class ApiRoutes {
                                             + "running, completed, failed, cancelled, timeout (also queued, paused, "
                                             + "skipped).")), 200, 400, 401, 404)));
             r.add(new Route("GET", "/api/workflows/executions/{execution_id}", Access.VIEWER, true, false,
-                    BodyKind.NONE, this::executionDetail, doc("Seed 003: an execution with its step executions.",
+                    BodyKind.NONE, this::executionDetail, doc("An execution with its step executions.",
                             "executions", List.of(EXECUTION_ID), 200, 400, 401, 404)));
             r.add(new Route("GET", "/api/workflows/executions/{execution_id}/timeline", Access.VIEWER, true, false,
-                    BodyKind.NONE, this::timeline, doc("Seed 003: an execution's step timeline.", "executions",
+                    BodyKind.NONE, this::timeline, doc("An execution's step timeline.", "executions",
                             List.of(EXECUTION_ID), 200, 400, 401, 404)));
         }
         r.add(new Route("GET", "/api/workflows/executions/{execution_id}/resume-audit", Access.VIEWER, true, false,
-                BodyKind.NONE, this::resumeAudit, doc("Seed 002: the resume audit log of an execution, oldest first.",
+                BodyKind.NONE, this::resumeAudit, doc("The resume audit log of an execution, oldest first.",
                         "executions", List.of(EXECUTION_ID), 200, 400, 401, 404)));
         if (s.resume() != null) {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/resume", Access.OPERATOR, true, false,
-                    BodyKind.REQUIRED_JSON, this::resume, doc("Seed 002: resume a failed or paused execution from a "
+                    BodyKind.REQUIRED_JSON, this::resume, doc("Resume a failed or paused execution from a "
                             + "failed or paused step, as a new attempt. Body: {\"step_id\": ..., \"input_overrides\": "
                             + "{...}}.", "executions", List.of(EXECUTION_ID), 202, 400, 401, 403, 404, 409, 413, 415,
                             422)));
@@ -124,7 +124,7 @@ public final class ApiRoutes {
         }
         if (s.collector() != null) {
             r.add(new Route("GET", "/api/v1/node-metrics", Access.VIEWER, false, true, BodyKind.NONE,
-                    this::nodeMetrics, doc("Seed 004: the node metrics of this process's collector.", "statistics",
+                    this::nodeMetrics, doc("The node metrics of this process's collector.", "statistics",
                             List.of(), 200, 401, 429)));
         }
         r.add(new Route("GET", "/metrics", Access.VIEWER, false, true, BodyKind.NONE, this::prometheus,
@@ -133,18 +133,18 @@ public final class ApiRoutes {
         r.add(new Route("GET", "/ws/workflows/{workflow_id}", Access.VIEWER, true, false, BodyKind.NONE,
                 ex -> upgrade(ex, Subscription.workflow(ex.workspaceId(), Params.id("workflow_id",
                         ex.pathParam("workflow_id")))),
-                wsDoc("Seed 003 WebSocket: workflow_started/completed/failed and step_started/completed/failed "
+                wsDoc("Run and step events: workflow_started/completed/failed and step_started/completed/failed "
                         + "events of a workflow.", List.of(WORKFLOW_ID))));
         r.add(new Route("GET", "/ws/workflows/{workflow_id}/step/{step_id}", Access.VIEWER, true, false,
                 BodyKind.NONE, ex -> upgrade(ex, Subscription.step(ex.workspaceId(),
                         Params.id("workflow_id", ex.pathParam("workflow_id")),
                         Params.id("step_id", ex.pathParam("step_id")))),
-                wsDoc("Seed 003 WebSocket: step_started/completed/failed events of one step of a workflow.",
+                wsDoc("Step events: step_started/completed/failed events of one step of a workflow.",
                         List.of(WORKFLOW_ID, new Param("path", "step_id", "string", true, "The step id.")))));
         if (s.views() != null) {
             r.add(new Route("GET", "/ws/executions", Access.VIEWER, true, false, BodyKind.NONE,
                     ex -> upgrade(ex, Subscription.executions(ex.workspaceId())),
-                    wsDoc("Seed 001 WebSocket: execution_update messages (the realtime section) of the workspace, "
+                    wsDoc("Live overview: execution_update messages (the realtime section) of the workspace, "
                             + "after each change, at most twice a second.", List.of())));
         }
         r.add(new Route("GET", "/openapi.json", Access.PUBLIC, false, false, BodyKind.NONE, this::openApi,

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * later). Sends are asynchronous, one in flight per client, so one client's slow socket never
  * holds up another's.
  *
- * <p>{@code execution_update} (seed 001's live section) is pushed per workspace after a change,
+ * <p>{@code execution_update} (the live overview's realtime section) is pushed per workspace after a change,
  * at most once per {@code updateInterval}: events mark their workspace dirty, a timer sends one
  * update per dirty workspace that has listeners.
  *
@@ -63,7 +63,7 @@ public final class EventHub implements RunListener {
     /**
      * @param queueCapacity messages a client may have waiting before it is dropped
      * @param updateInterval least time between two {@code execution_update}s of a workspace
-     * @param realtime the live section of a workspace (seed 001's {@code realtime}), or null if the
+     * @param realtime the live section of a workspace (the live overview's {@code realtime}), or null if the
      *     adapter has no views (then no {@code execution_update} is sent)
      */
     public EventHub(int queueCapacity, Duration updateInterval, Function<String, Object> realtime) {
@@ -146,7 +146,7 @@ public final class EventHub implements RunListener {
                 continue;
             }
             if (!computed) {
-                json = SeedEvents.toJson(event);
+                json = WebSocketEvents.toJson(event);
                 computed = true;
             }
             if (json != null) {

@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * The adapter's one {@link ObjectMapper}: writes maps and lists built by the handlers (so field
- * names are exactly the seeds'), and reads request bodies with tight nesting limits.
+ * names are exactly the API's), and reads request bodies with tight nesting limits.
  */
 public final class Json {
 
@@ -48,7 +48,7 @@ public final class Json {
         return m;
     }
 
-    /** Enums as the wire names the seeds use: {@code wireName()} where there is one, else lowercase. */
+    /** Enums as the API's wire names: {@code wireName()} where there is one, else lowercase. */
     @SuppressWarnings("rawtypes")
     private static final class EnumSerializer extends StdSerializer<Enum> {
         private static final long serialVersionUID = 1L;
@@ -79,7 +79,7 @@ public final class Json {
         }
     }
 
-    /** Writes records with snake_case property names (seed 003's bodies); map keys are kept. */
+    /** Writes records with snake_case property names (the run endpoints' bodies); map keys are kept. */
     public static byte[] snakeBytes(Object value) {
         try {
             return SNAKE.writeValueAsBytes(value);

@@ -21,7 +21,7 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
         return new Reply(status, JSON, Json.bytes(value), Map.of());
     }
 
-    /** A record written with snake_case property names (seed 003). */
+    /** A record written with snake_case property names (the run endpoints' case). */
     public static Reply snake(int status, Object value) {
         return new Reply(status, JSON, Json.snakeBytes(value), Map.of());
     }

@@ -23,7 +23,7 @@ public record Subscription(Kind kind, String workspaceId, String workflowId, Str
         return new Subscription(Kind.EXECUTIONS, workspaceId, null, null);
     }
 
-    /** Whether a seed 003 event made from {@code event} goes to this subscriber. */
+    /** Whether the WebSocket event made from {@code event} goes to this subscriber. */
     public boolean wants(RunEvent event) {
         if (kind == Kind.EXECUTIONS || !event.run().workspaceId().equals(workspaceId)
                 || !event.run().workflowId().equals(workflowId)) {

@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The four example workflows of seed 003 as runnable definitions, with small deterministic work
+ * The four example workflows (basic_sequence, parallel_processing, conditional_workflow, data_pipeline) as runnable definitions, with small deterministic work
  * and simulated latency, for tests, the demo and the README.
  *
  * <ul>
@@ -49,13 +49,13 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ExampleWorkflows {
 
-    /** Seed 003's basic_sequence. */
+    /** The basic_sequence workflow's id. */
     public static final String BASIC_SEQUENCE = "basic_sequence";
-    /** Seed 003's parallel_processing. */
+    /** The parallel_processing workflow's id. */
     public static final String PARALLEL_PROCESSING = "parallel_processing";
-    /** Seed 003's conditional_workflow. */
+    /** The conditional_workflow workflow's id. */
     public static final String CONDITIONAL_WORKFLOW = "conditional_workflow";
-    /** Seed 003's data_pipeline. */
+    /** The data_pipeline workflow's id. */
     public static final String DATA_PIPELINE = "data_pipeline";
 
     /** Input key: the id of a step, or a list of ids, that fail. */
@@ -68,7 +68,7 @@ public final class ExampleWorkflows {
     private ExampleWorkflows() {
     }
 
-    /** Returns the four workflows, in the order of seed 003. */
+    /** Returns the four workflows, basic_sequence, parallel_processing, conditional_workflow, data_pipeline. */
     public static List<WorkflowDefinition> all(Options options) {
         return List.of(basicSequence(options), parallelProcessing(options), conditionalWorkflow(options),
                 dataPipeline(options));
@@ -143,7 +143,7 @@ public final class ExampleWorkflows {
         }).dependsOn("fast_process", "standard_process", "thorough_process")).build();
     }
 
-    /** Returns data_pipeline: the seven-step ETL of seed 003. */
+    /** Returns data_pipeline: a seven-step ETL. */
     public static WorkflowDefinition dataPipeline(Options o) {
         String wf = DATA_PIPELINE;
         return WorkflowDefinition.builder(wf).name("Data Pipeline")

@@ -1,4 +1,4 @@
-// Seed 001: the workspace at a glance. The period view comes from /api/v1/execution-metrics; the
+// The live overview: the workspace at a glance. The period view comes from /api/v1/execution-metrics; the
 // realtime part (running now, queue, live executions) is replaced by each execution_update on
 // /ws/executions, and the whole view is reloaded every 30 s.
 

@@ -1,4 +1,4 @@
-// Seed 000: execution-time statistics of a workflow (or all) over a date range.
+// Execution-time statistics of a workflow (or all) over a date range.
 
 import { request, query } from '../api.js';
 import { h, clear, num, panel, tile, table } from '../ui.js';

@@ -6,17 +6,17 @@ import dev.runmetrics.core.record.RunEvent;
 import java.util.Map;
 
 /**
- * Maps recorder events to seed 003's WebSocket events. Runs: started → {@code workflow_started};
+ * Maps recorder events to the run and step events of the workflow WebSocket streams. Runs: started → {@code workflow_started};
  * completed and cancelled → {@code workflow_completed} (its {@code status} says which); failed and
  * timed out → {@code workflow_failed}. Steps: started, completed, failed (for good) →
  * {@code step_started}, {@code step_completed}, {@code step_failed}. Other events (queued, paused,
- * resumed, retried, skipped, attributes) have no seed event and are not sent.
+ * resumed, retried, skipped, attributes) have no WebSocket event and are not sent.
  */
-public final class SeedEvents {
+public final class WebSocketEvents {
 
-    private SeedEvents() {}
+    private WebSocketEvents() {}
 
-    /** The event as JSON text, or null if it has no seed 003 counterpart. */
+    /** The event as JSON text, or null if it has no WebSocket counterpart. */
     public static String toJson(RunEvent e) {
         Map<String, Object> message = toMessage(e);
         return message == null ? null : Json.text(message);

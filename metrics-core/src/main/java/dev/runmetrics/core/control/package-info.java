@@ -1,0 +1,8 @@
+/**
+ * What an API needs from an orchestrator to act on runs: {@link dev.runmetrics.core.control.ResumeHandler}
+ * (resume a failed or paused run from a step, answered with a {@link dev.runmetrics.core.control.ResumeResult})
+ * and {@link dev.runmetrics.core.control.RunAction} (pause, cancel). The reference
+ * {@code WorkflowRunner} implements them, and so can a host's own orchestrator or an engine adapter;
+ * the HTTP adapter depends on these interfaces only, never on a runner.
+ */
+package dev.runmetrics.core.control;
