@@ -95,7 +95,7 @@ class ErrorsTest {
                 .DELETE().build());
         JsonNode e = error(r, 405);
         assertThat(e.get("code").asText()).isEqualTo("method_not_allowed");
-        assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
         HttpResponse<String> put = api.send(api.request("/health", null)
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")).build());
         error(put, 405);

@@ -164,7 +164,7 @@ class MalformedRequestBatteryTest {
             return new Probe("GET on a POST route", api.request(posts[r.nextInt(posts.length)], OPERATOR_A).GET()
                     .build());
         }
-        String[] methods = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "HEAD2"};
+        String[] methods = {"POST", "PUT", "DELETE", "PATCH", "MKCOL", "TRACE", "PROPFIND", "HEAD2"};
         String method = methods[r.nextInt(methods.length)];
         String path = gets[r.nextInt(gets.length)];
         return new Probe(method + " " + path, api.request(path, OPERATOR_A).header("Content-Type", "application/json")

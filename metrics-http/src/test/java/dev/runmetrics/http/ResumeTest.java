@@ -38,7 +38,7 @@ class ResumeTest {
             case "finalize" -> new ResumeResult.Refused(Reason.STEP_NOT_RESUMABLE, "step finalize is completed", 1);
             case "busy" -> new ResumeResult.Refused(Reason.RUN_ACTIVE, "run is running", 1);
             case "race" -> new ResumeResult.Refused(Reason.CONFLICT, "another resume won", 2);
-            case "ghost" -> new ResumeResult.Refused(Reason.NOT_FOUND, "no step ghost", 1);
+            case "ghost" -> new ResumeResult.Refused(Reason.STEP_NOT_FOUND, "no step ghost", 1);
             case "done" -> new ResumeResult.Refused(Reason.RUN_NOT_RESUMABLE, "run completed", 1);
             default -> new ResumeResult.Refused(Reason.UNAVAILABLE, "store down", 1);
         };
@@ -97,7 +97,10 @@ class ResumeTest {
         HttpResponse<String> race = resume(OPERATOR_A, world.failed, "{\"step_id\":\"race\"}");
         assertThat(race.statusCode()).isEqualTo(409);
         assertThat(code(race)).isEqualTo("conflict");
-        assertThat(resume(OPERATOR_A, world.failed, "{\"step_id\":\"ghost\"}").statusCode()).isEqualTo(404);
+        HttpResponse<String> ghost = resume(OPERATOR_A, world.failed, "{\"step_id\":\"ghost\"}");
+        assertThat(ghost.statusCode()).isEqualTo(404);
+        assertThat(code(ghost)).isEqualTo("step_not_found");
+        assertThat(json(ghost).get("error").get("parameter").asText()).isEqualTo("step_id");
     }
 
     @Test
@@ -146,7 +149,7 @@ class ResumeTest {
     void resumeIsAPostOnly() {
         HttpResponse<String> r = api.get("/api/workflows/executions/" + world.failed + "/resume", OPERATOR_A, WS_A);
         assertThat(r.statusCode()).isEqualTo(405);
-        assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(r.headers().firstValue("Allow")).hasValue("OPTIONS, POST");
     }
 
     @Test

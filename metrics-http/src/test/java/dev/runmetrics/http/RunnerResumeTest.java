@@ -137,7 +137,10 @@ class RunnerResumeTest {
         HttpResponse<String> r = resume(run, "a");
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(json(r).get("error").get("parameter").asText()).isEqualTo("step_id");
-        assertThat(resume(run, "nope").statusCode()).isEqualTo(404);
+        HttpResponse<String> unknown = resume(run, "nope");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).get("error").get("code").asText()).isEqualTo("step_not_found");
+        assertThat(json(unknown).get("error").get("parameter").asText()).isEqualTo("step_id");
     }
 
     @Test

@@ -52,8 +52,10 @@ public sealed interface ResumeResult {
 
     /** Why a resume was refused, with the HTTP status an adapter answers it with. */
     enum Reason {
-        /** No such run in the workspace (also another workspace's run), or no such step: 404. */
+        /** No such run in the workspace (also another workspace's run): 404. */
         NOT_FOUND(404),
+        /** The run's workflow has no step with that id: 404. */
+        STEP_NOT_FOUND(404),
         /** The step is not failed or paused in the run (or cannot be restored upstream): 422. */
         STEP_NOT_RESUMABLE(422),
         /** The run ended in a status that is not resumable (completed, cancelled, timeout): 422. */

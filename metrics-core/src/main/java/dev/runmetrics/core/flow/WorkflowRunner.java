@@ -377,7 +377,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
                         "input overrides must be a JSON object of JSON-like values: " + e.getMessage(), run.attempt());
             }
             if (workflow.step(stepId).isEmpty()) {
-                return new ResumeResult.Refused(Reason.NOT_FOUND, "step '" + stepId + "' not found in workflow '"
+                return new ResumeResult.Refused(Reason.STEP_NOT_FOUND, "step '" + stepId + "' not found in workflow '"
                         + workflow.id() + "'", run.attempt());
             }
             stepRuns = store.findSteps(ws, runId);

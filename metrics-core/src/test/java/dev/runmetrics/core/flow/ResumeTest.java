@@ -319,7 +319,8 @@ class ResumeTest {
         assertThat(neverRan.reason()).isEqualTo(Reason.STEP_NOT_RESUMABLE);
         assertThat(neverRan.message()).contains("step 'finalize' has not run");
         ResumeResult.Refused unknownStep = refused(f.runner.resume(WS, "alice", runId, "nope", null));
-        assertThat(unknownStep.reason()).isEqualTo(Reason.NOT_FOUND);
+        assertThat(unknownStep.reason()).isEqualTo(Reason.STEP_NOT_FOUND);
+        assertThat(unknownStep.reason().httpStatus()).isEqualTo(404);
         assertThat(unknownStep.message()).isEqualTo("step 'nope' not found in workflow 'basic_sequence'");
 
         assertThat(audit(runId)).extracting(ResumeAudit::stepId, ResumeAudit::outcome, ResumeAudit::attempt)

@@ -305,7 +305,7 @@ public final class ApiRoutes {
         }
         ResumeResult.Refused refused = (ResumeResult.Refused) result;
         String parameter = switch (refused.reason()) {
-            case STEP_NOT_RESUMABLE -> "step_id";
+            case STEP_NOT_FOUND, STEP_NOT_RESUMABLE -> "step_id";
             case INVALID_OVERRIDES -> "input_overrides";
             case NOT_FOUND, RUN_NOT_RESUMABLE, RUN_ACTIVE, CONFLICT, UNKNOWN_WORKFLOW -> "execution_id";
             default -> null;

@@ -5,6 +5,7 @@ import dev.runmetrics.core.internal.Checks;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,9 @@ public final class Dispatcher {
 
     public Outcome dispatch(RawRequest request) {
         try {
+            if (request.method().equals("OPTIONS")) {
+                return new Outcome(options(request.path()), null);
+            }
             Prepared prepared = prepare(request);
             Reply reply = prepared.route().endpoint().handle(prepared.exchange());
             if (reply == null && prepared.exchange().upgrade() != null) {
@@ -71,6 +75,18 @@ public final class Dispatcher {
             }
             return new Outcome(internalError(e), null);
         }
+    }
+
+    /**
+     * {@code OPTIONS path} (or {@code OPTIONS *}): 204 with the methods the path takes in
+     * {@code Allow}, without authentication, since it reveals only the public route table.
+     */
+    private Reply options(String path) {
+        Set<String> allowed = router.allowedMethods(path);
+        if (allowed.isEmpty()) {
+            throw new ApiError(404, "not_found", "no such endpoint: " + Router.truncate(path), null);
+        }
+        return new Reply(204, Reply.JSON, new byte[0], Map.of("Allow", String.join(", ", allowed)));
     }
 
     /** The 500 reply: a generic message and an id that finds the logged stack trace. */

@@ -82,7 +82,9 @@ public final class JettyRoutes extends Handler.Abstract {
         if (type.startsWith("application/json") || type.startsWith("text/")) {
             type = type.contains("charset") ? type : type + "; charset=utf-8";
         }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        if (reply.status() != 204) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        }
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));

@@ -1,8 +1,10 @@
 package dev.runmetrics.http.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +22,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The adapter's one {@link ObjectMapper}: writes maps and lists built by the handlers (so field
@@ -31,6 +35,8 @@ public final class Json {
     public static final int MAX_DEPTH = 32;
 
     private static final ObjectMapper MAPPER = mapper(false);
+    /** Jackson's message for a repeated key, which names the key. */
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '(.*)'", Pattern.DOTALL);
     private static final ObjectMapper SNAKE = mapper(true);
 
     private static ObjectMapper mapper(boolean snake) {
@@ -39,6 +45,8 @@ public final class Json {
         module.addSerializer(Enum.class, new EnumSerializer());
         JsonMapper.Builder b = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // {"reason":"a","reason":"b"} is ambiguous: refuse it rather than keep one silently.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .addModule(module);
         if (snake) {
             b.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -106,6 +114,12 @@ public final class Json {
         try {
             node = MAPPER.readTree(body);
         } catch (IOException e) {
+            Matcher duplicate = e instanceof JsonParseException ? DUPLICATE.matcher(e.getMessage()) : null;
+            if (duplicate != null && duplicate.find()) {
+                String field = duplicate.group(1);
+                throw new ApiError(400, "duplicate_field", "field '" + Router.truncate(field)
+                        + "' appears more than once in the request body", Router.truncate(field));
+            }
             throw new ApiError(400, "invalid_json", "request body is not valid JSON", "body");
         }
         if (node == null || !node.isObject()) {
