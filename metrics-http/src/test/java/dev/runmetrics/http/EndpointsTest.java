@@ -226,6 +226,26 @@ class EndpointsTest {
     }
 
     @Test
+    void openMetricsIsServedWhenTheScraperAsksForIt() {
+        HttpResponse<String> r = api.send(api.request("/metrics", VIEWER_A).header("Accept",
+                "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1").GET().build());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/openmetrics-text; version=1.0.0"));
+        String text = r.body();
+        assertThat(text).endsWith("\n# EOF\n").containsOnlyOnce("# EOF")
+                .contains("# TYPE runmetrics_node_executions counter\n")
+                .contains("runmetrics_node_executions_total{node=\"fetch\"} 3\n")
+                .contains("# TYPE runmetrics_node_duration_seconds histogram\n")
+                .doesNotContain("# TYPE runmetrics_node_executions_total");
+        HttpResponse<String> classic = api.send(api.request("/metrics", VIEWER_A)
+                .header("Accept", "application/openmetrics-text;q=0, text/plain").GET().build());
+        assertThat(classic.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/plain; version=0.0.4"));
+        assertThat(classic.body()).doesNotContain("# EOF");
+    }
+
+    @Test
     void prometheusExpositionHasHelpTypeAndEscapedLabels() {
         HttpResponse<String> r = api.get("/metrics", VIEWER_A);
         assertThat(r.statusCode()).isEqualTo(200);
@@ -236,12 +256,19 @@ class EndpointsTest {
                 .contains("# TYPE runmetrics_node_executions_total counter\n")
                 .contains("runmetrics_node_executions_total{node=\"fetch\"} 3\n")
                 .contains("runmetrics_node_failures_total{node=\"fetch\",category=\"timeout\"} 1\n")
-                .contains("# TYPE runmetrics_node_duration_milliseconds summary\n")
-                .contains("runmetrics_node_duration_milliseconds{node=\"fetch\",quantile=\"0.5\"} 20\n")
-                .contains("runmetrics_node_duration_milliseconds_count{node=\"fetch\"} 3\n")
+                .contains("# TYPE runmetrics_node_duration_seconds histogram\n")
+                .contains("runmetrics_node_duration_seconds_bucket{node=\"fetch\",le=\"0.01\"} 0\n")
+                .contains("runmetrics_node_duration_seconds_bucket{node=\"fetch\",le=\"0.025\"} 2\n")
+                .contains("runmetrics_node_duration_seconds_bucket{node=\"fetch\",le=\"0.05\"} 3\n")
+                .contains("runmetrics_node_duration_seconds_bucket{node=\"fetch\",le=\"+Inf\"} 3\n")
+                .contains("runmetrics_node_duration_seconds_sum{node=\"fetch\"} 0.0625\n")
+                .contains("runmetrics_node_duration_seconds_count{node=\"fetch\"} 3\n")
+                .contains("# TYPE runmetrics_node_window_duration_seconds gauge\n")
+                .contains("runmetrics_node_window_duration_seconds{node=\"fetch\",percentile=\"p50\"} 0.02\n")
                 .contains("runmetrics_node_executions_total{node=\"node \\\"quoted\\\" \\\\ back\"} 1\n")
                 .contains("runmetrics_runs_ended_total{workspace=\"ws-a\",status=\"completed\"} 2\n")
                 .contains("runmetrics_runs_ended_total{workspace=\"ws-a\",status=\"failed\"} 1\n")
+                .contains("runmetrics_runs_ended_total{workspace=\"ws-a\",status=\"timeout\"} 0\n")
                 .contains("runmetrics_runs_started_total{workspace=\"ws-a\"} 4\n")
                 .doesNotContain("workspace=\"ws-b\"");
         // each family's HELP and TYPE appear exactly once

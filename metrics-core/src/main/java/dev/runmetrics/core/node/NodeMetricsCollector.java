@@ -91,6 +91,7 @@ public final class NodeMetricsCollector {
     private static final System.Logger LOG = System.getLogger(NodeMetricsCollector.class.getName());
 
     private final int windowSize;
+    private final DurationBuckets durationBuckets;
     private final Thresholds thresholds;
     private final ErrorClassifier classifier;
     private final Clock clock;
@@ -101,6 +102,7 @@ public final class NodeMetricsCollector {
 
     private NodeMetricsCollector(Builder builder, LongAdder listenerFailures) {
         this.windowSize = builder.windowSize;
+        this.durationBuckets = builder.durationBuckets;
         this.classifier = builder.classifier;
         this.clock = builder.clock;
         this.listenerFailures = listenerFailures;
@@ -109,7 +111,7 @@ public final class NodeMetricsCollector {
                 : new Thresholds(builder.failureRate, builder.failureRateMinExecutions,
                         builder.failureRateListener, builder.latencyMs, builder.latencyListener,
                         builder.thresholdEvaluationInterval, listenerFailures);
-        this.description = "NodeMetricsCollector{windowSize=" + windowSize
+        this.description = "NodeMetricsCollector{windowSize=" + windowSize + ", " + durationBuckets
                 + ", thresholds=" + (thresholds == null ? "none" : thresholds)
                 + ", classifier=" + classifier + ", clock=" + clock + "}";
     }
@@ -148,7 +150,7 @@ public final class NodeMetricsCollector {
             return handle;
         }
         return nodes.computeIfAbsent(nodeName,
-                name -> new NodeMetricsHandle(name, this, thresholds, windowSize));
+                name -> new NodeMetricsHandle(name, this, thresholds, windowSize, durationBuckets));
     }
 
     /**
@@ -228,6 +230,25 @@ public final class NodeMetricsCollector {
             }
         });
         return Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * Returns a snapshot of a node's cumulative duration histogram (every execution since creation or
+     * the last reset, over {@link #durationBuckets()}). An unknown node gives empty buckets. Looking a
+     * node up does not create it.
+     *
+     * @param nodeName the node's name
+     * @return the node's histogram
+     * @throws NullPointerException if {@code nodeName} is null
+     */
+    public NodeDurationHistogram getDurationHistogram(String nodeName) {
+        NodeMetricsHandle handle = nodes.get(Objects.requireNonNull(nodeName, "nodeName"));
+        return handle == null ? new NodeState(1, 1, durationBuckets).histogram() : handle.durationHistogram();
+    }
+
+    /** @return the bounds of every node's cumulative duration histogram */
+    public DurationBuckets durationBuckets() {
+        return durationBuckets;
     }
 
     /**
@@ -371,6 +392,7 @@ public final class NodeMetricsCollector {
      */
     public static final class Builder {
         private int windowSize = DEFAULT_WINDOW_SIZE;
+        private DurationBuckets durationBuckets = DurationBuckets.defaults();
         private double failureRate = Double.NaN;
         private int failureRateMinExecutions = DEFAULT_FAILURE_RATE_MIN_EXECUTIONS;
         private FailureRateThresholdListener failureRateListener;
@@ -398,6 +420,21 @@ public final class NodeMetricsCollector {
                         "windowSize must be from 1 to " + MAX_WINDOW_SIZE + ", was " + windowSize);
             }
             this.windowSize = windowSize;
+            return this;
+        }
+
+        /**
+         * Sets the bounds of each node's cumulative duration histogram
+         * ({@link NodeMetricsCollector#getDurationHistogram}), which exporters publish as a histogram
+         * that aggregates across instances. Default {@link DurationBuckets#defaults()}. Each record
+         * costs one more atomic increment, whatever the bounds.
+         *
+         * @param buckets the bounds
+         * @return this builder
+         * @throws NullPointerException if {@code buckets} is null
+         */
+        public Builder durationBuckets(DurationBuckets buckets) {
+            this.durationBuckets = Objects.requireNonNull(buckets, "buckets");
             return this;
         }
 
@@ -527,6 +564,7 @@ public final class NodeMetricsCollector {
         private Builder copy() {
             Builder copy = new Builder();
             copy.windowSize = windowSize;
+            copy.durationBuckets = durationBuckets;
             copy.failureRate = failureRate;
             copy.failureRateMinExecutions = failureRateMinExecutions;
             copy.failureRateListener = failureRateListener;

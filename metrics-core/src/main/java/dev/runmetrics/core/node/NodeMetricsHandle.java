@@ -17,13 +17,16 @@ public final class NodeMetricsHandle {
     private final String nodeName;
     private final NodeMetricsCollector collector;
     private final Thresholds thresholds;
+    private final DurationBuckets buckets;
     private volatile NodeState state;
 
-    NodeMetricsHandle(String nodeName, NodeMetricsCollector collector, Thresholds thresholds, int windowSize) {
+    NodeMetricsHandle(String nodeName, NodeMetricsCollector collector, Thresholds thresholds, int windowSize,
+            DurationBuckets buckets) {
         this.nodeName = nodeName;
         this.collector = collector;
         this.thresholds = thresholds;
-        this.state = new NodeState(windowSize);
+        this.buckets = buckets;
+        this.state = new NodeState(windowSize, buckets);
     }
 
     /** @return the node's name */
@@ -97,9 +100,14 @@ public final class NodeMetricsHandle {
         return state.snapshot();
     }
 
+    /** @return a snapshot of this node's cumulative duration histogram */
+    public NodeDurationHistogram durationHistogram() {
+        return state.histogram();
+    }
+
     /** Clears this node's metrics and threshold alarms. */
     void reset(int windowSize) {
-        state = new NodeState(windowSize);
+        state = new NodeState(windowSize, buckets);
     }
 
     /** @return the node's current state; for tests */

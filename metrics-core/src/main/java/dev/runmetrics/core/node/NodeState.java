@@ -2,7 +2,9 @@ package dev.runmetrics.core.node;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -54,7 +56,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       thread's last {@code windowSize} samples: the same percentiles as a node that was never
  *       contended. (A thread keeps its stripe while it meets no contention.)
  * </ul>
- * Counts, the duration sum and the average are lifetime totals over all stripes, stale or not.
+ * Counts, the duration sum, the average and the cumulative duration buckets
+ * ({@link DurationBuckets}) are lifetime totals over all stripes, stale or not.
  * The last execution is the last sample of the stripe with the newest stamp (of these, the one
  * with the most samples): exact with one stripe; with several, the last sample of one of the
  * stripes that recorded within the newest epoch.
@@ -117,6 +120,7 @@ final class NodeState {
     private static final int PROBE_LAST_STRIPE = 2;
 
     private final int windowSize;
+    private final DurationBuckets buckets;
     private final int capacity;
     private final int maxStripes;
     private final int staleEpochs;
@@ -133,15 +137,24 @@ final class NodeState {
     private final LongAdder retries = new LongAdder();
 
     NodeState(int windowSize) {
-        this(windowSize, DEFAULT_MAX_STRIPES);
+        this(windowSize, DurationBuckets.defaults());
+    }
+
+    NodeState(int windowSize, DurationBuckets buckets) {
+        this(windowSize, DEFAULT_MAX_STRIPES, buckets);
     }
 
     NodeState(int windowSize, int maxStripes) {
+        this(windowSize, maxStripes, DurationBuckets.defaults());
+    }
+
+    NodeState(int windowSize, int maxStripes, DurationBuckets buckets) {
         this.windowSize = windowSize;
+        this.buckets = buckets;
         this.capacity = ceilingPowerOfTwo(windowSize);
         this.maxStripes = Math.max(1, Math.min(maxStripes, MAX_RING_SLOTS / capacity));
         this.staleEpochs = (windowSize + EPOCH_RECORDS - 1) / EPOCH_RECORDS;
-        this.stripes = new Stripe[] {new Stripe(capacity)};
+        this.stripes = new Stripe[] {new Stripe(capacity, buckets.size())};
     }
 
     /** Records one execution; {@code durationMs} is already finite, non-negative and not -0.0. */
@@ -168,7 +181,7 @@ final class NodeState {
             Stripe only = table[0];
             long sequence = only.cursor();
             if (only.tryClaim(sequence)) {
-                only.write(sequence, sampleBits, durationMs, category, epoch);
+                only.write(sequence, sampleBits, durationMs, buckets.indexOf(durationMs), category, epoch);
                 return;
             }
             recordContended(table, PROBE.get(), sampleBits, durationMs, category);
@@ -178,7 +191,7 @@ final class NodeState {
         Stripe stripe = table[probe[PROBE_HASH] & (table.length - 1)];
         long sequence = stripe.cursor();
         if (stripe.tryClaim(sequence)) {
-            stripe.write(sequence, sampleBits, durationMs, category, epoch);
+            stripe.write(sequence, sampleBits, durationMs, buckets.indexOf(durationMs), category, epoch);
             noteWriter(table, stripe, probe);
         } else {
             recordContended(table, probe, sampleBits, durationMs, category);
@@ -195,7 +208,7 @@ final class NodeState {
             Stripe stripe = table[probe[PROBE_HASH] & (table.length - 1)];
             long sequence = stripe.cursor();
             if (stripe.tryClaim(sequence)) {
-                stripe.write(sequence, sampleBits, durationMs, category, epoch);
+                stripe.write(sequence, sampleBits, durationMs, buckets.indexOf(durationMs), category, epoch);
                 if (table.length > 1) {
                     noteWriter(table, stripe, probe);
                 }
@@ -231,7 +244,7 @@ final class NodeState {
             if (STRIPES.getAcquire(this) == seen) {
                 Stripe[] bigger = Arrays.copyOf(seen, seen.length * 2);
                 for (int i = seen.length; i < bigger.length; i++) {
-                    bigger[i] = new Stripe(capacity);
+                    bigger[i] = new Stripe(capacity, buckets.size());
                 }
                 STRIPES.setRelease(this, bigger);
             }
@@ -314,6 +327,26 @@ final class NodeState {
 
     static double durationOf(long sampleBits) {
         return Double.longBitsToDouble(sampleBits & ~FAILURE_BIT);
+    }
+
+    /** Builds the cumulative duration histogram over all stripes; see {@link NodeDurationHistogram}. */
+    NodeDurationHistogram histogram() {
+        Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
+        long[] counts = new long[buckets.size()];
+        double sum = 0.0;
+        for (Stripe stripe : table) {
+            for (int b = 0; b < counts.length; b++) {
+                counts[b] += stripe.bucketCount(b);
+            }
+            sum += stripe.durationSum();
+        }
+        List<Long> cumulative = new ArrayList<>(counts.length);
+        long running = 0;
+        for (long c : counts) {
+            running += c;
+            cumulative.add(running);
+        }
+        return new NodeDurationHistogram(buckets.upperBoundsMs(), cumulative, sum);
     }
 
     /** Builds a snapshot; see {@link NodeMetrics} for what a concurrent snapshot may mix. */
@@ -459,8 +492,8 @@ final class NodeState {
         /** Tells stripes apart in a thread's probe without holding on to them; never 0. */
         final int id;
 
-        Stripe(int capacity) {
-            super(capacity);
+        Stripe(int capacity, int bucketCount) {
+            super(capacity, bucketCount);
             int next = STRIPE_IDS.incrementAndGet();
             this.id = next == 0 ? STRIPE_IDS.incrementAndGet() : next;
         }
@@ -500,6 +533,8 @@ final class NodeState {
         private final int mask;
         /** Failures per category, indexed by ordinal; its own array, padded like the ring. */
         private final long[] failureCounts = new long[RING_PAD * 2 + ErrorCategory.values().length];
+        /** Executions per duration bucket (not cumulative), indexed like {@link DurationBuckets}; padded too. */
+        private final long[] bucketCounts;
         @SuppressWarnings("unused") // accessed through CURSOR
         private volatile long cursor;
         @SuppressWarnings("unused") // accessed through SUM_BITS: the raw bits of the duration sum
@@ -511,8 +546,9 @@ final class NodeState {
         @SuppressWarnings("unused") // accessed through WRITER: the token of the thread that marked it last
         private volatile int writer;
 
-        StripeFields(int capacity) {
+        StripeFields(int capacity, int bucketCount) {
             this.mask = capacity - 1;
+            this.bucketCounts = new long[RING_PAD * 2 + bucketCount];
             this.slots = new long[capacity + 2 * RING_PAD];
             Arrays.fill(slots, EMPTY);
             // Published through the volatile table write (or, for the first stripe, the handle's
@@ -528,7 +564,8 @@ final class NodeState {
         }
 
         /** Writes the sample of {@code sequence}, just claimed by this thread, and its sums and counts. */
-        void write(long sequence, long sampleBits, double durationMs, ErrorCategory category, Epoch epoch) {
+        void write(long sequence, long sampleBits, double durationMs, int bucket, ErrorCategory category,
+                Epoch epoch) {
             long now = (sequence & (EPOCH_RECORDS - 1)) == EPOCH_RECORDS - 1 ? epoch.advance() : epoch.get();
             SLOTS.setRelease(slots, RING_PAD + ((int) sequence & mask), sampleBits);
             LAST_BITS.setOpaque(this, sampleBits & ~FAILURE_BIT);
@@ -540,9 +577,14 @@ final class NodeState {
                     Double.doubleToRawLongBits(Double.longBitsToDouble(sum) + durationMs))) {
                 sum = (long) SUM_BITS.getOpaque(this);
             }
+            COUNTS.getAndAdd(bucketCounts, RING_PAD + bucket, 1L);
             if (category != null) {
                 COUNTS.getAndAdd(failureCounts, RING_PAD + category.ordinal(), 1L);
             }
+        }
+
+        long bucketCount(int bucket) {
+            return (long) COUNTS.getAcquire(bucketCounts, RING_PAD + bucket);
         }
 
         long count(ErrorCategory category) {

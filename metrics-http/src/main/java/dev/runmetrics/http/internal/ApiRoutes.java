@@ -348,8 +348,10 @@ public final class ApiRoutes {
 
     private Reply prometheus(Exchange ex) {
         rejectUnknownQuery(ex);
-        return Reply.text(200, Prometheus.CONTENT_TYPE, Prometheus.render(s.collector(), s.counters(),
-                ex.principal().workspaces(), s.hub()));
+        boolean openMetrics = Prometheus.wantsOpenMetrics(ex.header("Accept"));
+        return Reply.text(200, openMetrics ? Prometheus.OPENMETRICS_CONTENT_TYPE : Prometheus.CONTENT_TYPE,
+                Prometheus.render(s.collector(), s.counters(), ex.principal().workspaces(), s.hub(), openMetrics))
+                .withHeader("Vary", "Accept");
     }
 
     private static Reply upgrade(Exchange ex, Subscription subscription) {

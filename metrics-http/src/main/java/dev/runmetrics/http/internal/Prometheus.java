@@ -1,52 +1,110 @@
 package dev.runmetrics.http.internal;
 
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.node.NodeDurationHistogram;
 import dev.runmetrics.core.node.NodeMetrics;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Writes the Prometheus text exposition format (version 0.0.4): every family with its
- * {@code # HELP} and {@code # TYPE} once, then its samples; label values escaped (backslash,
- * double quote, line feed).
+ * Writes the metrics exposition in the Prometheus text format (version 0.0.4) or, when the scraper
+ * asks for it, in OpenMetrics 1.0 ({@code # EOF} at the end, counter families named without their
+ * {@code _total} suffix). Every family has its {@code # HELP} and {@code # TYPE} once, then its
+ * samples; label values are escaped (backslash, double quote, line feed). Durations are in
+ * seconds, counters end in {@code _total}, node durations are cumulative histograms (they add up
+ * across instances, so {@code histogram_quantile} works over many of them), and the run series
+ * exist for every workspace and status from the start, at zero.
  */
 public final class Prometheus {
 
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    /** The statuses a run attempt ends (or pauses) in, each a series of {@code runmetrics_runs_ended_total}. */
+    private static final List<RunStatus> ENDED = List.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED,
+            RunStatus.TIMEOUT, RunStatus.PAUSED);
 
     private final StringBuilder out = new StringBuilder(4096);
+    private final boolean openMetrics;
 
-    /** The whole exposition: node metrics (if a collector is given), run counters and WebSocket state. */
-    public static String render(NodeMetricsCollector collector, RunCounters runs, Set<String> workspaces,
-            EventHub hub) {
-        Prometheus p = new Prometheus();
-        if (collector != null) {
-            p.nodes(collector.getAllNodeMetrics());
+    private Prometheus(boolean openMetrics) {
+        this.openMetrics = openMetrics;
+    }
+
+    /**
+     * Returns whether an {@code Accept} header asks for OpenMetrics (as Prometheus' own scraper does)
+     * rather than the classic text format.
+     */
+    public static boolean wantsOpenMetrics(String accept) {
+        if (accept == null) {
+            return false;
         }
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            if (!parts[0].strip().equalsIgnoreCase("application/openmetrics-text")) {
+                continue;
+            }
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].strip().toLowerCase(Locale.ROOT);
+                if (p.startsWith("q=")) {
+                    try {
+                        refused = Double.parseDouble(p.substring(2)) <= 0;
+                    } catch (NumberFormatException e) {
+                        refused = true;
+                    }
+                }
+            }
+            if (!refused) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The whole exposition: node metrics (if a collector is given), run counters of the given
+     * workspaces and WebSocket state.
+     */
+    public static String render(NodeMetricsCollector collector, RunCounters runs, Set<String> workspaces,
+            EventHub hub, boolean openMetrics) {
+        Prometheus p = new Prometheus(openMetrics);
+        if (collector != null) {
+            p.nodes(collector);
+        }
+        Set<String> sorted = new TreeSet<>(workspaces);
+        Map<String, Long> started = runs.started();
         p.family("runmetrics_runs_started_total", "counter", "Runs (and resumed attempts) started, as recorded by "
                 + "this process since it started.");
-        runs.started().forEach((ws, n) -> {
-            if (workspaces.contains(ws)) {
-                p.sample("runmetrics_runs_started_total", n, "workspace", ws);
-            }
-        });
+        for (String ws : sorted) {
+            p.sample("runmetrics_runs_started_total", started.getOrDefault(ws, 0L), "workspace", ws);
+        }
+        Map<RunCounters.Key, Long> ended = runs.ended();
         p.family("runmetrics_runs_ended_total", "counter", "Run attempts that ended (or paused), by status, as "
                 + "recorded by this process since it started.");
-        runs.ended().forEach((key, n) -> {
-            if (workspaces.contains(key.workspace())) {
-                p.sample("runmetrics_runs_ended_total", n, "workspace", key.workspace(), "status", key.status());
+        for (String ws : sorted) {
+            for (RunStatus status : ENDED) {
+                p.sample("runmetrics_runs_ended_total", ended.getOrDefault(new RunCounters.Key(ws, status.wireName()),
+                        0L), "workspace", ws, "status", status.wireName());
             }
-        });
+        }
         p.family("runmetrics_websocket_clients", "gauge", "WebSocket clients connected now.");
         p.sample("runmetrics_websocket_clients", hub.clientCount());
         p.family("runmetrics_websocket_dropped_clients_total", "counter", "WebSocket clients dropped because they "
                 + "did not keep up.");
         p.sample("runmetrics_websocket_dropped_clients_total", hub.droppedClients());
+        if (openMetrics) {
+            p.out.append("# EOF\n");
+        }
         return p.out.toString();
     }
 
-    private void nodes(Map<String, NodeMetrics> nodes) {
+    private void nodes(NodeMetricsCollector collector) {
+        Map<String, NodeMetrics> nodes = collector.getAllNodeMetrics();
         family("runmetrics_node_executions_total", "counter", "Executions of the node (successes plus failures).");
         nodes.forEach((n, m) -> sample("runmetrics_node_executions_total", m.totalExecutions(), "node", n));
         family("runmetrics_node_failures_total", "counter", "Failed executions of the node, by error category.");
@@ -58,32 +116,47 @@ public final class Prometheus {
         });
         family("runmetrics_node_retries_total", "counter", "Retries of the node.");
         nodes.forEach((n, m) -> sample("runmetrics_node_retries_total", m.retryCount(), "node", n));
-        family("runmetrics_node_failure_ratio", "gauge", "Failures over executions of the node, 0 to 1.");
+        family("runmetrics_node_failure_ratio", "gauge", "Failures over executions of the node since it was "
+                + "created or reset, 0 to 1.");
         nodes.forEach((n, m) -> sample("runmetrics_node_failure_ratio", m.failureRate(), "node", n));
-        family("runmetrics_node_last_duration_milliseconds", "gauge", "Duration of the node's latest execution.");
+        family("runmetrics_node_last_duration_seconds", "gauge", "Duration of the node's latest execution.");
         nodes.forEach((n, m) -> {
             if (m.lastExecutionMs() != null) {
-                sample("runmetrics_node_last_duration_milliseconds", m.lastExecutionMs(), "node", n);
+                sample("runmetrics_node_last_duration_seconds", m.lastExecutionMs() / 1000, "node", n);
             }
         });
-        family("runmetrics_node_duration_milliseconds", "summary", "Execution durations of the node: quantiles "
-                + "over its rolling window (nearest rank), sum and count over all executions.");
+        family("runmetrics_node_window_duration_seconds", "gauge", "Percentiles (nearest rank) of the node's "
+                + "durations over its rolling window of recent executions, not over all time; they do not "
+                + "aggregate across instances (use runmetrics_node_duration_seconds for that).");
         nodes.forEach((n, m) -> {
             if (m.p50() != null) {
-                sample("runmetrics_node_duration_milliseconds", m.p50(), "node", n, "quantile", "0.5");
-                sample("runmetrics_node_duration_milliseconds", m.p90(), "node", n, "quantile", "0.9");
-                sample("runmetrics_node_duration_milliseconds", m.p99(), "node", n, "quantile", "0.99");
+                sample("runmetrics_node_window_duration_seconds", m.p50() / 1000, "node", n, "percentile", "p50");
+                sample("runmetrics_node_window_duration_seconds", m.p90() / 1000, "node", n, "percentile", "p90");
+                sample("runmetrics_node_window_duration_seconds", m.p99() / 1000, "node", n, "percentile", "p99");
             }
-            double sum = m.avgExecutionMs() == null ? 0 : m.avgExecutionMs() * m.totalExecutions();
-            sample("runmetrics_node_duration_milliseconds_sum", sum, "node", n);
-            sample("runmetrics_node_duration_milliseconds_count", m.totalExecutions(), "node", n);
         });
+        family("runmetrics_node_duration_seconds", "histogram", "Execution durations of the node since it was "
+                + "created or reset (cumulative buckets).");
+        for (String n : nodes.keySet()) {
+            NodeDurationHistogram h = collector.getDurationHistogram(n);
+            List<Double> bounds = h.upperBoundsMs();
+            for (int i = 0; i < bounds.size(); i++) {
+                sample("runmetrics_node_duration_seconds_bucket", h.cumulativeCounts().get(i), "node", n, "le",
+                        boundary(bounds.get(i) / 1000));
+            }
+            sample("runmetrics_node_duration_seconds_bucket", h.count(), "node", n, "le", "+Inf");
+            sample("runmetrics_node_duration_seconds_sum", h.sumMs() / 1000, "node", n);
+            sample("runmetrics_node_duration_seconds_count", h.count(), "node", n);
+        }
     }
 
     private void family(String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n"))
+        // OpenMetrics names a counter's family without the _total its samples carry.
+        String family = openMetrics && type.equals("counter") && name.endsWith("_total")
+                ? name.substring(0, name.length() - "_total".length()) : name;
+        out.append("# HELP ").append(family).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n"))
                 .append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        out.append("# TYPE ").append(family).append(' ').append(type).append('\n');
     }
 
     private void sample(String name, double value, String... labels) {
@@ -103,6 +176,11 @@ public final class Prometheus {
 
     static String escape(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    /** A bucket bound as a float in its shortest form ({@code 0.001}, {@code 2.5}, {@code 300.0}). */
+    static String boundary(double seconds) {
+        return Double.toString(seconds);
     }
 
     static String format(double v) {
