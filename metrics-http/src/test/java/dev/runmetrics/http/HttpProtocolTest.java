@@ -108,6 +108,16 @@ class HttpProtocolTest {
         assertThat(response).containsPattern("\"code\":\"(bad_request|upgrade_required|http_version_not_supported)\"");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/health?x=1", "/api/v1/me?x=1", "/openapi.json?x=1", "/metrics?x=1",
+        "/api/workflows/basic_sequence/executions?x=1", "/api/v1/statistics/execution-times?x=1"})
+    void anUnknownQueryParameterIsRefusedTheSameWayOnEveryRoute(String path) {
+        HttpResponse<String> r = api.get(path, VIEWER_A, WS_A);
+        assertThat(r.statusCode()).as(path).isEqualTo(400);
+        assertThat(json(r).get("error").get("code").asText()).isEqualTo("invalid_parameter");
+        assertThat(json(r).get("error").get("parameter").asText()).isEqualTo("x");
+    }
+
     @Test
     void aBodyWithADuplicatedKeyIsRefusedNamingTheKey() {
         HttpResponse<String> r = api.post("/api/workflows/executions/" + world.failed + "/resume", OPERATOR_A, WS_A,

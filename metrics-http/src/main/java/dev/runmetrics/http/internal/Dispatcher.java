@@ -104,6 +104,7 @@ public final class Dispatcher {
         Router.Match match = router.match(request.method(), request.path());
         Route route = match.route();
         Map<String, List<String>> query = request.query();
+        rejectUndocumentedQuery(route, query);
         Principal principal = null;
         String workspace = null;
         if (route.access() != Route.Access.PUBLIC) {
@@ -126,6 +127,32 @@ public final class Dispatcher {
         Exchange exchange = new Exchange(request.method(), request.path(), match.params(), query, request::header,
                 principal, workspace, body);
         return new Prepared(route, exchange);
+    }
+
+    /** Query parameters a WebSocket client may use to authenticate, since a browser cannot set headers there. */
+    private static final Set<String> WEBSOCKET_AUTH = Set.of("token", "workspace_id", "workspace_slug");
+
+    /**
+     * Refuses a query parameter the route does not document, the same way on every route: a typo
+     * ({@code startdate}) is an error, not a silently ignored filter.
+     */
+    private static void rejectUndocumentedQuery(Route route, Map<String, List<String>> query) {
+        if (query.isEmpty()) {
+            return;
+        }
+        Set<String> known = new java.util.TreeSet<>();
+        for (Route.Param p : route.doc().params()) {
+            if (p.in().equals("query")) {
+                known.add(p.name());
+            }
+        }
+        for (String name : query.keySet()) {
+            if (!known.contains(name) && !(route.doc().websocket() && WEBSOCKET_AUTH.contains(name))) {
+                throw ApiError.badParameter(Router.truncate(name), "unknown query parameter '" + Router.truncate(name)
+                        + "'" + (known.isEmpty() ? "; this endpoint takes none" : "; expected "
+                        + String.join(", ", known)));
+            }
+        }
     }
 
     private Principal authenticate(RawRequest request, Map<String, List<String>> query, boolean websocket) {
