@@ -4,7 +4,12 @@ import dev.runmetrics.core.record.RunListener;
 import dev.runmetrics.http.internal.EventHub;
 import dev.runmetrics.http.internal.JettyRoutes;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
@@ -12,6 +17,12 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  * {@code ContextHandler} or as the server's handler); {@link MetricsHttpServer} mounts the same
  * one. It answers every request it receives (unknown paths with the JSON 404), so mount it on its
  * own context path or last in a sequence.
+ *
+ * <p>Responses are gzip-compressed for clients that accept it (Jetty's {@link GzipHandler}).
+ * Cross-origin requests from browsers are refused (no CORS headers) unless the builder names
+ * allowed origins ({@code MetricsHttpServer.Builder#allowOrigins}): then Jetty's
+ * {@link CrossOriginHandler} answers their preflights and the WebSocket handshake checks
+ * {@code Origin} against the same list.
  *
  * <p>On start it obtains the server's {@link ServerWebSocketContainer} (creating it if the host
  * has none) for the WebSocket endpoints, and starts the event fan-out thread; on stop it closes
@@ -28,11 +39,34 @@ public final class MetricsHandler extends Handler.Wrapper {
     private final EventHub hub;
     private final RunListener listener;
 
-    MetricsHandler(JettyRoutes routes, EventHub hub, RunListener listener) {
-        super(routes);
+    MetricsHandler(JettyRoutes routes, EventHub hub, RunListener listener, Set<String> allowedOrigins) {
+        super(chain(routes, allowedOrigins));
         this.routes = routes;
         this.hub = hub;
         this.listener = listener;
+    }
+
+    private static Handler chain(JettyRoutes routes, Set<String> allowedOrigins) {
+        GzipHandler gzip = new GzipHandler(routes);
+        gzip.setIncludedMethods("GET", "POST");
+        if (allowedOrigins.isEmpty()) {
+            return gzip;
+        }
+        CrossOriginHandler cors = new CrossOriginHandler();
+        Set<String> patterns = new LinkedHashSet<>();
+        for (String origin : allowedOrigins) {
+            patterns.add(Pattern.quote(origin));
+        }
+        cors.setAllowedOriginPatterns(patterns);
+        cors.setAllowedMethods(Set.of("GET", "HEAD", "POST"));
+        cors.setAllowedHeaders(Set.of("Authorization", "Content-Type", "X-Workspace-Id", "X-Workspace-Slug",
+                "If-None-Match"));
+        cors.setExposedHeaders(Set.of("ETag", "Location", "Retry-After", "X-Error-Id"));
+        cors.setAllowCredentials(false); // bearer tokens travel in a header, never in cookies
+        // The WebSocket handshake is checked by the routes, which answer with the API's JSON error.
+        cors.setDeliverNonAllowedOriginWebSocketUpgradeRequests(true);
+        cors.setHandler(gzip);
+        return cors;
     }
 
     /**

@@ -210,6 +210,7 @@ public final class MetricsHttpServer {
         private int clientQueue = 256;
         private Duration updateInterval = Duration.ofMillis(500);
         private int maxThreads = 32;
+        private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private Clock clock = Clock.system();
         private final ForwardingListener listener = new ForwardingListener();
 
@@ -450,6 +451,42 @@ public final class MetricsHttpServer {
         }
 
         /**
+         * Lets browser pages from these origins call the API (CORS) and open its WebSockets. Off by
+         * default: without it no cross-origin response carries CORS headers, so another site's page
+         * cannot read the API with a user's token. Each origin is exact ({@code https://ops.example.com},
+         * {@code http://localhost:3000}): a scheme ({@code http} or {@code https}), a host and an
+         * optional port, no path and no wildcard. May be called more than once.
+         *
+         * @throws NullPointerException if an origin is null
+         * @throws IllegalArgumentException if an origin is not of that form
+         */
+        public Builder allowOrigins(String... origins) {
+            Objects.requireNonNull(origins, "origins");
+            for (String origin : origins) {
+                allowedOrigins.add(origin(origin));
+            }
+            return this;
+        }
+
+        private static String origin(String origin) {
+            Objects.requireNonNull(origin, "origin");
+            URI uri;
+            try {
+                uri = new URI(origin);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not an origin: " + origin);
+            }
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                    || uri.getRawUserInfo() != null || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || origin.contains("*")) {
+                throw new IllegalArgumentException("an origin is scheme://host[:port], as a browser sends it, was "
+                        + origin);
+            }
+            return origin;
+        }
+
+        /**
          * Jetty's largest thread count; default 32.
          *
          * @throws IllegalArgumentException if below 8
@@ -516,7 +553,8 @@ public final class MetricsHttpServer {
                 counters.onEvent(event);
                 hub.onEvent(event);
             };
-            return new MetricsHandler(new JettyRoutes(dispatcher, hub), hub, listener);
+            return new MetricsHandler(new JettyRoutes(dispatcher, hub, allowedOrigins), hub, listener,
+                    Set.copyOf(allowedOrigins));
         }
 
         /** Forwards to the built server's listener; drops events until it is built. */

@@ -6,11 +6,13 @@ import static dev.runmetrics.http.Api.WS_A;
 import static dev.runmetrics.http.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,6 +118,72 @@ class HttpProtocolTest {
         assertThat(r.statusCode()).as(path).isEqualTo(400);
         assertThat(json(r).get("error").get("code").asText()).isEqualTo("invalid_parameter");
         assertThat(json(r).get("error").get("parameter").asText()).isEqualTo("x");
+    }
+
+    @Test
+    void jsonAndPrometheusTextAreGzippedForAClientThatAcceptsIt() throws IOException {
+        for (String path : new String[] {"/api/workflows/basic_sequence/executions", "/metrics"}) {
+            HttpResponse<String> plain = api.get(path, VIEWER_A, WS_A);
+            HttpResponse<byte[]> zipped = sendBytes(api.request(path, VIEWER_A).header("X-Workspace-Id", WS_A)
+                    .header("Accept-Encoding", "gzip").GET().build());
+            assertThat(zipped.statusCode()).isEqualTo(200);
+            assertThat(zipped.headers().firstValue("Content-Encoding")).as(path).hasValue("gzip");
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(plain.body());
+            }
+            assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnchangedAnswerIsA304ForItsEtag() {
+        String path = "/api/workflows/executions/" + world.completed1;
+        HttpResponse<String> first = api.get(path, VIEWER_A, WS_A);
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).matches("\"[0-9a-f]{32}\"");
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+        HttpResponse<String> again = api.send(api.request(path, VIEWER_A).header("X-Workspace-Id", WS_A)
+                .header("If-None-Match", "W/\"other\", " + etag).GET().build());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(again.headers().firstValue("ETag")).hasValue(etag);
+        HttpResponse<String> stale = api.send(api.request(path, VIEWER_A).header("X-Workspace-Id", WS_A)
+                .header("If-None-Match", "\"0000\"").GET().build());
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(stale.body()).isEqualTo(first.body());
+        // errors are neither tagged nor cached
+        HttpResponse<String> error = api.get("/api/workflows/executions/nope", VIEWER_A, WS_A);
+        assertThat(error.headers().firstValue("ETag")).isEmpty();
+        assertThat(error.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
+    void anAnswerSentBeforeTheBodyWasReadSaysConnectionClose() throws IOException {
+        String body = "{\"step_id\":\"process\"}";
+        String response = raw("POST /api/workflows/executions/" + world.failed + "/resume HTTP/1.1\r\n"
+                + "Host: localhost\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\n\r\n" + body);
+        assertThat(response).startsWith("HTTP/1.1 401");
+        assertThat(response).containsPattern("(?i)\r\nconnection: close\r\n");
+        // a request whose body was read keeps its connection open for the next one
+        String read = raw("POST /api/workflows/executions/" + world.failed + "/resume HTTP/1.1\r\n"
+                + "Host: localhost\r\nAuthorization: Bearer " + OPERATOR_A + "\r\nX-Workspace-Id: " + WS_A
+                + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                + "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(read).startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_parameter\"");
+        assertThat(read.split("HTTP/1.1 ", -1)).hasSize(3); // both requests were answered on one connection
+        assertThat(read).contains("HTTP/1.1 200");
+    }
+
+    private static HttpResponse<byte[]> sendBytes(HttpRequest request) {
+        try {
+            return api.client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class DashboardAssets {
         Asset a = found.get();
         Map<String, String> headers = Map.of("ETag", a.etag(), "Cache-Control", "no-cache",
                 "Content-Security-Policy", CSP, "Referrer-Policy", "no-referrer", "X-Frame-Options", "DENY");
-        if (ifNoneMatch != null && ifNoneMatch.contains(a.etag())) {
+        if (ifNoneMatch != null && matches(ifNoneMatch, a.etag())) {
             return new Reply(304, a.contentType(), new byte[0], headers);
         }
         return new Reply(200, a.contentType(), a.body(), headers);
@@ -101,13 +101,33 @@ public final class DashboardAssets {
                 return Optional.empty();
             }
             byte[] body = in.readAllBytes();
-            String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16)
-                    + "\"";
-            return Optional.of(new Asset(body, type, etag));
+            return Optional.of(new Asset(body, type, etagOf(body)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dashboard file " + name, e);
+        }
+    }
+
+    /** A strong entity tag for a body: the first 128 bits of its SHA-256, in hex and quotes. */
+    static String etagOf(byte[] body) {
+        try {
+            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
+    }
+
+    /**
+     * Whether an {@code If-None-Match} header names this entity tag: {@code *}, or one of its
+     * comma-separated tags compared weakly (a {@code W/} prefix is ignored, as RFC 9110 says for
+     * this header).
+     */
+    static boolean matches(String ifNoneMatch, String etag) {
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.strip();
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -30,13 +31,19 @@ public final class JettyRoutes extends Handler.Abstract {
 
     private final Dispatcher dispatcher;
     private final EventHub hub;
+    private final Set<String> allowedOrigins;
     private final DashboardAssets dashboard = new DashboardAssets();
     private volatile ServerWebSocketContainer container;
 
-    public JettyRoutes(Dispatcher dispatcher, EventHub hub) {
+    /**
+     * @param allowedOrigins the browser origins a WebSocket handshake may come from (checked only
+     *     when not empty, and only for handshakes that carry an {@code Origin})
+     */
+    public JettyRoutes(Dispatcher dispatcher, EventHub hub, Set<String> allowedOrigins) {
         super(InvocationType.BLOCKING);
         this.dispatcher = dispatcher;
         this.hub = hub;
+        this.allowedOrigins = Set.copyOf(allowedOrigins);
     }
 
     @Override
@@ -49,26 +56,58 @@ public final class JettyRoutes extends Handler.Abstract {
                 write(dashboard.reply(path, request.getHeaders().get(HttpHeader.IF_NONE_MATCH)), response, callback);
                 return true;
             }
-            Dispatcher.Outcome outcome = dispatcher.dispatch(new Raw(request));
+            Raw raw = new Raw(request);
+            Dispatcher.Outcome outcome = dispatcher.dispatch(raw);
             reply = outcome.reply();
             if (reply == null) {
                 Subscription subscription = (Subscription) outcome.upgrade();
                 ServerWebSocketContainer container = this.container;
-                if (container != null && container.upgrade((rq, rs, cb) -> new EventSocket(hub, subscription),
+                String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+                if (!allowedOrigins.isEmpty() && origin != null && !allowedOrigins.contains(origin)) {
+                    reply = Reply.error(403, "origin_not_allowed", "this server does not accept WebSocket clients "
+                            + "from that origin", "Origin", Map.of());
+                } else if (container != null && container.upgrade((rq, rs, cb) -> new EventSocket(hub, subscription),
                         request, response, callback)) {
                     return true;
+                } else {
+                    reply = container == null
+                            ? Reply.error(501, "websocket_unavailable", "WebSockets are not enabled in this server",
+                                    null, Map.of())
+                            : Reply.error(400, "websocket_required", "this endpoint takes a WebSocket upgrade request",
+                                    null, Map.of());
                 }
-                reply = container == null
-                        ? Reply.error(501, "websocket_unavailable", "WebSockets are not enabled in this server", null,
-                                Map.of())
-                        : Reply.error(400, "websocket_required", "this endpoint takes a WebSocket upgrade request",
-                                null, Map.of());
+            }
+            reply = conditional(reply, method, request.getHeaders().get(HttpHeader.IF_NONE_MATCH));
+            if (!raw.bodyRead && hasBody(request)) {
+                // An unread body would be taken for the next request on this connection: say that it ends.
+                reply = reply.withHeader("Connection", "close");
             }
         } catch (RuntimeException e) {
             reply = Dispatcher.internalError(e);
         }
         write(reply, response, callback);
         return true;
+    }
+
+    /**
+     * Gives a successful {@code GET} (or {@code HEAD}) an {@code ETag} (a digest of its body) and
+     * {@code Cache-Control: private, no-cache}, and answers 304 without a body when the client's
+     * {@code If-None-Match} already names it: a dashboard polling an unchanged answer moves no body.
+     */
+    static Reply conditional(Reply reply, String method, String ifNoneMatch) {
+        if (reply.status() != 200 || !(method.equals("GET") || method.equals("HEAD"))) {
+            return reply;
+        }
+        String etag = DashboardAssets.etagOf(reply.body());
+        if (ifNoneMatch != null && DashboardAssets.matches(ifNoneMatch, etag)) {
+            return new Reply(304, reply.contentType(), new byte[0], Map.of("ETag", etag,
+                    "Cache-Control", "private, no-cache"));
+        }
+        return reply.withHeader("ETag", etag).withHeader("Cache-Control", "private, no-cache");
+    }
+
+    private static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /** Sets the WebSocket container upgrades go through (by the owner, when it starts). */
@@ -82,7 +121,7 @@ public final class JettyRoutes extends Handler.Abstract {
         if (type.startsWith("application/json") || type.startsWith("text/")) {
             type = type.contains("charset") ? type : type + "; charset=utf-8";
         }
-        if (reply.status() != 204) {
+        if (reply.status() != 204 && reply.status() != 304) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
         }
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -93,6 +132,8 @@ public final class JettyRoutes extends Handler.Abstract {
 
     private static final class Raw implements Dispatcher.RawRequest {
         private final Request request;
+        /** Whether the body was read (or drained); a reply to a request whose body was not says Connection: close. */
+        boolean bodyRead;
 
         Raw(Request request) {
             this.request = request;
@@ -131,6 +172,7 @@ public final class JettyRoutes extends Handler.Abstract {
 
         @Override
         public byte[] readBody(int max) {
+            bodyRead = true;
             long declared = request.getLength();
             try (InputStream in = Request.asInputStream(request)) {
                 if (declared > max) {
