@@ -3,9 +3,9 @@ package dev.runmetrics.examples;
 import dev.runmetrics.core.model.StepSpec;
 import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
-import dev.runmetrics.core.views.LiveOverview;
 import dev.runmetrics.core.views.RunViews;
-import dev.runmetrics.core.views.Timeframe;
+import dev.runmetrics.core.views.overview.LiveOverview;
+import dev.runmetrics.core.views.overview.Timeframe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,9 +69,10 @@ public final class RecorderExample {
         RunViews views = RunViews.builder(store).workerCapacity(1).build();
         Instant now = Instant.now();
         System.out.println("seed 000, execution times of " + WORKFLOW + " (ms): "
-                + views.executionTimeStatistics(WS, Optional.of(WORKFLOW), now.minus(Duration.ofHours(1)), now));
-        System.out.println("seed 003, metrics summary: " + views.workflowMetrics(WS, WORKFLOW));
-        LiveOverview m = views.executionMetrics(WS, Timeframe.LAST_HOUR);
+                + views.statistics().executionTimes(WS, Optional.of(WORKFLOW), now.minus(Duration.ofHours(1)),
+                        now));
+        System.out.println("seed 003, metrics summary: " + views.statistics().workflowSummary(WS, WORKFLOW));
+        LiveOverview m = views.overview().of(WS, Timeframe.LAST_HOUR);
         System.out.printf("seed 001, throughput: %.1f runs/min over the last hour, success rate %.1f%%%n",
                 m.throughput().executionsPerMinute(), m.performance().successRate());
         System.out.println("seed 001, execution latency (s): " + m.latency().executionLatency());

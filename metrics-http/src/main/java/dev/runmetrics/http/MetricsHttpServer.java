@@ -542,7 +542,7 @@ public final class MetricsHttpServer {
                         + "/openapi.json requires one");
             }
             RunViews v = views;
-            EventHub hub = new EventHub(clientQueue, updateInterval, v == null ? null : v::realtime);
+            EventHub hub = new EventHub(clientQueue, updateInterval, v == null ? null : v.overview()::realtime);
             RunCounters counters = new RunCounters();
             ApiRoutes api = new ApiRoutes(new ApiRoutes.Services(store, views, collector, resume, pause, cancel, hub,
                     counters, clock, VERSION));

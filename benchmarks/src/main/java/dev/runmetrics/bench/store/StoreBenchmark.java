@@ -9,9 +9,11 @@ import dev.runmetrics.core.store.RollupDimension;
 import dev.runmetrics.core.store.RollupQuery;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.ExecutionTimeStatistics;
-import dev.runmetrics.core.views.LiveOverview;
+import dev.runmetrics.core.views.ExecutionTimeStatisticsView;
+import dev.runmetrics.core.views.LiveOverviewView;
 import dev.runmetrics.core.views.RunViews;
-import dev.runmetrics.core.views.Timeframe;
+import dev.runmetrics.core.views.overview.LiveOverview;
+import dev.runmetrics.core.views.overview.Timeframe;
 import dev.runmetrics.jdbc.JdbcRunStore;
 import dev.runmetrics.jdbc.QueueFullPolicy;
 import dev.runmetrics.jdbc.SchemaMigrator;
@@ -48,9 +50,9 @@ import javax.sql.DataSource;
  *       ({@link BulkLoader}; it bypasses the writer, see there why).
  *   <li>Times, through a {@link JdbcRunStore} connected as the application role (row-level
  *       security on), with warm-up and repeated measurements: the seed 000 statistics over 30 days
- *       for one workflow and for all through the rollups ({@link RunViews#executionTimeStatistics})
+ *       for one workflow and for all through the rollups ({@link ExecutionTimeStatisticsView#executionTimes})
  *       and exactly ({@code percentile_cont}, {@link JdbcRunStore#exactDurations}), and the seed
- *       001 view for 24 hours ({@link RunViews#executionMetrics}).
+ *       001 view for 24 hours ({@link LiveOverviewView#of}).
  *   <li>Measures the writer's ingest rate on a fresh database: producer threads call
  *       {@code saveRun}/{@code saveStep} with the snapshots a recorder sends for each run, and the
  *       time runs until everything is committed ({@link JdbcRunStore#flush}).
@@ -226,10 +228,10 @@ public final class StoreBenchmark {
             };
             RunViews views = RunViews.builder(store).clock(clock).workerCapacity(16).build();
             List<Result> results = new ArrayList<>();
-            results.add(time("seed 000, 30 d, one workflow, rollups (RunViews.executionTimeStatistics)", warmup,
-                    iterations, () -> count(views.executionTimeStatistics(ws, Optional.of(wf), from, end))));
-            results.add(time("seed 000, 30 d, all workflows, rollups (RunViews.executionTimeStatistics)", warmup,
-                    iterations, () -> count(views.executionTimeStatistics(ws, Optional.empty(), from, end))));
+            results.add(time("seed 000, 30 d, one workflow, rollups (statistics().executionTimes)", warmup,
+                    iterations, () -> count(views.statistics().executionTimes(ws, Optional.of(wf), from, end))));
+            results.add(time("seed 000, 30 d, all workflows, rollups (statistics().executionTimes)", warmup,
+                    iterations, () -> count(views.statistics().executionTimes(ws, Optional.empty(), from, end))));
             results.add(time("  for comparison: 30 d, one workflow, minute rows only (30-min buckets)", exactWarmup,
                     exactIterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, wf, false, from,
                             end, Duration.ofMinutes(30))).stream().mapToLong(Rollup::total).sum()));
@@ -242,9 +244,9 @@ public final class StoreBenchmark {
             results.add(time("seed 000, 30 d, all workflows, exact percentile_cont (exactDurations)", exactWarmup,
                     exactIterations, () -> store.exactDurations(ws, new DurationQuery(null, from, end))
                             .executionTime().count()));
-            results.add(time("seed 001, 24 h (RunViews.executionMetrics(ws, LAST_24_HOURS))", warmup, iterations,
+            results.add(time("seed 001, 24 h (overview().of(ws, LAST_24_HOURS))", warmup, iterations,
                     () -> {
-                        LiveOverview m = views.executionMetrics(ws, Timeframe.LAST_24_HOURS);
+                        LiveOverview m = views.overview().of(ws, Timeframe.LAST_24_HOURS);
                         return (long) m.throughput().executionsPerDay();
                     }));
             System.out.println();

@@ -3,8 +3,9 @@ package dev.runmetrics.core.views;
 import dev.runmetrics.core.store.DurationStatistics;
 
 /**
- * Seed 000's execution-time statistics of a workflow (or all workflows) over a date range, in
- * milliseconds as the seed's {@code execution_time_ms}. Values are null when {@code count == 0}.
+ * The execution-time statistics of a workflow's runs (or all workflows' runs) that ended in a
+ * range, in milliseconds; computed by {@link ExecutionTimeStatisticsView#executionTimes}. Values
+ * are null when {@code count == 0}. Immutable.
  *
  * @param count how many runs were measured
  * @param avg mean execution time, or null
@@ -23,7 +24,7 @@ public record ExecutionTimeStatistics(long count, Double avg, Double median, Dou
         new DurationStatistics(count, avg, min, max, median, median, median, p95, p99, exact); // same checks
     }
 
-    /** Takes the seed 000 fields of general duration statistics. */
+    /** Takes the count, mean, median, extremes, p95 and p99 of general duration statistics. */
     public static ExecutionTimeStatistics from(DurationStatistics s) {
         return new ExecutionTimeStatistics(s.count(), s.mean(), s.p50(), s.min(), s.max(), s.p95(), s.p99(),
                 s.exact());

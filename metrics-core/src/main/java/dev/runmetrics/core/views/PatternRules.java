@@ -1,9 +1,9 @@
 package dev.runmetrics.core.views;
 
-import dev.runmetrics.core.views.LiveOverview.Anomaly;
-import dev.runmetrics.core.views.LiveOverview.AnomalyType;
-import dev.runmetrics.core.views.LiveOverview.Burst;
-import dev.runmetrics.core.views.LiveOverview.Level;
+import dev.runmetrics.core.views.overview.Anomaly;
+import dev.runmetrics.core.views.overview.AnomalyType;
+import dev.runmetrics.core.views.overview.Burst;
+import dev.runmetrics.core.views.overview.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The burst and anomaly rules of the execution-metrics view, over the timeline buckets of one
- * period. Stateless; the rules are stated in {@link RunViews#executionMetrics} and by the
- * constants here.
+ * The burst and anomaly rules of the live overview, over the timeline buckets of one period.
+ * Stateless; the rules are stated in {@link LiveOverviewView} and by the constants here.
  *
  * <p>μ and σ are the mean and population standard deviation of the executions per bucket over the
  * <em>completed</em> buckets (the last bucket, still in progress, would pull them down); the period

@@ -5,7 +5,6 @@ import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationStatistics;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupDimension;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -15,7 +14,7 @@ import java.util.Map;
 
 /**
  * One pass over the WORKFLOW rollups of a period in fine buckets (each inside one timeline bucket
- * and one local hour), folding them into what the execution-metrics view needs: the period's
+ * and one local hour), folding them into what the live overview needs: the period's
  * merged counts and histograms, per timeline bucket counts and execution-time sums, per hour of
  * day the same, and weekday/weekend totals. Memory stays bounded by the timeline's length however
  * many fine buckets pass through, so a caller can feed it one chunk of rollups at a time.
@@ -76,7 +75,7 @@ final class PeriodScan {
 
         long total = r.total();
         long completed = r.count(RunStatus.COMPLETED);
-        long failed = r.count(RunStatus.FAILED) + r.count(RunStatus.TIMEOUT);
+        long failed = RollupTotals.failures(r);
         DurationStatistics exec = r.executionTime().statistics();
         double execSum = exec.count() == 0 ? 0 : exec.mean() * exec.count();
 
@@ -94,8 +93,7 @@ final class PeriodScan {
         hourCompleted[h] += completed;
         hourExecCount[h] += exec.count();
         hourExecSumMs[h] += execSum;
-        DayOfWeek day = local.getDayOfWeek();
-        if (day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY) {
+        if (PeriodCalendar.isWeekend(local.getDayOfWeek())) {
             weekendTotal += total;
         } else {
             weekdayTotal += total;

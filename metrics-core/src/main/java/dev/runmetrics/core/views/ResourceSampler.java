@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
- * Samples CPU and memory use into a small ring (seed 001's {@code resources.compute} and
- * {@code realtime.systemLoad}). The host schedules it ({@link #scheduleOn}); without that, the
- * execution-metrics view shows one sample taken when it is computed.
+ * Samples CPU and memory use into a small ring, for the live overview's {@code resources.compute}
+ * and {@code realtime.systemLoad}. The host schedules it ({@link #scheduleOn}) and hands it to
+ * {@link RunViews.Builder#resourceSampler}; without that, the overview shows one sample taken when
+ * it is computed.
  *
  * <p>{@link #jvm} measures this JVM's machine CPU load (the {@code com.sun.management}
  * {@code OperatingSystemMXBean}, when the JVM has it) and heap use as a percentage of the maximum
@@ -81,7 +82,7 @@ public final class ResourceSampler {
         return new ResourceSampler(clock, capacity, ResourceSampler::jvmCpuPercent, ResourceSampler::heapPercent);
     }
 
-    /** Takes a sample without keeping it (what the view shows when nothing is scheduled). */
+    /** Takes a sample without keeping it (what the overview shows when nothing is scheduled). */
     public Sample current() {
         return new Sample(clock.wallTime(), probe(cpuPercent, "cpu"), probe(memoryPercent, "memory"));
     }

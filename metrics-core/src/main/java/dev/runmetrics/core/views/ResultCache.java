@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * Keeps computed view results for a short time, so a dashboard or an API client asking the same
  * long-range question many times a second is answered without merging the same rollups again
- * (seed 003: "implement caching for metrics endpoints").
+ * (see {@link RunViews.Builder#resultCacheTtl}).
  *
  * <p>Each question is computed by one thread at a time, never by every caller at once: callers
  * that ask while the first answer is being computed wait for it; once an answer has expired, one

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Seed 003's execution detail ({@code GET /api/workflows/executions/{execution_id}}): the run and
- * the step executions of all its attempts.
+ * A run's detail ({@link RunHistoryView#detail}; on the wire
+ * {@code GET /api/workflows/executions/{execution_id}}): the run and the step runs of all its
+ * attempts. The HTTP adapter writes the components in snake_case.
  *
  * <p>Immutable and thread-safe.
  *

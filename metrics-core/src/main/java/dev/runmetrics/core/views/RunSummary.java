@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One item of seed 003's execution list ({@code GET /api/workflows/{workflow_id}/executions}).
- * The HTTP adapter writes the components in snake_case and the status by
- * {@link RunStatus#wireName()}.
+ * One item of the run list ({@link RunHistoryView#list}; on the wire
+ * {@code GET /api/workflows/{workflow_id}/executions}). The HTTP adapter writes the components in
+ * snake_case and the status by {@link RunStatus#wireName()}.
  *
  * <p>Immutable and thread-safe.
  *

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Seed 003's {@code RunTimeline}
- * ({@code GET /api/workflows/executions/{execution_id}/timeline}).
+ * A run's step timeline ({@link RunHistoryView#timeline}; on the wire
+ * {@code GET /api/workflows/executions/{execution_id}/timeline}). The HTTP adapter writes the
+ * components in snake_case.
  *
  * <p>The step counts describe where each step of the run stands now, so a run resumed to success
  * reads "3 of 3 completed": a step's standing is its entry of the highest attempt that has one

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One step execution inside seed 003's execution detail ({@code step_executions}): one step of one
+ * One step run inside a {@link RunDetail} ({@code step_executions} on the wire): one step of one
  * attempt of a run.
  *
  * <p>Immutable and thread-safe.

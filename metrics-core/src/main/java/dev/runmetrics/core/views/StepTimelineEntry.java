@@ -7,9 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Seed 003's {@code StepTimelineEntry}: one step of one attempt of a run, as a bar of the
- * timeline. A resumed run shows its steps once per attempt that ran them, each entry carrying its
- * {@code attempt}.
+ * One step of one attempt of a run, as a bar of its {@link RunTimeline}. A resumed run shows its
+ * steps once per attempt that ran them, each entry carrying its {@code attempt}.
  *
  * <p>Immutable and thread-safe.
  *

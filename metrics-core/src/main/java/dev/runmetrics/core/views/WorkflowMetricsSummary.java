@@ -1,11 +1,14 @@
 package dev.runmetrics.core.views;
 
 /**
- * Seed 003's {@code WorkflowMetricsSummary} of a workflow across its executions, in seconds.
+ * A workflow's summary across all its ended runs, in seconds; computed by
+ * {@link ExecutionTimeStatisticsView#workflowSummary}. Component names are the JSON field names (in
+ * snake_case on the wire); an "execution" is one ended run attempt.
  *
  * <p>Successful means {@code COMPLETED}; failed means {@code FAILED} or {@code TIMEOUT}; the
  * durations are execution times of terminal runs. With no executions: counts and rates are 0,
- * {@code averageDurationSeconds} is 0 (the seed declares it non-optional), min and max are null.
+ * {@code averageDurationSeconds} is 0 (the API declares it non-optional), min and max are null.
+ * Immutable.
  *
  * @param totalDurationSeconds sum of execution times
  * @param successRate successful executions as a percentage of all terminal ones (0-100)

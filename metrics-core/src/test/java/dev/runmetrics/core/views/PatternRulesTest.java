@@ -2,10 +2,10 @@ package dev.runmetrics.core.views;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runmetrics.core.views.LiveOverview.Anomaly;
-import dev.runmetrics.core.views.LiveOverview.AnomalyType;
-import dev.runmetrics.core.views.LiveOverview.Burst;
-import dev.runmetrics.core.views.LiveOverview.Level;
+import dev.runmetrics.core.views.overview.Anomaly;
+import dev.runmetrics.core.views.overview.AnomalyType;
+import dev.runmetrics.core.views.overview.Burst;
+import dev.runmetrics.core.views.overview.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
+import dev.runmetrics.core.views.overview.LiveOverview;
+import dev.runmetrics.core.views.overview.RunInProgress;
+import dev.runmetrics.core.views.overview.Timeframe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -44,20 +47,20 @@ class RunViewsWorkspaceIsolationTest {
         fill("ws-b", 5, 3, 9000);
         Instant from = at("2026-03-02T09:00:00Z");
 
-        assertThat(views.executionTimeStatistics("ws-a", Optional.of("shared"), Q, Q.plusSeconds(600)))
+        assertThat(views.statistics().executionTimes("ws-a", Optional.of("shared"), Q, Q.plusSeconds(600)))
                 .satisfies(s -> assertThat(s.count()).isEqualTo(2))
                 .satisfies(s -> assertThat(s.max()).isEqualTo(1000.0));
-        assertThat(views.executionTimeStatistics("ws-a", Optional.empty(), from, NOW).count()).isEqualTo(2);
-        assertThat(views.workflowMetrics("ws-a", "shared").totalExecutions()).isEqualTo(2);
-        assertThat(views.executions("ws-a", Optional.empty(), Optional.empty(), 0, 100).total()).isEqualTo(3);
-        assertThat(views.executionDetail("ws-a", "ws-b-run-0")).isEmpty();
-        assertThat(views.executionTimeline("ws-a", "ws-b-run-0")).isEmpty();
-        assertThat(views.executionDetail("ws-a", "ws-a-run-0").orElseThrow().stepExecutions()).hasSize(1);
-        assertThat(views.realtime("ws-a").currentlyRunning()).isEqualTo(1);
+        assertThat(views.statistics().executionTimes("ws-a", Optional.empty(), from, NOW).count()).isEqualTo(2);
+        assertThat(views.statistics().workflowSummary("ws-a", "shared").totalExecutions()).isEqualTo(2);
+        assertThat(views.runs().list("ws-a", Optional.empty(), Optional.empty(), 0, 100).total()).isEqualTo(3);
+        assertThat(views.runs().detail("ws-a", "ws-b-run-0")).isEmpty();
+        assertThat(views.runs().timeline("ws-a", "ws-b-run-0")).isEmpty();
+        assertThat(views.runs().detail("ws-a", "ws-a-run-0").orElseThrow().stepExecutions()).hasSize(1);
+        assertThat(views.overview().realtime("ws-a").currentlyRunning()).isEqualTo(1);
 
-        LiveOverview m = views.executionMetrics("ws-a", Timeframe.LAST_HOUR);
+        LiveOverview m = views.overview().of("ws-a", Timeframe.LAST_HOUR);
         assertThat(m.realtime().currentlyRunning()).isEqualTo(1);
-        assertThat(m.realtime().executionsInProgress()).extracting(LiveOverview.ExecutionInProgress::runId)
+        assertThat(m.realtime().executionsInProgress()).extracting(RunInProgress::runId)
                 .containsExactly("ws-a-live-0");
         assertThat(m.realtime().executionsInProgress().get(0).estimatedCompletion())
                 .as("estimated from ws-a's 1 s runs, not ws-b's 9 s ones")
@@ -69,8 +72,8 @@ class RunViewsWorkspaceIsolationTest {
         assertThat(m.resources().modelUsage().get("m").calls()).isEqualTo(2);
         assertThat(m.resources().modelUsage().get("m").tokens()).isEqualTo(20);
 
-        assertThat(views.executionMetrics("ws-b", Timeframe.LAST_HOUR).performance().totalExecutions()).isEqualTo(5);
-        assertThat(views.executionMetrics("ws-empty", Timeframe.LAST_HOUR).performance().totalExecutions()).isZero();
-        assertThat(views.workflowMetrics("ws-empty", "shared").totalExecutions()).isZero();
+        assertThat(views.overview().of("ws-b", Timeframe.LAST_HOUR).performance().totalExecutions()).isEqualTo(5);
+        assertThat(views.overview().of("ws-empty", Timeframe.LAST_HOUR).performance().totalExecutions()).isZero();
+        assertThat(views.statistics().workflowSummary("ws-empty", "shared").totalExecutions()).isZero();
     }
 }

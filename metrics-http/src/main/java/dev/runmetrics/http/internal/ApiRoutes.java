@@ -12,10 +12,11 @@ import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.ExecutionTimeStatistics;
+import dev.runmetrics.core.views.RunHistoryView;
 import dev.runmetrics.core.views.RunSummary;
 import dev.runmetrics.core.views.RunViews;
-import dev.runmetrics.core.views.Timeframe;
 import dev.runmetrics.core.views.WorkflowListing;
+import dev.runmetrics.core.views.overview.Timeframe;
 import dev.runmetrics.http.internal.Route.Access;
 import dev.runmetrics.http.internal.Route.BodyKind;
 import dev.runmetrics.http.internal.Route.Doc;
@@ -203,8 +204,8 @@ public final class ApiRoutes {
         if (end.isBefore(start)) {
             throw ApiError.badParameter("end_date", "end_date is before start_date");
         }
-        ExecutionTimeStatistics st = s.views().executionTimeStatistics(ex.workspaceId(), Optional.ofNullable(workflow),
-                start, end);
+        ExecutionTimeStatistics st = s.views().statistics().executionTimes(ex.workspaceId(),
+                Optional.ofNullable(workflow), start, end);
         return Reply.json(200, Json.map("workflow_id", workflow, "start_date", Json.instant(start), "end_date",
                 Json.instant(end), "unit", "ms", "count", st.count(), "avg", st.avg(), "median", st.median(), "min",
                 st.min(), "max", st.max(), "p95", st.p95(), "p99", st.p99(), "exact", st.exact()));
@@ -220,30 +221,31 @@ public final class ApiRoutes {
             throw ApiError.badParameter("timeframe", "timeframe must be one of 1h, 24h, 7d, 30d, was '"
                     + Router.truncate(tf) + "'");
         }
-        return Reply.json(200, s.views().executionMetrics(ex.workspaceId(), timeframe));
+        return Reply.json(200, s.views().overview().of(ex.workspaceId(), timeframe));
     }
 
     private Reply workflows(Exchange ex) {
         rejectUnknownQuery(ex);
-        List<WorkflowListing> items = s.views().workflows(ex.workspaceId());
+        List<WorkflowListing> items = s.views().statistics().workflows(ex.workspaceId());
         return Reply.snake(200, Json.map("items", items, "total", items.size()));
     }
 
     private Reply workflowMetrics(Exchange ex) {
         rejectUnknownQuery(ex);
         String workflow = Params.id("workflow_id", ex.pathParam("workflow_id"));
-        return Reply.snake(200, s.views().workflowMetrics(ex.workspaceId(), workflow));
+        return Reply.snake(200, s.views().statistics().workflowSummary(ex.workspaceId(), workflow));
     }
 
     private Reply executions(Exchange ex) {
         rejectUnknownQuery(ex, "skip", "limit", "status");
         String workflow = Params.id("workflow_id", ex.pathParam("workflow_id"));
         int skip = Params.integer("skip", ex.query("skip"), 0, 0, Integer.MAX_VALUE);
-        int limit = Params.integer("limit", ex.query("limit"), RunViews.DEFAULT_LIMIT, 1, RunViews.MAX_LIMIT);
+        int limit = Params.integer("limit", ex.query("limit"), RunHistoryView.DEFAULT_LIMIT, 1,
+                RunHistoryView.MAX_LIMIT);
         String statusText = ex.query("status");
         Optional<RunStatus> status = statusText == null ? Optional.empty()
                 : Optional.of(Params.status("status", statusText));
-        Page<RunSummary> page = s.views().executions(ex.workspaceId(), Optional.of(workflow), status, skip, limit);
+        Page<RunSummary> page = s.views().runs().list(ex.workspaceId(), Optional.of(workflow), status, skip, limit);
         return Reply.snake(200, Json.map("items", page.items(), "total", page.total(), "skip", page.skip(), "limit",
                 page.limit()));
     }
@@ -251,14 +253,14 @@ public final class ApiRoutes {
     private Reply executionDetail(Exchange ex) {
         rejectUnknownQuery(ex);
         String run = Params.runId("execution_id", ex.pathParam("execution_id"));
-        return s.views().executionDetail(ex.workspaceId(), run).map(d -> Reply.snake(200, d))
+        return s.views().runs().detail(ex.workspaceId(), run).map(d -> Reply.snake(200, d))
                 .orElseThrow(() -> ApiError.notFound("execution", "execution_id"));
     }
 
     private Reply timeline(Exchange ex) {
         rejectUnknownQuery(ex);
         String run = Params.runId("execution_id", ex.pathParam("execution_id"));
-        return s.views().executionTimeline(ex.workspaceId(), run).map(t -> Reply.snake(200, t))
+        return s.views().runs().timeline(ex.workspaceId(), run).map(t -> Reply.snake(200, t))
                 .orElseThrow(() -> ApiError.notFound("execution", "execution_id"));
     }
 

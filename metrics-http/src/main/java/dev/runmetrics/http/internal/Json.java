@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.runmetrics.core.model.RunStatus;
-import dev.runmetrics.core.views.Timeframe;
+import dev.runmetrics.core.views.overview.Timeframe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;

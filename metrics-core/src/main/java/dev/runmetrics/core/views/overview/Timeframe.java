@@ -1,15 +1,15 @@
-package dev.runmetrics.core.views;
+package dev.runmetrics.core.views.overview;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Seed 001's {@code TimeFrame}: how far back the execution-metrics view looks, and how finely its
- * timeline (trend, bursts, anomalies) is bucketed.
+ * How far back the live overview looks, and how finely its timeline (trend, bursts, anomalies) is
+ * bucketed; on the wire {@code "1h"}, {@code "24h"}, {@code "7d"} or {@code "30d"}.
  *
- * <p>Bucket sizes keep every timeline between 60 and 168 points, so the σ-based pattern rules of
- * {@link RunViews} have enough buckets to judge by, and the rollup query stays small:
+ * <p>Bucket sizes keep every timeline between 60 and 168 points, so the σ-based pattern rules have
+ * enough buckets to judge by, and the rollup query stays small:
  * 1h → 1-minute buckets (60), 24h → 15 minutes (96), 7d → 1 hour (168), 30d → 6 hours (120).
  *
  * <p>Immutable and thread-safe.
@@ -34,7 +34,7 @@ public enum Timeframe {
         this.bucket = bucket;
     }
 
-    /** Returns the seed's name: {@code "1h"}, {@code "24h"}, {@code "7d"} or {@code "30d"}. */
+    /** Returns the name on the wire: {@code "1h"}, {@code "24h"}, {@code "7d"} or {@code "30d"}. */
     public String wireName() {
         return wireName;
     }
@@ -50,7 +50,7 @@ public enum Timeframe {
     }
 
     /**
-     * Parses the seed's name, ignoring case and surrounding blanks.
+     * Parses a name on the wire, ignoring case and surrounding blanks.
      *
      * @throws NullPointerException if text is null
      * @throws IllegalArgumentException naming the value if it is not one of 1h, 24h, 7d, 30d

@@ -5,23 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class ExecutionTimeStatisticsTest {
+/** Execution-time statistics over a range, a workflow's summary and the workspace's workflows. */
+class ExecutionTimeStatisticsViewTest {
     private static final String WS = "ws-1";
     private static final Instant T0 = at("2026-03-02T10:00:00Z");
+    private static final double E = DurationHistogram.RELATIVE_ERROR;
 
     private final InMemoryRunStore store = new InMemoryRunStore("test-instance");
     private final SettableClock clock = new SettableClock(at("2026-03-02T12:00:00Z"));
-    private final RunViews views = RunViews.builder(store).clock(clock).workerCapacity(4).build();
+    private final ExecutionTimeStatisticsView statistics = RunViews.builder(store).clock(clock).workerCapacity(4)
+            .build().statistics();
 
     /** Five runs of wf-a ending between 10:00 and 10:10, executing 100, 200, 300, 400 and 1000 ms. */
     private void fiveRuns() {
@@ -37,7 +42,7 @@ class ExecutionTimeStatisticsTest {
     void aShortRangeIsAnsweredExactlyWithPercentileCont() {
         fiveRuns();
 
-        ExecutionTimeStatistics s = views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, T0.plusSeconds(600));
+        ExecutionTimeStatistics s = statistics.executionTimes(WS, Optional.of("wf-a"), T0, T0.plusSeconds(600));
 
         assertThat(s.exact()).isTrue();
         assertThat(s.count()).isEqualTo(5);
@@ -54,7 +59,7 @@ class ExecutionTimeStatisticsTest {
     void aRangeLongerThanTheCutOverIsAnsweredFromRollupsWithinTheStatedError() {
         fiveRuns();
 
-        ExecutionTimeStatistics s = views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, T0.plusSeconds(7200));
+        ExecutionTimeStatistics s = statistics.executionTimes(WS, Optional.of("wf-a"), T0, T0.plusSeconds(7200));
 
         assertThat(s.exact()).isFalse();
         assertThat(s.count()).isEqualTo(5);
@@ -74,42 +79,42 @@ class ExecutionTimeStatisticsTest {
                 .resultCacheTtl(Duration.ofSeconds(2)).build();
         fiveRuns();
         Instant to = T0.plusSeconds(7200);
-        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count()).isEqualTo(5);
+        assertThat(cached.statistics().executionTimes(WS, Optional.of("wf-a"), T0, to).count()).isEqualTo(5);
 
         store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(900), Duration.ZERO, Duration.ofMillis(10),
                 RunStatus.COMPLETED));
-        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+        assertThat(cached.statistics().executionTimes(WS, Optional.of("wf-a"), T0, to).count())
                 .as("within the TTL: the cached answer").isEqualTo(5);
-        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to.plusSeconds(60)).count())
+        assertThat(cached.statistics().executionTimes(WS, Optional.of("wf-a"), T0, to.plusSeconds(60)).count())
                 .as("another range is another question").isEqualTo(6);
-        assertThat(views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+        assertThat(statistics.executionTimes(WS, Optional.of("wf-a"), T0, to).count())
                 .as("views without a cache are always fresh").isEqualTo(6);
 
         clock.advance(Duration.ofSeconds(2));
-        assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
+        assertThat(cached.statistics().executionTimes(WS, Optional.of("wf-a"), T0, to).count())
                 .as("after the TTL: fresh again").isEqualTo(6);
     }
 
     @Test
     void aRangeOfExactlyTheCutOverIsStillExact() {
         fiveRuns();
-        assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plus(Duration.ofHours(1))).exact())
+        assertThat(statistics.executionTimes(WS, Optional.empty(), T0, T0.plus(Duration.ofHours(1))).exact())
                 .isTrue();
-        assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plus(Duration.ofHours(1)).plusNanos(1))
+        assertThat(statistics.executionTimes(WS, Optional.empty(), T0, T0.plus(Duration.ofHours(1)).plusNanos(1))
                 .exact()).isFalse();
     }
 
     @Test
     void withoutAWorkflowEveryWorkflowOfTheWorkspaceCounts() {
         fiveRuns();
-        assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plusSeconds(600)).count()).isEqualTo(6);
-        assertThat(views.executionTimeStatistics(WS, Optional.empty(), T0, T0.plusSeconds(7200)).count()).isEqualTo(6);
+        assertThat(statistics.executionTimes(WS, Optional.empty(), T0, T0.plusSeconds(600)).count()).isEqualTo(6);
+        assertThat(statistics.executionTimes(WS, Optional.empty(), T0, T0.plusSeconds(7200)).count()).isEqualTo(6);
     }
 
     @Test
     void noRunsMeansNullStatisticsOnBothPaths() {
         for (Instant to : new Instant[] {T0.plusSeconds(60), T0.plusSeconds(7200)}) {
-            ExecutionTimeStatistics s = views.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to);
+            ExecutionTimeStatistics s = statistics.executionTimes(WS, Optional.of("wf-a"), T0, to);
             assertThat(s.count()).isZero();
             assertThat(s.avg()).isNull();
             assertThat(s.median()).isNull();
@@ -119,7 +124,7 @@ class ExecutionTimeStatisticsTest {
 
     @Test
     void aReversedRangeIsRejected() {
-        assertThatThrownBy(() -> views.executionTimeStatistics(WS, Optional.empty(), T0, T0.minusSeconds(1)))
+        assertThatThrownBy(() -> statistics.executionTimes(WS, Optional.empty(), T0, T0.minusSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before from");
     }
 
@@ -144,10 +149,10 @@ class ExecutionTimeStatisticsTest {
         Instant from = T0;
         Instant to = T0.plus(Duration.ofHours(12));
 
-        ExecutionTimeStatistics rollup = views.executionTimeStatistics(WS, Optional.of("wf-a"), from, to);
+        ExecutionTimeStatistics rollup = statistics.executionTimes(WS, Optional.of("wf-a"), from, to);
         RunViews exactViews = RunViews.builder(store).clock(clock).workerCapacity(4)
                 .exactCutover(Duration.ofDays(1)).build();
-        ExecutionTimeStatistics exact = exactViews.executionTimeStatistics(WS, Optional.of("wf-a"), from, to);
+        ExecutionTimeStatistics exact = exactViews.statistics().executionTimes(WS, Optional.of("wf-a"), from, to);
 
         assertThat(rollup.exact()).isFalse();
         assertThat(exact.exact()).isTrue();
@@ -170,5 +175,68 @@ class ExecutionTimeStatisticsTest {
         assertThat(rollup.avg()).isCloseTo(exact.avg(), within(exact.avg() * e));
         assertThat(exact.min()).isEqualTo(sorted[0] / 1000.0);
         assertThat(exact.max()).isEqualTo(sorted[n - 1] / 1000.0);
+    }
+
+    @Test
+    void theSummaryCountsEveryEndedExecutionOfTheWorkflow() {
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(20),
+                RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(120), Duration.ZERO, Duration.ofSeconds(30),
+                RunStatus.FAILED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(180), Duration.ZERO, Duration.ofSeconds(40),
+                RunStatus.TIMEOUT));
+        Run cancelledWhileQueued = Runs.queued(WS, "r-cancel", "wf-a", T0, Map.of());
+        store.saveRun(WS, new Run(WS, "r-cancel", "wf-a", "wf-a name", 0, RunStatus.CANCELLED, 1, T0, null,
+                T0.plusSeconds(5), null, null, "cancelled", T0, T0.plusSeconds(5), "instance-a", T0.plusSeconds(5),
+                cancelledWhileQueued.attributes()));
+        store.saveRun(WS, Runs.running(WS, "r-live", "wf-a", T0, T0, Map.of()));
+        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
+
+        WorkflowMetricsSummary s = statistics.workflowSummary(WS, "wf-a");
+
+        assertThat(s.totalExecutions()).isEqualTo(5);
+        assertThat(s.successfulExecutions()).isEqualTo(2);
+        assertThat(s.failedExecutions()).isEqualTo(2);
+        assertThat(s.successRate()).isCloseTo(40.0, within(1e-9));
+        // durations: the four runs that executed (the cancelled one never started)
+        assertThat(s.totalDurationSeconds()).isCloseTo(100.0, within(100 * E));
+        assertThat(s.averageDurationSeconds()).isCloseTo(25.0, within(25 * E));
+        assertThat(s.minDurationSeconds()).isCloseTo(10.0, within(10 * E));
+        assertThat(s.maxDurationSeconds()).isCloseTo(40.0, within(40 * E));
+    }
+
+    @Test
+    void theSummaryOfAWorkflowWithoutExecutionsHasZeroCountsAndNoExtremes() {
+        WorkflowMetricsSummary s = statistics.workflowSummary(WS, "nothing");
+        assertThat(s.totalExecutions()).isZero();
+        assertThat(s.successRate()).isZero();
+        assertThat(s.averageDurationSeconds()).isZero();
+        assertThat(s.minDurationSeconds()).isNull();
+        assertThat(s.maxDurationSeconds()).isNull();
+    }
+
+    @Test
+    void theWorkflowListHasEveryWorkflowWithEndedOrLiveRunsMostRunsFirst() {
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(1),
+                RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.minus(Duration.ofDays(400)), Duration.ZERO,
+                Duration.ofSeconds(1), RunStatus.FAILED)); // long ago: all time counts
+        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.TIMEOUT));
+        store.saveRun(WS, Runs.ended(WS, "wf-c", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, Runs.running(WS, "r-live", "wf-b", T0, T0, Map.of()));
+        store.saveRun(WS, Runs.queued(WS, "r-new", "wf-new", T0, Map.of())); // nothing ended yet
+        store.saveRun("ws-other", Runs.ended("ws-other", "wf-z", T0, Duration.ZERO, Duration.ofSeconds(1),
+                RunStatus.COMPLETED));
+
+        assertThat(statistics.workflows(WS)).containsExactly(
+                new WorkflowListing("wf-a", 3, 2, 1, 0),
+                new WorkflowListing("wf-b", 1, 0, 1, 1),
+                new WorkflowListing("wf-c", 1, 1, 0, 0),
+                new WorkflowListing("wf-new", 0, 0, 0, 1));
+        assertThat(statistics.workflows("ws-empty")).isEmpty();
+        assertThatThrownBy(() -> statistics.workflows(" ")).isInstanceOf(IllegalArgumentException.class);
     }
 }

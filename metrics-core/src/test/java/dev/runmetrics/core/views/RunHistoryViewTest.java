@@ -3,11 +3,9 @@ package dev.runmetrics.core.views;
 import static dev.runmetrics.core.views.Runs.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
-import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import java.time.Duration;
@@ -16,78 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Seed 003: metrics summary, execution list, detail and timeline. */
-class WorkflowViewsTest {
+/** The run list, a run's detail and its timeline. */
+class RunHistoryViewTest {
     private static final String WS = "ws-1";
     private static final Instant T0 = at("2026-03-02T10:00:00Z");
-    private static final double E = DurationHistogram.RELATIVE_ERROR;
 
     private final InMemoryRunStore store = new InMemoryRunStore("test-instance");
     private final SettableClock clock = new SettableClock(at("2026-03-02T12:00:00Z"));
-    private final RunViews views = RunViews.builder(store).clock(clock).workerCapacity(4).build();
-
-    @Test
-    void theSummaryCountsEveryEndedExecutionOfTheWorkflow() {
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ofSeconds(1), Duration.ofSeconds(10),
-                RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(20),
-                RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(120), Duration.ZERO, Duration.ofSeconds(30),
-                RunStatus.FAILED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(180), Duration.ZERO, Duration.ofSeconds(40),
-                RunStatus.TIMEOUT));
-        Run cancelledWhileQueued = Runs.queued(WS, "r-cancel", "wf-a", T0, Map.of());
-        store.saveRun(WS, new Run(WS, "r-cancel", "wf-a", "wf-a name", 0, RunStatus.CANCELLED, 1, T0, null,
-                T0.plusSeconds(5), null, null, "cancelled", T0, T0.plusSeconds(5), "instance-a", T0.plusSeconds(5),
-                cancelledWhileQueued.attributes()));
-        store.saveRun(WS, Runs.running(WS, "r-live", "wf-a", T0, T0, Map.of()));
-        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
-
-        WorkflowMetricsSummary s = views.workflowMetrics(WS, "wf-a");
-
-        assertThat(s.totalExecutions()).isEqualTo(5);
-        assertThat(s.successfulExecutions()).isEqualTo(2);
-        assertThat(s.failedExecutions()).isEqualTo(2);
-        assertThat(s.successRate()).isCloseTo(40.0, within(1e-9));
-        // durations: the four runs that executed (the cancelled one never started)
-        assertThat(s.totalDurationSeconds()).isCloseTo(100.0, within(100 * E));
-        assertThat(s.averageDurationSeconds()).isCloseTo(25.0, within(25 * E));
-        assertThat(s.minDurationSeconds()).isCloseTo(10.0, within(10 * E));
-        assertThat(s.maxDurationSeconds()).isCloseTo(40.0, within(40 * E));
-    }
-
-    @Test
-    void theSummaryOfAWorkflowWithoutExecutionsHasZeroCountsAndNoExtremes() {
-        WorkflowMetricsSummary s = views.workflowMetrics(WS, "nothing");
-        assertThat(s.totalExecutions()).isZero();
-        assertThat(s.successRate()).isZero();
-        assertThat(s.averageDurationSeconds()).isZero();
-        assertThat(s.minDurationSeconds()).isNull();
-        assertThat(s.maxDurationSeconds()).isNull();
-    }
-
-    @Test
-    void theWorkflowListHasEveryWorkflowWithEndedOrLiveRunsMostRunsFirst() {
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(1),
-                RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.minus(Duration.ofDays(400)), Duration.ZERO,
-                Duration.ofSeconds(1), RunStatus.FAILED)); // long ago: all time counts
-        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.TIMEOUT));
-        store.saveRun(WS, Runs.ended(WS, "wf-c", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.running(WS, "r-live", "wf-b", T0, T0, Map.of()));
-        store.saveRun(WS, Runs.queued(WS, "r-new", "wf-new", T0, Map.of())); // nothing ended yet
-        store.saveRun("ws-other", Runs.ended("ws-other", "wf-z", T0, Duration.ZERO, Duration.ofSeconds(1),
-                RunStatus.COMPLETED));
-
-        assertThat(views.workflows(WS)).containsExactly(
-                new WorkflowListing("wf-a", 3, 2, 1, 0),
-                new WorkflowListing("wf-b", 1, 0, 1, 1),
-                new WorkflowListing("wf-c", 1, 1, 0, 0),
-                new WorkflowListing("wf-new", 0, 0, 0, 1));
-        assertThat(views.workflows("ws-empty")).isEmpty();
-        assertThatThrownBy(() -> views.workflows(" ")).isInstanceOf(IllegalArgumentException.class);
-    }
+    private final RunHistoryView runs = RunViews.builder(store).clock(clock).workerCapacity(4).build().runs();
 
     private void twelveRuns() {
         for (int i = 0; i < 12; i++) {
@@ -100,10 +34,10 @@ class WorkflowViewsTest {
     }
 
     @Test
-    void theListIsNewestFirstWithTheSeedsItemFields() {
+    void theListIsNewestFirstWithEveryItemField() {
         twelveRuns();
 
-        Page<RunSummary> page = views.executions(WS, Optional.of("wf-a"), Optional.empty(), 0, RunViews.DEFAULT_LIMIT);
+        Page<RunSummary> page = runs.list(WS, Optional.of("wf-a"), Optional.empty(), 0, RunHistoryView.DEFAULT_LIMIT);
 
         assertThat(page.total()).isEqualTo(12);
         assertThat(page.skip()).isZero();
@@ -127,9 +61,9 @@ class WorkflowViewsTest {
     void theListPagesAndFiltersByStatus() {
         twelveRuns();
 
-        Page<RunSummary> second = views.executions(WS, Optional.of("wf-a"), Optional.empty(), 10, 10);
-        Page<RunSummary> failed = views.executions(WS, Optional.of("wf-a"), Optional.of(RunStatus.FAILED), 0, 100);
-        Page<RunSummary> all = views.executions(WS, Optional.empty(), Optional.empty(), 0, 100);
+        Page<RunSummary> second = runs.list(WS, Optional.of("wf-a"), Optional.empty(), 10, 10);
+        Page<RunSummary> failed = runs.list(WS, Optional.of("wf-a"), Optional.of(RunStatus.FAILED), 0, 100);
+        Page<RunSummary> all = runs.list(WS, Optional.empty(), Optional.empty(), 0, 100);
 
         assertThat(second.items()).extracting(RunSummary::id).containsExactly("run-101", "run-100");
         assertThat(failed.total()).isEqualTo(4);
@@ -140,11 +74,11 @@ class WorkflowViewsTest {
 
     @Test
     void aLimitAbove100OrBelow1AndANegativeSkipAreRejectedByName() {
-        assertThatThrownBy(() -> views.executions(WS, Optional.empty(), Optional.empty(), 0, 101))
+        assertThatThrownBy(() -> runs.list(WS, Optional.empty(), Optional.empty(), 0, 101))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
-        assertThatThrownBy(() -> views.executions(WS, Optional.empty(), Optional.empty(), 0, 0))
+        assertThatThrownBy(() -> runs.list(WS, Optional.empty(), Optional.empty(), 0, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
-        assertThatThrownBy(() -> views.executions(WS, Optional.empty(), Optional.empty(), -1, 10))
+        assertThatThrownBy(() -> runs.list(WS, Optional.empty(), Optional.empty(), -1, 10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("skip");
     }
 
@@ -168,7 +102,7 @@ class WorkflowViewsTest {
     void theDetailHasTheStepExecutionsOfEveryAttempt() {
         resumedRun();
 
-        RunDetail d = views.executionDetail(WS, "exec-1").orElseThrow();
+        RunDetail d = runs.detail(WS, "exec-1").orElseThrow();
 
         assertThat(d.id()).isEqualTo("exec-1");
         assertThat(d.executionNumber()).isEqualTo(1);
@@ -194,7 +128,7 @@ class WorkflowViewsTest {
     void theTimelineShowsEveryAttemptAndCountsEachStepByItsLatestAttempt() {
         resumedRun();
 
-        RunTimeline t = views.executionTimeline(WS, "exec-1").orElseThrow();
+        RunTimeline t = runs.timeline(WS, "exec-1").orElseThrow();
 
         assertThat(t.executionId()).isEqualTo("exec-1");
         assertThat(t.workflowId()).isEqualTo("wf-a");
@@ -228,7 +162,7 @@ class WorkflowViewsTest {
         store.saveStep(WS, Runs.step(WS, "exec-2", "c", 3, "n", 1, RunStatus.SKIPPED, T0.plusSeconds(5),
                 Duration.ZERO, Map.of()));
 
-        RunTimeline t = views.executionTimeline(WS, "exec-2").orElseThrow();
+        RunTimeline t = runs.timeline(WS, "exec-2").orElseThrow();
 
         assertThat(t.status()).isEqualTo(RunStatus.FAILED);
         assertThat(t.errorMessage()).isEqualTo("it went failed");
@@ -240,7 +174,7 @@ class WorkflowViewsTest {
 
     @Test
     void anUnknownRunHasNoDetailAndNoTimeline() {
-        assertThat(views.executionDetail(WS, "nope")).isEmpty();
-        assertThat(views.executionTimeline(WS, "nope")).isEmpty();
+        assertThat(runs.detail(WS, "nope")).isEmpty();
+        assertThat(runs.timeline(WS, "nope")).isEmpty();
     }
 }

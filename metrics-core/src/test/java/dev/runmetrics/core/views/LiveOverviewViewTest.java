@@ -8,15 +8,31 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
-import dev.runmetrics.core.views.LiveOverview.AgentPerformance;
-import dev.runmetrics.core.views.LiveOverview.AnomalyType;
-import dev.runmetrics.core.views.LiveOverview.DatabaseLoad;
-import dev.runmetrics.core.views.LiveOverview.HourPerformance;
-import dev.runmetrics.core.views.LiveOverview.LatencyBucket;
-import dev.runmetrics.core.views.LiveOverview.LatencySummary;
-import dev.runmetrics.core.views.LiveOverview.Level;
-import dev.runmetrics.core.views.LiveOverview.TimedValue;
-import dev.runmetrics.core.views.LiveOverview.TimelinePoint;
+import dev.runmetrics.core.views.overview.AgentPerformance;
+import dev.runmetrics.core.views.overview.Anomaly;
+import dev.runmetrics.core.views.overview.AnomalyType;
+import dev.runmetrics.core.views.overview.Burst;
+import dev.runmetrics.core.views.overview.DatabaseLoad;
+import dev.runmetrics.core.views.overview.HourPerformance;
+import dev.runmetrics.core.views.overview.Latency;
+import dev.runmetrics.core.views.overview.LatencyBucket;
+import dev.runmetrics.core.views.overview.LatencySummary;
+import dev.runmetrics.core.views.overview.Level;
+import dev.runmetrics.core.views.overview.LiveOverview;
+import dev.runmetrics.core.views.overview.ModelUsage;
+import dev.runmetrics.core.views.overview.PatternSummary;
+import dev.runmetrics.core.views.overview.Patterns;
+import dev.runmetrics.core.views.overview.Performance;
+import dev.runmetrics.core.views.overview.PeriodComparison;
+import dev.runmetrics.core.views.overview.QueuedRun;
+import dev.runmetrics.core.views.overview.Realtime;
+import dev.runmetrics.core.views.overview.Resources;
+import dev.runmetrics.core.views.overview.RunInProgress;
+import dev.runmetrics.core.views.overview.Throughput;
+import dev.runmetrics.core.views.overview.TimedValue;
+import dev.runmetrics.core.views.overview.Timeframe;
+import dev.runmetrics.core.views.overview.TimelinePoint;
+import dev.runmetrics.core.views.overview.Workers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -27,10 +43,10 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seed 001's view on a hand-made workspace. Now is Monday 2026-03-02 10:30:30Z; the 1h period is
+ * The live overview of a hand-made workspace. Now is Monday 2026-03-02 10:30:30Z; the 1h period is
  * [09:31, 10:31) with 3570 s elapsed; the previous one is [08:31, 09:31).
  */
-class LiveOverviewTest {
+class LiveOverviewViewTest {
     private static final String WS = "ws-1";
     private static final Instant NOW = at("2026-03-02T10:30:30Z");
     private static final double E = DurationHistogram.RELATIVE_ERROR;
@@ -39,8 +55,8 @@ class LiveOverviewTest {
     private final InMemoryRunStore store = new InMemoryRunStore("test-instance");
     private final SettableClock clock = new SettableClock(NOW);
     private final ResourceSampler sampler = new ResourceSampler(clock, 10, () -> 42.0, () -> 55.5);
-    private final RunViews views = RunViews.builder(store).clock(clock).workerCapacity(2).resourceSampler(sampler)
-            .databaseLoad(() -> new DatabaseLoad(3, 12.5, 0.004)).build();
+    private final LiveOverviewView overview = RunViews.builder(store).clock(clock).workerCapacity(2)
+            .resourceSampler(sampler).databaseLoad(() -> new DatabaseLoad(3, 12.5, 0.004)).build().overview();
 
     private static Offset<Double> rel(double expected) {
         return within(Math.abs(expected) * E + 1e-9);
@@ -95,7 +111,7 @@ class LiveOverviewTest {
 
     @Test
     void thePeriodEndsWithTheBucketHoldingNow() {
-        LiveOverview m = views.executionMetrics(WS, Timeframe.LAST_HOUR);
+        LiveOverview m = overview.of(WS, Timeframe.LAST_HOUR);
         assertThat(m.timeframe()).isEqualTo(Timeframe.LAST_HOUR);
         assertThat(m.workspaceId()).isEqualTo(WS);
         assertThat(m.generatedAt()).isEqualTo(NOW);
@@ -110,13 +126,13 @@ class LiveOverviewTest {
         Duration median = etlMedian();
         assertThat(median.toMillis()).isBetween(10_000L, 10_010L);
 
-        LiveOverview.Realtime r = views.executionMetrics(WS, Timeframe.LAST_HOUR).realtime();
+        Realtime r = overview.of(WS, Timeframe.LAST_HOUR).realtime();
 
         assertThat(r.currentlyRunning()).isEqualTo(2);
         assertThat(r.queueDepth()).isEqualTo(3);
         assertThat(r.avgQueueWaitTime()).isCloseTo(20.0, within(1e-9)); // (30 + 20 + 10) / 3
         assertThat(r.executionsInProgress()).hasSize(2);
-        LiveOverview.ExecutionInProgress l1 = r.executionsInProgress().get(0);
+        RunInProgress l1 = r.executionsInProgress().get(0);
         assertThat(l1.runId()).isEqualTo("L1");
         assertThat(l1.agentId()).isEqualTo("etl");
         assertThat(l1.agentName()).isEqualTo("etl name");
@@ -124,43 +140,43 @@ class LiveOverviewTest {
         assertThat(l1.startedAt()).isEqualTo(at("2026-03-02T10:29:10Z"));
         assertThat(l1.elapsedTime()).isEqualTo(80.0);
         assertThat(l1.estimatedCompletion()).isEqualTo(at("2026-03-02T10:29:10Z").plus(median));
-        LiveOverview.ExecutionInProgress l2 = r.executionsInProgress().get(1);
+        RunInProgress l2 = r.executionsInProgress().get(1);
         assertThat(l2.elapsedTime()).isEqualTo(30.0);
         assertThat(l2.estimatedCompletion()).as("no history of 'report'").isNull();
         // worker 1 is free now (L1 is overdue), worker 2's L2 has no estimate: the queue runs on worker 1,
         // priority first, each holding it for a median (etl's, or all workflows' for 'report')
-        assertThat(r.queuedExecutions()).extracting(LiveOverview.QueuedExecution::queueId)
+        assertThat(r.queuedExecutions()).extracting(QueuedRun::queueId)
                 .containsExactly("Q2", "Q1", "Q3");
-        assertThat(r.queuedExecutions()).extracting(LiveOverview.QueuedExecution::estimatedStartTime)
+        assertThat(r.queuedExecutions()).extracting(QueuedRun::estimatedStartTime)
                 .containsExactly(NOW, NOW.plus(median), NOW.plus(median).plus(median));
         assertThat(r.queuedExecutions().get(0).priority()).isEqualTo(5);
         assertThat(r.queuedExecutions().get(0).agentId()).isEqualTo("etl");
         assertThat(r.queuedExecutions().get(0).queuedAt()).isEqualTo(at("2026-03-02T10:30:10Z"));
         assertThat(r.systemLoad().cpu()).isEqualTo(42.0);
         assertThat(r.systemLoad().memory()).isEqualTo(55.5);
-        assertThat(r.systemLoad().workers()).isEqualTo(new LiveOverview.Workers(2, 2, 0));
+        assertThat(r.systemLoad().workers()).isEqualTo(new Workers(2, 2, 0));
     }
 
     @Test
     void realtimeAloneMatchesTheViewsLiveSection() {
         handMadeWorkspace();
-        assertThat(views.realtime(WS)).isEqualTo(views.executionMetrics(WS, Timeframe.LAST_24_HOURS).realtime());
+        assertThat(overview.realtime(WS)).isEqualTo(overview.of(WS, Timeframe.LAST_24_HOURS).realtime());
     }
 
     @Test
     void aQueuedRunStartsNowWhenAWorkerIsIdle() {
         store.saveRun(WS, Runs.queued(WS, "Q", "etl", at("2026-03-02T10:30:00Z"), Map.of()));
-        LiveOverview.Realtime r = views.realtime(WS);
+        Realtime r = overview.realtime(WS);
         assertThat(r.queuedExecutions()).singleElement()
                 .satisfies(q -> assertThat(q.estimatedStartTime()).isEqualTo(NOW));
-        assertThat(r.systemLoad().workers()).isEqualTo(new LiveOverview.Workers(2, 0, 2));
+        assertThat(r.systemLoad().workers()).isEqualTo(new Workers(2, 0, 2));
     }
 
     @Test
     void throughputIsPerElapsedMinuteWithATrendPerBucket() {
         handMadeWorkspace();
 
-        LiveOverview.Throughput t = views.executionMetrics(WS, Timeframe.LAST_HOUR).throughput();
+        Throughput t = overview.of(WS, Timeframe.LAST_HOUR).throughput();
 
         assertThat(t.executionsPerMinute()).isCloseTo(6 / (ELAPSED / 60), within(1e-9));
         assertThat(t.executionsPerHour()).isCloseTo(6 / (ELAPSED / 3600), within(1e-9));
@@ -179,7 +195,7 @@ class LiveOverviewTest {
     void latencySplitsQueueExecutionAndEndToEndAndBucketsTheExecutionTimes() {
         handMadeWorkspace();
 
-        LiveOverview.Latency l = views.executionMetrics(WS, Timeframe.LAST_HOUR).latency();
+        Latency l = overview.of(WS, Timeframe.LAST_HOUR).latency();
 
         // queue waits 0, 0, 1, 1, 1, 2 s; nearest ranks 3, 5, 6, 6, 6 for p50, p75, p90, p95, p99
         assertLatency(l.queueLatency(), 5.0 / 6, 1, 1, 2, 2, 2);
@@ -210,7 +226,7 @@ class LiveOverviewTest {
     void performanceCountsOutcomesByNodeByHourAndAgainstTheLastPeriod() {
         handMadeWorkspace();
 
-        LiveOverview.Performance p = views.executionMetrics(WS, Timeframe.LAST_HOUR).performance();
+        Performance p = overview.of(WS, Timeframe.LAST_HOUR).performance();
 
         assertThat(p.totalExecutions()).isEqualTo(6);
         assertThat(p.successfulExecutions()).isEqualTo(3);
@@ -245,7 +261,7 @@ class LiveOverviewTest {
         });
 
         // previous period: 4 runs of 10 s over 3600 s, 75% successful
-        LiveOverview.PeriodComparison vs = p.vsLastPeriod();
+        PeriodComparison vs = p.vsLastPeriod();
         double rateNow = 6 / ELAPSED;
         double ratePrevious = 4 / 3600.0;
         assertThat(vs.executionsChange()).isCloseTo((rateNow - ratePrevious) / ratePrevious * 100, within(1e-9));
@@ -257,7 +273,7 @@ class LiveOverviewTest {
     void patternsHaveATimelineHoursAndDailyAverages() {
         handMadeWorkspace();
 
-        LiveOverview.Patterns p = views.executionMetrics(WS, Timeframe.LAST_HOUR).patterns();
+        Patterns p = overview.of(WS, Timeframe.LAST_HOUR).patterns();
 
         assertThat(p.timeline()).filteredOn(t -> t.executions() > 0).extracting(TimelinePoint::timestamp)
                 .containsExactly(at("2026-03-02T10:00:00Z"), at("2026-03-02T10:10:00Z"), at("2026-03-02T10:20:00Z"),
@@ -287,23 +303,11 @@ class LiveOverviewTest {
         RunViews paris = RunViews.builder(store).clock(clock).workerCapacity(2).zone(ZoneId.of("Europe/Paris"))
                 .build();
 
-        LiveOverview m = paris.executionMetrics(WS, Timeframe.LAST_HOUR);
+        LiveOverview m = paris.overview().of(WS, Timeframe.LAST_HOUR);
 
         assertThat(m.performance().byHour().get(11).executions()).isEqualTo(6); // 10:xxZ is 11:xx in Paris in March
         assertThat(m.patterns().patterns().peakHours()).containsExactly(11);
         assertThat(m.patterns().patterns().quietHours()).containsExactly(10);
-    }
-
-    @Test
-    void hourBucketsFallWithinOneLocalHourOfHalfAndQuarterHourZones() {
-        Instant from = at("2026-03-01T00:00:00Z");
-        Instant to = at("2026-03-31T00:00:00Z");
-        RunViews.Builder b = RunViews.builder(store).clock(clock).workerCapacity(1);
-        assertThat(b.build().hourBucket(from, to)).isEqualTo(Duration.ofHours(1));
-        assertThat(b.zone(ZoneId.of("Europe/Paris")).build().hourBucket(from, to)).isEqualTo(Duration.ofHours(1));
-        assertThat(b.zone(ZoneId.of("Asia/Kolkata")).build().hourBucket(from, to)).isEqualTo(Duration.ofMinutes(30));
-        assertThat(b.zone(ZoneId.of("Asia/Kathmandu")).build().hourBucket(from, to))
-                .isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test
@@ -316,14 +320,14 @@ class LiveOverviewTest {
         clock.set(NOW);
         sampler.sample();
 
-        LiveOverview.Resources r = views.executionMetrics(WS, Timeframe.LAST_HOUR).resources();
+        Resources r = overview.of(WS, Timeframe.LAST_HOUR).resources();
 
         assertThat(r.compute().cpuUsage()).containsExactly(new TimedValue(at("2026-03-02T10:25:00Z"), 42.0),
                 new TimedValue(NOW, 42.0));
         assertThat(r.compute().memoryUsage()).extracting(TimedValue::value).containsExactly(55.5, 55.5);
         assertThat(r.compute().gpuUsage()).isNull();
         assertThat(r.modelUsage()).containsOnlyKeys("gpt-x");
-        LiveOverview.ModelUsage gpt = r.modelUsage().get("gpt-x");
+        ModelUsage gpt = r.modelUsage().get("gpt-x");
         assertThat(gpt.calls()).isEqualTo(2);
         assertThat(gpt.tokens()).isEqualTo(150);
         assertThat(gpt.cost()).isCloseTo(0.75, within(1e-12));
@@ -335,7 +339,7 @@ class LiveOverviewTest {
     void withoutScheduledSamplesTheViewTakesOneNowAndAnUnknownDatabaseLoad() {
         RunViews plain = RunViews.builder(store).clock(clock).workerCapacity(1).build();
 
-        LiveOverview.Resources r = plain.executionMetrics(WS, Timeframe.LAST_HOUR).resources();
+        Resources r = plain.overview().of(WS, Timeframe.LAST_HOUR).resources();
 
         assertThat(r.compute().memoryUsage()).singleElement().satisfies(v -> {
             assertThat(v.timestamp()).isEqualTo(NOW);
@@ -350,13 +354,13 @@ class LiveOverviewTest {
         RunViews failing = RunViews.builder(store).clock(clock).workerCapacity(1).databaseLoad(() -> {
             throw new IllegalStateException("pool closed");
         }).build();
-        assertThat(failing.executionMetrics(WS, Timeframe.LAST_HOUR).resources().databaseLoad())
+        assertThat(failing.overview().of(WS, Timeframe.LAST_HOUR).resources().databaseLoad())
                 .isEqualTo(DatabaseLoad.UNKNOWN);
     }
 
     @Test
     void anEmptyWorkspaceHasZeroCountsAndNullStatistics() {
-        LiveOverview m = views.executionMetrics(WS, Timeframe.LAST_30_DAYS);
+        LiveOverview m = overview.of(WS, Timeframe.LAST_30_DAYS);
 
         assertThat(m.realtime().currentlyRunning()).isZero();
         assertThat(m.realtime().avgQueueWaitTime()).isZero();
@@ -366,7 +370,7 @@ class LiveOverviewTest {
         assertThat(m.latency().executionLatency().p99()).isNull();
         assertThat(m.latency().latencyDistribution()).allSatisfy(b -> assertThat(b.percentage()).isZero());
         assertThat(m.performance().successRate()).isZero();
-        assertThat(m.performance().vsLastPeriod()).isEqualTo(new LiveOverview.PeriodComparison(null, null, null));
+        assertThat(m.performance().vsLastPeriod()).isEqualTo(new PeriodComparison(null, null, null));
         assertThat(m.patterns().patterns().peakHours()).isEmpty();
         assertThat(m.patterns().patterns().quietHours()).containsExactly(0, 1, 2);
         assertThat(m.patterns().anomalies()).isEmpty();
@@ -374,9 +378,9 @@ class LiveOverviewTest {
 
     @Test
     void everyTimeframeHasItsNumberOfTimelineBuckets() {
-        assertThat(views.executionMetrics(WS, Timeframe.LAST_24_HOURS).patterns().timeline()).hasSize(96);
-        assertThat(views.executionMetrics(WS, Timeframe.LAST_7_DAYS).patterns().timeline()).hasSize(168);
-        assertThat(views.executionMetrics(WS, Timeframe.LAST_30_DAYS).patterns().timeline()).hasSize(120);
+        assertThat(overview.of(WS, Timeframe.LAST_24_HOURS).patterns().timeline()).hasSize(96);
+        assertThat(overview.of(WS, Timeframe.LAST_7_DAYS).patterns().timeline()).hasSize(168);
+        assertThat(overview.of(WS, Timeframe.LAST_30_DAYS).patterns().timeline()).hasSize(120);
     }
 
     /** Two runs a minute, except 20 at 10:15 of which 12 failed. */
@@ -390,14 +394,14 @@ class LiveOverviewTest {
             }
         }
 
-        LiveOverview.Patterns p = views.executionMetrics(WS, Timeframe.LAST_HOUR).patterns();
+        Patterns p = overview.of(WS, Timeframe.LAST_HOUR).patterns();
 
-        assertThat(p.anomalies()).extracting(LiveOverview.Anomaly::type, LiveOverview.Anomaly::severity,
-                LiveOverview.Anomaly::timestamp).containsExactly(
+        assertThat(p.anomalies()).extracting(Anomaly::type, Anomaly::severity,
+                Anomaly::timestamp).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(AnomalyType.SPIKE, Level.HIGH, at("2026-03-02T10:15:00Z")),
                         org.assertj.core.groups.Tuple.tuple(AnomalyType.FAILURE_SURGE, Level.HIGH,
                                 at("2026-03-02T10:15:00Z")));
-        assertThat(p.bursts()).singleElement().isEqualTo(new LiveOverview.Burst(at("2026-03-02T10:15:00Z"),
+        assertThat(p.bursts()).singleElement().isEqualTo(new Burst(at("2026-03-02T10:15:00Z"),
                 at("2026-03-02T10:16:00Z"), 20, 20, Level.HIGH));
     }
 
@@ -412,7 +416,7 @@ class LiveOverviewTest {
             }
         }
 
-        List<LiveOverview.Anomaly> anomalies = views.executionMetrics(WS, Timeframe.LAST_HOUR).patterns()
+        List<Anomaly> anomalies = overview.of(WS, Timeframe.LAST_HOUR).patterns()
                 .anomalies();
 
         assertThat(anomalies).singleElement().satisfies(a -> {
@@ -426,7 +430,7 @@ class LiveOverviewTest {
     void theLiveSectionUsesTheClockNotTheSystemTime() {
         handMadeWorkspace();
         clock.advance(Duration.ofSeconds(10));
-        LiveOverview.Realtime r = views.realtime(WS);
+        Realtime r = overview.realtime(WS);
         assertThat(r.executionsInProgress().get(0).elapsedTime()).isEqualTo(90.0);
         assertThat(r.avgQueueWaitTime()).isCloseTo(30.0, within(1e-9));
         assertThat(r.queuedExecutions().get(0).estimatedStartTime()).isEqualTo(NOW.plusSeconds(10));
@@ -446,10 +450,10 @@ class LiveOverviewTest {
         ended("sat-2", "2026-02-28T12:00:00Z", 0, 1, RunStatus.COMPLETED);
         ended("sun-1", "2026-03-01T12:00:00Z", 0, 1, RunStatus.COMPLETED);
 
-        LiveOverview m = views.executionMetrics(WS, Timeframe.LAST_7_DAYS);
+        LiveOverview m = overview.of(WS, Timeframe.LAST_7_DAYS);
 
         assertThat(m.periodStart()).isEqualTo(at("2026-02-23T11:00:00Z"));
-        LiveOverview.PatternSummary p = m.patterns().patterns();
+        PatternSummary p = m.patterns().patterns();
         assertThat(p.averageDaily()).isCloseTo(10 / (603_030 / 86_400.0), within(1e-9));
         assertThat(p.weekdayAverage()).isCloseTo(7 / (430_230 / 86_400.0), within(1e-9));
         assertThat(p.weekendAverage()).isCloseTo(1.5, within(1e-9));
@@ -466,7 +470,7 @@ class LiveOverviewTest {
         ended("a", "2026-02-20T07:10:00Z", 0, 1, RunStatus.COMPLETED);
         ended("b", "2026-02-20T11:50:00Z", 0, 1, RunStatus.FAILED);
 
-        LiveOverview m = views.executionMetrics(WS, Timeframe.LAST_30_DAYS);
+        LiveOverview m = overview.of(WS, Timeframe.LAST_30_DAYS);
 
         assertThat(m.patterns().timeline()).filteredOn(t -> t.executions() > 0).singleElement().satisfies(t -> {
             assertThat(t.timestamp()).isEqualTo(at("2026-02-20T06:00:00Z"));
@@ -489,7 +493,7 @@ class LiveOverviewTest {
         RunViews india = RunViews.builder(store).clock(clock).workerCapacity(2).zone(ZoneId.of("Asia/Kolkata"))
                 .build();
 
-        LiveOverview m = india.executionMetrics(WS, Timeframe.LAST_7_DAYS);
+        LiveOverview m = india.overview().of(WS, Timeframe.LAST_7_DAYS);
 
         assertThat(m.performance().byHour().get(15).executions()).isEqualTo(2); // 09:40Z and 10:10Z
         assertThat(m.performance().byHour().get(16).executions()).isEqualTo(1); // 10:40Z
@@ -504,7 +508,7 @@ class LiveOverviewTest {
         store.saveRun(WS, Runs.running(WS, "L", "etl", at("2026-03-02T10:30:00Z"), at("2026-03-02T10:30:00Z"),
                 Map.of()));
         ended("h1", "2026-03-02T10:00:00Z", 0, 10, RunStatus.COMPLETED);
-        assertThat(views.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
+        assertThat(overview.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
                 .isCloseTo(at("2026-03-02T10:30:10Z"), within(20, ChronoUnit.MILLIS));
 
         // history moves to 100 s runs: within the minute the old median stays, after it the new one counts
@@ -512,10 +516,10 @@ class LiveOverviewTest {
             ended("h" + (i + 2), "2026-03-02T10:01:00Z", 0, 100, RunStatus.COMPLETED);
         }
         clock.advance(Duration.ofSeconds(59));
-        assertThat(views.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
+        assertThat(overview.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
                 .isCloseTo(at("2026-03-02T10:30:10Z"), within(20, ChronoUnit.MILLIS));
         clock.advance(Duration.ofSeconds(1));
-        assertThat(views.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
+        assertThat(overview.realtime(WS).executionsInProgress().get(0).estimatedCompletion())
                 .isCloseTo(at("2026-03-02T10:31:40Z"), within(100, ChronoUnit.MILLIS));
     }
 }

@@ -1,0 +1,179 @@
+package dev.runmetrics.core.views;
+
+import static dev.runmetrics.core.views.RollupTotals.failures;
+import static dev.runmetrics.core.views.RollupTotals.percent;
+
+import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.store.DurationHistogram;
+import dev.runmetrics.core.store.DurationQuery;
+import dev.runmetrics.core.store.DurationStatistics;
+import dev.runmetrics.core.store.Rollup;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.core.store.RollupQuery;
+import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How long runs take, per workflow: the execution-time statistics of the runs that ended in a
+ * range ({@link #executionTimes}), a workflow's summary over all its ended runs
+ * ({@link #workflowSummary}), and the workspace's workflows with their outcome counts
+ * ({@link #workflows}). Obtained from {@link RunViews#statistics()}; every method takes the
+ * workspace first and reads only that workspace's data.
+ *
+ * <p><b>Where the numbers come from, and their error.</b>
+ * <ul>
+ *   <li>{@link #executionTimes} over a range no longer than the
+ *       {@linkplain RunViews.Builder#exactCutover exact cut-over} (default
+ *       {@value RunViews#DEFAULT_EXACT_CUTOVER_MINUTES} minutes): {@link RunStore#exactDurations},
+ *       exact, percentiles by linear interpolation ({@code percentile_cont}) over the runs whose
+ *       {@code completedAt} lies in {@code [from, to)}; {@code exact == true}.
+ *   <li>Everything else: the per-minute rollups ({@link RunStore#rollups}), merged at query time,
+ *       so the cost grows with the minutes in the range, never with the runs. Counts are exact. A
+ *       duration statistic is within {@link DurationHistogram#RELATIVE_ERROR} = 1/1024 (under
+ *       0.1%) relatively: a percentile {@code P} reported from rollups satisfies
+ *       {@code v <= P < v * (1 + 1/1024)}, where {@code v} is the exact nearest-rank value (the
+ *       sample at rank {@code ceil(p/100 * n)}); against {@code percentile_cont}, which
+ *       interpolates between that sample and its neighbour, add the gap between the two. Values
+ *       below 2,048 µs are exact (the histogram's buckets there are 1 µs wide); the minimum is
+ *       reported at most 1/1024 below the true one, the maximum at most 1/1024 above, the mean
+ *       within 1/2048. Durations are recorded in whole microseconds. The population is the runs
+ *       that ended in the UTC minutes starting within the range, so a range edge inside a minute
+ *       moves it by up to a minute. A resumed run that ends again counts again, once per attempt.
+ * </ul>
+ *
+ * <p>Thread-safe: its configuration is immutable and its only state, the optional
+ * {@linkplain RunViews.Builder#resultCacheTtl result cache} of {@link #executionTimes}, is a
+ * concurrent cache of immutable values; every method may be called from any thread, as the
+ * store's are.
+ */
+public final class ExecutionTimeStatisticsView {
+    /** The entries the result cache holds at most. */
+    private static final int CACHE_ENTRIES = 4096;
+
+    private final RunStore store;
+    private final RollupTotals rollups;
+    private final PeriodCalendar calendar;
+    private final Duration exactCutover;
+    private final int liveLimit;
+    private final ResultCache<StatisticsKey, ExecutionTimeStatistics> cache;
+
+    /** What an {@link #executionTimes} answer depends on. */
+    private record StatisticsKey(String workspaceId, String workflowId, Instant from, Instant to) {
+    }
+
+    ExecutionTimeStatisticsView(RunStore store, RollupTotals rollups, PeriodCalendar calendar, Clock clock,
+            Duration exactCutover, int liveLimit, Duration resultCacheTtl) {
+        this.store = store;
+        this.rollups = rollups;
+        this.calendar = calendar;
+        this.exactCutover = exactCutover;
+        this.liveLimit = liveLimit;
+        this.cache = new ResultCache<>(clock, resultCacheTtl.toNanos(), CACHE_ENTRIES);
+    }
+
+    /**
+     * The execution-time statistics (count, avg, median, min, max, p95, p99, in ms) of the runs of
+     * one workflow, or of all, that ended in {@code [from, to)}; all null when there are none. A
+     * range no longer than the exact cut-over is answered exactly from the raw rows
+     * ({@code exact == true}); a longer one from the rollups, each value within 1/1024 (see the
+     * class comment).
+     *
+     * @param workspaceId the tenant
+     * @param workflowId one workflow, or empty for all of the workspace's
+     * @param from the first instant (inclusive); the HTTP adapter passes {@link Instant#EPOCH} for
+     *     an open start
+     * @param to the end (exclusive); the adapter passes now for an open end
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if an id is malformed or {@code to} is before {@code from}
+     */
+    public ExecutionTimeStatistics executionTimes(String workspaceId, Optional<String> workflowId, Instant from,
+            Instant to) {
+        Checks.id("workspaceId", workspaceId);
+        String workflow = Checks.optionalId("workflowId", Objects.requireNonNull(workflowId, "workflowId")
+                .orElse(null));
+        PeriodCalendar.requireRange(from, to);
+        return cache.get(new StatisticsKey(workspaceId, workflow, from, to), () -> {
+            if (Duration.between(from, to).compareTo(exactCutover) <= 0) {
+                return ExecutionTimeStatistics.from(
+                        store.exactDurations(workspaceId, new DurationQuery(workflow, from, to)).executionTime());
+            }
+            Rollup total = rollups.total(workspaceId, RollupDimension.WORKFLOW, workflow, from, to);
+            return ExecutionTimeStatistics.from(total.executionTime().statistics());
+        });
+    }
+
+    /**
+     * A workflow's summary across all its runs that have ended (every attempt), from the rollups
+     * (durations within 1/1024).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if an id is malformed
+     */
+    public WorkflowMetricsSummary workflowSummary(String workspaceId, String workflowId) {
+        Checks.id("workspaceId", workspaceId);
+        Checks.id("workflowId", workflowId);
+        Rollup r = rollups.total(workspaceId, RollupDimension.WORKFLOW, workflowId, Instant.EPOCH,
+                calendar.endOfCurrentMinute());
+        long total = r.total();
+        long successful = r.count(RunStatus.COMPLETED);
+        long failed = failures(r);
+        DurationStatistics exec = r.executionTime().statistics();
+        double totalSeconds = exec.count() == 0 ? 0 : exec.mean() * exec.count() / 1000.0;
+        return new WorkflowMetricsSummary(totalSeconds, percent(successful, total), total, successful, failed,
+                exec.count() == 0 ? 0 : exec.mean() / 1000.0, exec.count() == 0 ? null : exec.min() / 1000.0,
+                exec.count() == 0 ? null : exec.max() / 1000.0);
+    }
+
+    /**
+     * The workspace's workflows: each workflow with a run that has ended (from the rollups, all
+     * time) or one queued or running now ({@link RunStore#liveRuns}, up to the
+     * {@linkplain RunViews.Builder#liveLimit live limit}), with its ended runs counted by outcome;
+     * most ended runs first, then by id. Reads counts only (no histograms), so it stays cheap
+     * however many runs there are. For a client, such as the dashboard, to offer the workflows
+     * instead of asking for their ids.
+     *
+     * @throws NullPointerException if the workspace id is null
+     * @throws IllegalArgumentException if the workspace id is malformed
+     */
+    public List<WorkflowListing> workflows(String workspaceId) {
+        Checks.id("workspaceId", workspaceId);
+        Map<String, Rollup> ended = new HashMap<>();
+        for (Rollup r : store.rollups(workspaceId, new RollupQuery(RollupDimension.WORKFLOW, null, true,
+                Instant.EPOCH, calendar.endOfCurrentMinute(), null).withHistograms())) {
+            ended.put(r.subject(), r);
+        }
+        Map<String, Long> live = new HashMap<>();
+        for (Run run : store.liveRuns(workspaceId, liveLimit)) {
+            live.merge(run.workflowId(), 1L, Long::sum);
+        }
+        Set<String> ids = new TreeSet<>(ended.keySet());
+        ids.addAll(live.keySet());
+        List<WorkflowListing> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Rollup r = ended.get(id);
+            out.add(new WorkflowListing(id, r == null ? 0 : r.total(), r == null ? 0 : r.count(RunStatus.COMPLETED),
+                    r == null ? 0 : failures(r), live.getOrDefault(id, 0L)));
+        }
+        out.sort(Comparator.comparingLong(WorkflowListing::totalExecutions).reversed()
+                .thenComparing(WorkflowListing::workflowId));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public String toString() {
+        return "ExecutionTimeStatisticsView{exactCutover=" + exactCutover + ", liveLimit=" + liveLimit + "}";
+    }
+}

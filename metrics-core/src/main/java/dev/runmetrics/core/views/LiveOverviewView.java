@@ -1,0 +1,478 @@
+package dev.runmetrics.core.views;
+
+import static dev.runmetrics.core.views.PeriodCalendar.max;
+import static dev.runmetrics.core.views.PeriodCalendar.min;
+import static dev.runmetrics.core.views.PeriodCalendar.nonNegativeSeconds;
+import static dev.runmetrics.core.views.RollupTotals.failures;
+import static dev.runmetrics.core.views.RollupTotals.meanSeconds;
+import static dev.runmetrics.core.views.RollupTotals.percent;
+
+import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.store.DurationHistogram;
+import dev.runmetrics.core.store.DurationKind;
+import dev.runmetrics.core.store.DurationStatistics;
+import dev.runmetrics.core.store.Rollup;
+import dev.runmetrics.core.store.RollupDimension;
+import dev.runmetrics.core.store.RollupQuery;
+import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.time.Clock;
+import dev.runmetrics.core.views.overview.AgentPerformance;
+import dev.runmetrics.core.views.overview.Compute;
+import dev.runmetrics.core.views.overview.DatabaseLoad;
+import dev.runmetrics.core.views.overview.HourPerformance;
+import dev.runmetrics.core.views.overview.Latency;
+import dev.runmetrics.core.views.overview.LatencyBucket;
+import dev.runmetrics.core.views.overview.LatencySummary;
+import dev.runmetrics.core.views.overview.LiveOverview;
+import dev.runmetrics.core.views.overview.ModelUsage;
+import dev.runmetrics.core.views.overview.PatternSummary;
+import dev.runmetrics.core.views.overview.Patterns;
+import dev.runmetrics.core.views.overview.Performance;
+import dev.runmetrics.core.views.overview.PeriodComparison;
+import dev.runmetrics.core.views.overview.QueuedRun;
+import dev.runmetrics.core.views.overview.Realtime;
+import dev.runmetrics.core.views.overview.Resources;
+import dev.runmetrics.core.views.overview.RunInProgress;
+import dev.runmetrics.core.views.overview.SystemLoad;
+import dev.runmetrics.core.views.overview.Throughput;
+import dev.runmetrics.core.views.overview.TimedValue;
+import dev.runmetrics.core.views.overview.Timeframe;
+import dev.runmetrics.core.views.overview.TimelinePoint;
+import dev.runmetrics.core.views.overview.Workers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * What is happening now and lately: the {@link LiveOverview} of a workspace over a
+ * {@link Timeframe} ({@link #of}) — live runs with their estimates, throughput, latency splits and
+ * distribution, outcomes by node and by hour, the previous period, patterns and anomalies,
+ * resources — and its live section alone ({@link #realtime}). Obtained from
+ * {@link RunViews#overview()}; every method takes the workspace first and reads only that
+ * workspace's data. Units and conventions of the result are in the
+ * {@linkplain dev.runmetrics.core.views.overview overview package}.
+ *
+ * <p><b>The period</b> ends at the end of the timeline bucket holding now ({@code periodEnd}) and
+ * starts one timeframe earlier, so the timeline has exactly {@code length / bucket} buckets (see
+ * {@link Timeframe}), the last one in progress. Rates use the elapsed part,
+ * {@code [periodStart, now)}. The previous period is the timeframe before {@code periodStart}.
+ *
+ * <p><b>Sources</b> — the live section from {@link RunStore#liveRuns}, at most
+ * {@linkplain RunViews.Builder#liveLimit the live limit} (default
+ * {@value RunViews#DEFAULT_LIVE_LIMIT}) runs, so its counts are lower bounds beyond that;
+ * everything else from the rollups: the period's WORKFLOW rollups once, in buckets that each fall
+ * within one timeline bucket and one local hour, fetched a day at a time and folded as they come
+ * (so memory is bounded by a day of buckets); the previous period as one bucket; nodes and models
+ * grouped by subject; and, when runs are live, each workflow's history over the estimation window.
+ * The cost grows with the minutes in the period, not with the runs. Executions are run attempts
+ * that ended (a terminal status) in the period. Durations from rollups are within
+ * {@link DurationHistogram#RELATIVE_ERROR} (see {@link ExecutionTimeStatisticsView}).
+ *
+ * <p><b>Live estimates.</b> A running run's {@code estimatedCompletion} is its start plus its
+ * workflow's median execution time over the
+ * {@linkplain RunViews.Builder#estimationWindow estimation window}. Queued runs are taken in order
+ * (priority descending, then queued first) by the worker expected to be free first: idle workers
+ * now, busy ones at their run's estimated completion (now if already past); a run then holds its
+ * worker for its workflow's median (or the median of all workflows, if it has none). An estimate
+ * that depends on an unknown duration is null. The medians of a workspace are reused for a minute
+ * (by the clock) before they are read from the rollups again.
+ *
+ * <p><b>Throughput.</b> Per minute/hour/day: executions over the elapsed period. Trend: per
+ * bucket, executions per minute. {@code capacityUtilization}: the execution time of the ended runs
+ * over {@code maxCapacity} (the configured workers) × the elapsed period, in percent (a run is
+ * counted wholly in the period it ended in).
+ *
+ * <p><b>Hours and days</b> are in the configured zone: {@code byHour} sums each hour of the day
+ * over the period; a day's share of the period is its covered time / 24 h, so
+ * {@code averageDaily}, {@code weekdayAverage} and {@code weekendAverage} are executions per
+ * covered day. Hour buckets are UTC hours when the zone's offset is whole hours, else 30 or 15
+ * minutes so that each falls in one local hour.
+ *
+ * <p><b>Pattern rules</b> — over the timeline buckets, with μ and σ the mean and population
+ * standard deviation of the executions per completed bucket:
+ * <ul>
+ *   <li><i>burst</i>: a maximal run of consecutive buckets each with more than μ + 2σ and at least
+ *       5 executions; impact by its peak's distance from μ: high from 4σ, medium from 3σ, else low;
+ *   <li><i>spike</i>: a bucket with more than μ + 3σ and at least 5 executions; severity high from
+ *       5σ, medium from 4σ, else low;
+ *   <li><i>drop</i>: a completed bucket with fewer than μ − 3σ executions, when μ ≥ 5; severity by
+ *       the same σ distances below μ;
+ *   <li><i>failure_surge</i>: a bucket with at least 5 executions whose failure rate (failed or
+ *       timed out) is above twice the period's and at least 20%; severity high from 50%, medium
+ *       from 35%, else low;
+ *   <li><i>peakHours</i>: up to 3 hours of day with the most executions (ties: the earlier hour),
+ *       none with 0; <i>quietHours</i>: up to 3 other hours the period covers with the fewest. Both
+ *       listed ascending.
+ * </ul>
+ * With σ = 0 (every bucket alike) there are no bursts, spikes or drops.
+ *
+ * <p><b>Resources.</b> CPU and memory: the {@linkplain RunViews.Builder#resourceSampler sampler's}
+ * samples in the period, or, when there are none, one sample taken now. Models: the MODEL
+ * rollups. Database load: the {@linkplain RunViews.Builder#databaseLoad configured supplier}, or
+ * {@link DatabaseLoad#UNKNOWN}.
+ *
+ * <p>Thread-safe: its configuration is immutable and its only state, a per-workspace cache of the
+ * live section's estimates, is a concurrent map of immutable values; every method may be called
+ * from any thread, as the store's are.
+ */
+public final class LiveOverviewView {
+    /** How long a workspace's completion and start estimates are reused. */
+    static final Duration ESTIMATES_TTL = Duration.ofMinutes(1);
+
+    private static final System.Logger LOG = System.getLogger(LiveOverviewView.class.getName());
+    private static final long[] DISTRIBUTION_EDGES_MICROS = {0, 1_000_000, 5_000_000, 10_000_000, 30_000_000,
+        60_000_000};
+    private static final String[] DISTRIBUTION_NAMES = {"0-1s", "1-5s", "5-10s", "10-30s", "30-60s", "60s+"};
+    private static final double SECONDS_PER_DAY = 86_400;
+
+    private final RunStore store;
+    private final RollupTotals rollups;
+    private final PeriodCalendar calendar;
+    private final int workerCapacity;
+    private final Duration estimationWindow;
+    private final int liveLimit;
+    private final ResourceSampler sampler;
+    private final boolean samplerConfigured;
+    private final Supplier<DatabaseLoad> databaseLoad;
+    private final ConcurrentHashMap<String, Estimates> estimates = new ConcurrentHashMap<>();
+
+    /**
+     * @param clock timestamps the JVM sample taken when no sampler is configured
+     * @param sampler the host's sampler, or null: then one JVM sample is taken per computation
+     * @param databaseLoad the host's database load, or null: then it is unknown
+     */
+    LiveOverviewView(RunStore store, RollupTotals rollups, PeriodCalendar calendar, Clock clock, int workerCapacity,
+            Duration estimationWindow, int liveLimit, ResourceSampler sampler, Supplier<DatabaseLoad> databaseLoad) {
+        this.store = store;
+        this.rollups = rollups;
+        this.calendar = calendar;
+        this.workerCapacity = workerCapacity;
+        this.estimationWindow = estimationWindow;
+        this.liveLimit = liveLimit;
+        this.samplerConfigured = sampler != null;
+        this.sampler = sampler != null ? sampler : ResourceSampler.jvm(clock, 1);
+        this.databaseLoad = databaseLoad;
+    }
+
+    /**
+     * The live overview of a workspace over a timeframe, as of now (see the class comment for every
+     * number).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the workspace id is malformed
+     */
+    public LiveOverview of(String workspaceId, Timeframe timeframe) {
+        Checks.id("workspaceId", workspaceId);
+        Objects.requireNonNull(timeframe, "timeframe");
+        Instant now = calendar.now();
+        Duration bucket = timeframe.bucket();
+        Instant to = PeriodCalendar.floor(now, bucket).plus(bucket);
+        Instant from = to.minus(timeframe.length());
+        Instant previousFrom = from.minus(timeframe.length());
+        double elapsedSeconds = Math.max(1e-3, Duration.between(from, now).toNanos() / 1e9);
+
+        PeriodScan scan = scan(workspaceId, from, to, bucket);
+        Rollup current = scan.total(workspaceId, timeframe.length());
+        Rollup previous = rollups.total(workspaceId, RollupDimension.WORKFLOW, null, previousFrom, from);
+
+        Realtime realtime = realtime(workspaceId, now);
+        List<TimelinePoint> timeline = timeline(scan);
+        Throughput throughput = throughput(current, timeline, bucket, elapsedSeconds);
+        Latency latency = latency(current);
+        Performance performance = performance(workspaceId, current, previous, scan, from, to, elapsedSeconds,
+                timeframe.length());
+        Patterns patterns = patterns(timeline, scan, current.total(), from, now, bucket, elapsedSeconds);
+        Resources resources = resources(workspaceId, from, to);
+        return new LiveOverview(timeframe, workspaceId, now, from, to, realtime, throughput, latency, performance,
+                patterns, resources);
+    }
+
+    /**
+     * The live section alone (what the {@code execution_update} stream sends): running and queued
+     * runs with their estimates, queue wait, system load and workers; equal to the
+     * {@link LiveOverview#realtime()} of {@link #of} at the same instant.
+     *
+     * @throws NullPointerException if workspaceId is null
+     * @throws IllegalArgumentException if the workspace id is malformed
+     */
+    public Realtime realtime(String workspaceId) {
+        Checks.id("workspaceId", workspaceId);
+        return realtime(workspaceId, calendar.now());
+    }
+
+    private Realtime realtime(String workspaceId, Instant now) {
+        List<Run> live = store.liveRuns(workspaceId, liveLimit);
+        List<Run> running = live.stream().filter(r -> r.status() == RunStatus.RUNNING).toList();
+        List<Run> queued = new ArrayList<>(live.stream().filter(r -> r.status() == RunStatus.QUEUED).toList());
+        queued.sort(Comparator.comparingInt(LiveOverviewView::priority).reversed()
+                .thenComparing(Run::queuedAt).thenComparing(Run::runId));
+
+        Estimates estimates = live.isEmpty() ? Estimates.NONE : estimates(workspaceId, now);
+        Map<String, Duration> medians = estimates.medians();
+        Duration overallMedian = estimates.overall();
+
+        List<RunInProgress> inProgress = new ArrayList<>();
+        List<Instant> workerFree = new ArrayList<>();
+        for (Run run : running) {
+            Instant started = run.startedAt() != null ? run.startedAt() : run.queuedAt();
+            Duration median = medians.get(run.workflowId());
+            Instant estimate = median == null ? null : started.plus(median);
+            inProgress.add(new RunInProgress(run.runId(), run.workflowId(), run.workflowName(), userId(run),
+                    started, nonNegativeSeconds(started, now), estimate));
+            workerFree.add(estimate == null ? Instant.MAX : max(estimate, now));
+        }
+        for (int i = running.size(); i < workerCapacity; i++) {
+            workerFree.add(now);
+        }
+        workerFree.sort(Comparator.naturalOrder());
+        PriorityQueue<Instant> free = new PriorityQueue<>(workerFree.subList(0, workerCapacity));
+
+        List<QueuedRun> queuedOut = new ArrayList<>();
+        double waitSum = 0;
+        for (Run run : queued) {
+            waitSum += nonNegativeSeconds(run.queuedAt(), now);
+            Instant start = free.poll();
+            Duration hold = medians.getOrDefault(run.workflowId(), overallMedian);
+            free.add(start.equals(Instant.MAX) || hold == null ? Instant.MAX : start.plus(hold));
+            queuedOut.add(new QueuedRun(run.runId(), run.workflowId(), priority(run), run.queuedAt(),
+                    start.equals(Instant.MAX) ? null : start));
+        }
+        int busy = Math.min(running.size(), workerCapacity);
+        ResourceSampler.Sample sample = sampler.current();
+        return new Realtime(running.size(), queued.size(), queued.isEmpty() ? 0 : waitSum / queued.size(),
+                inProgress, queuedOut, new SystemLoad(sample.cpu(), sample.memory(),
+                        new Workers(workerCapacity, busy, workerCapacity - busy)));
+    }
+
+    /** Each workflow's median execution time over the estimation window, and all workflows' median. */
+    private record Estimates(Instant computedAt, Map<String, Duration> medians, Duration overall) {
+        static final Estimates NONE = new Estimates(Instant.MIN, Map.of(), null);
+    }
+
+    /**
+     * Returns the workspace's estimates, recomputed when older than {@link #ESTIMATES_TTL}: the live
+     * section may be polled every few seconds, and a week of history barely moves in a minute.
+     */
+    private Estimates estimates(String workspaceId, Instant now) {
+        Estimates cached = estimates.get(workspaceId);
+        if (cached != null && !now.isBefore(cached.computedAt())
+                && now.isBefore(cached.computedAt().plus(ESTIMATES_TTL))) {
+            return cached;
+        }
+        Instant end = PeriodCalendar.endOfMinute(now);
+        Map<String, Duration> medians = new HashMap<>();
+        DurationHistogram.Builder all = DurationHistogram.builder();
+        for (Rollup r : store.rollups(workspaceId, new RollupQuery(RollupDimension.WORKFLOW, null, true,
+                end.minus(estimationWindow), end, null).withHistograms(DurationKind.EXECUTION_TIME))) {
+            median(r.executionTime()).ifPresent(m -> medians.put(r.subject(), m));
+            all.add(r.executionTime());
+        }
+        Estimates fresh = new Estimates(now, Map.copyOf(medians), median(all.build()).orElse(null));
+        estimates.values().removeIf(e -> !now.isBefore(e.computedAt().plus(ESTIMATES_TTL)));
+        estimates.put(workspaceId, fresh);
+        return fresh;
+    }
+
+    /**
+     * Feeds the period's WORKFLOW rollups to a scan in buckets that each fall within one timeline
+     * bucket and one local hour, a day at a time, so that memory stays bounded by a day of buckets
+     * while the store's work stays one pass over the period's minutes.
+     */
+    private PeriodScan scan(String workspaceId, Instant from, Instant to, Duration timelineBucket) {
+        PeriodScan scan = new PeriodScan(from, to, timelineBucket, calendar.zone());
+        Duration fine = calendar.fineBucket(timelineBucket, from, to);
+        Duration chunk = Duration.ofDays(1);
+        for (Instant start = from; start.isBefore(to); start = start.plus(chunk)) {
+            Instant end = min(start.plus(chunk), to);
+            for (Rollup r : store.rollups(workspaceId,
+                    new RollupQuery(RollupDimension.WORKFLOW, null, false, start, end, fine))) {
+                scan.add(r);
+            }
+        }
+        return scan;
+    }
+
+    private static List<TimelinePoint> timeline(PeriodScan scan) {
+        List<TimelinePoint> points = new ArrayList<>(scan.timelineSize());
+        for (int i = 0; i < scan.timelineSize(); i++) {
+            long n = scan.timelineTotal[i];
+            points.add(new TimelinePoint(scan.timelineStart(i), n, percent(scan.timelineCompleted[i], n),
+                    meanSeconds(scan.timelineExecSumMs[i], scan.timelineExecCount[i])));
+        }
+        return points;
+    }
+
+    private Throughput throughput(Rollup current, List<TimelinePoint> timeline, Duration bucket,
+            double elapsedSeconds) {
+        double perMinute = current.total() / (elapsedSeconds / 60.0);
+        double bucketMinutes = bucket.toMinutes();
+        List<TimedValue> trend = timeline.stream()
+                .map(p -> new TimedValue(p.timestamp(), p.executions() / bucketMinutes)).toList();
+        TimedValue peak = null;
+        for (TimedValue v : trend) {
+            if (v.value() > 0 && (peak == null || v.value() > peak.value())) {
+                peak = v;
+            }
+        }
+        DurationStatistics exec = current.executionTime().statistics();
+        double busySeconds = exec.count() == 0 ? 0 : exec.mean() * exec.count() / 1000.0;
+        double utilization = busySeconds / (workerCapacity * elapsedSeconds) * 100.0;
+        return new Throughput(perMinute, perMinute * 60, perMinute * 1440, trend, peak, utilization, workerCapacity);
+    }
+
+    private static Latency latency(Rollup current) {
+        DurationHistogram exec = current.executionTime();
+        long n = exec.count();
+        List<LatencyBucket> distribution = new ArrayList<>();
+        long below = 0;
+        for (int i = 0; i < DISTRIBUTION_NAMES.length; i++) {
+            long count = i + 1 < DISTRIBUTION_EDGES_MICROS.length
+                    ? exec.countBetweenMicros(DISTRIBUTION_EDGES_MICROS[i], DISTRIBUTION_EDGES_MICROS[i + 1])
+                    : n - below;
+            below += count;
+            distribution.add(new LatencyBucket(DISTRIBUTION_NAMES[i], count, n == 0 ? 0 : count * 100.0 / n));
+        }
+        return new Latency(LatencySummary.ofMillis(current.queueWait().statistics()),
+                LatencySummary.ofMillis(exec.statistics()), LatencySummary.ofMillis(current.endToEnd().statistics()),
+                distribution);
+    }
+
+    private Performance performance(String workspaceId, Rollup current, Rollup previous, PeriodScan scan,
+            Instant from, Instant to, double elapsedSeconds, Duration length) {
+        long total = current.total();
+        long ok = current.count(RunStatus.COMPLETED);
+        long failed = failures(current);
+        long cancelled = current.count(RunStatus.CANCELLED);
+
+        List<AgentPerformance> byAgent = new ArrayList<>();
+        for (Rollup node : store.rollups(workspaceId,
+                new RollupQuery(RollupDimension.NODE, null, true, from, to, null)
+                        .withHistograms(DurationKind.EXECUTION_TIME))) {
+            long n = node.total();
+            byAgent.add(new AgentPerformance(node.subject(), node.subject(), n,
+                    percent(node.count(RunStatus.COMPLETED), n), meanSeconds(node.executionTime()),
+                    percent(failures(node), n)));
+        }
+        byAgent.sort(Comparator.comparingLong(AgentPerformance::executions).reversed()
+                .thenComparing(AgentPerformance::agentId));
+
+        List<HourPerformance> byHour = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            byHour.add(new HourPerformance(h, scan.hourTotal[h], percent(scan.hourCompleted[h], scan.hourTotal[h]),
+                    meanSeconds(scan.hourExecSumMs[h], scan.hourExecCount[h])));
+        }
+
+        double rateNow = total / elapsedSeconds;
+        double ratePrevious = previous.total() / (double) length.toSeconds();
+        Double executionsChange = ratePrevious == 0 ? null : (rateNow - ratePrevious) / ratePrevious * 100;
+        Double successChange = total == 0 || previous.total() == 0 ? null
+                : percent(ok, total) - percent(previous.count(RunStatus.COMPLETED), previous.total());
+        Double meanNow = meanSeconds(current.executionTime());
+        Double meanPrevious = meanSeconds(previous.executionTime());
+        Double latencyChange = meanNow == null || meanPrevious == null || meanPrevious == 0 ? null
+                : (meanNow - meanPrevious) / meanPrevious * 100;
+        return new Performance(total, ok, failed, cancelled, percent(ok, total), percent(failed, total),
+                percent(cancelled, total), byAgent, byHour,
+                new PeriodComparison(executionsChange, successChange, latencyChange));
+    }
+
+    private Patterns patterns(List<TimelinePoint> timeline, PeriodScan scan, long total, Instant from, Instant now,
+            Duration bucket, double elapsedSeconds) {
+        List<Instant> starts = timeline.stream().map(TimelinePoint::timestamp).toList();
+        PatternRules.Buckets buckets = new PatternRules.Buckets(starts, bucket, scan.timelineTotal.clone(),
+                scan.timelineFailed.clone());
+        long[] byHour = scan.hourTotal;
+        PeriodCalendar.Coverage covered = calendar.coverage(from, now);
+        List<Integer> byCountDesc = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            if (byHour[h] > 0) {
+                byCountDesc.add(h);
+            }
+        }
+        byCountDesc.sort(Comparator.comparingLong((Integer h) -> byHour[h]).reversed()
+                .thenComparing(Comparator.naturalOrder()));
+        TreeSet<Integer> peak = new TreeSet<>(byCountDesc.subList(0, Math.min(3, byCountDesc.size())));
+        List<Integer> quietCandidates = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            if (covered.hoursOfDay()[h] && !peak.contains(h)) {
+                quietCandidates.add(h);
+            }
+        }
+        quietCandidates.sort(Comparator.comparingLong((Integer h) -> byHour[h])
+                .thenComparing(Comparator.naturalOrder()));
+        TreeSet<Integer> quiet = new TreeSet<>(quietCandidates.subList(0, Math.min(3, quietCandidates.size())));
+
+        double weekdaySeconds = covered.weekdaySeconds();
+        double weekendSeconds = covered.weekendSeconds();
+        PatternSummary summary = new PatternSummary(List.copyOf(peak), List.copyOf(quiet),
+                total / (elapsedSeconds / SECONDS_PER_DAY),
+                weekdaySeconds == 0 ? null : scan.weekdayTotal / (weekdaySeconds / SECONDS_PER_DAY),
+                weekendSeconds == 0 ? null : scan.weekendTotal / (weekendSeconds / SECONDS_PER_DAY));
+        return new Patterns(timeline, PatternRules.bursts(buckets), summary, PatternRules.anomalies(buckets));
+    }
+
+    private Resources resources(String workspaceId, Instant from, Instant to) {
+        List<TimedValue> cpu = new ArrayList<>();
+        List<TimedValue> memory = new ArrayList<>();
+        List<ResourceSampler.Sample> samples = samplerConfigured ? sampler.samples() : List.of();
+        samples = samples.stream().filter(s -> !s.at().isBefore(from) && s.at().isBefore(to)).toList();
+        if (samples.isEmpty()) {
+            samples = List.of(sampler.current());
+        }
+        for (ResourceSampler.Sample s : samples) {
+            if (s.cpu() != null) {
+                cpu.add(new TimedValue(s.at(), s.cpu()));
+            }
+            if (s.memory() != null) {
+                memory.add(new TimedValue(s.at(), s.memory()));
+            }
+        }
+        Map<String, ModelUsage> models = new LinkedHashMap<>();
+        for (Rollup m : store.rollups(workspaceId,
+                new RollupQuery(RollupDimension.MODEL, null, true, from, to, null)
+                        .withHistograms(DurationKind.EXECUTION_TIME))) {
+            models.put(m.subject(), new ModelUsage(m.total(), m.tokens(), meanSeconds(m.executionTime()), m.cost()));
+        }
+        DatabaseLoad db = DatabaseLoad.UNKNOWN;
+        if (databaseLoad != null) {
+            try {
+                db = Objects.requireNonNullElse(databaseLoad.get(), DatabaseLoad.UNKNOWN);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "database load supplier failed; reporting it as unknown", e);
+            }
+        }
+        return new Resources(new Compute(cpu, memory, null), models, db);
+    }
+
+    private static Optional<Duration> median(DurationHistogram h) {
+        return h.count() == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(h.valueAtPercentileMicros(50) * 1000));
+    }
+
+    private static int priority(Run run) {
+        return run.attributes().get(Run.PRIORITY) instanceof Number n ? n.intValue() : 0;
+    }
+
+    private static String userId(Run run) {
+        Object user = run.attributes().get(Run.USER_ID);
+        return user == null ? null : user.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "LiveOverviewView{workerCapacity=" + workerCapacity + ", zone=" + calendar.zone()
+                + ", estimationWindow=" + estimationWindow + ", liveLimit=" + liveLimit + "}";
+    }
+}
