@@ -144,10 +144,10 @@ public final class RunRecorder {
         String runId = ids.nextString();
         guard("runQueued", () -> {
             Instant now = now();
-            LiveRun run = new LiveRun(new Run(workspaceId, runId, workflowId,
-                    workflowName == null ? workflowId : workflowName, 0, RunStatus.QUEUED, 1, now, null, null,
-                    Summaries.summarize(input, summaryMaxChars), null, null, now, now, instanceId, now,
-                    JsonValues.copyOfMap(attributes)));
+            LiveRun run = new LiveRun(Run.builder().workspaceId(workspaceId).runId(runId).workflowId(workflowId)
+                    .workflowName(workflowName == null ? workflowId : workflowName).status(RunStatus.QUEUED)
+                    .queuedAt(now).inputSummary(Summaries.summarize(input, summaryMaxChars)).createdAt(now)
+                    .updatedAt(now).instanceId(instanceId).heartbeatAt(now).attributes(attributes).build());
             live.put(new Key(workspaceId, runId), run);
             synchronized (run) {
                 publishRun(run, RunEvent.Type.RUN_QUEUED, now);
@@ -327,18 +327,15 @@ public final class RunRecorder {
                 continue;
             }
             // A step that never started gets its start at its end, as LiveStep.end gives one.
-            StepRun interrupted = new StepRun(step.workspaceId(), step.runId(), step.stepId(), step.stepName(),
-                    step.stepOrder(), step.nodeName(), step.attempt(), RunStatus.FAILED, step.queuedAt(),
-                    step.startedAt() == null ? end : step.startedAt(), end, step.retryCount(), reason,
-                    dev.runmetrics.core.node.ErrorCategory.OTHER.name(), step.inputSummary(), step.outputSummary(),
-                    step.attributes(), now);
+            StepRun interrupted = step.toBuilder().status(RunStatus.FAILED)
+                    .startedAt(step.startedAt() == null ? end : step.startedAt()).completedAt(end).errorMessage(reason)
+                    .errorCategory(dev.runmetrics.core.node.ErrorCategory.OTHER.name()).updatedAt(now).build();
             save(interrupted);
             fire(new RunEvent(RunEvent.Type.STEP_FAILED, now, run, interrupted));
         }
-        Run failed = new Run(run.workspaceId(), run.runId(), run.workflowId(), run.workflowName(),
-                run.executionNumber(), RunStatus.FAILED, run.attempt(), run.queuedAt(), run.startedAt(), end,
-                run.inputSummary(), run.resultsSummary(), reason, run.createdAt(), now, run.instanceId(),
-                run.heartbeatAt(), run.attributes());
+        // The dead owner's instance id and last heartbeat stay: they tell who left the run and when.
+        Run failed = run.toBuilder().status(RunStatus.FAILED).completedAt(end).errorMessage(reason).updatedAt(now)
+                .build();
         save(failed);
         fire(new RunEvent(RunEvent.Type.RUN_FAILED, now, failed, null));
     }
@@ -640,17 +637,13 @@ public final class RunRecorder {
 
         void update(RunStatus status, Instant now, Instant startedAt, Instant completedAt,
                 Map<String, Object> results, String error) {
-            Run r = snapshot;
-            snapshot = new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(), r.executionNumber(),
-                    status, r.attempt(), r.queuedAt(), startedAt, completedAt, r.inputSummary(), results, error,
-                    r.createdAt(), now, instanceId, now, r.attributes());
+            snapshot = snapshot.toBuilder().status(status).startedAt(startedAt).completedAt(completedAt)
+                    .resultsSummary(results).errorMessage(error).updatedAt(now).instanceId(instanceId).heartbeatAt(now)
+                    .build();
         }
 
         void heartbeat(Instant now) {
-            Run r = snapshot;
-            snapshot = new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(), r.executionNumber(),
-                    r.status(), r.attempt(), r.queuedAt(), r.startedAt(), r.completedAt(), r.inputSummary(),
-                    r.resultsSummary(), r.errorMessage(), r.createdAt(), now, instanceId, now, r.attributes());
+            snapshot = snapshot.toBuilder().updatedAt(now).instanceId(instanceId).heartbeatAt(now).build();
         }
 
         LiveStep step(StepSpec spec, Instant now, Map<String, Object> input) {
@@ -695,9 +688,11 @@ public final class RunRecorder {
         }
 
         StepRun snapshot(Run run) {
-            return new StepRun(run.workspaceId(), run.runId(), spec.stepId(), spec.stepName(), spec.stepOrder(),
-                    spec.nodeName(), run.attempt(), status, queuedAt, startedAt, completedAt, retryCount,
-                    errorMessage, errorCategory, inputSummary, outputSummary, attributes, updatedAt);
+            return StepRun.builder().workspaceId(run.workspaceId()).runId(run.runId()).spec(spec)
+                    .attempt(run.attempt()).status(status).queuedAt(queuedAt).startedAt(startedAt)
+                    .completedAt(completedAt).retryCount(retryCount).errorMessage(errorMessage)
+                    .errorCategory(errorCategory).inputSummary(inputSummary).outputSummary(outputSummary)
+                    .attributes(attributes).updatedAt(updatedAt).build();
         }
     }
 
