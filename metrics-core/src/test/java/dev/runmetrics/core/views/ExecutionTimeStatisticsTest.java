@@ -1,10 +1,12 @@
 package dev.runmetrics.core.views;
 
-import static dev.runmetrics.core.views.Runs.at;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.ended;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
@@ -27,10 +29,10 @@ class ExecutionTimeStatisticsTest {
     private void fiveRuns() {
         long[] execMs = {300, 100, 1000, 200, 400};
         for (int i = 0; i < execMs.length; i++) {
-            store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60L * i), Duration.ofMillis(50),
+            store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(60L * i), Duration.ofMillis(50),
                     Duration.ofMillis(execMs[i]), RunStatus.COMPLETED));
         }
-        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
+        store.saveRun(WS, ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
     }
 
     @Test
@@ -76,7 +78,7 @@ class ExecutionTimeStatisticsTest {
         Instant to = T0.plusSeconds(7200);
         assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count()).isEqualTo(5);
 
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(900), Duration.ZERO, Duration.ofMillis(10),
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(900), Duration.ZERO, Duration.ofMillis(10),
                 RunStatus.COMPLETED));
         assertThat(cached.executionTimeStatistics(WS, Optional.of("wf-a"), T0, to).count())
                 .as("within the TTL: the cached answer").isEqualTo(5);
@@ -136,7 +138,7 @@ class ExecutionTimeStatisticsTest {
         for (int i = 0; i < n; i++) {
             micros[i] = Math.max(1, Math.round(2_000_000 * Math.exp(random.nextGaussian())));
             Instant queued = T0.plusMillis(i * 1000L);
-            store.saveRun(WS, Runs.ended(WS, "wf-a", queued, Duration.ofMillis(5), Duration.ofNanos(micros[i] * 1000),
+            store.saveRun(WS, ended(WS, "wf-a", queued, Duration.ofMillis(5), Duration.ofNanos(micros[i] * 1000),
                     RunStatus.COMPLETED));
         }
         long[] sorted = micros.clone();

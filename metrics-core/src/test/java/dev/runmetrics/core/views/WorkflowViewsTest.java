@@ -1,11 +1,17 @@
 package dev.runmetrics.core.views;
 
-import static dev.runmetrics.core.views.Runs.at;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.ended;
+import static dev.runmetrics.core.model.RunFixtures.queued;
+import static dev.runmetrics.core.model.RunFixtures.runBuilder;
+import static dev.runmetrics.core.model.RunFixtures.running;
+import static dev.runmetrics.core.model.RunFixtures.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.Page;
@@ -28,20 +34,19 @@ class WorkflowViewsTest {
 
     @Test
     void theSummaryCountsEveryEndedExecutionOfTheWorkflow() {
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ofSeconds(1), Duration.ofSeconds(10),
+        store.saveRun(WS, ended(WS, "wf-a", T0, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(20),
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(20),
                 RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(120), Duration.ZERO, Duration.ofSeconds(30),
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(120), Duration.ZERO, Duration.ofSeconds(30),
                 RunStatus.FAILED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(180), Duration.ZERO, Duration.ofSeconds(40),
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(180), Duration.ZERO, Duration.ofSeconds(40),
                 RunStatus.TIMEOUT));
-        Run cancelledWhileQueued = Runs.queued(WS, "r-cancel", "wf-a", T0, Map.of());
-        store.saveRun(WS, new Run(WS, "r-cancel", "wf-a", "wf-a name", 0, RunStatus.CANCELLED, 1, T0, null,
-                T0.plusSeconds(5), null, null, "cancelled", T0, T0.plusSeconds(5), "instance-a", T0.plusSeconds(5),
-                cancelledWhileQueued.attributes()));
-        store.saveRun(WS, Runs.running(WS, "r-live", "wf-a", T0, T0, Map.of()));
-        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
+        Run cancelledWhileQueued = queued(WS, "r-cancel", "wf-a", T0, Map.of());
+        store.saveRun(WS, cancelledWhileQueued.toBuilder().status(RunStatus.CANCELLED).completedAt(T0.plusSeconds(5))
+                .errorMessage("cancelled").updatedAt(T0.plusSeconds(5)).heartbeatAt(T0.plusSeconds(5)).build());
+        store.saveRun(WS, running(WS, "r-live", "wf-a", T0, T0, Map.of()));
+        store.saveRun(WS, ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
 
         WorkflowMetricsSummary s = views.workflowMetrics(WS, "wf-a");
 
@@ -68,16 +73,16 @@ class WorkflowViewsTest {
 
     @Test
     void theWorkflowListHasEveryWorkflowWithEndedOrLiveRunsMostRunsFirst() {
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(1),
+        store.saveRun(WS, ended(WS, "wf-a", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(1),
                 RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.minus(Duration.ofDays(400)), Duration.ZERO,
+        store.saveRun(WS, ended(WS, "wf-a", T0.minus(Duration.ofDays(400)), Duration.ZERO,
                 Duration.ofSeconds(1), RunStatus.FAILED)); // long ago: all time counts
-        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.TIMEOUT));
-        store.saveRun(WS, Runs.ended(WS, "wf-c", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.running(WS, "r-live", "wf-b", T0, T0, Map.of()));
-        store.saveRun(WS, Runs.queued(WS, "r-new", "wf-new", T0, Map.of())); // nothing ended yet
-        store.saveRun("ws-other", Runs.ended("ws-other", "wf-z", T0, Duration.ZERO, Duration.ofSeconds(1),
+        store.saveRun(WS, ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.TIMEOUT));
+        store.saveRun(WS, ended(WS, "wf-c", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, running(WS, "r-live", "wf-b", T0, T0, Map.of()));
+        store.saveRun(WS, queued(WS, "r-new", "wf-new", T0, Map.of())); // nothing ended yet
+        store.saveRun("ws-other", ended("ws-other", "wf-z", T0, Duration.ZERO, Duration.ofSeconds(1),
                 RunStatus.COMPLETED));
 
         assertThat(views.workflows(WS)).containsExactly(
@@ -92,10 +97,10 @@ class WorkflowViewsTest {
     private void twelveRuns() {
         for (int i = 0; i < 12; i++) {
             RunStatus status = i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED;
-            store.saveRun(WS, Runs.ended(WS, "run-" + (100 + i), "wf-a", T0.plusSeconds(i), Duration.ofMillis(500),
+            store.saveRun(WS, ended(WS, "run-" + (100 + i), "wf-a", T0.plusSeconds(i), Duration.ofMillis(500),
                     Duration.ofMillis(1500), status));
         }
-        store.saveRun(WS, Runs.ended(WS, "other", "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1),
+        store.saveRun(WS, ended(WS, "other", "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1),
                 RunStatus.COMPLETED));
     }
 
@@ -151,16 +156,16 @@ class WorkflowViewsTest {
     /** Attempt 1: init completed, process failed. Attempt 2 (resumed at process): process and finalize completed. */
     private void resumedRun() {
         Instant q = T0;
-        store.saveRun(WS, new Run(WS, "exec-1", "wf-a", "wf-a name", 0, RunStatus.COMPLETED, 2, q, q.plusSeconds(1),
-                q.plusSeconds(200), Map.of("mode", "standard"), Map.of("output", "success"), null, q,
-                q.plusSeconds(200), "instance-a", q.plusSeconds(200), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-1", "init", 1, "node-init", 1, RunStatus.COMPLETED, q.plusSeconds(1),
-                Duration.ofSeconds(30), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-1", "process", 2, "node-process", 1, RunStatus.FAILED,
+        store.saveRun(WS, runBuilder(WS, "exec-1", "wf-a", q).status(RunStatus.COMPLETED).attempt(2)
+                .startedAt(q.plusSeconds(1)).completedAt(q.plusSeconds(200)).resultsSummary(Map.of("output", "success"))
+                .updatedAt(q.plusSeconds(200)).heartbeatAt(q.plusSeconds(200)).build());
+        store.saveStep(WS, step(WS, "exec-1", "init", 1, "node-init", 1, RunStatus.COMPLETED,
+                q.plusSeconds(1), Duration.ofSeconds(30), Map.of()));
+        store.saveStep(WS, step(WS, "exec-1", "process", 2, "node-process", 1, RunStatus.FAILED,
                 q.plusSeconds(31), Duration.ofSeconds(10), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-1", "process", 2, "node-process", 2, RunStatus.COMPLETED,
+        store.saveStep(WS, step(WS, "exec-1", "process", 2, "node-process", 2, RunStatus.COMPLETED,
                 q.plusSeconds(100), Duration.ofSeconds(90), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-1", "finalize", 3, "node-final", 2, RunStatus.COMPLETED,
+        store.saveStep(WS, step(WS, "exec-1", "finalize", 3, "node-final", 2, RunStatus.COMPLETED,
                 q.plusSeconds(190), Duration.ofMillis(10_500), Map.of()));
     }
 
@@ -220,12 +225,12 @@ class WorkflowViewsTest {
 
     @Test
     void theTimelineOfAFailedRunCountsFailedAndSkippedSteps() {
-        store.saveRun(WS, Runs.ended(WS, "exec-2", "wf-a", T0, Duration.ZERO, Duration.ofSeconds(5), RunStatus.FAILED));
-        store.saveStep(WS, Runs.step(WS, "exec-2", "a", 1, "n", 1, RunStatus.COMPLETED, T0, Duration.ofSeconds(1),
+        store.saveRun(WS, ended(WS, "exec-2", "wf-a", T0, Duration.ZERO, Duration.ofSeconds(5), RunStatus.FAILED));
+        store.saveStep(WS, step(WS, "exec-2", "a", 1, "n", 1, RunStatus.COMPLETED, T0, Duration.ofSeconds(1),
                 Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-2", "b", 2, "n", 1, RunStatus.TIMEOUT, T0.plusSeconds(1),
+        store.saveStep(WS, step(WS, "exec-2", "b", 2, "n", 1, RunStatus.TIMEOUT, T0.plusSeconds(1),
                 Duration.ofSeconds(4), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-2", "c", 3, "n", 1, RunStatus.SKIPPED, T0.plusSeconds(5),
+        store.saveStep(WS, step(WS, "exec-2", "c", 3, "n", 1, RunStatus.SKIPPED, T0.plusSeconds(5),
                 Duration.ZERO, Map.of()));
 
         RunTimeline t = views.executionTimeline(WS, "exec-2").orElseThrow();
