@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * keeps the state of the runs in flight, turns each call into immutable snapshots, writes them to
  * the {@link RunStore} and hands a {@link RunEvent} to every {@link RunListener}.
  *
- * <p><b>It never throws into the caller</b> (seed 000, Reliability: metrics must not fail a
- * workflow). A call with an invalid argument (null or malformed id, unknown run or step, a step
- * event for a run that already ended) is ignored, logged at WARNING and counted in
+ * <p><b>It never throws into the caller</b> (metrics must not fail a workflow). A call with an
+ * invalid argument (null or malformed id, unknown run or step, a step event for a run that
+ * already ended) is ignored, logged at WARNING and counted in
  * {@link RecorderCounters#rejectedCalls()}; this includes a null workspace, because a metrics
  * library that turns a host's data bug into a failed workflow does more harm than the lost
  * event. A store or listener that throws is logged (at most once per 10 seconds each, with the
@@ -175,7 +175,7 @@ public final class RunRecorder {
         endRun("runCompleted", workspaceId, runId, RunStatus.COMPLETED, results, null, RunEvent.Type.RUN_COMPLETED);
     }
 
-    /** Records that a run failed, with the error shown to people (seed 003's error_message). */
+    /** Records that a run failed, with the error shown to people (the run's {@code error_message}). */
     public void runFailed(String workspaceId, String runId, String errorMessage) {
         endRun("runFailed", workspaceId, runId, RunStatus.FAILED, null, errorMessage, RunEvent.Type.RUN_FAILED);
     }
@@ -258,7 +258,7 @@ public final class RunRecorder {
 
     /**
      * Ends the runs a dead process left behind, so that they stop showing as running and can be
-     * resumed from the step where they broke (seed 002). A run counts as abandoned when it is
+     * resumed from the step where they broke. A run counts as abandoned when it is
      * {@code QUEUED} or {@code RUNNING} in the store, not in flight in this recorder, and its
      * {@code heartbeatAt} is more than {@code lease} before now. Each such run is recorded
      * {@code FAILED} with the message {@code "interrupted: ..."}, and so is each of its steps of
@@ -447,7 +447,7 @@ public final class RunRecorder {
     /**
      * Records that a step paused: it asked to wait (for example for an approval), or an operator
      * paused the run before the step could start. {@code PAUSED} is not terminal: a resume
-     * (seed 002) may run the step again in the next attempt. A step paused before it started keeps
+     * from a step may run the step again in the next attempt. A step paused before it started keeps
      * no {@code startedAt}. End the run ({@link #runPaused}) after its steps have ended or paused.
      *
      * @param reason why it paused, kept as the step's error message (shown to people), or null
