@@ -27,7 +27,7 @@ class RowLevelSecurityTest {
     static String wsB;
 
     @BeforeAll
-    static void seed() throws SQLException {
+    static void insertRowsOfTwoWorkspaces() throws SQLException {
         db = TestDatabase.shared();
         wsA = newWorkspace();
         wsB = newWorkspace();
