@@ -178,21 +178,49 @@ final class Rows {
     }
 
     static Run run(ResultSet rs) throws SQLException {
-        return new Run(rs.getString("workspace_id"), rs.getString("run_id"), rs.getString("workflow_id"),
-                rs.getString("workflow_name"), rs.getLong("execution_number"), RunStatus.parse(rs.getString("status")),
-                rs.getInt("attempt"), instant(rs, "queued_at"), instant(rs, "started_at"),
-                instant(rs, "completed_at"), map(rs, "input_summary"), map(rs, "results_summary"),
-                rs.getString("error_message"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getString("instance_id"), instant(rs, "heartbeat_at"), map(rs, "attributes"));
+        return Run.builder()
+                .workspaceId(rs.getString("workspace_id"))
+                .runId(rs.getString("run_id"))
+                .workflowId(rs.getString("workflow_id"))
+                .workflowName(rs.getString("workflow_name"))
+                .executionNumber(rs.getLong("execution_number"))
+                .status(RunStatus.parse(rs.getString("status")))
+                .attempt(rs.getInt("attempt"))
+                .queuedAt(instant(rs, "queued_at"))
+                .startedAt(instant(rs, "started_at"))
+                .completedAt(instant(rs, "completed_at"))
+                .inputSummary(map(rs, "input_summary"))
+                .resultsSummary(map(rs, "results_summary"))
+                .errorMessage(rs.getString("error_message"))
+                .createdAt(instant(rs, "created_at"))
+                .updatedAt(instant(rs, "updated_at"))
+                .instanceId(rs.getString("instance_id"))
+                .heartbeatAt(instant(rs, "heartbeat_at"))
+                .attributes(map(rs, "attributes"))
+                .build();
     }
 
     static StepRun step(ResultSet rs) throws SQLException {
-        return new StepRun(rs.getString("workspace_id"), rs.getString("run_id"), rs.getString("step_id"),
-                rs.getString("step_name"), rs.getInt("step_order"), rs.getString("node_name"), rs.getInt("attempt"),
-                RunStatus.parse(rs.getString("status")), instant(rs, "queued_at"), instant(rs, "started_at"),
-                instant(rs, "completed_at"), rs.getInt("retry_count"), rs.getString("error_message"),
-                rs.getString("error_category"), map(rs, "input_summary"), map(rs, "output_summary"),
-                map(rs, "attributes"), instant(rs, "updated_at"));
+        return StepRun.builder()
+                .workspaceId(rs.getString("workspace_id"))
+                .runId(rs.getString("run_id"))
+                .stepId(rs.getString("step_id"))
+                .stepName(rs.getString("step_name"))
+                .stepOrder(rs.getInt("step_order"))
+                .nodeName(rs.getString("node_name"))
+                .attempt(rs.getInt("attempt"))
+                .status(RunStatus.parse(rs.getString("status")))
+                .queuedAt(instant(rs, "queued_at"))
+                .startedAt(instant(rs, "started_at"))
+                .completedAt(instant(rs, "completed_at"))
+                .retryCount(rs.getInt("retry_count"))
+                .errorMessage(rs.getString("error_message"))
+                .errorCategory(rs.getString("error_category"))
+                .inputSummary(map(rs, "input_summary"))
+                .outputSummary(map(rs, "output_summary"))
+                .attributes(map(rs, "attributes"))
+                .updatedAt(instant(rs, "updated_at"))
+                .build();
     }
 
     static StepCheckpoint checkpoint(ResultSet rs) throws SQLException {

@@ -2,7 +2,8 @@ package dev.runmetrics.jdbc;
 
 /**
  * A snapshot of a {@link JdbcRunStore}'s write-behind queue and writer thread, for monitoring
- * (and seed 001's database-load figures). Counters are cumulative since the store was built.
+ * (and the live overview's database-load figures). Counters are cumulative since the store was
+ * built.
  *
  * @param queueDepth snapshots accepted and not yet committed (waiting, or in the batch being
  *     written)

@@ -1,10 +1,12 @@
 package dev.runmetrics.jdbc;
 
-import static dev.runmetrics.jdbc.Fixtures.at;
-import static dev.runmetrics.jdbc.Fixtures.id;
-import static dev.runmetrics.jdbc.Fixtures.run;
-import static dev.runmetrics.jdbc.Fixtures.step;
-import static dev.runmetrics.jdbc.Fixtures.workspace;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.newId;
+import static dev.runmetrics.core.model.RunFixtures.newRunId;
+import static dev.runmetrics.core.model.RunFixtures.newWorkspace;
+import static dev.runmetrics.core.model.RunFixtures.runBuilder;
+import static dev.runmetrics.core.model.RunFixtures.snapshot;
+import static dev.runmetrics.core.model.RunFixtures.stepSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,12 +61,13 @@ class JdbcRunStoreTest {
 
     @Test
     void runsAndStepsRoundTripWithEveryField() {
-        String ws = workspace();
-        Run r = run(ws, id(), "wf", RunStatus.COMPLETED, 1, 0, 250, 300);
-        Run withNasty = new Run(ws, id(), "wf", "Wf \"quoted\" \u00e9\u2028", 0, RunStatus.FAILED, 2, at(0), at(1),
-                at(2), Map.of("nested", Map.of("list", List.of(1L, 2.5, "x", true)), "nul", "a\u0000b"), null,
-                "error with nul \u0000 inside", at(0), at(5), "inst", at(5), Map.of());
-        StepRun s = step(ws, r.runId(), "s1", 1, RunStatus.COMPLETED, 0, 50, 60);
+        String ws = newWorkspace();
+        Run r = snapshot(ws, newRunId(), "wf", RunStatus.COMPLETED, 1, 0, 250, 300);
+        Run withNasty = runBuilder(ws, newRunId(), "wf", at(0)).workflowName("Wf \"quoted\" \u00e9\u2028")
+                .status(RunStatus.FAILED).attempt(2).startedAt(at(1)).completedAt(at(2))
+                .inputSummary(Map.of("nested", Map.of("list", List.of(1L, 2.5, "x", true)), "nul", "a\u0000b"))
+                .errorMessage("error with nul \u0000 inside").updatedAt(at(5)).instanceId("inst").build();
+        StepRun s = stepSnapshot(ws, r.runId(), "s1", 1, RunStatus.COMPLETED, 0, 50, 60);
         store.saveRun(ws, r);
         store.saveRun(ws, withNasty);
         store.saveStep(ws, s);
@@ -78,14 +81,14 @@ class JdbcRunStoreTest {
         assertThat(nasty.workflowName()).isEqualTo(withNasty.workflowName());
         assertThat(nasty.errorMessage()).isEqualTo("error with nul \uFFFD inside");
         assertThat(store.findSteps(ws, r.runId())).containsExactly(s);
-        assertThat(store.findRun(workspace(), r.runId())).isEmpty();
-        assertThat(store.findSteps(workspace(), r.runId())).isEmpty();
+        assertThat(store.findRun(newWorkspace(), r.runId())).isEmpty();
+        assertThat(store.findSteps(newWorkspace(), r.runId())).isEmpty();
     }
 
     @Test
     void checkpointsAndAuditRoundTripSynchronously() {
-        String ws = workspace();
-        String runId = id();
+        String ws = newWorkspace();
+        String runId = newRunId();
         StepCheckpoint c1 = new StepCheckpoint(ws, runId, "b", 1, Map.of("rows", List.of(1L, 2L)), at(10));
         StepCheckpoint c2 = new StepCheckpoint(ws, runId, "a", 2, "plain", at(20));
         StepCheckpoint c3 = new StepCheckpoint(ws, runId, "a", 1, null, at(5));
@@ -96,34 +99,36 @@ class JdbcRunStoreTest {
         store.saveCheckpoint(ws, c1b);
         assertThat(store.findCheckpoints(ws, runId)).containsExactly(c3, c2, c1b);
 
-        ResumeAudit a2 = new ResumeAudit(ws, id(), runId, "a", "alice", at(30), 0, ResumeOutcome.REFUSED, "nope");
-        ResumeAudit a1 = new ResumeAudit(ws, id(), runId, "a", "bob", at(20), 2, ResumeOutcome.ACCEPTED, null);
+        ResumeAudit a2 = new ResumeAudit(ws, newId(), runId, "a", "alice", at(30), 0, ResumeOutcome.REFUSED, "nope");
+        ResumeAudit a1 = new ResumeAudit(ws, newId(), runId, "a", "bob", at(20), 2, ResumeOutcome.ACCEPTED, null);
         store.appendResumeAudit(ws, a2);
         store.appendResumeAudit(ws, a1);
         store.appendResumeAudit(ws, a1);
         assertThat(store.findResumeAudit(ws, runId)).containsExactly(a1, a2);
-        assertThat(store.findResumeAudit(workspace(), runId)).isEmpty();
-        assertThat(store.findCheckpoints(workspace(), runId)).isEmpty();
+        assertThat(store.findResumeAudit(newWorkspace(), runId)).isEmpty();
+        assertThat(store.findCheckpoints(newWorkspace(), runId)).isEmpty();
     }
 
     @Test
     void aRecordOfAnotherWorkspaceIsRejected() {
-        String ws = workspace();
-        Run r = run(workspace(), id(), "wf", RunStatus.RUNNING, 1);
+        String ws = newWorkspace();
+        Run r = snapshot(newWorkspace(), newRunId(), "wf", RunStatus.RUNNING, 1);
         assertThatThrownBy(() -> store.saveRun(ws, r)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.saveStep(ws, step(workspace(), id(), "s", 1, RunStatus.RUNNING, 0, 0, 0)))
+        assertThatThrownBy(() -> store.saveStep(ws,
+                stepSnapshot(newWorkspace(), newRunId(), "s", 1, RunStatus.RUNNING, 0, 0, 0)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.saveCheckpoint(ws, new StepCheckpoint(workspace(), id(), "s", 1, null, at(0))))
+        assertThatThrownBy(() -> store.saveCheckpoint(ws,
+                new StepCheckpoint(newWorkspace(), newRunId(), "s", 1, null, at(0))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void newerWinsAndOlderSnapshotsAreIgnored() {
-        String ws = workspace();
-        String runId = id();
-        Run running = run(ws, runId, "wf", RunStatus.RUNNING, 1, 0, 0, 100);
-        Run done = run(ws, runId, "wf", RunStatus.COMPLETED, 1, 0, 200, 300);
-        Run attempt2 = run(ws, runId, "wf", RunStatus.QUEUED, 2, 0, 0, 50); // later attempt, earlier clock
+        String ws = newWorkspace();
+        String runId = newRunId();
+        Run running = snapshot(ws, runId, "wf", RunStatus.RUNNING, 1, 0, 0, 100);
+        Run done = snapshot(ws, runId, "wf", RunStatus.COMPLETED, 1, 0, 200, 300);
+        Run attempt2 = snapshot(ws, runId, "wf", RunStatus.QUEUED, 2, 0, 0, 50); // later attempt, earlier clock
         store.saveRun(ws, done);
         flush();
         store.saveRun(ws, running); // stale
@@ -137,8 +142,8 @@ class JdbcRunStoreTest {
         flush();
         assertThat(store.findRun(ws, runId).orElseThrow().attempt()).isEqualTo(2);
 
-        StepRun s1 = step(ws, runId, "s", 1, RunStatus.RUNNING, 0, 0, 10);
-        StepRun s2 = step(ws, runId, "s", 1, RunStatus.COMPLETED, 0, 5, 20);
+        StepRun s1 = stepSnapshot(ws, runId, "s", 1, RunStatus.RUNNING, 0, 0, 10);
+        StepRun s2 = stepSnapshot(ws, runId, "s", 1, RunStatus.COMPLETED, 0, 5, 20);
         store.saveStep(ws, s2);
         store.saveStep(ws, s1); // in the same batch, after the newer one
         flush();
@@ -150,15 +155,15 @@ class JdbcRunStoreTest {
 
     @Test
     void replayingABatchStoresOneRowAndCountsRollupsOnce() {
-        String ws = workspace();
+        String ws = newWorkspace();
         List<Run> runs = new ArrayList<>();
         List<StepRun> steps = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            String runId = id();
-            runs.add(run(ws, runId, "wf-idem", RunStatus.RUNNING, 1, i, 0, i + 1));
-            runs.add(run(ws, runId, i % 4 == 0 ? "wf-idem" : "wf-idem", i % 4 == 0 ? RunStatus.FAILED
+            String runId = newRunId();
+            runs.add(snapshot(ws, runId, "wf-idem", RunStatus.RUNNING, 1, i, 0, i + 1));
+            runs.add(snapshot(ws, runId, i % 4 == 0 ? "wf-idem" : "wf-idem", i % 4 == 0 ? RunStatus.FAILED
                     : RunStatus.COMPLETED, 1, i, 100 + i, i + 500));
-            steps.add(step(ws, runId, "s", 1, RunStatus.COMPLETED, i, 10, i + 400));
+            steps.add(stepSnapshot(ws, runId, "s", 1, RunStatus.COMPLETED, i, 10, i + 400));
         }
         for (int replay = 0; replay < 3; replay++) {
             runs.forEach(r -> store.saveRun(ws, r));
@@ -185,18 +190,18 @@ class JdbcRunStoreTest {
 
     @Test
     void aResumedRunThatEndsAgainCountsOncePerAttempt() {
-        String ws = workspace();
-        String runId = id();
-        Run failed = run(ws, runId, "wf-resume", RunStatus.FAILED, 1, 0, 100, 200);
+        String ws = newWorkspace();
+        String runId = newRunId();
+        Run failed = snapshot(ws, runId, "wf-resume", RunStatus.FAILED, 1, 0, 100, 200);
         store.saveRun(ws, failed);
         ResumeClaim claim = store.claimResume(ws, runId, 1, "instance-b", at(1000));
         assertThat(claim).isInstanceOf(ResumeClaim.Claimed.class);
         Run claimed = ((ResumeClaim.Claimed) claim).run();
         assertThat(store.findRun(ws, runId)).contains(claimed);
         assertThat(claimed.executionNumber()).isPositive();
-        Run done = new Run(ws, runId, "wf-resume", claimed.workflowName(), 0, RunStatus.COMPLETED, 2,
-                claimed.queuedAt(), claimed.startedAt(), at(2000), null, null, null, claimed.createdAt(), at(2000),
-                "instance-b", at(2000), Map.of());
+        Run done = claimed.toBuilder().executionNumber(0).status(RunStatus.COMPLETED).completedAt(at(2000))
+                .inputSummary(null).resultsSummary(null).updatedAt(at(2000)).heartbeatAt(at(2000)).attributes(null)
+                .build();
         store.saveRun(ws, done);
         store.saveRun(ws, done);
         flush();
@@ -208,14 +213,14 @@ class JdbcRunStoreTest {
 
     @Test
     void executionNumbersAreUniqueAndIncreasingPerWorkflow() throws Exception {
-        String ws = workspace();
+        String ws = newWorkspace();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             futures.add(pool.submit(() -> {
                 for (int i = 0; i < 50; i++) {
                     String wf = i % 2 == 0 ? "even" : "odd";
-                    store.saveRun(ws, run(ws, id(), wf, RunStatus.QUEUED, i));
+                    store.saveRun(ws, snapshot(ws, newRunId(), wf, RunStatus.QUEUED, i));
                 }
             }));
         }
@@ -235,9 +240,9 @@ class JdbcRunStoreTest {
 
     @Test
     void claimResumeHasExactlyOneWinnerAmongThreads() throws Exception {
-        String ws = workspace();
-        String runId = id();
-        store.saveRun(ws, run(ws, runId, "wf", RunStatus.FAILED, 10));
+        String ws = newWorkspace();
+        String runId = newRunId();
+        store.saveRun(ws, snapshot(ws, runId, "wf", RunStatus.FAILED, 10));
         int n = 8;
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch go = new CountDownLatch(1);
@@ -264,19 +269,19 @@ class JdbcRunStoreTest {
         pool.shutdown();
         assertThat(won).isEqualTo(1);
         assertThat(conflicts).isEqualTo(n - 1);
-        assertThat(store.claimResume(workspace(), runId, 1, "x", at(6000))).isInstanceOf(ResumeClaim.NotFound.class);
+        assertThat(store.claimResume(newWorkspace(), runId, 1, "x", at(6000))).isInstanceOf(ResumeClaim.NotFound.class);
         // still running: not resumable
-        String live = id();
-        store.saveRun(ws, run(ws, live, "wf", RunStatus.RUNNING, 10));
+        String live = newRunId();
+        store.saveRun(ws, snapshot(ws, live, "wf", RunStatus.RUNNING, 10));
         assertThat(store.claimResume(ws, live, 1, "x", at(6000))).isInstanceOf(ResumeClaim.Conflict.class);
     }
 
     @Test
     void findRunsFiltersPagesAndCountsInSql() {
-        String ws = workspace();
+        String ws = newWorkspace();
         for (int i = 0; i < 30; i++) {
             RunStatus status = i % 3 == 0 ? RunStatus.FAILED : i % 3 == 1 ? RunStatus.COMPLETED : RunStatus.RUNNING;
-            store.saveRun(ws, run(ws, id(), i < 20 ? "a" : "b", status, 1, i * 1000L, 10, i * 1000L + 500));
+            store.saveRun(ws, snapshot(ws, newRunId(), i < 20 ? "a" : "b", status, 1, i * 1000L, 10, i * 1000L + 500));
         }
         flush();
         Page<Run> all = store.findRuns(ws, new RunQuery(null, Set.of(), null, null, 0, 1000));
@@ -301,12 +306,12 @@ class JdbcRunStoreTest {
 
     @Test
     void exactDurationsUsePercentileContOverRawRuns() {
-        String ws = workspace();
+        String ws = newWorkspace();
         for (int i = 1; i <= 10; i++) {
-            store.saveRun(ws, run(ws, id(), "exact", RunStatus.COMPLETED, 1, 0, i * 100L, 1000));
+            store.saveRun(ws, snapshot(ws, newRunId(), "exact", RunStatus.COMPLETED, 1, 0, i * 100L, 1000));
         }
-        store.saveRun(ws, run(ws, id(), "exact", RunStatus.RUNNING, 1000));
-        store.saveRun(ws, run(ws, id(), "other", RunStatus.COMPLETED, 1, 0, 5000, 1000));
+        store.saveRun(ws, snapshot(ws, newRunId(), "exact", RunStatus.RUNNING, 1000));
+        store.saveRun(ws, snapshot(ws, newRunId(), "other", RunStatus.COMPLETED, 1, 0, 5000, 1000));
         flush();
         DurationBreakdown d = store.exactDurations(ws, new DurationQuery("exact", at(-1000), at(60_000)));
         assertThat(d.executionTime().count()).isEqualTo(10);
@@ -327,13 +332,13 @@ class JdbcRunStoreTest {
 
     @Test
     void rollupsMergeAcrossInstancesAndIntoBuckets() {
-        String ws = workspace();
+        String ws = newWorkspace();
         try (JdbcRunStore other = JdbcRunStore.builder(db.app()).instanceId("test-b").build()) {
             // minute 0 and minute 1 from this store, minute 0 from the other
-            store.saveRun(ws, run(ws, id(), "wf-r", RunStatus.COMPLETED, 1, 0, 1000, 2000));
-            store.saveRun(ws, run(ws, id(), "wf-r", RunStatus.COMPLETED, 1, 60_000, 1000, 62_000));
-            other.saveRun(ws, run(ws, id(), "wf-r", RunStatus.FAILED, 1, 0, 3000, 4000));
-            other.saveRun(ws, run(ws, id(), "wf-s", RunStatus.COMPLETED, 1, 0, 3000, 4000));
+            store.saveRun(ws, snapshot(ws, newRunId(), "wf-r", RunStatus.COMPLETED, 1, 0, 1000, 2000));
+            store.saveRun(ws, snapshot(ws, newRunId(), "wf-r", RunStatus.COMPLETED, 1, 60_000, 1000, 62_000));
+            other.saveRun(ws, snapshot(ws, newRunId(), "wf-r", RunStatus.FAILED, 1, 0, 3000, 4000));
+            other.saveRun(ws, snapshot(ws, newRunId(), "wf-s", RunStatus.COMPLETED, 1, 0, 3000, 4000));
             assertThat(other.flush(Duration.ofSeconds(20))).isTrue();
         }
         flush();
@@ -359,11 +364,11 @@ class JdbcRunStoreTest {
 
     @Test
     void dropPolicyCountsWhatItDrops() {
-        String ws = workspace();
+        String ws = newWorkspace();
         try (JdbcRunStore tiny = JdbcRunStore.builder(db.app()).queueCapacity(1)
                 .queueFullPolicy(QueueFullPolicy.DROP, Duration.ZERO).build()) {
             for (int i = 0; i < 200; i++) {
-                tiny.saveRun(ws, run(ws, id(), "wf-drop", RunStatus.QUEUED, i));
+                tiny.saveRun(ws, snapshot(ws, newRunId(), "wf-drop", RunStatus.QUEUED, i));
             }
             assertThat(tiny.flush(Duration.ofSeconds(20))).isTrue();
             WriterStats stats = tiny.stats();
@@ -376,26 +381,26 @@ class JdbcRunStoreTest {
 
     @Test
     void closeDrainsTheQueueAndThenRefusesWrites() {
-        String ws = workspace();
+        String ws = newWorkspace();
         JdbcRunStore closing = JdbcRunStore.builder(db.app()).maxBatchSize(7).build();
         for (int i = 0; i < 300; i++) {
-            closing.saveRun(ws, run(ws, id(), "wf-close", RunStatus.COMPLETED, 1, i, 5, i + 10));
+            closing.saveRun(ws, snapshot(ws, newRunId(), "wf-close", RunStatus.COMPLETED, 1, i, 5, i + 10));
         }
         closing.close();
         closing.close();
         assertThat(closing.stats().written()).isEqualTo(300);
         assertThat(closing.stats().queueDepth()).isZero();
         assertThat(store.findRuns(ws, RunQuery.latest("wf-close", 10)).total()).isEqualTo(300);
-        assertThatThrownBy(() -> closing.saveRun(ws, run(ws, id(), "wf-close", RunStatus.QUEUED, 1)))
+        assertThatThrownBy(() -> closing.saveRun(ws, snapshot(ws, newRunId(), "wf-close", RunStatus.QUEUED, 1)))
                 .isInstanceOf(dev.runmetrics.core.store.RunStoreException.class);
     }
 
     @Test
-    void theSeed000ViewShowsEndedRunsOfTheWorkspace() throws Exception {
-        String ws = workspace();
-        Run done = run(ws, id(), "wf-view", RunStatus.COMPLETED, 1, 0, 1234, 2000);
+    void theExecutionTimeStatisticsViewShowsEndedRunsOfTheWorkspace() throws Exception {
+        String ws = newWorkspace();
+        Run done = snapshot(ws, newRunId(), "wf-view", RunStatus.COMPLETED, 1, 0, 1234, 2000);
         store.saveRun(ws, done);
-        store.saveRun(ws, run(ws, id(), "wf-view", RunStatus.RUNNING, 10));
+        store.saveRun(ws, snapshot(ws, newRunId(), "wf-view", RunStatus.RUNNING, 10));
         flush();
         try (java.sql.Connection c = db.app().getConnection()) {
             c.setAutoCommit(false);
@@ -419,23 +424,23 @@ class JdbcRunStoreTest {
 
     @Test
     void twoStoresWritingTheSameRunsConcurrentlyNeitherDeadlockNorDuplicate() throws Exception {
-        String ws = workspace();
+        String ws = newWorkspace();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            ids.add(id());
+            ids.add(newRunId());
         }
         try (JdbcRunStore a = JdbcRunStore.builder(db.app()).instanceId("twin-a").maxBatchSize(50).build();
                 JdbcRunStore b = JdbcRunStore.builder(db.app()).instanceId("twin-b").maxBatchSize(37).build()) {
             Thread ta = new Thread(() -> {
                 for (int i = 0; i < ids.size(); i++) {
-                    a.saveRun(ws, run(ws, ids.get(i), "wf-twin", RunStatus.RUNNING, 1, i, 0, i + 1));
-                    a.saveStep(ws, step(ws, ids.get(i), "s", 1, RunStatus.RUNNING, i, 0, i + 1));
+                    a.saveRun(ws, snapshot(ws, ids.get(i), "wf-twin", RunStatus.RUNNING, 1, i, 0, i + 1));
+                    a.saveStep(ws, stepSnapshot(ws, ids.get(i), "s", 1, RunStatus.RUNNING, i, 0, i + 1));
                 }
             });
             Thread tb = new Thread(() -> {
                 for (int i = ids.size() - 1; i >= 0; i--) { // the other order
-                    b.saveRun(ws, run(ws, ids.get(i), "wf-twin", RunStatus.COMPLETED, 1, i, 5, i + 100));
-                    b.saveStep(ws, step(ws, ids.get(i), "s", 1, RunStatus.COMPLETED, i, 1, i + 100));
+                    b.saveRun(ws, snapshot(ws, ids.get(i), "wf-twin", RunStatus.COMPLETED, 1, i, 5, i + 100));
+                    b.saveStep(ws, stepSnapshot(ws, ids.get(i), "s", 1, RunStatus.COMPLETED, i, 1, i + 100));
                 }
             });
             ta.start();

@@ -1,6 +1,9 @@
 package dev.runmetrics.jdbc;
 
-import static dev.runmetrics.jdbc.Fixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.newWorkspace;
+import static dev.runmetrics.core.model.RunFixtures.snapshot;
+import static dev.runmetrics.core.model.RunFixtures.stepSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runmetrics.core.model.Run;
@@ -48,7 +51,7 @@ class OutageTest {
         }
         EmbeddedPostgres pg = TestDatabase.startEmbedded(dataDirectory, port);
         TestDatabase db = TestDatabase.prepare(pg.getJdbcUrl("postgres", "postgres"), pg, "runmetrics");
-        String ws = Fixtures.workspace();
+        String ws = newWorkspace();
         AtomicInteger produced = new AtomicInteger();
         AtomicLong enqueueNanos = new AtomicLong();
         long outageMillis;
@@ -118,13 +121,13 @@ class OutageTest {
         String runId = String.format("run-%05d", i);
         long q = i * 10L;
         List<Object> events = new ArrayList<>();
-        events.add(Fixtures.run(ws, runId, "wf-outage", RunStatus.QUEUED, 1, q, 0, q));
-        events.add(Fixtures.run(ws, runId, "wf-outage", RunStatus.RUNNING, 1, q, 0, q + 1));
+        events.add(snapshot(ws, runId, "wf-outage", RunStatus.QUEUED, 1, q, 0, q));
+        events.add(snapshot(ws, runId, "wf-outage", RunStatus.RUNNING, 1, q, 0, q + 1));
         for (int s = 0; s < STEPS_PER_RUN; s++) {
-            events.add(Fixtures.step(ws, runId, "s" + s, 1, RunStatus.RUNNING, q + s, 0, q + 2 + s));
-            events.add(Fixtures.step(ws, runId, "s" + s, 1, RunStatus.COMPLETED, q + s, 3, q + 5 + s));
+            events.add(stepSnapshot(ws, runId, "s" + s, 1, RunStatus.RUNNING, q + s, 0, q + 2 + s));
+            events.add(stepSnapshot(ws, runId, "s" + s, 1, RunStatus.COMPLETED, q + s, 3, q + 5 + s));
         }
-        Run completed = Fixtures.run(ws, runId, "wf-outage", RunStatus.COMPLETED, 1, q, 40, q + 60);
+        Run completed = snapshot(ws, runId, "wf-outage", RunStatus.COMPLETED, 1, q, 40, q + 60);
         events.add(completed);
         events.add(completed); // a duplicate event, as a retrying recorder might send
         long start = System.nanoTime();

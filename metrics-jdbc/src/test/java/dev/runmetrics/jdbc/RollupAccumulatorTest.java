@@ -1,5 +1,9 @@
 package dev.runmetrics.jdbc;
 
+import static dev.runmetrics.core.model.RunFixtures.newRunId;
+import static dev.runmetrics.core.model.RunFixtures.newWorkspace;
+import static dev.runmetrics.core.model.RunFixtures.snapshot;
+import static dev.runmetrics.core.model.RunFixtures.stepSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runmetrics.core.model.Run;
@@ -22,7 +26,7 @@ class RollupAccumulatorTest {
 
     @Test
     void sumsEqualCoresContributionsMerged() {
-        String ws = Fixtures.workspace();
+        String ws = newWorkspace();
         Random random = new Random(42);
         RollupAccumulator acc = new RollupAccumulator(ws, "inst");
         Map<List<Object>, Rollup> expected = new HashMap<>();
@@ -31,15 +35,15 @@ class RollupAccumulatorTest {
         for (int i = 0; i < 500; i++) {
             RunStatus status = ended[random.nextInt(ended.length)];
             long q = random.nextLong(3 * 86_400_000L); // minutes, hours and days 1-4 after T0
-            Run run = Fixtures.run(ws, Fixtures.id(), "wf" + random.nextInt(3), status, 1, q, random.nextInt(5000), q);
+            Run run = snapshot(ws, newRunId(), "wf" + random.nextInt(3), status, 1, q, random.nextInt(5000), q);
             acc.addRun(run);
             merge(expected, Rollup.forRun(run, "inst"));
-            StepRun step = Fixtures.step(ws, run.runId(), "s" + random.nextInt(4), 1, status, q, random.nextInt(900), q);
+            StepRun step = stepSnapshot(ws, run.runId(), "s" + random.nextInt(4), 1, status, q, random.nextInt(900), q);
             if (i % 3 == 0) { // without a model: NODE only; odd tokens and cost
-                step = new StepRun(ws, step.runId(), step.stepId(), step.stepName(), 1, step.nodeName(), 1, status,
-                        step.queuedAt(), step.startedAt(), step.completedAt(), 0, null, null, null, null,
-                        i % 2 == 0 ? Map.of() : Map.of(StepRun.MODEL, "m", StepRun.TOKENS, -5L, StepRun.COST, "x"),
-                        step.updatedAt());
+                step = step.toBuilder().errorMessage(null).errorCategory(null).inputSummary(null).outputSummary(null)
+                        .attributes(i % 2 == 0 ? Map.of()
+                                : Map.of(StepRun.MODEL, "m", StepRun.TOKENS, -5L, StepRun.COST, "x"))
+                        .build();
             }
             acc.addStep(step);
             Rollup.forStep(step, "inst").forEach(r -> merge(expected, r));

@@ -1,5 +1,7 @@
 package dev.runmetrics.jdbc;
 
+import static dev.runmetrics.core.model.RunFixtures.newRunId;
+import static dev.runmetrics.core.model.RunFixtures.newWorkspace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,16 +27,16 @@ class RowLevelSecurityTest {
     static String wsB;
 
     @BeforeAll
-    static void seed() throws SQLException {
+    static void insertRowsOfTwoWorkspaces() throws SQLException {
         db = TestDatabase.shared();
-        wsA = Fixtures.workspace();
-        wsB = Fixtures.workspace();
+        wsA = newWorkspace();
+        wsB = newWorkspace();
         for (String ws : List.of(wsA, wsB)) {
             try (Connection c = db.app().getConnection()) {
                 c.setAutoCommit(false);
                 setWorkspace(c, ws);
                 for (int i = 0; i < 3; i++) {
-                    insertRun(c, ws, Fixtures.id());
+                    insertRun(c, ws, newRunId());
                 }
                 try (Statement st = c.createStatement()) {
                     st.execute("INSERT INTO runmetrics.workflow_execution_counters VALUES ('" + ws + "', 'wf', 3)");
@@ -121,7 +123,7 @@ class RowLevelSecurityTest {
         try (Connection c = db.app().getConnection()) {
             c.setAutoCommit(false);
             setWorkspace(c, wsA);
-            assertThatThrownBy(() -> insertRun(c, wsB, Fixtures.id()))
+            assertThatThrownBy(() -> insertRun(c, wsB, newRunId()))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("row-level security")
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));

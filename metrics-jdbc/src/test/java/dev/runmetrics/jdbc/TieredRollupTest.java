@@ -1,10 +1,10 @@
 package dev.runmetrics.jdbc;
 
-import static dev.runmetrics.jdbc.Fixtures.id;
-import static dev.runmetrics.jdbc.Fixtures.workspace;
+import static dev.runmetrics.core.model.RunFixtures.newWorkspace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.Rollup;
@@ -53,10 +53,9 @@ class TieredRollupTest {
     }
 
     private static Run ended(String ws, String workflow, Instant completed, long execMillis) {
-        Instant started = completed.minusMillis(execMillis);
-        Instant queued = started.minusMillis(5);
-        return new Run(ws, id(), workflow, workflow, 0, RunStatus.COMPLETED, 1, queued, started, completed, null, null,
-                null, queued, completed, "i", completed, Map.of());
+        Instant queued = completed.minusMillis(execMillis + 5);
+        return RunFixtures.ended(ws, workflow, queued, Duration.ofMillis(5), Duration.ofMillis(execMillis),
+                RunStatus.COMPLETED);
     }
 
     /** Adds a row straight into a rollup table, bypassing the store; a null subject is the all-subjects row. */
@@ -79,7 +78,7 @@ class TieredRollupTest {
 
     @Test
     void theWriterKeepsHourAndDayRowsEqualToTheSumOfTheirMinutes() throws SQLException {
-        String ws = workspace();
+        String ws = newWorkspace();
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             // spread over four days, several runs per minute, hour and day, two workflows
@@ -109,7 +108,7 @@ class TieredRollupTest {
     @Test
     void aThirtyDayQueryReadsWholeDaysFromDayRowsTheirEdgeHoursFromHourRowsAndEdgeMinutesFromMinuteRows()
             throws SQLException {
-        String ws = workspace();
+        String ws = newWorkspace();
         Instant from = START.plus(Duration.ofMinutes(30)); // inside the first hour of the first day
         Instant to = END.minus(Duration.ofMinutes(20)); // inside the last hour of the last day
         // One stored run in each edge hour and one deep inside, through the store (all three tables).
@@ -160,7 +159,7 @@ class TieredRollupTest {
         assertThat(executionOnly.queueWait().count()).isZero();
         assertThat(executionOnly.endToEnd().count()).isZero();
         // Another workspace sees none of it.
-        assertThat(total(workspace(), "wf", from, to, null)).isZero();
+        assertThat(total(newWorkspace(), "wf", from, to, null)).isZero();
     }
 
     @Test
@@ -174,8 +173,8 @@ class TieredRollupTest {
         assertThat(SchemaMigrator.migrate(owner, 1)).containsExactly(1);
         // Minute rows written by a version-1 store: two workspaces, two instances, two subjects a
         // minute apart, 31 hours of 3 days.
-        String wsA = workspace();
-        String wsB = workspace();
+        String wsA = newWorkspace();
+        String wsB = newWorkspace();
         try (Connection c = admin.getConnection();
                 PreparedStatement ps = c.prepareStatement(Rows.upsertRollupSql("execution_rollups"))) {
             for (String ws : List.of(wsA, wsB)) {

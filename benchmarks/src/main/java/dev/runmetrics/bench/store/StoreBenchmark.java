@@ -418,24 +418,26 @@ public final class StoreBenchmark {
             String runId = UUID.randomUUID().toString();
             Instant queued = base.plusMillis(i);
             Instant started = queued.plusMillis(2);
-            runOut.accept(new Run(ws, runId, wf, wf, 0, RunStatus.QUEUED, 1, queued, null, null, Map.of("items", 3L),
-                    null, null, queued, queued, "bench", queued, Map.of()));
-            runOut.accept(new Run(ws, runId, wf, wf, 0, RunStatus.RUNNING, 1, queued, started, null,
-                    Map.of("items", 3L), null, null, queued, started, "bench", started, Map.of()));
+            Run queuedRun = Run.builder().workspaceId(ws).runId(runId).workflowId(wf).queuedAt(queued)
+                    .inputSummary(Map.of("items", 3L)).updatedAt(queued).instanceId("bench").build();
+            runOut.accept(queuedRun);
+            runOut.accept(queuedRun.toBuilder().status(RunStatus.RUNNING).startedAt(started).updatedAt(started)
+                    .heartbeatAt(started).build());
             Instant t = started;
             for (int k = 0; k < steps; k++) {
                 String node = BulkLoader.NODES[(i + k) % BulkLoader.NODES.length];
                 Instant stepStarted = t.plusNanos(100_000);
                 Instant stepDone = stepStarted.plusMillis(1 + k);
-                stepOut.accept(new StepRun(ws, runId, "step-" + (k + 1), node, k + 1, node, 1, RunStatus.RUNNING,
-                        t, stepStarted, null, 0, null, null, Map.of("in", 1L), null, Map.of(), stepStarted));
-                stepOut.accept(new StepRun(ws, runId, "step-" + (k + 1), node, k + 1, node, 1,
-                        RunStatus.COMPLETED, t, stepStarted, stepDone, 0, null, null, Map.of("in", 1L),
-                        Map.of("records", 10L), Map.of(), stepDone));
+                StepRun running = StepRun.builder().workspaceId(ws).runId(runId).stepId("step-" + (k + 1))
+                        .stepName(node).stepOrder(k + 1).nodeName(node).status(RunStatus.RUNNING).queuedAt(t)
+                        .startedAt(stepStarted).inputSummary(Map.of("in", 1L)).updatedAt(stepStarted).build();
+                stepOut.accept(running);
+                stepOut.accept(running.toBuilder().status(RunStatus.COMPLETED).completedAt(stepDone)
+                        .outputSummary(Map.of("records", 10L)).updatedAt(stepDone).build());
                 t = stepDone;
             }
-            runOut.accept(new Run(ws, runId, wf, wf, 0, RunStatus.COMPLETED, 1, queued, started, t,
-                    Map.of("items", 3L), Map.of("ok", true), null, queued, t, "bench", t, Map.of()));
+            runOut.accept(queuedRun.toBuilder().status(RunStatus.COMPLETED).startedAt(started).completedAt(t)
+                    .resultsSummary(Map.of("ok", true)).updatedAt(t).heartbeatAt(t).build());
         }
     }
 

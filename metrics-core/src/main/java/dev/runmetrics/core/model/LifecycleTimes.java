@@ -6,14 +6,14 @@ import java.util.Optional;
 
 /**
  * Something with the three lifecycle instants (a {@link Run} or a {@link StepRun}), from which
- * the three durations of seed 001 are derived the same way everywhere (views, rollups, and the
- * exact SQL path).
+ * the three durations (queue wait, execution time, end-to-end latency) are derived the same way
+ * everywhere (views, rollups, and the exact SQL path).
  *
- * <p>The instants come from a {@link RunRecorder}, which derives them from one wall-clock anchor
- * plus the monotonic clock, so within one process a difference of two instants is a monotonic
- * duration (never negative, immune to wall-clock steps). All instants are truncated to
- * microseconds, the precision of PostgreSQL's {@code timestamptz}, so a value read back from any
- * store equals the one written.
+ * <p>The instants come from the recorder ({@code RunRecorder}), which derives them from one
+ * wall-clock anchor plus the monotonic clock, so within one process a difference of two instants
+ * is a monotonic duration (never negative, immune to wall-clock steps). All instants are
+ * truncated to microseconds, the precision of PostgreSQL's {@code timestamptz}, so a value read
+ * back from any store equals the one written.
  */
 public interface LifecycleTimes {
 

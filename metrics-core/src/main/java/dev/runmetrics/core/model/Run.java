@@ -6,21 +6,26 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An immutable snapshot of one run (seed 003's "execution") of a workflow in a workspace.
+ * An immutable snapshot of one run (an "execution", in the API's words) of a workflow in a
+ * workspace.
  *
- * <p>A run has attempts: attempt 1 is the original execution, and each accepted resume (seed 002)
+ * <p>A run has attempts: attempt 1 is the original execution, and each accepted resume from a step
  * starts the next one; step runs are kept per attempt, so earlier attempts stay in the history.
  * The lifecycle instants ({@link LifecycleTimes}) belong to the run as a whole: {@code queuedAt}
  * and {@code startedAt} are the first ones, {@code completedAt} is when the latest attempt ended
  * (null while it runs again).
  *
  * <p>Stores upsert runs keyed by {@code (workspaceId, runId)} and apply a snapshot only if its
- * {@code (attempt, updatedAt)} is not older than the stored one (see {@link RunStore#saveRun}).
+ * {@code (attempt, updatedAt)} is not older than the stored one ({@link #isNewerThan}).
+ *
+ * <p>Build one with {@link #builder()} (or change a few fields of one with {@link #toBuilder()});
+ * the canonical constructor takes the 18 fields in the order below and checks them the same way.
+ * Immutable and thread-safe: the maps are deep unmodifiable copies ({@link JsonValues#copyOfMap}).
  *
  * @param workspaceId the tenant; every store query is scoped by it
  * @param runId the run's id: a canonical lowercase UUIDv7 string, time-ordered, made in process
  * @param workflowId the workflow's id, as the host names it
- * @param workflowName the workflow's display name (seed 001's {@code agentName}); never null
+ * @param workflowName the workflow's display name (the live overview's {@code agentName}); never null
  * @param executionNumber the per-workflow sequence number, assigned by the store at the first
  *     write of the run; {@code 0} in snapshots that have not been through a store yet
  * @param status the current status
@@ -37,8 +42,8 @@ import java.util.Objects;
  * @param heartbeatAt the owner's last sign of life; a {@code QUEUED} or {@code RUNNING} run whose
  *     heartbeat is older than the host's lease belongs to a dead process (interrupted)
  * @param attributes host-defined attributes set when the run is queued (JSON-like values), never
- *     null; well-known: {@value #USER_ID} and {@value #PRIORITY} (seed 001's {@code userId} and
- *     {@code priority})
+ *     null; well-known: {@value #USER_ID} and {@value #PRIORITY} (the live overview's
+ *     {@code userId} and {@code priority})
  */
 public record Run(
         String workspaceId,
@@ -90,11 +95,22 @@ public record Run(
         attributes = attributes == null ? Map.of() : JsonValues.copyOfMap(attributes);
     }
 
+    /**
+     * Returns a builder with no fields set; see {@link Builder} for the required fields and the
+     * defaults of the others.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder holding every field of this snapshot, to make a copy with a few changed. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /** Returns a copy with the store-assigned execution number (for store implementations). */
     public Run withExecutionNumber(long number) {
-        return new Run(workspaceId, runId, workflowId, workflowName, number, status, attempt, queuedAt, startedAt,
-                completedAt, inputSummary, resultsSummary, errorMessage, createdAt, updatedAt, instanceId, heartbeatAt,
-                attributes);
+        return toBuilder().executionNumber(number).build();
     }
 
     /**
@@ -103,9 +119,8 @@ public record Run(
      * store claims the same way.
      */
     public Run claimedForResume(String claimant, Instant claimedAt) {
-        return new Run(workspaceId, runId, workflowId, workflowName, executionNumber, RunStatus.QUEUED, attempt + 1,
-                queuedAt, startedAt, null, inputSummary, resultsSummary, null, createdAt, claimedAt, claimant,
-                claimedAt, attributes);
+        return toBuilder().status(RunStatus.QUEUED).attempt(attempt + 1).completedAt(null).errorMessage(null)
+                .updatedAt(claimedAt).instanceId(claimant).heartbeatAt(claimedAt).build();
     }
 
     /**
@@ -115,5 +130,236 @@ public record Run(
      */
     public boolean isNewerThan(Run other) {
         return attempt != other.attempt ? attempt > other.attempt : updatedAt.isAfter(other.updatedAt);
+    }
+
+    /**
+     * Builds a {@link Run} by field name instead of 18 positional arguments.
+     *
+     * <p><b>Required</b> (no default): {@code workspaceId}, {@code runId}, {@code workflowId},
+     * {@code queuedAt}, {@code updatedAt} and {@code instanceId}. <b>Defaults</b>, which describe a
+     * run as the recorder queues it: {@code workflowName} = {@code workflowId},
+     * {@code executionNumber} 0 (not yet stored), {@code status} {@link RunStatus#QUEUED},
+     * {@code attempt} 1, {@code createdAt} = {@code queuedAt}, {@code heartbeatAt} =
+     * {@code updatedAt}, {@code attributes} empty; {@code startedAt}, {@code completedAt}, the
+     * summaries and {@code errorMessage} null. Defaults that name another field take its value
+     * when {@link #build()} runs; {@link Run#toBuilder()} sets every field, so no default applies
+     * to a copy.
+     *
+     * <p>A setter of a field that may not be null throws {@link NullPointerException} at once;
+     * the other checks (blank or long ids, a count below its minimum, values that are not
+     * JSON-like) are the canonical constructor's, made by {@code build()}. Maps are copied by
+     * {@code build()}, not by their setter. A builder can build several runs.
+     *
+     * <p>Not thread-safe: use a builder from one thread (the runs it builds are immutable).
+     */
+    public static final class Builder {
+        private String workspaceId;
+        private String runId;
+        private String workflowId;
+        private String workflowName;
+        private long executionNumber;
+        private RunStatus status = RunStatus.QUEUED;
+        private int attempt = 1;
+        private Instant queuedAt;
+        private Instant startedAt;
+        private Instant completedAt;
+        private Map<String, Object> inputSummary;
+        private Map<String, Object> resultsSummary;
+        private String errorMessage;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private String instanceId;
+        private Instant heartbeatAt;
+        private Map<String, Object> attributes;
+
+        private Builder() {
+        }
+
+        private Builder(Run run) {
+            workspaceId = run.workspaceId;
+            runId = run.runId;
+            workflowId = run.workflowId;
+            workflowName = run.workflowName;
+            executionNumber = run.executionNumber;
+            status = run.status;
+            attempt = run.attempt;
+            queuedAt = run.queuedAt;
+            startedAt = run.startedAt;
+            completedAt = run.completedAt;
+            inputSummary = run.inputSummary;
+            resultsSummary = run.resultsSummary;
+            errorMessage = run.errorMessage;
+            createdAt = run.createdAt;
+            updatedAt = run.updatedAt;
+            instanceId = run.instanceId;
+            heartbeatAt = run.heartbeatAt;
+            attributes = run.attributes;
+        }
+
+        /**
+         * Sets the tenant (required).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder workspaceId(String value) {
+            workspaceId = Objects.requireNonNull(value, "workspaceId");
+            return this;
+        }
+
+        /**
+         * Sets the run's id (required).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder runId(String value) {
+            runId = Objects.requireNonNull(value, "runId");
+            return this;
+        }
+
+        /**
+         * Sets the workflow's id (required).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder workflowId(String value) {
+            workflowId = Objects.requireNonNull(value, "workflowId");
+            return this;
+        }
+
+        /**
+         * Sets the workflow's display name (default: the workflow id).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder workflowName(String value) {
+            workflowName = Objects.requireNonNull(value, "workflowName");
+            return this;
+        }
+
+        /** Sets the store-assigned execution number (default 0: not stored yet). */
+        public Builder executionNumber(long value) {
+            executionNumber = value;
+            return this;
+        }
+
+        /**
+         * Sets the status (default {@link RunStatus#QUEUED}).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder status(RunStatus value) {
+            status = Objects.requireNonNull(value, "status");
+            return this;
+        }
+
+        /** Sets the current attempt (default 1). */
+        public Builder attempt(int value) {
+            attempt = value;
+            return this;
+        }
+
+        /**
+         * Sets when the run was first queued (required).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder queuedAt(Instant value) {
+            queuedAt = Objects.requireNonNull(value, "queuedAt");
+            return this;
+        }
+
+        /** Sets when the run first started, or null (the default). */
+        public Builder startedAt(Instant value) {
+            startedAt = value;
+            return this;
+        }
+
+        /** Sets when the latest attempt ended, or null (the default). */
+        public Builder completedAt(Instant value) {
+            completedAt = value;
+            return this;
+        }
+
+        /** Sets the bounded input summary, or null (the default). */
+        public Builder inputSummary(Map<String, ?> value) {
+            inputSummary = cast(value);
+            return this;
+        }
+
+        /** Sets the bounded results summary, or null (the default). */
+        public Builder resultsSummary(Map<String, ?> value) {
+            resultsSummary = cast(value);
+            return this;
+        }
+
+        /** Sets why the run failed, timed out, was cancelled or paused, or null (the default). */
+        public Builder errorMessage(String value) {
+            errorMessage = value;
+            return this;
+        }
+
+        /**
+         * Sets when the record was created (default: {@code queuedAt}).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder createdAt(Instant value) {
+            createdAt = Objects.requireNonNull(value, "createdAt");
+            return this;
+        }
+
+        /**
+         * Sets when this snapshot was taken (required).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder updatedAt(Instant value) {
+            updatedAt = Objects.requireNonNull(value, "updatedAt");
+            return this;
+        }
+
+        /**
+         * Sets the process that owns the current attempt (required).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder instanceId(String value) {
+            instanceId = Objects.requireNonNull(value, "instanceId");
+            return this;
+        }
+
+        /**
+         * Sets the owner's last sign of life (default: {@code updatedAt}).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder heartbeatAt(Instant value) {
+            heartbeatAt = Objects.requireNonNull(value, "heartbeatAt");
+            return this;
+        }
+
+        /** Sets the host-defined attributes; null means none (the default). */
+        public Builder attributes(Map<String, ?> value) {
+            attributes = cast(value);
+            return this;
+        }
+
+        /**
+         * Builds the run.
+         *
+         * @throws NullPointerException if a required field is not set
+         * @throws IllegalArgumentException as the canonical constructor does
+         */
+        public Run build() {
+            return new Run(workspaceId, runId, workflowId, workflowName != null ? workflowName : workflowId,
+                    executionNumber, status, attempt, queuedAt, startedAt, completedAt, inputSummary, resultsSummary,
+                    errorMessage, createdAt != null ? createdAt : queuedAt, updatedAt, instanceId,
+                    heartbeatAt != null ? heartbeatAt : updatedAt, attributes);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> cast(Map<String, ?> map) {
+            return (Map<String, Object>) map; // checked and copied by the constructor
+        }
     }
 }

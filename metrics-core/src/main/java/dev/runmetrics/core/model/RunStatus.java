@@ -3,14 +3,14 @@ package dev.runmetrics.core.model;
 import java.util.Locale;
 
 /**
- * The status of a run or of a step run (seed 003's statuses plus paused and skipped).
+ * The status of a run or of a step run (the API's statuses plus paused and skipped).
  *
  * <p>Terminal statuses end an attempt: {@link #COMPLETED}, {@link #FAILED}, {@link #CANCELLED},
  * {@link #TIMEOUT} and {@link #SKIPPED}. {@link #PAUSED} is not terminal: the run waits for an
  * operator (or a resume). A failed or paused run may still get a new attempt by resume.
  */
 public enum RunStatus {
-    /** Waiting for a worker. Seed 003 calls it {@code pending}; {@link #parse} accepts both. */
+    /** Waiting for a worker. The API also calls it {@code pending}; {@link #parse} accepts both. */
     QUEUED,
     /** Executing. */
     RUNNING,

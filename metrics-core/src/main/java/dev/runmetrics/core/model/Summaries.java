@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Bounds the size of input, output and result summaries kept on runs and steps (seed 003's
+ * Bounds the size of input, output and result summaries kept on runs and steps (the run detail's
  * {@code input_summary}/{@code output_summary}: "truncated for large outputs"). Full step outputs
- * are kept only as checkpoints ({@link StepCheckpoint}).
+ * are kept only as checkpoints (the store's {@code StepCheckpoint}).
  *
  * <p>The rule, for a JSON-like value {@code v} and a limit {@code max} (in characters of compact
  * JSON, {@link JsonValues#toJson}):

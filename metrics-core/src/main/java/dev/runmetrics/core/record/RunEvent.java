@@ -9,8 +9,8 @@ import java.util.Objects;
  * One lifecycle event, as the {@link RunRecorder} delivers it to {@link RunListener}s: what
  * happened, when, and the snapshots right after it.
  *
- * <p>The HTTP adapter maps these to seed 003's WebSocket events ({@code workflow_started},
- * {@code step_completed}, ...) and seed 001's {@code execution_update}.
+ * <p>The HTTP adapter maps these to the run events of its WebSocket ({@code workflow_started},
+ * {@code step_completed}, ...) and to the live overview's {@code execution_update}.
  *
  * @param type what happened
  * @param at when it happened (equals the snapshot's {@code updatedAt})

@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * keeps the state of the runs in flight, turns each call into immutable snapshots, writes them to
  * the {@link RunStore} and hands a {@link RunEvent} to every {@link RunListener}.
  *
- * <p><b>It never throws into the caller</b> (seed 000, Reliability: metrics must not fail a
- * workflow). A call with an invalid argument (null or malformed id, unknown run or step, a step
- * event for a run that already ended) is ignored, logged at WARNING and counted in
+ * <p><b>It never throws into the caller</b> (metrics must not fail a workflow). A call with an
+ * invalid argument (null or malformed id, unknown run or step, a step event for a run that
+ * already ended) is ignored, logged at WARNING and counted in
  * {@link RecorderCounters#rejectedCalls()}; this includes a null workspace, because a metrics
  * library that turns a host's data bug into a failed workflow does more harm than the lost
  * event. A store or listener that throws is logged (at most once per 10 seconds each, with the
@@ -144,10 +144,10 @@ public final class RunRecorder {
         String runId = ids.nextString();
         guard("runQueued", () -> {
             Instant now = now();
-            LiveRun run = new LiveRun(new Run(workspaceId, runId, workflowId,
-                    workflowName == null ? workflowId : workflowName, 0, RunStatus.QUEUED, 1, now, null, null,
-                    Summaries.summarize(input, summaryMaxChars), null, null, now, now, instanceId, now,
-                    JsonValues.copyOfMap(attributes)));
+            LiveRun run = new LiveRun(Run.builder().workspaceId(workspaceId).runId(runId).workflowId(workflowId)
+                    .workflowName(workflowName == null ? workflowId : workflowName).status(RunStatus.QUEUED)
+                    .queuedAt(now).inputSummary(Summaries.summarize(input, summaryMaxChars)).createdAt(now)
+                    .updatedAt(now).instanceId(instanceId).heartbeatAt(now).attributes(attributes).build());
             live.put(new Key(workspaceId, runId), run);
             synchronized (run) {
                 publishRun(run, RunEvent.Type.RUN_QUEUED, now);
@@ -175,7 +175,7 @@ public final class RunRecorder {
         endRun("runCompleted", workspaceId, runId, RunStatus.COMPLETED, results, null, RunEvent.Type.RUN_COMPLETED);
     }
 
-    /** Records that a run failed, with the error shown to people (seed 003's error_message). */
+    /** Records that a run failed, with the error shown to people (the run's {@code error_message}). */
     public void runFailed(String workspaceId, String runId, String errorMessage) {
         endRun("runFailed", workspaceId, runId, RunStatus.FAILED, null, errorMessage, RunEvent.Type.RUN_FAILED);
     }
@@ -258,7 +258,7 @@ public final class RunRecorder {
 
     /**
      * Ends the runs a dead process left behind, so that they stop showing as running and can be
-     * resumed from the step where they broke (seed 002). A run counts as abandoned when it is
+     * resumed from the step where they broke. A run counts as abandoned when it is
      * {@code QUEUED} or {@code RUNNING} in the store, not in flight in this recorder, and its
      * {@code heartbeatAt} is more than {@code lease} before now. Each such run is recorded
      * {@code FAILED} with the message {@code "interrupted: ..."}, and so is each of its steps of
@@ -327,18 +327,15 @@ public final class RunRecorder {
                 continue;
             }
             // A step that never started gets its start at its end, as LiveStep.end gives one.
-            StepRun interrupted = new StepRun(step.workspaceId(), step.runId(), step.stepId(), step.stepName(),
-                    step.stepOrder(), step.nodeName(), step.attempt(), RunStatus.FAILED, step.queuedAt(),
-                    step.startedAt() == null ? end : step.startedAt(), end, step.retryCount(), reason,
-                    dev.runmetrics.core.node.ErrorCategory.OTHER.name(), step.inputSummary(), step.outputSummary(),
-                    step.attributes(), now);
+            StepRun interrupted = step.toBuilder().status(RunStatus.FAILED)
+                    .startedAt(step.startedAt() == null ? end : step.startedAt()).completedAt(end).errorMessage(reason)
+                    .errorCategory(dev.runmetrics.core.node.ErrorCategory.OTHER.name()).updatedAt(now).build();
             save(interrupted);
             fire(new RunEvent(RunEvent.Type.STEP_FAILED, now, run, interrupted));
         }
-        Run failed = new Run(run.workspaceId(), run.runId(), run.workflowId(), run.workflowName(),
-                run.executionNumber(), RunStatus.FAILED, run.attempt(), run.queuedAt(), run.startedAt(), end,
-                run.inputSummary(), run.resultsSummary(), reason, run.createdAt(), now, run.instanceId(),
-                run.heartbeatAt(), run.attributes());
+        // The dead owner's instance id and last heartbeat stay: they tell who left the run and when.
+        Run failed = run.toBuilder().status(RunStatus.FAILED).completedAt(end).errorMessage(reason).updatedAt(now)
+                .build();
         save(failed);
         fire(new RunEvent(RunEvent.Type.RUN_FAILED, now, failed, null));
     }
@@ -450,7 +447,7 @@ public final class RunRecorder {
     /**
      * Records that a step paused: it asked to wait (for example for an approval), or an operator
      * paused the run before the step could start. {@code PAUSED} is not terminal: a resume
-     * (seed 002) may run the step again in the next attempt. A step paused before it started keeps
+     * from a step may run the step again in the next attempt. A step paused before it started keeps
      * no {@code startedAt}. End the run ({@link #runPaused}) after its steps have ended or paused.
      *
      * @param reason why it paused, kept as the step's error message (shown to people), or null
@@ -640,17 +637,13 @@ public final class RunRecorder {
 
         void update(RunStatus status, Instant now, Instant startedAt, Instant completedAt,
                 Map<String, Object> results, String error) {
-            Run r = snapshot;
-            snapshot = new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(), r.executionNumber(),
-                    status, r.attempt(), r.queuedAt(), startedAt, completedAt, r.inputSummary(), results, error,
-                    r.createdAt(), now, instanceId, now, r.attributes());
+            snapshot = snapshot.toBuilder().status(status).startedAt(startedAt).completedAt(completedAt)
+                    .resultsSummary(results).errorMessage(error).updatedAt(now).instanceId(instanceId).heartbeatAt(now)
+                    .build();
         }
 
         void heartbeat(Instant now) {
-            Run r = snapshot;
-            snapshot = new Run(r.workspaceId(), r.runId(), r.workflowId(), r.workflowName(), r.executionNumber(),
-                    r.status(), r.attempt(), r.queuedAt(), r.startedAt(), r.completedAt(), r.inputSummary(),
-                    r.resultsSummary(), r.errorMessage(), r.createdAt(), now, instanceId, now, r.attributes());
+            snapshot = snapshot.toBuilder().updatedAt(now).instanceId(instanceId).heartbeatAt(now).build();
         }
 
         LiveStep step(StepSpec spec, Instant now, Map<String, Object> input) {
@@ -695,9 +688,11 @@ public final class RunRecorder {
         }
 
         StepRun snapshot(Run run) {
-            return new StepRun(run.workspaceId(), run.runId(), spec.stepId(), spec.stepName(), spec.stepOrder(),
-                    spec.nodeName(), run.attempt(), status, queuedAt, startedAt, completedAt, retryCount,
-                    errorMessage, errorCategory, inputSummary, outputSummary, attributes, updatedAt);
+            return StepRun.builder().workspaceId(run.workspaceId()).runId(run.runId()).spec(spec)
+                    .attempt(run.attempt()).status(status).queuedAt(queuedAt).startedAt(startedAt)
+                    .completedAt(completedAt).retryCount(retryCount).errorMessage(errorMessage)
+                    .errorCategory(errorCategory).inputSummary(inputSummary).outputSummary(outputSummary)
+                    .attributes(attributes).updatedAt(updatedAt).build();
         }
     }
 

@@ -3,7 +3,7 @@ package dev.runmetrics.core.store;
 import java.util.Objects;
 
 /**
- * Statistics of the three durations of the same set of runs (seed 001's queue, execution and
+ * Statistics of the three durations of the same set of runs (queue wait, execution time and
  * end-to-end latency).
  *
  * @param queueWait statistics of the queue waits

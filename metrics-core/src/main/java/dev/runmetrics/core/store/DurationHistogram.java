@@ -78,7 +78,7 @@ public final class DurationHistogram {
 
     /**
      * Returns how many samples lie in {@code [fromMicros, toMicros)}, up to the histogram's
-     * resolution at the two edges (for seed 001's latency distribution buckets).
+     * resolution at the two edges (for the live overview's latency distribution buckets).
      *
      * @throws IllegalArgumentException if the range is negative or reversed
      */

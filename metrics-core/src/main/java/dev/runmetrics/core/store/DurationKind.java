@@ -1,10 +1,10 @@
 package dev.runmetrics.core.store;
 
-/** The three durations of a run or step that seed 001 splits latency into. */
+/** The three durations a run's or a step's latency splits into. */
 public enum DurationKind {
     /** From queued to started. */
     QUEUE_WAIT,
-    /** From started to completed (seed 000's execution time). */
+    /** From started to completed (what the execution-time statistics are about). */
     EXECUTION_TIME,
     /** From queued to completed. */
     END_TO_END

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One page of a query (seed 003's list shape: {@code items, total, skip, limit}).
+ * One page of a query (the run list's shape: {@code items, total, skip, limit}).
  *
  * @param items the page's items, in the query's order; unmodifiable
  * @param total how many items match the query in all

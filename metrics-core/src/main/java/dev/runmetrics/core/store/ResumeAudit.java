@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One entry of the resume audit log (seed 002: every resume, accepted or refused, is audited).
+ * One entry of the resume audit log (every resume from a step, accepted or refused, is audited).
  * Append-only; keyed by {@code (workspaceId, auditId)}.
  *
  * @param workspaceId the tenant the request was made in

@@ -1,6 +1,6 @@
 package dev.runmetrics.core.store;
 
-/** How a resume request (seed 002) ended, as recorded in the audit log. */
+/** How a request to resume a run from a step ended, as recorded in the audit log. */
 public enum ResumeOutcome {
     /** The resume won its claim; a new attempt was started. */
     ACCEPTED,

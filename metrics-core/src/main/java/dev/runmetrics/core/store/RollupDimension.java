@@ -4,7 +4,7 @@ package dev.runmetrics.core.store;
 public enum RollupDimension {
     /** Subject: a workflow id. Fed by runs when an attempt ends (terminal status). */
     WORKFLOW,
-    /** Subject: a node name (seed 001's "agent"). Fed by step runs when they end. */
+    /** Subject: a node name (an "agent" in the live overview). Fed by step runs when they end. */
     NODE,
     /**
      * Subject: a model name (the step attribute {@code model}). Fed by step runs that carry it when

@@ -22,8 +22,8 @@ import java.util.Set;
  *
  * <p>Histograms: a caller that needs only some of the three duration histograms names them in
  * {@code histograms}; a store may then leave the others empty (counts, tokens and cost are always
- * filled). Decoding histograms is most of the cost of a long-range query, so seed 000's statistics,
- * which need only execution time, ask for just that.
+ * filled). Decoding histograms is most of the cost of a long-range query, so the execution-time
+ * statistics, which need only execution time, ask for just that.
  *
  * @param dimension which rollups
  * @param subject only this workflow, node or model, or null for all

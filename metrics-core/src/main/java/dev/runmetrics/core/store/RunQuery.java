@@ -23,7 +23,7 @@ import java.util.Set;
 public record RunQuery(String workflowId, Set<RunStatus> statuses, Instant queuedFrom, Instant queuedTo, int skip,
         int limit) {
 
-    /** The largest page a store must serve (the HTTP adapter caps seed 003's lists at 100). */
+    /** The largest page a store must serve (the HTTP adapter caps the run list at 100). */
     public static final int MAX_LIMIT = 1000;
 
     /**

@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * The storage SPI: the write and query primitives every store provides (in memory, PostgreSQL).
- * The seed views (statistics, summary, timeline, the execution-metrics view) are computed once in
- * core from these; a store persists and fetches, and pushes down only what a database does much
- * better: paging and filtering, and exact percentiles over raw rows.
+ * The views (execution-time statistics, workflow summary, run list, detail and timeline, the live
+ * overview) are computed once in core from these; a store persists and fetches, and pushes down
+ * only what a database does much better: paging and filtering, and exact percentiles over raw
+ * rows.
  *
  * <p><b>Tenancy.</b> Every method takes the workspace first and never reads or writes another
  * workspace's rows: a record of another workspace is reported as absent, and a write whose record
@@ -136,8 +137,8 @@ public interface RunStore {
 
     /**
      * Returns the live set: runs in status {@code QUEUED} or {@code RUNNING}, oldest
-     * {@code queuedAt} first, at most {@code limit} (seed 001's real-time section; also how a
-     * host finds runs whose {@code heartbeatAt} is older than its lease after a crash).
+     * {@code queuedAt} first, at most {@code limit} (the live overview's real-time section; also
+     * how a host finds runs whose {@code heartbeatAt} is older than its lease after a crash).
      *
      * @param limit at most this many, at least 1
      * @throws IllegalArgumentException if limit is below 1

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The full output of a completed step, kept so that a resume (seed 002) restores the outputs of
+ * The full output of a completed step, kept so that a resume from a step restores the outputs of
  * the steps upstream of the resumed one instead of running them again.
  *
  * <p>Keyed by {@code (workspaceId, runId, stepId, attempt)}. The output of a step in a later

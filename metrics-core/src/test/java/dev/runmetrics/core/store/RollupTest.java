@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import java.time.Duration;
@@ -18,9 +19,7 @@ class RollupTest {
     private static final Instant T0 = Instant.parse("2026-03-01T10:15:42.123456Z");
 
     private static Run run(String id, RunStatus status, Duration wait, Duration exec) {
-        Instant started = T0.plus(wait);
-        return new Run("ws", id, "wf", "Workflow", 1, status, 1, T0, started, started.plus(exec), null, null, null, T0,
-                started.plus(exec), "i1", started.plus(exec), null);
+        return RunFixtures.ended("ws", id, "wf", T0, wait, exec, status);
     }
 
     @Test
@@ -36,16 +35,14 @@ class RollupTest {
 
     @Test
     void aRunStillRunningDoesNotFeedTheRollups() {
-        Run running = new Run("ws", "r", "wf", "Workflow", 1, RunStatus.RUNNING, 1, T0, T0, null, null, null, null, T0,
-                T0, "i1", T0, null);
+        Run running = RunFixtures.running("ws", "r", "wf", T0, T0, Map.of());
         assertThatThrownBy(() -> Rollup.forRun(running, "i1")).hasMessageContaining("only an ended run");
     }
 
     @Test
     void aStepWithAModelFeedsTheNodeAndTheModelRollups() {
-        StepRun step = new StepRun("ws", "r", "s1", "call", 1, "llm", 1, RunStatus.COMPLETED, T0, T0, T0.plusSeconds(2),
-                0, null, null, null, null, Map.of(StepRun.MODEL, "gpt", StepRun.TOKENS, 1200, StepRun.COST, 0.25),
-                T0.plusSeconds(2));
+        StepRun step = RunFixtures.step("ws", "r", "s1", 1, "llm", 1, RunStatus.COMPLETED, T0, Duration.ofSeconds(2),
+                Map.of(StepRun.MODEL, "gpt", StepRun.TOKENS, 1200, StepRun.COST, 0.25));
         List<Rollup> rollups = Rollup.forStep(step, "i1");
 
         assertThat(rollups).extracting(Rollup::dimension).containsExactly(RollupDimension.NODE, RollupDimension.MODEL);

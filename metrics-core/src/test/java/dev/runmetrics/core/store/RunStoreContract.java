@@ -3,12 +3,12 @@ package dev.runmetrics.core.store;
 import static dev.runmetrics.core.model.RunFixtures.T0;
 import static dev.runmetrics.core.model.RunFixtures.at;
 import static dev.runmetrics.core.model.RunFixtures.ended;
-import static dev.runmetrics.core.model.RunFixtures.finished;
 import static dev.runmetrics.core.model.RunFixtures.newRunId;
 import static dev.runmetrics.core.model.RunFixtures.newWorkspace;
 import static dev.runmetrics.core.model.RunFixtures.queued;
 import static dev.runmetrics.core.model.RunFixtures.started;
 import static dev.runmetrics.core.model.RunFixtures.step;
+import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -65,7 +65,7 @@ public abstract class RunStoreContract {
 
     @Test
     void aSavedRunReadsBackWithItsFields() {
-        Run run = finished(ws, "wf-basic", at(0), 150, 2_500, RunStatus.COMPLETED);
+        Run run = ended(ws, "wf-basic", at(0), ofMillis(150), ofMillis(2_500), RunStatus.COMPLETED);
         store().saveRun(ws, run);
         awaitWrites();
 
@@ -82,7 +82,7 @@ public abstract class RunStoreContract {
         Run a2 = saved(queued(ws, newRunId(), "wf-a", at(1)));
         Run b1 = saved(queued(ws, newRunId(), "wf-b", at(2)));
         awaitWrites();
-        store().saveRun(ws, started(a1, 10));
+        store().saveRun(ws, started(a1, ofMillis(10)));
         awaitWrites();
 
         assertThat(store().findRun(ws, a1.runId()).orElseThrow().executionNumber()).isEqualTo(1);
@@ -94,7 +94,7 @@ public abstract class RunStoreContract {
     @Test
     void aStaleSnapshotNeverMovesARunBackwards() {
         Run queued = queued(ws, newRunId(), "wf", at(0));
-        Run done = ended(started(queued, 10), RunStatus.COMPLETED, 100);
+        Run done = ended(started(queued, ofMillis(10)), RunStatus.COMPLETED, ofMillis(100));
         store().saveRun(ws, done);
         store().saveRun(ws, queued); // replayed late
         awaitWrites();
@@ -106,12 +106,12 @@ public abstract class RunStoreContract {
     void aSnapshotAsNewAsTheStoredOneIsApplied() {
         // Two events of one run within the same microsecond: the later call must not be lost.
         Run queued = queued(ws, newRunId(), "wf", at(0));
-        Run startedSameInstant = started(queued, 0);
+        Run startedSameInstant = started(queued, Duration.ZERO);
         store().saveRun(ws, queued);
         store().saveRun(ws, startedSameInstant);
         String runId = newRunId();
-        StepRun stepQueued = step(ws, runId, "s", 1, "node", RunStatus.QUEUED, at(0), 0, 0, Map.of());
-        StepRun stepRunning = step(ws, runId, "s", 1, "node", RunStatus.RUNNING, at(0), 0, 0, Map.of());
+        StepRun stepQueued = step(ws, runId, "s", 1, "node", 1, RunStatus.QUEUED, at(0), Duration.ZERO, Map.of());
+        StepRun stepRunning = step(ws, runId, "s", 1, "node", 1, RunStatus.RUNNING, at(0), Duration.ZERO, Map.of());
         store().saveStep(ws, stepQueued);
         store().saveStep(ws, stepRunning);
         awaitWrites();
@@ -123,7 +123,7 @@ public abstract class RunStoreContract {
 
     @Test
     void aLaterAttemptWinsOverAnEarlierOne() {
-        Run failed = ended(started(queued(ws, newRunId(), "wf", at(0)), 10), RunStatus.FAILED, 100);
+        Run failed = ended(started(queued(ws, newRunId(), "wf", at(0)), ofMillis(10)), RunStatus.FAILED, ofMillis(100));
         store().saveRun(ws, failed);
         awaitWrites();
         Run resumed = failed.claimedForResume("instance-b", failed.updatedAt().minusSeconds(60));
@@ -140,9 +140,9 @@ public abstract class RunStoreContract {
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             RunStatus status = i % 2 == 0 ? RunStatus.COMPLETED : RunStatus.FAILED;
-            runs.add(saved(finished(ws, "wf", at(i * 1000L), 5, 50, status)));
+            runs.add(saved(ended(ws, "wf", at(i * 1000L), ofMillis(5), ofMillis(50), status)));
         }
-        saved(finished(ws, "other-wf", at(500), 5, 50, RunStatus.COMPLETED));
+        saved(ended(ws, "other-wf", at(500), ofMillis(5), ofMillis(50), RunStatus.COMPLETED));
         awaitWrites();
 
         Page<Run> page = store().findRuns(ws, new RunQuery("wf", Set.of(), null, null, 1, 3));
@@ -164,10 +164,10 @@ public abstract class RunStoreContract {
 
     @Test
     void liveRunsAreTheQueuedAndRunningOnesOldestFirst() {
-        Run running = saved(started(queued(ws, newRunId(), "wf", at(0)), 5));
+        Run running = saved(started(queued(ws, newRunId(), "wf", at(0)), ofMillis(5)));
         Run waiting = saved(queued(ws, newRunId(), "wf", at(100)));
-        saved(finished(ws, "wf", at(50), 5, 5, RunStatus.COMPLETED));
-        Run paused = ended(started(queued(ws, newRunId(), "wf", at(60)), 5), RunStatus.PAUSED, 5);
+        saved(ended(ws, "wf", at(50), ofMillis(5), ofMillis(5), RunStatus.COMPLETED));
+        Run paused = ended(started(queued(ws, newRunId(), "wf", at(60)), ofMillis(5)), RunStatus.PAUSED, ofMillis(5));
         saved(paused);
         awaitWrites();
 
@@ -181,8 +181,10 @@ public abstract class RunStoreContract {
     @Test
     void stepsReadBackInAttemptAndStepOrder() {
         String runId = newRunId();
-        StepRun second = step(ws, runId, "process", 2, "node-process", RunStatus.COMPLETED, at(100), 1, 10, Map.of());
-        StepRun first = step(ws, runId, "initialize", 1, "node-init", RunStatus.COMPLETED, at(0), 1, 10, Map.of());
+        StepRun second = step(ws, runId, "process", 2, "node-process", 1, RunStatus.COMPLETED, at(101), ofMillis(10),
+                Map.of());
+        StepRun first = step(ws, runId, "initialize", 1, "node-init", 1, RunStatus.COMPLETED, at(1), ofMillis(10),
+                Map.of());
         store().saveStep(ws, second);
         store().saveStep(ws, first);
         awaitWrites();
@@ -194,8 +196,8 @@ public abstract class RunStoreContract {
     @Test
     void aStaleStepSnapshotIsIgnored() {
         String runId = newRunId();
-        StepRun running = step(ws, runId, "s", 1, "node", RunStatus.RUNNING, at(0), 1, 0, Map.of());
-        StepRun done = step(ws, runId, "s", 1, "node", RunStatus.COMPLETED, at(0), 1, 10, Map.of());
+        StepRun running = step(ws, runId, "s", 1, "node", 1, RunStatus.RUNNING, at(1), Duration.ZERO, Map.of());
+        StepRun done = step(ws, runId, "s", 1, "node", 1, RunStatus.COMPLETED, at(1), ofMillis(10), Map.of());
         store().saveStep(ws, done);
         store().saveStep(ws, running);
         awaitWrites();
@@ -225,8 +227,8 @@ public abstract class RunStoreContract {
 
     @Test
     void aClaimWinsOnlyOnTheExpectedAttemptOfAFailedOrPausedRun() {
-        Run failed = saved(ended(started(queued(ws, newRunId(), "wf", at(0)), 5), RunStatus.FAILED, 50));
-        Run done = saved(finished(ws, "wf", at(10), 5, 50, RunStatus.COMPLETED));
+        Run failed = saved(ended(ws, "wf", at(0), ofMillis(5), ofMillis(50), RunStatus.FAILED));
+        Run done = saved(ended(ws, "wf", at(10), ofMillis(5), ofMillis(50), RunStatus.COMPLETED));
         awaitWrites();
 
         assertThat(store().claimResume(ws, newRunId(), 1, "me", at(1000))).isInstanceOf(ResumeClaim.NotFound.class);
@@ -250,7 +252,7 @@ public abstract class RunStoreContract {
 
     @Test
     void ofConcurrentClaimsExactlyOneWins() throws Exception {
-        Run failed = saved(ended(started(queued(ws, newRunId(), "wf", at(0)), 5), RunStatus.FAILED, 50));
+        Run failed = saved(ended(ws, "wf", at(0), ofMillis(5), ofMillis(50), RunStatus.FAILED));
         awaitWrites();
         int claimants = 8;
         ExecutorService pool = Executors.newFixedThreadPool(claimants);
@@ -300,7 +302,7 @@ public abstract class RunStoreContract {
 
     @Test
     void anEndedRunIsCountedInItsMinuteOnceHoweverOftenItIsWritten() {
-        Run run = finished(ws, "wf", T0.plusSeconds(5), 200, 3_000, RunStatus.COMPLETED);
+        Run run = ended(ws, "wf", T0.plusSeconds(5), ofMillis(200), ofMillis(3_000), RunStatus.COMPLETED);
         store().saveRun(ws, run);
         store().saveRun(ws, run);
         store().saveRun(ws, run.withExecutionNumber(99));
@@ -322,9 +324,11 @@ public abstract class RunStoreContract {
     void rollupsBucketAndGroupBySubjectAndFilter() {
         for (int minute = 0; minute < 3; minute++) {
             for (int i = 0; i < 2; i++) {
-                saved(finished(ws, "wf-a", T0.plus(Duration.ofMinutes(minute)), 0, 1_000, RunStatus.COMPLETED));
+                saved(ended(ws, "wf-a", T0.plus(Duration.ofMinutes(minute)), Duration.ZERO, ofMillis(1_000),
+                        RunStatus.COMPLETED));
             }
-            saved(finished(ws, "wf-b", T0.plus(Duration.ofMinutes(minute)), 0, 1_000, RunStatus.FAILED));
+            saved(ended(ws, "wf-b", T0.plus(Duration.ofMinutes(minute)), Duration.ZERO, ofMillis(1_000),
+                    RunStatus.FAILED));
         }
         awaitWrites();
         Instant to = T0.plus(Duration.ofHours(1));
@@ -357,7 +361,8 @@ public abstract class RunStoreContract {
         // One run every 7 minutes for 5 hours: ranges and buckets that cut hours unevenly.
         List<Instant> completions = new ArrayList<>();
         for (int minute = 0; minute < 300; minute += 7) {
-            Run run = finished(ws, "wf", T0.plus(Duration.ofMinutes(minute)), 0, 1_000, RunStatus.COMPLETED);
+            Run run = ended(ws, "wf", T0.plus(Duration.ofMinutes(minute)), Duration.ZERO, ofMillis(1_000),
+                    RunStatus.COMPLETED);
             saved(run);
             completions.add(run.completedAt());
         }
@@ -388,7 +393,8 @@ public abstract class RunStoreContract {
         // (a store may read whole days and hours from coarser rows; the answer must not change).
         List<Run> runs = new ArrayList<>();
         for (int minute = 0; minute < 5 * 1440; minute += 97) {
-            Run run = finished(ws, "wf", T0.plus(Duration.ofMinutes(minute)), 0, 1_000 + minute, RunStatus.COMPLETED);
+            Run run = ended(ws, "wf", T0.plus(Duration.ofMinutes(minute)), Duration.ZERO, ofMillis(1_000 + minute),
+                    RunStatus.COMPLETED);
             saved(run);
             runs.add(run);
         }
@@ -436,11 +442,12 @@ public abstract class RunStoreContract {
     @Test
     void endedStepsFeedNodeAndModelRollups() {
         String runId = newRunId();
-        store().saveStep(ws, step(ws, runId, "summarise", 1, "llm-node", RunStatus.COMPLETED, at(0), 5, 800,
+        store().saveStep(ws, step(ws, runId, "summarise", 1, "llm-node", 1, RunStatus.COMPLETED, at(5), ofMillis(800),
                 Map.of("model", "gpt-x", "tokens", 1200, "cost", 0.25)));
-        store().saveStep(ws, step(ws, runId, "classify", 2, "llm-node", RunStatus.FAILED, at(0), 5, 300,
+        store().saveStep(ws, step(ws, runId, "classify", 2, "llm-node", 1, RunStatus.FAILED, at(5), ofMillis(300),
                 Map.of("model", "gpt-x", "tokens", 300, "cost", 0.05)));
-        store().saveStep(ws, step(ws, runId, "plain", 3, "plain-node", RunStatus.RUNNING, at(0), 5, 0, Map.of()));
+        store().saveStep(ws, step(ws, runId, "plain", 3, "plain-node", 1, RunStatus.RUNNING, at(5), Duration.ZERO,
+                Map.of()));
         awaitWrites();
         Instant to = T0.plus(Duration.ofHours(1));
 
@@ -465,10 +472,11 @@ public abstract class RunStoreContract {
         for (int i = 0; i < 200; i++) {
             long execMs = 10 + random.nextInt(5_000);
             exec.add((double) execMs);
-            saved(finished(ws, "wf", at(i * 100L), 20, execMs, i % 5 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED));
+            saved(ended(ws, "wf", at(i * 100L), ofMillis(20), ofMillis(execMs),
+                    i % 5 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED));
         }
-        saved(started(queued(ws, newRunId(), "wf", at(10)), 5)); // still running: not counted
-        saved(finished(ws, "other", at(10), 20, 99_999, RunStatus.COMPLETED));
+        saved(started(queued(ws, newRunId(), "wf", at(10)), ofMillis(5))); // still running: not counted
+        saved(ended(ws, "other", at(10), ofMillis(20), ofMillis(99_999), RunStatus.COMPLETED));
         awaitWrites();
 
         DurationBreakdown breakdown = store().exactDurations(ws,
@@ -495,8 +503,8 @@ public abstract class RunStoreContract {
 
     @Test
     void anotherWorkspaceSeesNothingOfThisOne() {
-        Run run = saved(finished(ws, "wf", at(0), 5, 50, RunStatus.FAILED));
-        store().saveStep(ws, step(ws, run.runId(), "s", 1, "node", RunStatus.FAILED, at(0), 1, 10, Map.of()));
+        Run run = saved(ended(ws, "wf", at(0), ofMillis(5), ofMillis(50), RunStatus.FAILED));
+        store().saveStep(ws, step(ws, run.runId(), "s", 1, "node", 1, RunStatus.FAILED, at(1), ofMillis(10), Map.of()));
         store().saveCheckpoint(ws, new StepCheckpoint(ws, run.runId(), "s", 1, "out", at(1)));
         store().appendResumeAudit(ws, new ResumeAudit(ws, "audit-x", run.runId(), "s", "bob", at(2), 2,
                 ResumeOutcome.REFUSED, "nope"));
@@ -517,10 +525,10 @@ public abstract class RunStoreContract {
 
     @Test
     void aWriteNamingAnotherWorkspaceIsRejected() {
-        Run theirs = finished(otherWs, "wf", at(0), 5, 50, RunStatus.COMPLETED);
+        Run theirs = ended(otherWs, "wf", at(0), ofMillis(5), ofMillis(50), RunStatus.COMPLETED);
         assertThatThrownBy(() -> store().saveRun(ws, theirs)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store().saveStep(ws,
-                step(otherWs, theirs.runId(), "s", 1, "n", RunStatus.COMPLETED, at(0), 1, 1, Map.of())))
+                step(otherWs, theirs.runId(), "s", 1, "n", 1, RunStatus.COMPLETED, at(1), ofMillis(1), Map.of())))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store().saveCheckpoint(ws,
                 new StepCheckpoint(otherWs, theirs.runId(), "s", 1, "x", at(0))))

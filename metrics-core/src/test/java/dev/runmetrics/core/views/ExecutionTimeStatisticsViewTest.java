@@ -1,11 +1,15 @@
 package dev.runmetrics.core.views;
 
-import static dev.runmetrics.core.views.Runs.at;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.ended;
+import static dev.runmetrics.core.model.RunFixtures.queued;
+import static dev.runmetrics.core.model.RunFixtures.running;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
@@ -32,10 +36,10 @@ class ExecutionTimeStatisticsViewTest {
     private void fiveRuns() {
         long[] execMs = {300, 100, 1000, 200, 400};
         for (int i = 0; i < execMs.length; i++) {
-            store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60L * i), Duration.ofMillis(50),
+            store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(60L * i), Duration.ofMillis(50),
                     Duration.ofMillis(execMs[i]), RunStatus.COMPLETED));
         }
-        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
+        store.saveRun(WS, ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
     }
 
     @Test
@@ -81,7 +85,7 @@ class ExecutionTimeStatisticsViewTest {
         Instant to = T0.plusSeconds(7200);
         assertThat(cached.statistics().executionTimes(WS, Optional.of("wf-a"), T0, to).count()).isEqualTo(5);
 
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(900), Duration.ZERO, Duration.ofMillis(10),
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(900), Duration.ZERO, Duration.ofMillis(10),
                 RunStatus.COMPLETED));
         assertThat(cached.statistics().executionTimes(WS, Optional.of("wf-a"), T0, to).count())
                 .as("within the TTL: the cached answer").isEqualTo(5);
@@ -141,7 +145,7 @@ class ExecutionTimeStatisticsViewTest {
         for (int i = 0; i < n; i++) {
             micros[i] = Math.max(1, Math.round(2_000_000 * Math.exp(random.nextGaussian())));
             Instant queued = T0.plusMillis(i * 1000L);
-            store.saveRun(WS, Runs.ended(WS, "wf-a", queued, Duration.ofMillis(5), Duration.ofNanos(micros[i] * 1000),
+            store.saveRun(WS, ended(WS, "wf-a", queued, Duration.ofMillis(5), Duration.ofNanos(micros[i] * 1000),
                     RunStatus.COMPLETED));
         }
         long[] sorted = micros.clone();
@@ -179,20 +183,19 @@ class ExecutionTimeStatisticsViewTest {
 
     @Test
     void theSummaryCountsEveryEndedExecutionOfTheWorkflow() {
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ofSeconds(1), Duration.ofSeconds(10),
+        store.saveRun(WS, ended(WS, "wf-a", T0, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(20),
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(20),
                 RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(120), Duration.ZERO, Duration.ofSeconds(30),
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(120), Duration.ZERO, Duration.ofSeconds(30),
                 RunStatus.FAILED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(180), Duration.ZERO, Duration.ofSeconds(40),
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(180), Duration.ZERO, Duration.ofSeconds(40),
                 RunStatus.TIMEOUT));
-        Run cancelledWhileQueued = Runs.queued(WS, "r-cancel", "wf-a", T0, Map.of());
-        store.saveRun(WS, new Run(WS, "r-cancel", "wf-a", "wf-a name", 0, RunStatus.CANCELLED, 1, T0, null,
-                T0.plusSeconds(5), null, null, "cancelled", T0, T0.plusSeconds(5), "instance-a", T0.plusSeconds(5),
-                cancelledWhileQueued.attributes()));
-        store.saveRun(WS, Runs.running(WS, "r-live", "wf-a", T0, T0, Map.of()));
-        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
+        Run cancelledWhileQueued = queued(WS, "r-cancel", "wf-a", T0, Map.of());
+        store.saveRun(WS, cancelledWhileQueued.toBuilder().status(RunStatus.CANCELLED).completedAt(T0.plusSeconds(5))
+                .errorMessage("cancelled").updatedAt(T0.plusSeconds(5)).heartbeatAt(T0.plusSeconds(5)).build());
+        store.saveRun(WS, running(WS, "r-live", "wf-a", T0, T0, Map.of()));
+        store.saveRun(WS, ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(99), RunStatus.COMPLETED));
 
         WorkflowMetricsSummary s = statistics.workflowSummary(WS, "wf-a");
 
@@ -219,16 +222,16 @@ class ExecutionTimeStatisticsViewTest {
 
     @Test
     void theWorkflowListHasEveryWorkflowWithEndedOrLiveRunsMostRunsFirst() {
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(1),
+        store.saveRun(WS, ended(WS, "wf-a", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, ended(WS, "wf-a", T0.plusSeconds(60), Duration.ZERO, Duration.ofSeconds(1),
                 RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.ended(WS, "wf-a", T0.minus(Duration.ofDays(400)), Duration.ZERO,
+        store.saveRun(WS, ended(WS, "wf-a", T0.minus(Duration.ofDays(400)), Duration.ZERO,
                 Duration.ofSeconds(1), RunStatus.FAILED)); // long ago: all time counts
-        store.saveRun(WS, Runs.ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.TIMEOUT));
-        store.saveRun(WS, Runs.ended(WS, "wf-c", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
-        store.saveRun(WS, Runs.running(WS, "r-live", "wf-b", T0, T0, Map.of()));
-        store.saveRun(WS, Runs.queued(WS, "r-new", "wf-new", T0, Map.of())); // nothing ended yet
-        store.saveRun("ws-other", Runs.ended("ws-other", "wf-z", T0, Duration.ZERO, Duration.ofSeconds(1),
+        store.saveRun(WS, ended(WS, "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.TIMEOUT));
+        store.saveRun(WS, ended(WS, "wf-c", T0, Duration.ZERO, Duration.ofSeconds(1), RunStatus.COMPLETED));
+        store.saveRun(WS, running(WS, "r-live", "wf-b", T0, T0, Map.of()));
+        store.saveRun(WS, queued(WS, "r-new", "wf-new", T0, Map.of())); // nothing ended yet
+        store.saveRun("ws-other", ended("ws-other", "wf-z", T0, Duration.ZERO, Duration.ofSeconds(1),
                 RunStatus.COMPLETED));
 
         assertThat(statistics.workflows(WS)).containsExactly(

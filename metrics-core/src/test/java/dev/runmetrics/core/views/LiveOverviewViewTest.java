@@ -1,9 +1,13 @@
 package dev.runmetrics.core.views;
 
-import static dev.runmetrics.core.views.Runs.at;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.queued;
+import static dev.runmetrics.core.model.RunFixtures.running;
+import static dev.runmetrics.core.model.RunFixtures.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.DurationHistogram;
@@ -63,7 +67,7 @@ class LiveOverviewViewTest {
     }
 
     private void ended(String id, String queued, double waitS, double execS, RunStatus status) {
-        store.saveRun(WS, Runs.ended(WS, id, "etl", at(queued), Duration.ofMillis((long) (waitS * 1000)),
+        store.saveRun(WS, RunFixtures.ended(WS, id, "etl", at(queued), Duration.ofMillis((long) (waitS * 1000)),
                 Duration.ofMillis((long) (execS * 1000)), status));
     }
 
@@ -81,23 +85,23 @@ class LiveOverviewViewTest {
         ended("p3", "2026-03-02T09:02:00Z", 0, 10, RunStatus.COMPLETED);
         ended("p4", "2026-03-02T09:03:00Z", 0, 10, RunStatus.FAILED);
         // steps of r1 and r3: node "fetch" twice completed, node "llm" once completed and once failed
-        store.saveStep(WS, Runs.step(WS, "r1", "fetch", 1, "fetch", 1, RunStatus.COMPLETED,
+        store.saveStep(WS, step(WS, "r1", "fetch", 1, "fetch", 1, RunStatus.COMPLETED,
                 at("2026-03-02T10:00:01Z"), Duration.ofMillis(200), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "r1", "ask", 2, "llm", 1, RunStatus.COMPLETED,
+        store.saveStep(WS, step(WS, "r1", "ask", 2, "llm", 1, RunStatus.COMPLETED,
                 at("2026-03-02T10:00:01.200Z"), Duration.ofMillis(300),
                 Map.of(StepRun.MODEL, "gpt-x", StepRun.TOKENS, 100, StepRun.COST, 0.5)));
-        store.saveStep(WS, Runs.step(WS, "r3", "fetch", 1, "fetch", 1, RunStatus.COMPLETED,
+        store.saveStep(WS, step(WS, "r3", "fetch", 1, "fetch", 1, RunStatus.COMPLETED,
                 at("2026-03-02T10:10:01Z"), Duration.ofSeconds(1), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "r3", "ask", 2, "llm", 1, RunStatus.FAILED, at("2026-03-02T10:10:02Z"),
+        store.saveStep(WS, step(WS, "r3", "ask", 2, "llm", 1, RunStatus.FAILED, at("2026-03-02T10:10:02Z"),
                 Duration.ofSeconds(5), Map.of(StepRun.MODEL, "gpt-x", StepRun.TOKENS, 50, StepRun.COST, 0.25)));
         // live: two running, three queued
-        store.saveRun(WS, Runs.running(WS, "L1", "etl", at("2026-03-02T10:29:00Z"), at("2026-03-02T10:29:10Z"),
+        store.saveRun(WS, running(WS, "L1", "etl", at("2026-03-02T10:29:00Z"), at("2026-03-02T10:29:10Z"),
                 Map.of("user_id", "u1")));
-        store.saveRun(WS, Runs.running(WS, "L2", "report", at("2026-03-02T10:29:30Z"), at("2026-03-02T10:30:00Z"),
+        store.saveRun(WS, running(WS, "L2", "report", at("2026-03-02T10:29:30Z"), at("2026-03-02T10:30:00Z"),
                 Map.of()));
-        store.saveRun(WS, Runs.queued(WS, "Q1", "etl", at("2026-03-02T10:30:00Z"), Map.of()));
-        store.saveRun(WS, Runs.queued(WS, "Q2", "etl", at("2026-03-02T10:30:10Z"), Map.of("priority", 5)));
-        store.saveRun(WS, Runs.queued(WS, "Q3", "report", at("2026-03-02T10:30:20Z"), Map.of()));
+        store.saveRun(WS, queued(WS, "Q1", "etl", at("2026-03-02T10:30:00Z"), Map.of()));
+        store.saveRun(WS, queued(WS, "Q2", "etl", at("2026-03-02T10:30:10Z"), Map.of("priority", 5)));
+        store.saveRun(WS, queued(WS, "Q3", "report", at("2026-03-02T10:30:20Z"), Map.of()));
     }
 
     /** The median of etl's ten execution times as the rollups report it (nearest rank: 10 s). */
@@ -165,7 +169,7 @@ class LiveOverviewViewTest {
 
     @Test
     void aQueuedRunStartsNowWhenAWorkerIsIdle() {
-        store.saveRun(WS, Runs.queued(WS, "Q", "etl", at("2026-03-02T10:30:00Z"), Map.of()));
+        store.saveRun(WS, queued(WS, "Q", "etl", at("2026-03-02T10:30:00Z"), Map.of()));
         Realtime r = overview.realtime(WS);
         assertThat(r.queuedExecutions()).singleElement()
                 .satisfies(q -> assertThat(q.estimatedStartTime()).isEqualTo(NOW));
@@ -389,7 +393,7 @@ class LiveOverviewViewTest {
         for (Instant m = at("2026-03-02T09:31:00Z"); m.isBefore(at("2026-03-02T10:30:00Z")); m = m.plusSeconds(60)) {
             boolean hot = m.equals(at("2026-03-02T10:15:00Z"));
             for (int i = 0; i < (hot ? 20 : 2); i++) {
-                store.saveRun(WS, Runs.ended(WS, "etl", m.plusSeconds(i), Duration.ZERO, Duration.ofMillis(100),
+                store.saveRun(WS, RunFixtures.ended(WS, "etl", m.plusSeconds(i), Duration.ZERO, Duration.ofMillis(100),
                         hot && i < 12 ? RunStatus.FAILED : RunStatus.COMPLETED));
             }
         }
@@ -411,7 +415,7 @@ class LiveOverviewViewTest {
         for (Instant m = at("2026-03-02T09:31:00Z"); m.isBefore(at("2026-03-02T10:31:00Z")); m = m.plusSeconds(60)) {
             int n = m.equals(at("2026-03-02T10:15:00Z")) ? 0 : m.equals(at("2026-03-02T10:30:00Z")) ? 1 : 10;
             for (int i = 0; i < n; i++) {
-                store.saveRun(WS, Runs.ended(WS, "etl", m.plusSeconds(i), Duration.ZERO, Duration.ofMillis(100),
+                store.saveRun(WS, RunFixtures.ended(WS, "etl", m.plusSeconds(i), Duration.ZERO, Duration.ofMillis(100),
                         RunStatus.COMPLETED));
             }
         }
@@ -505,7 +509,7 @@ class LiveOverviewViewTest {
 
     @Test
     void estimatesAreReusedForAMinuteThenReadAgain() {
-        store.saveRun(WS, Runs.running(WS, "L", "etl", at("2026-03-02T10:30:00Z"), at("2026-03-02T10:30:00Z"),
+        store.saveRun(WS, running(WS, "L", "etl", at("2026-03-02T10:30:00Z"), at("2026-03-02T10:30:00Z"),
                 Map.of()));
         ended("h1", "2026-03-02T10:00:00Z", 0, 10, RunStatus.COMPLETED);
         assertThat(overview.realtime(WS).executionsInProgress().get(0).estimatedCompletion())

@@ -1,6 +1,6 @@
 package dev.runmetrics.core.views;
 
-import static dev.runmetrics.core.views.Runs.at;
+import static dev.runmetrics.core.model.RunFixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,10 +1,16 @@
 package dev.runmetrics.core.views;
 
-import static dev.runmetrics.core.views.Runs.at;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.ended;
+import static dev.runmetrics.core.model.RunFixtures.queued;
+import static dev.runmetrics.core.model.RunFixtures.runBuilder;
+import static dev.runmetrics.core.model.RunFixtures.running;
+import static dev.runmetrics.core.model.RunFixtures.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
@@ -26,10 +32,10 @@ class RunHistoryViewTest {
     private void twelveRuns() {
         for (int i = 0; i < 12; i++) {
             RunStatus status = i % 3 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED;
-            store.saveRun(WS, Runs.ended(WS, "run-" + (100 + i), "wf-a", T0.plusSeconds(i), Duration.ofMillis(500),
+            store.saveRun(WS, ended(WS, "run-" + (100 + i), "wf-a", T0.plusSeconds(i), Duration.ofMillis(500),
                     Duration.ofMillis(1500), status));
         }
-        store.saveRun(WS, Runs.ended(WS, "other", "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1),
+        store.saveRun(WS, ended(WS, "other", "wf-b", T0, Duration.ZERO, Duration.ofSeconds(1),
                 RunStatus.COMPLETED));
     }
 
@@ -85,16 +91,16 @@ class RunHistoryViewTest {
     /** Attempt 1: init completed, process failed. Attempt 2 (resumed at process): process and finalize completed. */
     private void resumedRun() {
         Instant q = T0;
-        store.saveRun(WS, new Run(WS, "exec-1", "wf-a", "wf-a name", 0, RunStatus.COMPLETED, 2, q, q.plusSeconds(1),
-                q.plusSeconds(200), Map.of("mode", "standard"), Map.of("output", "success"), null, q,
-                q.plusSeconds(200), "instance-a", q.plusSeconds(200), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-1", "init", 1, "node-init", 1, RunStatus.COMPLETED, q.plusSeconds(1),
-                Duration.ofSeconds(30), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-1", "process", 2, "node-process", 1, RunStatus.FAILED,
+        store.saveRun(WS, runBuilder(WS, "exec-1", "wf-a", q).status(RunStatus.COMPLETED).attempt(2)
+                .startedAt(q.plusSeconds(1)).completedAt(q.plusSeconds(200)).resultsSummary(Map.of("output", "success"))
+                .updatedAt(q.plusSeconds(200)).heartbeatAt(q.plusSeconds(200)).build());
+        store.saveStep(WS, step(WS, "exec-1", "init", 1, "node-init", 1, RunStatus.COMPLETED,
+                q.plusSeconds(1), Duration.ofSeconds(30), Map.of()));
+        store.saveStep(WS, step(WS, "exec-1", "process", 2, "node-process", 1, RunStatus.FAILED,
                 q.plusSeconds(31), Duration.ofSeconds(10), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-1", "process", 2, "node-process", 2, RunStatus.COMPLETED,
+        store.saveStep(WS, step(WS, "exec-1", "process", 2, "node-process", 2, RunStatus.COMPLETED,
                 q.plusSeconds(100), Duration.ofSeconds(90), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-1", "finalize", 3, "node-final", 2, RunStatus.COMPLETED,
+        store.saveStep(WS, step(WS, "exec-1", "finalize", 3, "node-final", 2, RunStatus.COMPLETED,
                 q.plusSeconds(190), Duration.ofMillis(10_500), Map.of()));
     }
 
@@ -154,12 +160,12 @@ class RunHistoryViewTest {
 
     @Test
     void theTimelineOfAFailedRunCountsFailedAndSkippedSteps() {
-        store.saveRun(WS, Runs.ended(WS, "exec-2", "wf-a", T0, Duration.ZERO, Duration.ofSeconds(5), RunStatus.FAILED));
-        store.saveStep(WS, Runs.step(WS, "exec-2", "a", 1, "n", 1, RunStatus.COMPLETED, T0, Duration.ofSeconds(1),
+        store.saveRun(WS, ended(WS, "exec-2", "wf-a", T0, Duration.ZERO, Duration.ofSeconds(5), RunStatus.FAILED));
+        store.saveStep(WS, step(WS, "exec-2", "a", 1, "n", 1, RunStatus.COMPLETED, T0, Duration.ofSeconds(1),
                 Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-2", "b", 2, "n", 1, RunStatus.TIMEOUT, T0.plusSeconds(1),
+        store.saveStep(WS, step(WS, "exec-2", "b", 2, "n", 1, RunStatus.TIMEOUT, T0.plusSeconds(1),
                 Duration.ofSeconds(4), Map.of()));
-        store.saveStep(WS, Runs.step(WS, "exec-2", "c", 3, "n", 1, RunStatus.SKIPPED, T0.plusSeconds(5),
+        store.saveStep(WS, step(WS, "exec-2", "c", 3, "n", 1, RunStatus.SKIPPED, T0.plusSeconds(5),
                 Duration.ZERO, Map.of()));
 
         RunTimeline t = runs.timeline(WS, "exec-2").orElseThrow();

@@ -1,8 +1,12 @@
 package dev.runmetrics.core.views;
 
-import static dev.runmetrics.core.views.Runs.at;
+import static dev.runmetrics.core.model.RunFixtures.at;
+import static dev.runmetrics.core.model.RunFixtures.ended;
+import static dev.runmetrics.core.model.RunFixtures.running;
+import static dev.runmetrics.core.model.RunFixtures.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
@@ -30,13 +34,13 @@ class RunViewsWorkspaceIsolationTest {
     private void fill(String ws, int n, int live, long execMs) {
         for (int i = 0; i < n; i++) {
             String id = ws + "-run-" + i;
-            store.saveRun(ws, Runs.ended(ws, id, "shared", Q.plusSeconds(i), Duration.ZERO, Duration.ofMillis(execMs),
+            store.saveRun(ws, ended(ws, id, "shared", Q.plusSeconds(i), Duration.ZERO, Duration.ofMillis(execMs),
                     RunStatus.COMPLETED));
-            store.saveStep(ws, Runs.step(ws, id, "s", 1, "node", 1, RunStatus.COMPLETED, Q.plusSeconds(i),
+            store.saveStep(ws, step(ws, id, "s", 1, "node", 1, RunStatus.COMPLETED, Q.plusSeconds(i),
                     Duration.ofMillis(execMs), Map.of(StepRun.MODEL, "m", StepRun.TOKENS, 10)));
         }
         for (int i = 0; i < live; i++) {
-            store.saveRun(ws, Runs.running(ws, ws + "-live-" + i, "shared", NOW.minusSeconds(5), NOW.minusSeconds(5),
+            store.saveRun(ws, running(ws, ws + "-live-" + i, "shared", NOW.minusSeconds(5), NOW.minusSeconds(5),
                     Map.of()));
         }
     }

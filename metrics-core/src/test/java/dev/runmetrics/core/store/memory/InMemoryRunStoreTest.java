@@ -2,8 +2,9 @@ package dev.runmetrics.core.store.memory;
 
 import static dev.runmetrics.core.model.RunFixtures.T0;
 import static dev.runmetrics.core.model.RunFixtures.at;
-import static dev.runmetrics.core.model.RunFixtures.finished;
+import static dev.runmetrics.core.model.RunFixtures.ended;
 import static dev.runmetrics.core.model.RunFixtures.step;
+import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runmetrics.core.model.Run;
@@ -26,11 +27,11 @@ class InMemoryRunStoreTest extends RunStoreContract {
 
     @Test
     void pruningRemovesOldRunsButKeepsTheirRollups() {
-        Run old = finished(ws, "wf", at(0), 5, 50, RunStatus.COMPLETED);
-        Run recent = finished(ws, "wf", at(3_600_000), 5, 50, RunStatus.COMPLETED);
+        Run old = ended(ws, "wf", at(0), ofMillis(5), ofMillis(50), RunStatus.COMPLETED);
+        Run recent = ended(ws, "wf", at(3_600_000), ofMillis(5), ofMillis(50), RunStatus.COMPLETED);
         store.saveRun(ws, old);
         store.saveRun(ws, recent);
-        store.saveStep(ws, step(ws, old.runId(), "s", 1, "node", RunStatus.COMPLETED, at(0), 1, 1, Map.of()));
+        store.saveStep(ws, step(ws, old.runId(), "s", 1, "node", 1, RunStatus.COMPLETED, at(1), ofMillis(1), Map.of()));
 
         assertThat(store.pruneRunsEndedBefore(at(60_000))).isEqualTo(1);
 
