@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -64,14 +63,6 @@ public final class SchemaMigrator {
             2, c -> backfill(c, RollupTier.HOUR),
             3, c -> backfill(c, RollupTier.DAY),
             4, SchemaMigrator::backfillAllSubjects);
-
-    /**
-     * Checksums that earlier texts of a migration file were recorded with, where only the file's
-     * comments changed since: a database migrated with such a text is up to date, not tampered
-     * with. V001: its comments were reworded; its SQL is the same.
-     */
-    private static final Map<Integer, Set<String>> EARLIER_CHECKSUMS = Map.of(
-            1, Set.of("f42098da65161cb8f87492c38f6984fe3e9b8c01985ea4dcae91324f6c3e6353"));
 
     private static final String RESOURCE_DIR = "/dev/runmetrics/jdbc/migrations/";
     private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -147,7 +138,7 @@ public final class SchemaMigrator {
             String checksum = sha256(sql);
             String had = applied.get(version);
             if (had != null) {
-                if (!had.equals(checksum) && !EARLIER_CHECKSUMS.getOrDefault(version, Set.of()).contains(had)) {
+                if (!had.equals(checksum)) {
                     throw new IllegalStateException("migration " + file + " was applied with checksum " + had
                             + " but the file now has " + checksum + "; applied migrations must not change");
                 }

@@ -1,5 +1,5 @@
 -- runmetrics schema, version 1: runs, step runs, checkpoints, resume audit, per-minute rollups,
--- per-workflow execution-number counters, and the execution_time_statistics view.
+-- per-workflow execution-number counters, and seed 000's execution_time_statistics view.
 --
 -- Every object lives in the schema "runmetrics". Id columns use COLLATE "C" (code-point order, as
 -- Java's String ordering for ids) so that ORDER BY on ids uses the indexes and agrees with core. Ids are text (UUIDv7 strings made in process,
@@ -14,7 +14,7 @@
 
 CREATE SCHEMA IF NOT EXISTS runmetrics;
 
--- Runs (the API's "workflow_executions"), one row per run; attempts overwrite (newer wins).
+-- Runs (seed 003 "workflow_executions"), one row per run; attempts overwrite (newer wins).
 CREATE TABLE runmetrics.workflow_executions (
     workspace_id     text COLLATE "C"        NOT NULL,
     run_id           text COLLATE "C"        NOT NULL,
@@ -42,13 +42,13 @@ CREATE TABLE runmetrics.workflow_executions (
 -- liveRuns (status IN ('queued','running') ORDER BY queued_at) and findRuns with a status filter.
 CREATE INDEX idx_workflow_executions_workspace_status
     ON runmetrics.workflow_executions (workspace_id, status, queued_at);
--- findRuns of one workflow, newest first (the run list): ORDER BY queued_at DESC, run_id DESC.
+-- findRuns of one workflow, newest first (seed 003 executions list): ORDER BY queued_at DESC, run_id DESC.
 CREATE INDEX idx_workflow_executions_workflow_queued
     ON runmetrics.workflow_executions (workspace_id, workflow_id, queued_at DESC, run_id DESC);
 -- findRuns of all workflows, newest first, and queued-at range filters.
 CREATE INDEX idx_workflow_executions_queued
     ON runmetrics.workflow_executions (workspace_id, queued_at DESC, run_id DESC);
--- The API schema's time-range index. Our time-range queries (exactDurations, execution_time_statistics)
+-- Seed 003's time-range index. Our time-range queries (exactDurations, execution_time_statistics)
 -- select ended runs by completed_at, so it is on completed_at, with the workflow for one workflow.
 CREATE INDEX idx_workflow_executions_completed_at
     ON runmetrics.workflow_executions (workspace_id, workflow_id, completed_at)
@@ -57,8 +57,8 @@ CREATE INDEX idx_workflow_executions_all_completed_at
     ON runmetrics.workflow_executions (workspace_id, completed_at)
     WHERE completed_at IS NOT NULL;
 
--- Step runs (the API's "workflow_step_executions"), one row per step per run attempt.
--- The primary key's prefix (workspace_id, run_id) is the API schema's idx_workflow_step_executions_execution:
+-- Step runs (seed 003 "workflow_step_executions"), one row per step per run attempt.
+-- The primary key's prefix (workspace_id, run_id) is seed 003's idx_workflow_step_executions_execution:
 -- findSteps (the timeline) reads a run's steps through it, so there is no separate index.
 CREATE TABLE runmetrics.workflow_step_executions (
     workspace_id   text COLLATE "C"        NOT NULL,
@@ -84,7 +84,7 @@ CREATE TABLE runmetrics.workflow_step_executions (
         ('queued', 'running', 'completed', 'failed', 'cancelled', 'timeout', 'paused', 'skipped'))
 );
 
--- Full outputs of completed steps, for resume from a step. Read by run through the primary key.
+-- Full outputs of completed steps, for resume (seed 002). Read by run through the primary key.
 CREATE TABLE runmetrics.step_checkpoints (
     workspace_id text COLLATE "C"        NOT NULL,
     run_id       text COLLATE "C"        NOT NULL,
@@ -95,7 +95,7 @@ CREATE TABLE runmetrics.step_checkpoints (
     CONSTRAINT step_checkpoints_pkey PRIMARY KEY (workspace_id, run_id, step_id, attempt)
 );
 
--- Resume audit log, append-only, idempotent by audit_id.
+-- Resume audit log (seed 002), append-only, idempotent by audit_id.
 CREATE TABLE runmetrics.resume_audit (
     workspace_id text COLLATE "C"        NOT NULL,
     audit_id     text COLLATE "C"        NOT NULL,
@@ -184,9 +184,9 @@ CREATE POLICY workspace_isolation ON runmetrics.workflow_execution_counters
     USING (workspace_id = current_setting('runmetrics.workspace_id', true))
     WITH CHECK (workspace_id = current_setting('runmetrics.workspace_id', true));
 
--- The execution-time statistics' shape, as a view over ended runs. It filters by the workspace
--- setting itself, because a view runs with its owner's rights and a superuser owner would bypass
--- the tables' policies (PostgreSQL 14 has no security_invoker views).
+-- Seed 000's shape, as a view over ended runs. It filters by the workspace setting itself, because
+-- a view runs with its owner's rights and a superuser owner would bypass the tables' policies
+-- (PostgreSQL 14 has no security_invoker views).
 CREATE VIEW runmetrics.execution_time_statistics AS
 SELECT r.workspace_id,
        r.run_id                                                        AS id,
