@@ -15,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An existing orchestrator (here: a loop that ships orders in three steps) recording its own runs
- * through {@link RunRecorder} into an {@link InMemoryRunStore}, then printing seed 000's
- * execution-time statistics, seed 003's metrics summary and parts of seed 001's view.
+ * through {@link RunRecorder} into an {@link InMemoryRunStore}, then printing its
+ * execution-time statistics, its workflow summary and parts of its live overview.
  *
  * <p>Run it with {@code java -jar examples/target/runmetrics-examples.jar recorder}.
  */
@@ -68,14 +68,14 @@ public final class RecorderExample {
 
         RunViews views = RunViews.builder(store).workerCapacity(1).build();
         Instant now = Instant.now();
-        System.out.println("seed 000, execution times of " + WORKFLOW + " (ms): "
+        System.out.println("execution times of " + WORKFLOW + " (ms): "
                 + views.statistics().executionTimes(WS, Optional.of(WORKFLOW), now.minus(Duration.ofHours(1)),
                         now));
-        System.out.println("seed 003, metrics summary: " + views.statistics().workflowSummary(WS, WORKFLOW));
+        System.out.println("workflow summary: " + views.statistics().workflowSummary(WS, WORKFLOW));
         LiveOverview m = views.overview().of(WS, Timeframe.LAST_HOUR);
-        System.out.printf("seed 001, throughput: %.1f runs/min over the last hour, success rate %.1f%%%n",
+        System.out.printf("live overview, throughput: %.1f runs/min over the last hour, success rate %.1f%%%n",
                 m.throughput().executionsPerMinute(), m.performance().successRate());
-        System.out.println("seed 001, execution latency (s): " + m.latency().executionLatency());
-        m.performance().byAgent().forEach(node -> System.out.println("seed 001, by node: " + node));
+        System.out.println("live overview, execution latency (s): " + m.latency().executionLatency());
+        m.performance().byAgent().forEach(node -> System.out.println("live overview, by node: " + node));
     }
 }

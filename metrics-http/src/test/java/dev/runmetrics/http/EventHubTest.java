@@ -82,12 +82,14 @@ class EventHubTest {
             RunRecorder recorder = RunRecorder.builder(new InMemoryRunStore()).listener(hub).build();
             recordRuns(recorder, 200);
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (fast.sent.size() < 800 && System.nanoTime() < deadline) {
+            while (fast.sent.size() < 1000 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(fast.sent).hasSize(800); // started, step started, step completed, completed
-            assertThat(fast.sent.get(0)).contains("workflow_started");
-            assertThat(fast.sent.get(3)).contains("workflow_completed");
+            assertThat(fast.sent).hasSize(1000); // queued, started, step started, step completed, completed
+            assertThat(fast.sent.get(0)).contains("workflow_queued");
+            assertThat(fast.sent.get(1)).contains("workflow_started");
+            assertThat(fast.sent.get(4)).contains("workflow_completed");
+            assertThat(fast.sent.get(5)).contains("workflow_queued");
             assertThat(hub.droppedClients()).isZero();
         } finally {
             hub.stop();
@@ -123,10 +125,10 @@ class EventHubTest {
             recorder.stepCompleted("ws", run, "s", null);
             recorder.runCompleted("ws", run, null);
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (workflow.sent.size() < 4 && System.nanoTime() < deadline) {
+            while (workflow.sent.size() < 5 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(workflow.sent).hasSize(4);
+            assertThat(workflow.sent).hasSize(5);
             assertThat(otherStep.sent).isEmpty();
             assertThat(otherWorkspace.sent).isEmpty();
         } finally {

@@ -64,7 +64,7 @@ class MountInHostJettyTest {
             }
             String run = recorder.runQueued(WS_A, "w", "w", null);
             recorder.runStarted(WS_A, run);
-            assertThat(first.get(5, TimeUnit.SECONDS)).contains("workflow_started").contains(run);
+            assertThat(first.get(5, TimeUnit.SECONDS)).contains("workflow_queued").contains(run);
             ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
         } finally {
             host.stop();

@@ -14,6 +14,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.List;
+import dev.runmetrics.http.internal.WebSocketEvents;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -125,7 +126,7 @@ class WebSocketTest {
         List<String> names = new ArrayList<>();
         JsonNode first = workflow.next();
         names.add(first.get("event").asText());
-        assertThat(first.get("event").asText()).isEqualTo("workflow_started");
+        assertThat(first.get("event").asText()).isEqualTo("workflow_queued");
         assertThat(first.get("data").get("execution_id").asText()).isEqualTo(run);
         assertThat(first.get("data").get("workflow_id").asText()).isEqualTo("basic_sequence");
         assertThat(first.get("data").has("timestamp")).isTrue();
@@ -133,9 +134,10 @@ class WebSocketTest {
         do {
             m = workflow.next();
             names.add(m.get("event").asText());
+            assertCommonFields(m, run);
         } while (!m.get("event").asText().equals("workflow_completed"));
-        assertThat(names).containsExactly("workflow_started", "step_started", "step_completed", "step_started",
-                "step_completed", "step_started", "step_completed", "workflow_completed");
+        assertThat(names).containsExactly("workflow_queued", "workflow_started", "step_started", "step_completed",
+                "step_started", "step_completed", "step_started", "step_completed", "workflow_completed");
         assertThat(m.get("data").get("status").asText()).isEqualTo("completed");
         assertThat(m.get("data").get("duration_seconds").asDouble()).isEqualTo(4.0);
 
@@ -153,6 +155,72 @@ class WebSocketTest {
         a.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
         b.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
         c.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+    }
+
+    /** Every event names its run, workflow, attempt and status, with the time it happened. */
+    private static void assertCommonFields(JsonNode message, String run) {
+        JsonNode data = message.get("data");
+        assertThat(data.get("execution_id").asText()).as(message.toString()).isEqualTo(run);
+        assertThat(data.get("workflow_id").asText()).as(message.toString()).isEqualTo("basic_sequence");
+        assertThat(data.get("attempt").isInt()).as(message.toString()).isTrue();
+        assertThat(data.get("status").isTextual()).as(message.toString()).isTrue();
+        assertThat(java.time.Instant.parse(data.get("timestamp").asText())).isNotNull();
+    }
+
+    @Test
+    void everyLifecycleChangeOfARunAndItsStepsIsAnEvent() throws Exception {
+        Inbox inbox = new Inbox();
+        WebSocket ws = connect("/ws/workflows/basic_sequence", VIEWER_A, WS_A, inbox);
+        awaitClients(1);
+        dev.runmetrics.core.record.RunRecorder r = world.recorder;
+        String run = r.runQueued(WS_A, "basic_sequence", "Basic sequence", null);
+        r.runStarted(WS_A, run);
+        r.stepQueued(WS_A, run, World.INITIALIZE, null);
+        r.stepStarted(WS_A, run, World.INITIALIZE, null);
+        r.stepRetried(WS_A, run, "initialize", "flaky", "NETWORK");
+        r.stepCompleted(WS_A, run, "initialize", null);
+        r.stepSkipped(WS_A, run, World.FINALIZE, "condition false");
+        r.stepStarted(WS_A, run, World.PROCESS, null);
+        r.stepPaused(WS_A, run, "process", "waiting for approval");
+        r.runPaused(WS_A, run, "waiting for approval");
+        dev.runmetrics.core.store.ResumeClaim claim = world.store.claimResume(WS_A, run, 1, r.instanceId(),
+                r.now());
+        r.runResumed(WS_A, ((dev.runmetrics.core.store.ResumeClaim.Claimed) claim).run());
+        r.runStarted(WS_A, run);
+        r.stepStarted(WS_A, run, World.PROCESS, null);
+        r.stepCancelled(WS_A, run, "process", "stopped by an operator");
+        r.runCancelled(WS_A, run, "stopped by an operator");
+
+        List<String> names = new ArrayList<>();
+        JsonNode m;
+        do {
+            m = inbox.next();
+            assertCommonFields(m, run);
+            names.add(m.get("event").asText() + "@" + m.get("data").get("attempt").asInt());
+        } while (!m.get("event").asText().equals("workflow_completed"));
+        assertThat(names).containsExactly("workflow_queued@1", "workflow_started@1", "step_queued@1",
+                "step_started@1", "step_retried@1", "step_completed@1", "step_skipped@1", "step_started@1",
+                "step_paused@1", "workflow_paused@1", "workflow_resumed@2", "workflow_started@2", "step_started@2",
+                "step_cancelled@2", "workflow_completed@2");
+        assertThat(m.get("data").get("status").asText()).isEqualTo("cancelled");
+        ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anInterruptedRunIsAFailedEventThatSaysSo() throws Exception {
+        Inbox inbox = new Inbox();
+        WebSocket ws = connect("/ws/workflows/basic_sequence", VIEWER_A, WS_A, inbox);
+        awaitClients(1);
+        String run = world.failedRun(WS_A);
+        JsonNode failed = inbox.nextEvent("workflow_failed");
+        assertThat(failed.get("data").get("execution_id").asText()).isEqualTo(run);
+        assertThat(failed.get("data").get("interrupted").asBoolean()).isFalse();
+        ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+        assertThat(WebSocketEvents.toJson(new dev.runmetrics.core.record.RunEvent(
+                dev.runmetrics.core.record.RunEvent.Type.RUN_FAILED, World.START,
+                world.store.findRun(WS_A, run).orElseThrow().toBuilder()
+                        .errorMessage("interrupted: the process running it died").build(), null)))
+                .contains("\"interrupted\":true");
     }
 
     @Test
@@ -177,6 +245,7 @@ class WebSocketTest {
                 inbox);
         awaitClients(1);
         world.completedRun(WS_A, 1);
+        assertThat(inbox.next().get("event").asText()).isEqualTo("workflow_queued");
         assertThat(inbox.next().get("event").asText()).isEqualTo("workflow_started");
         ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
     }

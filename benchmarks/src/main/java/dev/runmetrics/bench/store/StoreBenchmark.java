@@ -49,10 +49,10 @@ import javax.sql.DataSource;
  *   <li>Bulk-loads {@code --runs} ended runs with their steps and rollups with COPY
  *       ({@link BulkLoader}; it bypasses the writer, see there why).
  *   <li>Times, through a {@link JdbcRunStore} connected as the application role (row-level
- *       security on), with warm-up and repeated measurements: the seed 000 statistics over 30 days
+ *       security on), with warm-up and repeated measurements: the execution-time statistics over 30 days
  *       for one workflow and for all through the rollups ({@link ExecutionTimeStatisticsView#executionTimes})
- *       and exactly ({@code percentile_cont}, {@link JdbcRunStore#exactDurations}), and the seed
- *       001 view for 24 hours ({@link LiveOverviewView#of}).
+ *       and exactly ({@code percentile_cont}, {@link JdbcRunStore#exactDurations}), and the live
+ *       overview for 24 hours ({@link LiveOverviewView#of}).
  *   <li>Measures the writer's ingest rate on a fresh database: producer threads call
  *       {@code saveRun}/{@code saveStep} with the snapshots a recorder sends for each run, and the
  *       time runs until everything is committed ({@link JdbcRunStore#flush}).
@@ -228,9 +228,9 @@ public final class StoreBenchmark {
             };
             RunViews views = RunViews.builder(store).clock(clock).workerCapacity(16).build();
             List<Result> results = new ArrayList<>();
-            results.add(time("seed 000, 30 d, one workflow, rollups (statistics().executionTimes)", warmup,
+            results.add(time("statistics, 30 d, one workflow, rollups (statistics().executionTimes)", warmup,
                     iterations, () -> count(views.statistics().executionTimes(ws, Optional.of(wf), from, end))));
-            results.add(time("seed 000, 30 d, all workflows, rollups (statistics().executionTimes)", warmup,
+            results.add(time("statistics, 30 d, all workflows, rollups (statistics().executionTimes)", warmup,
                     iterations, () -> count(views.statistics().executionTimes(ws, Optional.empty(), from, end))));
             results.add(time("  for comparison: 30 d, one workflow, minute rows only (30-min buckets)", exactWarmup,
                     exactIterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, wf, false, from,
@@ -238,13 +238,13 @@ public final class StoreBenchmark {
             results.add(time("  for comparison: 30 d, all workflows, minute rows only (30-min buckets)", exactWarmup,
                     exactIterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, null, false, from,
                             end, Duration.ofMinutes(30))).stream().mapToLong(Rollup::total).sum()));
-            results.add(time("seed 000, 30 d, one workflow, exact percentile_cont (exactDurations)", exactWarmup,
+            results.add(time("statistics, 30 d, one workflow, exact percentile_cont (exactDurations)", exactWarmup,
                     exactIterations, () -> store.exactDurations(ws, new DurationQuery(wf, from, end))
                             .executionTime().count()));
-            results.add(time("seed 000, 30 d, all workflows, exact percentile_cont (exactDurations)", exactWarmup,
+            results.add(time("statistics, 30 d, all workflows, exact percentile_cont (exactDurations)", exactWarmup,
                     exactIterations, () -> store.exactDurations(ws, new DurationQuery(null, from, end))
                             .executionTime().count()));
-            results.add(time("seed 001, 24 h (overview().of(ws, LAST_24_HOURS))", warmup, iterations,
+            results.add(time("live overview, 24 h (overview().of(ws, LAST_24_HOURS))", warmup, iterations,
                     () -> {
                         LiveOverview m = views.overview().of(ws, Timeframe.LAST_24_HOURS);
                         return (long) m.throughput().executionsPerDay();

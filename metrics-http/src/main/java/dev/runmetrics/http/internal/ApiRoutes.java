@@ -134,13 +134,16 @@ public final class ApiRoutes {
         r.add(new Route("GET", "/ws/workflows/{workflow_id}", Access.VIEWER, true, false, BodyKind.NONE,
                 ex -> upgrade(ex, Subscription.workflow(ex.workspaceId(), Params.id("workflow_id",
                         ex.pathParam("workflow_id")))),
-                wsDoc("Run and step events: workflow_started/completed/failed and step_started/completed/failed "
-                        + "events of a workflow.", List.of(WORKFLOW_ID))));
+                wsDoc("Run and step events of a workflow: every lifecycle change (workflow_queued/started/"
+                        + "completed/failed/paused/resumed, step_queued/started/completed/retried/failed/skipped/"
+                        + "paused/cancelled), each with execution_id, workflow_id, attempt, status and timestamp.",
+                        List.of(WORKFLOW_ID))));
         r.add(new Route("GET", "/ws/workflows/{workflow_id}/step/{step_id}", Access.VIEWER, true, false,
                 BodyKind.NONE, ex -> upgrade(ex, Subscription.step(ex.workspaceId(),
                         Params.id("workflow_id", ex.pathParam("workflow_id")),
                         Params.id("step_id", ex.pathParam("step_id")))),
-                wsDoc("Step events: step_started/completed/failed events of one step of a workflow.",
+                wsDoc("Step events of one step of a workflow (step_queued/started/completed/retried/failed/"
+                        + "skipped/paused/cancelled).",
                         List.of(WORKFLOW_ID, new Param("path", "step_id", "string", true, "The step id.")))));
         if (s.views() != null) {
             r.add(new Route("GET", "/ws/executions", Access.VIEWER, true, false, BodyKind.NONE,

@@ -1,18 +1,30 @@
 package dev.runmetrics.http.internal;
 
+import dev.runmetrics.core.model.LifecycleTimes;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.record.RunEvent;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Maps recorder events to the run and step events of the workflow WebSocket streams. Runs: started → {@code workflow_started};
+ * Maps recorder events to the run and step events of the workflow WebSocket streams: every
+ * lifecycle change of a run or a step becomes one message {@code {"event": ..., "data": {...}}}.
+ * Every {@code data} has {@code execution_id}, {@code workflow_id}, {@code attempt}, {@code status}
+ * and {@code timestamp} (when it happened, ISO-8601 UTC); step events add {@code step_id} and
+ * {@code step_name}. Runs: queued → {@code workflow_queued}; started → {@code workflow_started};
  * completed and cancelled → {@code workflow_completed} (its {@code status} says which); failed and
- * timed out → {@code workflow_failed}. Steps: started, completed, failed (for good) →
- * {@code step_started}, {@code step_completed}, {@code step_failed}. Other events (queued, paused,
- * resumed, retried, skipped, attributes) have no WebSocket event and are not sent.
+ * timed out → {@code workflow_failed} (with {@code error}, and {@code interrupted: true} for a run
+ * whose process died); paused → {@code workflow_paused}; resumed → {@code workflow_resumed} (with
+ * the new attempt). Steps: {@code step_queued}, {@code step_started}, {@code step_completed},
+ * {@code step_retried} (a try failed and the step runs again), {@code step_failed} (for good),
+ * {@code step_skipped}, {@code step_paused}, {@code step_cancelled}. A change of a step's custom
+ * attributes is not a lifecycle change and is not sent.
  */
 public final class WebSocketEvents {
+
+    /** The message prefix the recorder gives a run failed because its process died. */
+    private static final String INTERRUPTED = "interrupted:";
 
     private WebSocketEvents() {}
 
@@ -25,33 +37,65 @@ public final class WebSocketEvents {
     static Map<String, Object> toMessage(RunEvent e) {
         Run run = e.run();
         StepRun step = e.step();
-        String at = Json.instant(e.at());
-        return switch (e.type()) {
-            case RUN_STARTED -> event("workflow_started", Json.map("execution_id", run.runId(), "workflow_id",
-                    run.workflowId(), "attempt", run.attempt(), "timestamp", at));
-            case RUN_COMPLETED, RUN_CANCELLED -> event("workflow_completed", Json.map("execution_id", run.runId(),
-                    "workflow_id", run.workflowId(), "status", run.status().wireName(), "duration_seconds",
-                    seconds(run), "timestamp", at));
-            case RUN_FAILED, RUN_TIMEOUT -> event("workflow_failed", Json.map("execution_id", run.runId(),
-                    "workflow_id", run.workflowId(), "status", run.status().wireName(), "error", run.errorMessage(),
-                    "timestamp", at));
-            case STEP_STARTED -> event("step_started", Json.map("execution_id", run.runId(), "step_id",
-                    step.stepId(), "step_name", step.stepName(), "attempt", step.attempt(), "timestamp", at));
-            case STEP_COMPLETED -> event("step_completed", Json.map("execution_id", run.runId(), "step_id",
-                    step.stepId(), "step_name", step.stepName(), "duration_seconds", seconds(step), "output",
-                    step.outputSummary(), "timestamp", at));
-            case STEP_FAILED -> event("step_failed", Json.map("execution_id", run.runId(), "step_id", step.stepId(),
-                    "step_name", step.stepName(), "error", step.errorMessage(), "retry_count", step.retryCount(),
-                    "timestamp", at));
-            default -> null;
+        String name = switch (e.type()) {
+            case RUN_QUEUED -> "workflow_queued";
+            case RUN_STARTED -> "workflow_started";
+            case RUN_COMPLETED, RUN_CANCELLED -> "workflow_completed";
+            case RUN_FAILED, RUN_TIMEOUT -> "workflow_failed";
+            case RUN_PAUSED -> "workflow_paused";
+            case RUN_RESUMED -> "workflow_resumed";
+            case STEP_QUEUED -> "step_queued";
+            case STEP_STARTED -> "step_started";
+            case STEP_COMPLETED -> "step_completed";
+            case STEP_RETRIED -> "step_retried";
+            case STEP_FAILED -> "step_failed";
+            case STEP_SKIPPED -> "step_skipped";
+            case STEP_PAUSED -> "step_paused";
+            case STEP_CANCELLED -> "step_cancelled";
+            case STEP_ATTRIBUTES -> null;
         };
-    }
-
-    private static Map<String, Object> event(String name, Map<String, Object> data) {
+        if (name == null) {
+            return null;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("execution_id", run.runId());
+        data.put("workflow_id", run.workflowId());
+        if (step == null) {
+            data.put("attempt", run.attempt());
+            data.put("status", run.status().wireName());
+            switch (e.type()) {
+                case RUN_COMPLETED, RUN_CANCELLED -> data.put("duration_seconds", seconds(run));
+                case RUN_FAILED, RUN_TIMEOUT -> {
+                    data.put("error", run.errorMessage());
+                    data.put("interrupted", run.errorMessage() != null && run.errorMessage().startsWith(INTERRUPTED));
+                }
+                case RUN_PAUSED -> data.put("reason", run.errorMessage());
+                default -> { }
+            }
+        } else {
+            data.put("attempt", step.attempt());
+            data.put("status", step.status().wireName());
+            data.put("step_id", step.stepId());
+            data.put("step_name", step.stepName());
+            switch (e.type()) {
+                case STEP_COMPLETED -> {
+                    data.put("duration_seconds", seconds(step));
+                    data.put("output", step.outputSummary());
+                }
+                case STEP_FAILED, STEP_RETRIED -> {
+                    data.put("error", step.errorMessage());
+                    data.put("error_category", step.errorCategory());
+                    data.put("retry_count", step.retryCount());
+                }
+                case STEP_PAUSED, STEP_CANCELLED -> data.put("reason", step.errorMessage());
+                default -> { }
+            }
+        }
+        data.put("timestamp", Json.instant(e.at()));
         return Json.map("event", name, "data", data);
     }
 
-    private static Double seconds(dev.runmetrics.core.model.LifecycleTimes t) {
+    private static Double seconds(LifecycleTimes t) {
         return t.executionTime().map(d -> d.toNanos() / 1e9).orElse(null);
     }
 }
