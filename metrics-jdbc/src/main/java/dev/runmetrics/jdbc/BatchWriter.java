@@ -58,6 +58,8 @@ final class BatchWriter {
     private record Barrier(CompletableFuture<Void> done) implements Item {}
 
     private final Jdbi jdbi;
+    private final StoreAvailability availability;
+    private final int statementTimeoutMillis;
     private final String instanceId;
     private final int capacity;
     private final QueueFullPolicy policy;
@@ -86,9 +88,12 @@ final class BatchWriter {
     private volatile int lastBatchSize;
     private volatile boolean healthy = true;
 
-    BatchWriter(Jdbi jdbi, String instanceId, int capacity, QueueFullPolicy policy, Duration blockTimeout,
-            int maxBatch, Duration initialBackoff, Duration maxBackoff) {
+    BatchWriter(Jdbi jdbi, StoreAvailability availability, int statementTimeoutMillis, String instanceId,
+            int capacity, QueueFullPolicy policy, Duration blockTimeout, int maxBatch, Duration initialBackoff,
+            Duration maxBackoff) {
         this.jdbi = jdbi;
+        this.availability = availability;
+        this.statementTimeoutMillis = statementTimeoutMillis;
         this.instanceId = instanceId;
         this.capacity = capacity;
         this.policy = policy;
@@ -124,7 +129,8 @@ final class BatchWriter {
             throw new RunStoreException("the store is closed");
         }
         boolean got;
-        if (policy == QueueFullPolicy.DROP) {
+        // Waiting for room only helps while the writer is draining: not while the database is down.
+        if (policy == QueueFullPolicy.DROP || availability.isDown()) {
             got = room.tryAcquire();
         } else {
             try {
@@ -278,6 +284,7 @@ final class BatchWriter {
         while (true) {
             try {
                 jdbi.useTransaction(h -> writeBatch(h, data));
+                availability.succeeded();
                 healthy = true;
                 written.addAndGet(data.size());
                 room.release(data.size());
@@ -299,6 +306,7 @@ final class BatchWriter {
                     return;
                 }
                 healthy = false;
+                availability.failed(e);
                 if (abandon) {
                     long n = data.size();
                     dropped.addAndGet(n);
@@ -311,10 +319,16 @@ final class BatchWriter {
                     log.warn("runmetrics batch of {} failed; retrying in {} ms ({} retries so far): {}", data.size(),
                             TimeUnit.NANOSECONDS.toMillis(backoff), r, brief(e));
                 }
-                try {
-                    TimeUnit.NANOSECONDS.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    // close() interrupts only to abandon; the next attempt sees the flag.
+                if (availability.isDown()) {
+                    // Nothing to try until the watchdog's probe finds the database again.
+                    availability.awaitAvailable(maxBackoff.toNanos());
+                    Thread.interrupted(); // close() interrupts only to abandon; the next attempt sees the flag
+                } else {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        // close() interrupts only to abandon; the next attempt sees the flag.
+                    }
                 }
                 backoff = Math.min(backoff * 2, maxBackoff.toNanos());
             }
@@ -322,7 +336,7 @@ final class BatchWriter {
     }
 
     /** The root cause's message, short: JDBI's messages repeat the whole statement and its arguments. */
-    private static String brief(Throwable e) {
+    static String brief(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -380,7 +394,7 @@ final class BatchWriter {
         steps.keySet().forEach(ws -> workspaces.put(ws, true));
         // Locks are taken in one global order (workspace, table, key) so writers never deadlock.
         for (String ws : workspaces.keySet()) {
-            JdbcRunStore.setWorkspace(h, ws);
+            JdbcRunStore.setTransaction(h, ws, statementTimeoutMillis);
             RollupAccumulator rollups = new RollupAccumulator(ws, instanceId);
             writeRuns(h, ws, runs.getOrDefault(ws, List.of()), rollups);
             writeSteps(h, ws, steps.getOrDefault(ws, List.of()), rollups);

@@ -16,7 +16,9 @@ import dev.runmetrics.core.store.RollupQuery;
 import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.RunStoreException;
+import dev.runmetrics.core.store.RunStoreUnavailableException;
 import dev.runmetrics.core.store.StepCheckpoint;
+import dev.runmetrics.core.store.StoreHealth;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -65,12 +67,26 @@ import org.jdbi.v3.core.statement.Query;
  * <p><b>Connections.</b> The store borrows a connection per transaction from the given
  * {@link DataSource}; give it a pool in production (the writer holds one connection per batch).
  *
+ * <p><b>Time bounds.</b> Every call is bounded, whatever the DataSource does: getting a connection
+ * ({@link Builder#connectionTimeout}, 2 s), each statement on the server
+ * ({@link Builder#statementTimeout}, {@code SET LOCAL statement_timeout}, 5 s) and each read from
+ * the network ({@link Builder#socketTimeout}, {@link java.sql.Connection#setNetworkTimeout}, 7 s).
+ * A database that stops answering (hung, stopped with SIGSTOP, behind a partition) is found by a
+ * probe ({@link Builder#probeTimeout}, 1 s): then the calls waiting on it are aborted, and until
+ * it answers again every call fails at once with {@link RunStoreUnavailableException} and
+ * {@link #health()} says why. A call therefore waits at most about 1.6 probe timeouts (1.6 s) on a database
+ * that hangs, and not at all on one known to be down. Only the schema migration
+ * ({@link Builder#migrateWith}) is not bounded: its backfills may legitimately take minutes.
+ *
  * <p><b>Threads.</b> Thread-safe: any method may be called from any thread. {@link #close()} stops
  * accepting writes, drains the queue (retrying, up to the close timeout) and stops the writer.
  */
 public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     private final Jdbi jdbi;
+    private final BoundedConnections connections;
+    private final StoreAvailability availability;
+    private final int statementTimeoutMillis;
     private final String instanceId;
     private final Duration flushTimeout;
     private final Duration closeTimeout;
@@ -80,12 +96,16 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         if (b.migrationDataSource != null) {
             SchemaMigrator.migrate(b.migrationDataSource);
         }
-        this.jdbi = Jdbi.create(b.dataSource);
         this.instanceId = b.instanceId != null ? b.instanceId : UUID.randomUUID().toString();
+        this.connections = new BoundedConnections(b.dataSource, b.connectionTimeout.toNanos(),
+                millis(b.socketTimeout), instanceId);
+        this.availability = new StoreAvailability(connections, b.probeTimeout, instanceId);
+        this.statementTimeoutMillis = millis(b.statementTimeout);
+        this.jdbi = Jdbi.create(connections);
         this.flushTimeout = b.flushTimeout;
         this.closeTimeout = b.closeTimeout;
-        this.writer = new BatchWriter(jdbi, instanceId, b.queueCapacity, b.queueFullPolicy, b.blockTimeout,
-                b.maxBatchSize, b.initialBackoff, b.maxBackoff);
+        this.writer = new BatchWriter(jdbi, availability, statementTimeoutMillis, instanceId, b.queueCapacity,
+                b.queueFullPolicy, b.blockTimeout, b.maxBatchSize, b.initialBackoff, b.maxBackoff);
     }
 
     /**
@@ -108,6 +128,15 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     }
 
     /**
+     * Returns whether the database is available as the store last saw it (a call's failure, the
+     * watchdog's probe), without calling it: never blocks.
+     */
+    @Override
+    public StoreHealth health() {
+        return availability.health();
+    }
+
+    /**
      * Waits until every run and step snapshot accepted before this call is committed.
      *
      * @return false if that did not happen within {@code timeout} (the database is failing)
@@ -124,6 +153,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     @Override
     public void close() {
         writer.close(closeTimeout);
+        availability.close();
+        connections.close();
     }
 
     // ---- writes -----------------------------------------------------------------------------
@@ -174,9 +205,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(claimedAt, "claimedAt");
+        availability.check("claiming run " + runId + " for resume");
         if (!writer.flush(flushTimeout)) {
-            throw new RunStoreException("cannot claim run " + runId + ": queued writes were not stored within "
-                    + flushTimeout + " (database unavailable?)");
+            throw new RunStoreUnavailableException("cannot claim run " + runId + ": queued writes were not stored"
+                    + " within " + flushTimeout + " (database unavailable or far behind)", availability.retryAfter(),
+                    null);
         }
         Instant at = claimedAt.truncatedTo(ChronoUnit.MICROS);
         return inWorkspace(workspaceId, "claiming run " + runId + " for resume", h -> {
@@ -452,16 +485,39 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                 .mapTo(String.class).one();
     }
 
+    /**
+     * Sets the workspace and the statement timeout of the current transaction, in one round trip
+     * (both transaction-local, so a pooled connection carries nothing over).
+     */
+    static void setTransaction(Handle h, String workspaceId, int statementTimeoutMillis) {
+        h.createQuery("SELECT set_config('runmetrics.workspace_id', :ws, true), set_config('statement_timeout', :st,"
+                + " true)").bind("ws", workspaceId).bind("st", Integer.toString(statementTimeoutMillis))
+                .mapTo(String.class).one();
+    }
+
     private <T> T inWorkspace(String workspaceId, String what, HandleCallback<T, RuntimeException> work) {
         Objects.requireNonNull(workspaceId, "workspaceId");
+        availability.check(what);
+        T result;
         try {
-            return jdbi.inTransaction(h -> {
-                setWorkspace(h, workspaceId);
+            result = jdbi.inTransaction(h -> {
+                setTransaction(h, workspaceId, statementTimeoutMillis);
                 return work.withHandle(h);
             });
         } catch (JdbiException e) {
+            availability.failed(e);
+            if (BatchWriter.isTransient(e)) {
+                throw new RunStoreUnavailableException(what + " failed: " + BatchWriter.brief(e),
+                        availability.retryAfter(), e);
+            }
             throw new RunStoreException(what + " failed", e);
         }
+        availability.succeeded();
+        return result;
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 
     private static void sameWorkspace(String workspaceId, String recordWorkspace) {
@@ -491,6 +547,10 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(5);
         private Duration flushTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private Duration connectionTimeout = Duration.ofSeconds(2);
+        private Duration statementTimeout = Duration.ofSeconds(5);
+        private Duration socketTimeout = Duration.ofSeconds(7);
+        private Duration probeTimeout = Duration.ofSeconds(1);
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -564,12 +624,67 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         }
 
         /**
+         * How long getting a connection from the DataSource may take (default 2 s); beyond it the
+         * call fails with {@link RunStoreUnavailableException} and the database counts as unavailable.
+         */
+        public Builder connectionTimeout(Duration timeout) {
+            this.connectionTimeout = positive("connectionTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long the server may run one statement (default 5 s): set per transaction as
+         * {@code statement_timeout}; a statement cancelled by it fails with
+         * {@link RunStoreUnavailableException}. Bounds the writer's statements too.
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = positive("statementTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long a call may wait for the database's next bytes (default 7 s), as each
+         * connection's network timeout; at least the statement timeout, so that a slow statement
+         * is cancelled by the server rather than cut off by the client.
+         */
+        public Builder socketTimeout(Duration timeout) {
+            this.socketTimeout = positive("socketTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long a call may hold its connection before the store checks that the database
+         * still answers, and how long that check ({@code SELECT 1} on a connection of its own) may
+         * take (default 1 s). If it gets no answer, the database counts as unavailable: the calls
+         * waiting on it are aborted and later calls fail at once until a probe (every probe
+         * timeout) succeeds. Raise it for a database that is often slower than that to answer.
+         */
+        public Builder probeTimeout(Duration timeout) {
+            this.probeTimeout = positive("probeTimeout", timeout);
+            return this;
+        }
+
+        /**
          * Migrates (if asked) and returns a started store.
          *
+         * @throws IllegalStateException if the socket timeout is below the statement timeout
          * @throws RunStoreException if the migration fails
          */
         public JdbcRunStore build() {
+            if (socketTimeout.compareTo(statementTimeout) < 0) {
+                throw new IllegalStateException("socketTimeout " + socketTimeout + " is below statementTimeout "
+                        + statementTimeout);
+            }
             return new JdbcRunStore(this);
+        }
+
+        @Override
+        public String toString() {
+            return "JdbcRunStore.Builder{queueCapacity=" + queueCapacity + ", queueFullPolicy=" + queueFullPolicy
+                    + ", blockTimeout=" + blockTimeout + ", maxBatchSize=" + maxBatchSize + ", retryBackoff="
+                    + initialBackoff + ".." + maxBackoff + ", flushTimeout=" + flushTimeout + ", closeTimeout="
+                    + closeTimeout + ", connectionTimeout=" + connectionTimeout + ", statementTimeout="
+                    + statementTimeout + ", socketTimeout=" + socketTimeout + ", probeTimeout=" + probeTimeout + "}";
         }
 
         private static Duration positive(String name, Duration d) {
