@@ -48,6 +48,9 @@ public final class OpenApi {
             for (int status : r.doc().statuses()) {
                 responses.put(Integer.toString(status), Json.map("description", describe(status)));
             }
+            if (r.workspaceScoped() && !r.doc().websocket()) {
+                responses.putIfAbsent("503", Json.map("description", describe(503)));
+            }
             op.put("responses", responses);
             op.put("security", r.access() == Route.Access.PUBLIC ? List.of() : List.of(Json.map("bearer", List.of())));
             paths.computeIfAbsent(r.template(), k -> new LinkedHashMap<>()).put(r.method().toLowerCase(Locale.ROOT), op);
@@ -87,6 +90,7 @@ public final class OpenApi {
             case 415 -> "Content-Type must be application/json";
             case 422 -> "The step cannot be resumed";
             case 429 -> "Rate limited; see Retry-After";
+            case 503 -> "The run store is unavailable (code store_unavailable); see Retry-After";
             default -> "HTTP " + status;
         };
     }
