@@ -6,7 +6,6 @@ import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -47,8 +46,8 @@ final class BoundedConnections implements ConnectionFactory {
     private final ExecutorService opener;
     /** Connections handed out and not yet closed, with the nanoTime they were handed out. */
     private final Map<Connection, Long> inUse = new ConcurrentHashMap<>();
-    /** Acquisitions the callers still wait for. */
-    private final Set<CompletableFuture<Connection>> waiting = ConcurrentHashMap.newKeySet();
+    /** Acquisitions the callers still wait for, with the nanoTime they began. */
+    private final Map<CompletableFuture<Connection>, Long> waiting = new ConcurrentHashMap<>();
     private volatile boolean networkTimeoutWarned;
 
     BoundedConnections(DataSource dataSource, long acquireNanos, int networkTimeoutMillis, String name) {
@@ -111,7 +110,7 @@ final class BoundedConnections implements ConnectionFactory {
         }
         Connection c;
         if (abortable) {
-            waiting.add(pending);
+            waiting.put(pending, System.nanoTime());
         }
         try {
             c = pending.get(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -144,11 +143,17 @@ final class BoundedConnections implements ConnectionFactory {
         return c;
     }
 
-    /** How long the connection in use longest has been held, in nanoseconds (0 if none). */
-    long longestInUseNanos() {
+    /**
+     * How long the call waiting longest on the database has waited, in nanoseconds (0 if none):
+     * for a connection, or on the connection it holds.
+     */
+    long longestWaitNanos() {
         long now = System.nanoTime();
         long longest = 0;
         for (long since : inUse.values()) {
+            longest = Math.max(longest, now - since);
+        }
+        for (long since : waiting.values()) {
             longest = Math.max(longest, now - since);
         }
         return longest;
@@ -163,7 +168,7 @@ final class BoundedConnections implements ConnectionFactory {
      */
     int abortAll(String reason) {
         int n = 0;
-        for (CompletableFuture<Connection> w : List.copyOf(waiting)) {
+        for (CompletableFuture<Connection> w : List.copyOf(waiting.keySet())) {
             if (w.completeExceptionally(new SQLTransientConnectionException(reason, "08001"))) {
                 n++;
             }

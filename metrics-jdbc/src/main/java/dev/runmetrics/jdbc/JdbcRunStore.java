@@ -57,8 +57,12 @@ import org.jdbi.v3.core.statement.Query;
  * snapshot is not newer), one transaction per batch, together with the batch's execution numbers
  * and rollups. When the database fails, the writer retries the batch with exponential backoff
  * (100 ms doubling to 5 s by default) until it succeeds, so an outage delays writes and loses none
- * as long as the queue holds them; when the queue is full, the {@link QueueFullPolicy} decides.
- * Reads may therefore lag writes; {@link #flush} waits for them. {@link #saveCheckpoint},
+ * as long as the queue holds them. With a spill directory ({@link Builder#spillDirectory}), an
+ * outage longer than {@code spillAfter} or a full queue sends the snapshots to an append-only
+ * journal on disk instead (fsynced in batches, bounded), replayed in order when the database is
+ * back, also by a store built later on the same directory; without one, a full queue is the
+ * {@link QueueFullPolicy}'s to decide. Either way {@code saveRun} and {@code saveStep} never wait on
+ * the database. Reads may therefore lag writes; {@link #flush} waits for them. {@link #saveCheckpoint},
  * {@link #claimResume} and {@link #appendResumeAudit} are synchronous (one transaction each) and
  * durable when they return; {@code claimResume} first flushes the queue so that it sees the run's
  * latest status, then locks the run's row ({@code SELECT … FOR UPDATE}) and compares and sets.
@@ -104,8 +108,20 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         this.jdbi = Jdbi.create(connections);
         this.flushTimeout = b.flushTimeout;
         this.closeTimeout = b.closeTimeout;
-        this.writer = new BatchWriter(jdbi, availability, statementTimeoutMillis, instanceId, b.queueCapacity,
-                b.queueFullPolicy, b.blockTimeout, b.maxBatchSize, b.initialBackoff, b.maxBackoff);
+        SpillJournal journal = b.spillDirectory == null ? null
+                : new SpillJournal(b.spillDirectory, b.spillMaxBytes, b.spillSegmentBytes, b.spillFsyncEvery);
+        try {
+            this.writer = new BatchWriter(jdbi, availability, statementTimeoutMillis, instanceId, b.queueCapacity,
+                    b.queueFullPolicy, b.blockTimeout, b.maxBatchSize, b.initialBackoff, b.maxBackoff, journal,
+                    b.spillDirectory == null ? null : b.spillAfter);
+        } catch (RuntimeException | Error e) {
+            if (journal != null) {
+                journal.close();
+            }
+            availability.close();
+            connections.close();
+            throw e;
+        }
     }
 
     /**
@@ -533,6 +549,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
      * thread (and migrates first, if asked).
      */
     public static final class Builder {
+        /** Default bound of the spill journal: 2 GiB. */
+        public static final long DEFAULT_SPILL_MAX_BYTES = 2L << 30;
+
         /** Default queue bound: 30 s × (1,000 step events/s + their run events), with room to spare. */
         public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
 
@@ -551,6 +570,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         private Duration statementTimeout = Duration.ofSeconds(5);
         private Duration socketTimeout = Duration.ofSeconds(7);
         private Duration probeTimeout = Duration.ofSeconds(1);
+        private java.nio.file.Path spillDirectory;
+        private Duration spillAfter = Duration.ofSeconds(5);
+        private long spillMaxBytes = DEFAULT_SPILL_MAX_BYTES;
+        private long spillSegmentBytes = 64L << 20;
+        private Duration spillFsyncEvery = Duration.ofMillis(200);
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -665,6 +689,52 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         }
 
         /**
+         * Turns on the spill journal: when the write queue is full, or the database has been
+         * unavailable for longer than {@code spillAfter} (default 5 s), snapshots go to an
+         * append-only journal in {@code directory} instead of memory (what is queued moves there
+         * first, in order), and the writer replays it in order once the database is back; a store
+         * built later on the same directory replays what a previous process left (it is written
+         * before anything new). The directory is the store's alone (locked while it is open); keep
+         * it on a local disk. See {@link #spillLimits} for its bound and durability.
+         *
+         * @param directory created if missing
+         * @param spillAfter how long the database may be unavailable before the writer spills
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if spillAfter is negative
+         */
+        public Builder spillDirectory(java.nio.file.Path directory, Duration spillAfter) {
+            this.spillDirectory = Objects.requireNonNull(directory, "directory");
+            this.spillAfter = nonNegative("spillAfter", spillAfter);
+            return this;
+        }
+
+        /**
+         * The spill journal's bound and durability. {@code maxBytes} (default 2 GiB) bounds its
+         * size on disk, counting a segment until it is wholly replayed; a snapshot that would
+         * exceed it is dropped and counted as the {@link QueueFullPolicy} says (when spilling
+         * starts, what is already queued moves in regardless). Appended snapshots are written and
+         * forced to disk ({@code fsync}) every {@code fsyncEvery} (default 200 ms): a process that
+         * dies while spilling (kill -9, power loss) loses at most the snapshots of that last
+         * interval.
+         *
+         * @throws IllegalArgumentException if maxBytes is below 1 MiB or fsyncEvery is not positive
+         */
+        public Builder spillLimits(long maxBytes, Duration fsyncEvery) {
+            if (maxBytes < (1L << 20)) {
+                throw new IllegalArgumentException("spill maxBytes must be at least 1 MiB, was " + maxBytes);
+            }
+            this.spillMaxBytes = maxBytes;
+            this.spillFsyncEvery = positive("fsyncEvery", fsyncEvery);
+            return this;
+        }
+
+        /** Segment size of the spill journal (tests use small ones to see segments come and go). */
+        Builder spillSegmentBytes(long bytes) {
+            this.spillSegmentBytes = bytes;
+            return this;
+        }
+
+        /**
          * Migrates (if asked) and returns a started store.
          *
          * @throws IllegalStateException if the socket timeout is below the statement timeout
@@ -684,7 +754,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                     + ", blockTimeout=" + blockTimeout + ", maxBatchSize=" + maxBatchSize + ", retryBackoff="
                     + initialBackoff + ".." + maxBackoff + ", flushTimeout=" + flushTimeout + ", closeTimeout="
                     + closeTimeout + ", connectionTimeout=" + connectionTimeout + ", statementTimeout="
-                    + statementTimeout + ", socketTimeout=" + socketTimeout + ", probeTimeout=" + probeTimeout + "}";
+                    + statementTimeout + ", socketTimeout=" + socketTimeout + ", probeTimeout=" + probeTimeout
+                    + (spillDirectory == null ? "" : ", spillDirectory=" + spillDirectory + ", spillAfter=" + spillAfter
+                            + ", spillMaxBytes=" + spillMaxBytes + ", spillFsyncEvery=" + spillFsyncEvery) + "}";
         }
 
         private static Duration positive(String name, Duration d) {

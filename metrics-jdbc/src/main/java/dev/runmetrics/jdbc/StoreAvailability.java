@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * Whether the store's database is available, and the watchdog that finds out when it hangs.
  *
  * <p>The database counts as <b>unavailable</b> from a call's connection failure (refused, lost,
- * reset, timed out; shutting down), or when it hangs: a call has held its connection longer than
- * half the probe timeout and a probe ({@code SELECT 1} on a connection of its own, bounded by the
+ * reset, timed out; shutting down), or when it hangs: a call has waited longer than half the
+ * probe timeout (for a connection, or on the one it holds) and a probe ({@code SELECT 1} on a connection of its own, bounded by the
  * probe timeout) gets no answer either; every call waiting on the hung database is then aborted,
  * so it fails at once rather than at its network timeout. While unavailable, the store's calls fail at
  * once with {@link RunStoreUnavailableException} ({@link #check}) and the watchdog probes every
@@ -195,7 +195,7 @@ final class StoreAvailability {
                         markUp();
                     }
                 }
-            } else if (connections.longestInUseNanos() > stallNanos && now - lastProbe >= stallNanos) {
+            } else if (connections.longestWaitNanos() > stallNanos && now - lastProbe >= stallNanos) {
                 lastProbe = now;
                 String failure = probe();
                 if (failure != null && !closed) {
