@@ -264,9 +264,9 @@ final class BatchWriter {
     }
 
     /**
-     * Stops spilling if the writer has caught up: every record on disk written and no sync in
-     * flight. The few records not yet synced come back to the queue, ahead of anything newer.
-     * Holds appendLock.
+     * Stops spilling if the writer has caught up: the database answers, every record on disk is
+     * written and no sync is in flight. The few records not yet synced come back to the queue,
+     * ahead of anything newer. Holds appendLock.
      */
     private boolean tryStopSpilling() {
         List<byte[]> tail = journal.takeUnsyncedIfCaughtUp(room.availablePermits());
@@ -415,7 +415,8 @@ final class BatchWriter {
                     break; // the journal keeps it for the next start
                 }
                 if (!replayOnce()) {
-                    pause(5_000_000L); // records appended, not yet on disk: the syncer writes them shortly
+                    // Records appended, not yet on disk (the syncer writes them shortly), or the database is down.
+                    pause(availability.isDown() ? 50_000_000L : 5_000_000L);
                 }
                 continue;
             }
@@ -466,6 +467,9 @@ final class BatchWriter {
             return true;
         }
         if (read.records().isEmpty()) {
+            if (availability.isDown()) {
+                return false; // not caught up: what is appended must stay in the journal until the database is back
+            }
             appendLock.lock();
             try {
                 return tryStopSpilling();
