@@ -28,7 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,24 +113,30 @@ class StoreUnavailableTest {
         }
     }
 
-    DownStore store;
-    MetricsHttpServer server;
-    Api api;
+    static DownStore store;
+    static MetricsHttpServer server;
+    static Api api;
 
-    @BeforeEach
-    void start() {
+    @BeforeAll
+    static void start() {
         store = new DownStore();
         server = Api.withTokens(MetricsHttpServer.builder(store)).port(0)
                 .views(RunViews.builder(store).workerCapacity(1).build())
                 .resumeHandler((ws, actor, run, step, overrides) -> new ResumeResult.Refused(
                         ResumeResult.Reason.UNAVAILABLE, "the store could not be read: down", 0))
-                .pause((ws, run, reason) -> true).build();
+                .pause((ws, run, reason) -> true).noRateLimit().build();
         server.start();
         api = new Api(server.port());
     }
 
-    @AfterEach
-    void stop() {
+    @BeforeEach
+    void storeUp() {
+        store.down = false;
+        store.brokenOtherwise = false;
+    }
+
+    @AfterAll
+    static void stop() {
         server.stop();
     }
 
