@@ -52,6 +52,7 @@ final class BoundedConnections implements ConnectionFactory {
 
     BoundedConnections(DataSource dataSource, long acquireNanos, int networkTimeoutMillis, String name) {
         this.dataSource = dataSource;
+        warnIfLoginsAreUnbounded(dataSource);
         this.acquireNanos = acquireNanos;
         this.networkTimeoutMillis = networkTimeoutMillis;
         AtomicInteger threads = new AtomicInteger();
@@ -182,6 +183,27 @@ final class BoundedConnections implements ConnectionFactory {
             }
         }
         return n + stalled.size();
+    }
+
+    /**
+     * The store stops waiting for a connection after its acquisition timeout, but the helper thread
+     * waits as long as the driver does: with pgjdbc's default {@code socketTimeout} of 0, a login to
+     * a database host that vanished (no reset ever comes) waits forever, and once
+     * {@value #MAX_PENDING_OPENS} do, the store cannot connect again. Says so for a pgjdbc
+     * DataSource without one (a pool's own settings are the host's to check).
+     */
+    private static void warnIfLoginsAreUnbounded(DataSource ds) {
+        try {
+            if (ds.isWrapperFor(org.postgresql.ds.common.BaseDataSource.class)) {
+                org.postgresql.ds.common.BaseDataSource pg = ds.unwrap(org.postgresql.ds.common.BaseDataSource.class);
+                if (pg.getSocketTimeout() == 0) {
+                    log.warn("the runmetrics store's DataSource has no socketTimeout: a login to a database host"
+                            + " that vanished would hold a connection thread forever; set one (e.g. 10 to 60 s)");
+                }
+            }
+        } catch (SQLException | RuntimeException | LinkageError ignored) {
+            // not pgjdbc, or it will not say: nothing to check
+        }
     }
 
     /** Stops the helper threads; connections in use are the callers' to close. */

@@ -121,6 +121,7 @@ final class TestDatabase {
         ds.setDatabaseName(otherDatabase);
         ds.setUser(role);
         ds.setPassword(PASSWORD);
+        ds.setSocketTimeout(60); // as a host should: a login to a vanished database ends (see the README)
         return ds;
     }
 }
