@@ -1,7 +1,9 @@
 package dev.runmetrics.examples;
 
 import dev.runmetrics.jdbc.SchemaMigrator;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -122,7 +124,7 @@ final class DemoDatabase implements AutoCloseable {
             EmbeddedPostgres pg;
             try {
                 pg = EmbeddedPostgres.builder().setDataDirectory(pgdata).setCleanDataDirectory(false)
-                        .setOverrideWorkingDirectory(binaries.toFile())
+                        .setOverrideWorkingDirectory(binaries.toFile()).setPgBinaryResolver(new BinariesIn(binaries))
                         .setRegisterShutdownHook(false) // the demo stops it itself, after the writer drained
                         .setServerConfig("synchronous_commit", "on") // zonky turns it off; the demo keeps what it commits
                         .setServerConfig("listen_addresses", "localhost")
@@ -145,6 +147,7 @@ final class DemoDatabase implements AutoCloseable {
                 throw new IllegalStateException("cannot start the embedded PostgreSQL on " + pgdata + " (port " + port
                         + "); is another demo running on this --data-dir? " + e.getMessage(), e);
             }
+            ownerOnly(binaries, OWNER_ONLY_DIR); // zonky makes its working directory writable by all
             Files.writeString(portFile, Integer.toString(pg.getPort()) + "\n", StandardCharsets.UTF_8);
             String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/" + DATABASE;
             DataSource owner = dataSource(url, OWNER_ROLE, passwords.owner());
@@ -160,6 +163,19 @@ final class DemoDatabase implements AutoCloseable {
                     + " (store as " + APP_ROLE + "; passwords in " + passwordFile + ")");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * zonky's own binary resolver, told apart per binaries directory: zonky unpacks the binaries
+     * once per resolver and JVM, wherever the first start put them, so with its shared resolver a
+     * second data folder in the same JVM would run the first one's (and the lock-down would not find
+     * them in its own folder).
+     */
+    private record BinariesIn(Path directory) implements PgBinaryResolver {
+        @Override
+        public java.io.InputStream getPgBinary(String system, String machineHardware) throws IOException {
+            return DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware);
         }
     }
 

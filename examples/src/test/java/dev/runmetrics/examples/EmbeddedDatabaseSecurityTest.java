@@ -42,12 +42,20 @@ class EmbeddedDatabaseSecurityTest {
             assertThat(pw.getProperty("runmetrics_app")).hasSizeGreaterThanOrEqualTo(32)
                     .isNotEqualTo(pw.getProperty("runmetrics_owner")).isNotEqualTo("runmetrics-demo");
             assertLocked(pw);
+            // It runs the binaries unpacked into the data folder, not a shared temporary one.
+            long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pgdata").resolve("postmaster.pid"))
+                    .get(0).strip());
+            assertThat(ProcessHandle.of(postmaster).flatMap(p -> p.info().command())).hasValueSatisfying(c ->
+                    assertThat(Path.of(c).toAbsolutePath()).startsWith(dataDir.resolve("postgres-binaries")
+                            .toAbsolutePath()));
         }
-        // Files: the passwords and the data folder are the owner's alone; no trust line.
+        // Files: the passwords, the data folder and the binaries are the owner's alone; no trust line.
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("postgres-passwords"))))
                 .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("pgdata"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("postgres-binaries"))))
                 .isEqualTo("rwx------");
         assertThat(hbaRules()).isNotEmpty().noneMatch(l -> l.contains("trust"))
                 .allMatch(l -> l.endsWith("scram-sha-256") || l.endsWith("reject"));
