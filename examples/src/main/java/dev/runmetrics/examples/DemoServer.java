@@ -7,6 +7,7 @@ import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.node.ErrorCategory;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.record.RunEvent;
 import dev.runmetrics.core.record.RunListener;
@@ -88,7 +89,8 @@ public final class DemoServer implements AutoCloseable {
     private final PrintStream out;
     private final DemoDatabase database;
     private final JdbcRunStore store;
-    private final NodeMetricsCollector collector;
+    /** Node metrics per workspace: each workspace's tokens see only the nodes its runs called. */
+    private final WorkspaceNodeMetrics nodes;
     private final RunRecorder recorder;
     private final WorkflowRunner runner;
     private final MetricsHttpServer http;
@@ -116,7 +118,7 @@ public final class DemoServer implements AutoCloseable {
         try {
             s = JdbcRunStore.builder(database.forStore()).build();
             this.store = s;
-            this.collector = NodeMetricsCollector.builder().windowSize(100).build();
+            this.nodes = WorkspaceNodeMetrics.of(NodeMetricsCollector.builder().windowSize(100));
             AtomicInteger threads = new AtomicInteger();
             sch = Executors.newScheduledThreadPool(1, daemon("runmetrics-demo-timer", threads));
             this.scheduler = sch;
@@ -128,7 +130,7 @@ public final class DemoServer implements AutoCloseable {
                     .databaseLoad(new WriterLoad(s)).resultCacheTtl(Duration.ofSeconds(5)).build();
 
             this.tokens = new LinkedHashMap<>();
-            MetricsHttpServer.Builder hb = MetricsHttpServer.builder(s).views(views).nodeMetrics(collector)
+            MetricsHttpServer.Builder hb = MetricsHttpServer.builder(s).views(views).nodeMetrics(nodes)
                     .port(o.port()).bindAddress(o.bind());
             for (Workspace w : WORKSPACES) {
                 Map<Role, String> byRole = new LinkedHashMap<>();
@@ -144,7 +146,7 @@ public final class DemoServer implements AutoCloseable {
             this.recorder = RunRecorder.builder(s).listener(hb.runListener()).listener(counts).build();
             ExampleWorkflows.Options workflowOptions = ExampleWorkflows.Options.builder()
                     .latency(scaled(ExampleWorkflows.Latency.realistic(), o.latencyScale()))
-                    .metricsCollector(collector)
+                    .nodeMetrics(nodes)
                     .retryPolicy(RetryPolicy.builder().maxAttempts(3)
                             .initialBackoff(Duration.ofMillis(Math.max(1, Math.round(200 * o.latencyScale()))))
                             .maxBackoff(Duration.ofSeconds(2))

@@ -5,6 +5,7 @@ import dev.runmetrics.core.control.RunAction;
 import dev.runmetrics.core.flow.WorkflowRunner;
 import dev.runmetrics.core.internal.Checks;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.record.RunListener;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.time.Clock;
@@ -200,7 +201,7 @@ public final class MetricsHttpServer {
         private ResumeHandler resume;
         private RunAction pause;
         private RunAction cancel;
-        private NodeMetricsCollector collector;
+        private WorkspaceNodeMetrics nodes;
         private final List<TokenRegistry.Entry> tokens = new ArrayList<>();
         private final Map<String, String> slugs = new LinkedHashMap<>();
         private int rateBurst = 20;
@@ -302,13 +303,29 @@ public final class MetricsHttpServer {
         }
 
         /**
-         * The collector whose node metrics {@code /api/v1/node-metrics} and {@code /metrics} show.
+         * The node metrics {@code /api/v1/node-metrics} and {@code /metrics} show, kept per workspace:
+         * each caller sees the nodes of its own workspaces only. Nodes created with
+         * {@code NodeConfig.Builder.metrics(nodes)} and run by an orchestrator that enters its runs'
+         * workspaces ({@code WorkflowRunner} does) record there.
          *
-         * @throws NullPointerException if collector is null
+         * @throws NullPointerException if nodes is null
          */
-        public Builder nodeMetrics(NodeMetricsCollector collector) {
-            this.collector = Objects.requireNonNull(collector, "collector");
+        public Builder nodeMetrics(WorkspaceNodeMetrics nodes) {
+            this.nodes = Objects.requireNonNull(nodes, "nodes");
             return this;
+        }
+
+        /**
+         * Shows one collector's node metrics as those of one workspace, for a host whose nodes all
+         * work for it ({@link WorkspaceNodeMetrics#single}); no other workspace sees them. A
+         * collector shared by several workspaces' runs must not be given here: use
+         * {@link #nodeMetrics(WorkspaceNodeMetrics)}.
+         *
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if the workspace id is malformed
+         */
+        public Builder nodeMetrics(NodeMetricsCollector collector, String workspaceId) {
+            return nodeMetrics(WorkspaceNodeMetrics.single(Checks.id("workspaceId", workspaceId), collector));
         }
 
         /**
@@ -544,7 +561,7 @@ public final class MetricsHttpServer {
             RunViews v = views;
             EventHub hub = new EventHub(clientQueue, updateInterval, v == null ? null : v.overview()::realtime);
             RunCounters counters = new RunCounters();
-            ApiRoutes api = new ApiRoutes(new ApiRoutes.Services(store, views, collector, resume, pause, cancel, hub,
+            ApiRoutes api = new ApiRoutes(new ApiRoutes.Services(store, views, nodes, resume, pause, cancel, hub,
                     counters, clock, VERSION));
             TokenBuckets limiter = rateLimited ? new TokenBuckets(clock, rateBurst, ratePerSecond) : null;
             Dispatcher dispatcher = new Dispatcher(new Router(api.routes()), new TokenRegistry(tokens), slugs,
@@ -574,7 +591,7 @@ public final class MetricsHttpServer {
         public String toString() {
             return "bind=" + bindAddress + ", port=" + port + ", store=" + store + ", views=" + (views != null)
                     + ", resume=" + (resume != null) + ", pause=" + (pause != null) + ", cancel=" + (cancel != null)
-                    + ", nodeMetrics=" + (collector != null) + ", tokens=" + tokens.size() + ", slugs=" + slugs.keySet()
+                    + ", nodeMetrics=" + (nodes != null) + ", tokens=" + tokens.size() + ", slugs=" + slugs.keySet()
                     + ", rateLimit=" + (rateLimited ? rateBurst + " burst, " + ratePerSecond + "/s" : "off")
                     + ", maxBodyBytes=" + maxBodyBytes + ", webSocketQueue=" + clientQueue;
         }

@@ -7,6 +7,7 @@ import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.control.RunAction;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.RunStore;
@@ -38,8 +39,8 @@ import java.util.Set;
  */
 public final class ApiRoutes {
 
-    /** What the handlers call; views, collector, resume, pause and cancel may be null. */
-    public record Services(RunStore store, RunViews views, NodeMetricsCollector collector, ResumeHandler resume,
+    /** What the handlers call; views, nodes, resume, pause and cancel may be null. */
+    public record Services(RunStore store, RunViews views, WorkspaceNodeMetrics nodes, ResumeHandler resume,
             RunAction pause, RunAction cancel, EventHub hub, RunCounters counters, Clock clock, String version) {}
 
     private static final int MAX_REASON = 1000;
@@ -123,9 +124,10 @@ public final class ApiRoutes {
                             + "execution. Optional body: {\"reason\": ...}.", "executions", List.of(EXECUTION_ID), 202,
                             400, 401, 403, 404, 409, 413, 415)));
         }
-        if (s.collector() != null) {
-            r.add(new Route("GET", "/api/v1/node-metrics", Access.VIEWER, false, true, BodyKind.NONE,
-                    this::nodeMetrics, doc("The node metrics of this process's collector.", "statistics",
+        if (s.nodes() != null) {
+            r.add(new Route("GET", "/api/v1/node-metrics", Access.VIEWER, true, true, BodyKind.NONE,
+                    this::nodeMetrics, doc("The node metrics of the workspace: the nodes this process ran for it.",
+                            "statistics",
                             List.of(), 200, 401, 429)));
         }
         r.add(new Route("GET", "/metrics", Access.VIEWER, false, true, BodyKind.NONE, this::prometheus,
@@ -348,14 +350,14 @@ public final class ApiRoutes {
 
     private Reply nodeMetrics(Exchange ex) {
         rejectUnknownQuery(ex);
-        return Reply.jsonText(200, s.collector().toJSON());
+        return Reply.jsonText(200, s.nodes().find(ex.workspaceId()).map(NodeMetricsCollector::toJSON).orElse("{}"));
     }
 
     private Reply prometheus(Exchange ex) {
         rejectUnknownQuery(ex);
         boolean openMetrics = Prometheus.wantsOpenMetrics(ex.header("Accept"));
         return Reply.text(200, openMetrics ? Prometheus.OPENMETRICS_CONTENT_TYPE : Prometheus.CONTENT_TYPE,
-                Prometheus.render(s.collector(), s.counters(), ex.principal().workspaces(), s.hub(), openMetrics))
+                Prometheus.render(s.nodes(), s.counters(), ex.principal().workspaces(), s.hub(), openMetrics))
                 .withHeader("Vary", "Accept");
     }
 
