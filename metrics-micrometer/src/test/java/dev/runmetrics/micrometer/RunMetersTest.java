@@ -16,6 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -227,5 +231,48 @@ class RunMetersTest {
         assertThat(tags).extracting(Tag::getValue)
                 .doesNotContainAnyElementsOf(runIds)
                 .noneMatch(v -> v.contains("alice") || v.contains("secret") || v.contains("orders") || v.startsWith("u"));
+    }
+
+    @Test
+    void runsRecordedFromManyThreadsAtOnceLeaveExactCountsAndTheGaugesAtZero() throws Exception {
+        MicrometerBridge bridge = MicrometerBridge.create(registry);
+        RunRecorder recorder = recorder(bridge);
+        int threads = 4;
+        int runsPerThread = 250;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String workflow = "wf-" + (t % 2);
+                tasks.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < runsPerThread; i++) {
+                        String run = recorder.runQueued(WS, workflow, workflow, null);
+                        recorder.runStarted(WS, run);
+                        recorder.stepStarted(WS, run, EXTRACT, null);
+                        recorder.stepCompleted(WS, run, "extract", null);
+                        recorder.runCompleted(WS, run, null);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> task : tasks) {
+                task.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (String workflow : List.of("wf-0", "wf-1")) {
+            assertThat(ended(workflow, "completed")).isEqualTo(2.0 * runsPerThread);
+            assertThat(gauge(MeterNames.RUNS_QUEUED, workflow)).isZero();
+            assertThat(gauge(MeterNames.RUNS_RUNNING, workflow)).isZero();
+            assertThat(stepTimer(MeterNames.STEP_EXECUTION, workflow, "extract", "completed").count())
+                    .isEqualTo(2L * runsPerThread);
+        }
+        assertThat(((RunMeters) bridge.runListener()).runsInFlight()).isZero();
+        assertThat(recorder.counters().listenerFailures()).isZero();
     }
 }
