@@ -52,7 +52,8 @@ public final class MicrometerBridge {
     private MicrometerBridge(Builder b) {
         this.registry = b.registry;
         this.nodeMeters = new NodeMeters(b.registry, b.nodeWorkspace, b.percentileHistograms, b.maxNodes);
-        this.runMeters = new RunMeters(b.registry, b.percentileHistograms, b.maxWorkflows, b.maxSteps);
+        this.runMeters = new RunMeters(b.registry, b.percentileHistograms, b.stepPercentileHistograms, b.maxWorkflows,
+                b.maxSteps);
         // Over the node meters, which every bound collector holds: the counter lives as long as they do
         // (Micrometer keeps only a weak reference), even if the host drops this bridge.
         FunctionCounter.builder(MeterNames.NODE_OBSERVER_FAILURES, nodeMeters, NodeMeters::observerFailures)
@@ -61,7 +62,8 @@ public final class MicrometerBridge {
         this.description = "MicrometerBridge{registry=" + b.registry.getClass().getSimpleName()
                 + (b.nodeWorkspace == null ? "" : ", nodeWorkspace=" + b.nodeWorkspace)
                 + ", maxNodes=" + b.maxNodes + ", maxWorkflows=" + b.maxWorkflows + ", maxSteps=" + b.maxSteps
-                + ", percentileHistograms=" + b.percentileHistograms + "}";
+                + ", percentileHistograms=" + b.percentileHistograms
+                + ", stepPercentileHistograms=" + b.stepPercentileHistograms + "}";
     }
 
     /**
@@ -132,6 +134,7 @@ public final class MicrometerBridge {
         private int maxWorkflows = DEFAULT_MAX_WORKFLOWS;
         private int maxSteps = DEFAULT_MAX_STEPS;
         private boolean percentileHistograms = true;
+        private boolean stepPercentileHistograms;
 
         private Builder(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -195,15 +198,29 @@ public final class MicrometerBridge {
         }
 
         /**
-         * Sets whether timers publish a percentile histogram (buckets that aggregate across
-         * instances; Prometheus {@code _bucket} series, OTLP histograms). Default true. A
-         * {@code MeterFilter} on the registry can still change it per meter.
+         * Sets whether the node and run timers publish a percentile histogram (buckets that
+         * aggregate across instances; Prometheus {@code _bucket} series, OTLP histogram buckets).
+         * Default true. A {@code MeterFilter} on the registry can still change it per meter.
          *
          * @param publish whether to publish them
          * @return this builder
          */
         public Builder percentileHistograms(boolean publish) {
             this.percentileHistograms = publish;
+            return this;
+        }
+
+        /**
+         * Sets whether the step timers publish a percentile histogram too. Default false: a step
+         * has three timers per status, each histogram is about a hundred series, and a step's work
+         * is already a node whose duration histogram is published; without it a step timer is a
+         * count, a sum and a max.
+         *
+         * @param publish whether to publish them
+         * @return this builder
+         */
+        public Builder stepPercentileHistograms(boolean publish) {
+            this.stepPercentileHistograms = publish;
             return this;
         }
 
@@ -228,7 +245,8 @@ public final class MicrometerBridge {
         public String toString() {
             return "MicrometerBridge.Builder{nodeWorkspace=" + nodeWorkspace + ", maxNodes=" + maxNodes
                     + ", maxWorkflows=" + maxWorkflows + ", maxSteps=" + maxSteps
-                    + ", percentileHistograms=" + percentileHistograms + "}";
+                    + ", percentileHistograms=" + percentileHistograms
+                    + ", stepPercentileHistograms=" + stepPercentileHistograms + "}";
         }
     }
 }

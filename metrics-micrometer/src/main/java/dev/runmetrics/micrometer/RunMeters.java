@@ -27,6 +27,10 @@ import java.util.function.Function;
  * resumed run's second end is recorded again, with its first {@code startedAt}, as the run model
  * defines it.
  *
+ * <p>Run timers publish a percentile histogram unless the bridge turns them off; step timers only
+ * if the bridge asks for it ({@code stepPercentileHistograms}), since steps are many and each is
+ * also a node with a duration histogram of its own.
+ *
  * <p>The gauges count the runs this listener saw queued or started and not yet ended, per
  * workspace and workflow; it keeps the status of those runs only (the runs in flight).
  *
@@ -41,6 +45,7 @@ final class RunMeters implements RunListener {
 
     private final MeterRegistry registry;
     private final boolean histograms;
+    private final boolean stepHistograms;
     private final SeriesBudget workflowBudget;
     private final SeriesBudget stepBudget;
     private final ConcurrentHashMap<WorkflowKey, WorkflowMeters> workflows = new ConcurrentHashMap<>();
@@ -48,9 +53,10 @@ final class RunMeters implements RunListener {
     /** The status of each run in flight that the gauges count; keyed by workspace and run id, never a tag. */
     private final ConcurrentHashMap<RunKey, RunStatus> inFlight = new ConcurrentHashMap<>();
 
-    RunMeters(MeterRegistry registry, boolean histograms, int maxWorkflows, int maxSteps) {
+    RunMeters(MeterRegistry registry, boolean histograms, boolean stepHistograms, int maxWorkflows, int maxSteps) {
         this.registry = registry;
         this.histograms = histograms;
+        this.stepHistograms = stepHistograms;
         this.workflowBudget = new SeriesBudget(registry, "workflow", maxWorkflows);
         this.stepBudget = new SeriesBudget(registry, "step", maxSteps);
     }
@@ -156,9 +162,9 @@ final class RunMeters implements RunListener {
         return inFlight.size();
     }
 
-    private Timer timer(String name, String description, Tags tags) {
+    private Timer timer(String name, String description, Tags tags, boolean histogram) {
         return Timer.builder(name).description(description).tags(tags)
-                .publishPercentileHistogram(histograms)
+                .publishPercentileHistogram(histogram)
                 .maximumExpectedValue(MAX_EXPECTED_RUN_DURATION)
                 .register(registry);
     }
@@ -190,7 +196,8 @@ final class RunMeters implements RunListener {
 
         WorkflowMeters(WorkflowKey key) {
             this.tags = Tags.of(MeterNames.WORKSPACE, key.workspaceId(), MeterNames.WORKFLOW, key.workflowId());
-            this.queueWait = timer(MeterNames.RUN_QUEUE_WAIT, "How long runs waited from queued to their first start", tags);
+            this.queueWait = timer(MeterNames.RUN_QUEUE_WAIT, "How long runs waited from queued to their first start", tags,
+                    histograms);
             Gauge.builder(MeterNames.RUNS_RUNNING, running, AtomicLong::get)
                     .description("Runs executing now in this process").tags(tags).strongReference(true)
                     .register(registry);
@@ -205,12 +212,13 @@ final class RunMeters implements RunListener {
 
         Timer execution(RunStatus status) {
             return perStatus(execution, status, s -> timer(MeterNames.RUN_EXECUTION,
-                    "How long runs executed, from their first start to their end", tags.and(MeterNames.STATUS, s)));
+                    "How long runs executed, from their first start to their end", tags.and(MeterNames.STATUS, s),
+                    histograms));
         }
 
         Timer latency(RunStatus status) {
             return perStatus(latency, status, s -> timer(MeterNames.RUN_LATENCY,
-                    "End-to-end latency of runs, from queued to their end", tags.and(MeterNames.STATUS, s)));
+                    "End-to-end latency of runs, from queued to their end", tags.and(MeterNames.STATUS, s), histograms));
         }
 
         Counter ended(RunStatus status) {
@@ -230,18 +238,20 @@ final class RunMeters implements RunListener {
         StepMeters(StepKey key) {
             this.tags = Tags.of(MeterNames.WORKSPACE, key.workspaceId(), MeterNames.WORKFLOW, key.workflowId(),
                     MeterNames.STEP, key.stepId());
-            this.queueWait = timer(MeterNames.STEP_QUEUE_WAIT, "How long steps waited from scheduled to their first try", tags);
+            this.queueWait = timer(MeterNames.STEP_QUEUE_WAIT, "How long steps waited from scheduled to their first try", tags,
+                    stepHistograms);
         }
 
         Timer execution(RunStatus status) {
             return perStatus(execution, status, s -> timer(MeterNames.STEP_EXECUTION,
                     "How long steps executed, from their first try to their end (retries and backoff included)",
-                    tags.and(MeterNames.STATUS, s)));
+                    tags.and(MeterNames.STATUS, s), stepHistograms));
         }
 
         Timer latency(RunStatus status) {
             return perStatus(latency, status, s -> timer(MeterNames.STEP_LATENCY,
-                    "End-to-end latency of steps, from scheduled to their end", tags.and(MeterNames.STATUS, s)));
+                    "End-to-end latency of steps, from scheduled to their end", tags.and(MeterNames.STATUS, s),
+                    stepHistograms));
         }
 
         Counter retries() {

@@ -146,6 +146,11 @@ class OtlpRegistryTest {
             assertThat(metrics.get(name)).as(name).isNotNull();
             assertThat(metrics.get(name).hasHistogram()).as(name).isTrue();
         }
+        // Run timers carry their buckets; step timers, by default, only count, sum and max.
+        assertThat(metrics.get(MeterNames.RUN_EXECUTION).getHistogram().getDataPointsList())
+                .allSatisfy(p -> assertThat(p.getExplicitBoundsCount()).isGreaterThan(10));
+        assertThat(metrics.get(MeterNames.STEP_EXECUTION).getHistogram().getDataPointsList())
+                .allSatisfy(p -> assertThat(p.getExplicitBoundsCount()).isZero());
         HistogramDataPoint resumed = metrics.get(MeterNames.RUN_EXECUTION).getHistogram().getDataPointsList().stream()
                 .filter(p -> attributes(p.getAttributesList()).equals(Map.of(MeterNames.WORKSPACE, ExampleRuns.WS,
                         MeterNames.WORKFLOW, "data_pipeline", MeterNames.STATUS, "completed")))

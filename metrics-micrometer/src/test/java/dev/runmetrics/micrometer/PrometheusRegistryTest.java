@@ -160,6 +160,31 @@ class PrometheusRegistryTest {
                 "outcome", "success")).isEqualTo(3.0);
     }
 
+    @Test
+    void stepTimersAreSummariesUnlessStepHistogramsAreAskedFor() throws Exception {
+        PrometheusText plain = scrapeAfterScenario();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusText bucketed = scrapeAfterScenario(MicrometerBridge.builder(registry).stepPercentileHistograms(true),
+                registry);
+
+        for (String timer : new String[] {"runmetrics_step_queue_wait_seconds", "runmetrics_step_execution_seconds",
+                "runmetrics_step_latency_seconds"}) {
+            assertThat(plain.types).containsEntry(timer, "summary");
+            assertThat(plain.find(timer + "_bucket")).isEmpty();
+            assertThat(bucketed.types).containsEntry(timer, "histogram");
+            assertThat(bucketed.find(timer + "_bucket")).isNotEmpty();
+        }
+        String[] process = {"workspace", WS, "workflow", "basic_sequence", "step", "process", "status", "completed"};
+        assertThat(bucketed.value("runmetrics_step_execution_seconds_bucket", append(process, "le", "+Inf")))
+                .isEqualTo(3.0);
+    }
+
+    private static String[] append(String[] labels, String... more) {
+        String[] all = java.util.Arrays.copyOf(labels, labels.length + more.length);
+        System.arraycopy(more, 0, all, labels.length, more.length);
+        return all;
+    }
+
     private static double le(Sample bucket) {
         String le = bucket.labels().get("le");
         return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);

@@ -104,6 +104,8 @@ public final class NodeMetricsCollector {
     private final ConcurrentHashMap<String, NodeMetricsHandle> nodes = new ConcurrentHashMap<>();
     /** Append-only (copy on write, under {@code this}): a position always names the same observer. */
     private volatile NodeObserver[] observers = new NodeObserver[0];
+    /** {@code observers.length}, written after it: one field read tells {@link #node} there is nothing to bind. */
+    private volatile int observerCount;
     private final AtomicLong observerFailures = new AtomicLong();
 
     private NodeMetricsCollector(Builder builder, LongAdder listenerFailures) {
@@ -155,12 +157,12 @@ public final class NodeMetricsCollector {
             handle = nodes.computeIfAbsent(nodeName,
                     name -> new NodeMetricsHandle(name, this, thresholds, windowSize));
         }
-        NodeObserver[] all = observers;
-        if (!handle.boundTo(all.length)) {
+        int count = observerCount;
+        if (count != 0 && !handle.boundTo(count)) {
             // A new node (or one that an addObserver running right now has not reached yet). The
-            // observers are read after the node is in the map and addObserver publishes its observer
+            // count is read after the node is in the map and addObserver publishes its observer
             // before it walks the map, so one of the two binds it.
-            handle.bindObservers(all);
+            handle.bindObservers(observers);
         }
         return handle;
     }
@@ -182,6 +184,7 @@ public final class NodeMetricsCollector {
             all = Arrays.copyOf(current, current.length + 1);
             all[current.length] = observer;
             observers = all;
+            observerCount = all.length;
         }
         for (NodeMetricsHandle handle : nodes.values()) {
             handle.bindObservers(all);

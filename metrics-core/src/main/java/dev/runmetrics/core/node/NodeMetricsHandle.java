@@ -157,9 +157,9 @@ public final class NodeMetricsHandle {
         }
     }
 
-    /** @return whether every one of the collector's {@code observerCount} observers has been asked for this node */
+    /** @return whether the first {@code observerCount} of the collector's observers have all been asked for this node */
     boolean boundTo(int observerCount) {
-        return boundObservers == observerCount;
+        return boundObservers >= observerCount;
     }
 
     /**
