@@ -102,7 +102,8 @@ public final class NodeMetricsCollector {
     private final LongAdder listenerFailures;
     private final AtomicLong clampedDurations = new AtomicLong();
     private final ConcurrentHashMap<String, NodeMetricsHandle> nodes = new ConcurrentHashMap<>();
-    /** Append-only (copy on write, under {@code this}): a position always names the same observer. */
+    private final Object observerLock = new Object();
+    /** Append-only (copy on write, under {@code observerLock}): a position always names the same observer. */
     private volatile NodeObserver[] observers = new NodeObserver[0];
     /** {@code observers.length}, written after it: one field read tells {@link #node} there is nothing to bind. */
     private volatile int observerCount;
@@ -179,7 +180,7 @@ public final class NodeMetricsCollector {
     public void addObserver(NodeObserver observer) {
         Objects.requireNonNull(observer, "observer");
         NodeObserver[] all;
-        synchronized (this) {
+        synchronized (observerLock) {
             NodeObserver[] current = observers;
             all = Arrays.copyOf(current, current.length + 1);
             all[current.length] = observer;
