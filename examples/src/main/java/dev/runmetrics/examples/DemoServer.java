@@ -94,6 +94,7 @@ public final class DemoServer implements AutoCloseable {
     private final RunRecorder recorder;
     private final WorkflowRunner runner;
     private final MetricsHttpServer http;
+    private final MicrometerEndpoint micrometer;
     private final ScheduledExecutorService scheduler;
     private final ScheduledExecutorService load;
     private final Map<String, Map<Role, String>> tokens;
@@ -115,6 +116,7 @@ public final class DemoServer implements AutoCloseable {
         ScheduledExecutorService ld = null;
         WorkflowRunner r = null;
         MetricsHttpServer h = null;
+        MicrometerEndpoint m = null;
         try {
             s = JdbcRunStore.builder(database.forStore()).build();
             this.store = s;
@@ -143,7 +145,13 @@ public final class DemoServer implements AutoCloseable {
                 hb.workspaceSlug(w.slug(), w.id());
                 submittedPerWorkspace.put(w.id(), new LongAdder());
             }
-            this.recorder = RunRecorder.builder(s).listener(hb.runListener()).listener(counts).build();
+            RunRecorder.Builder rb = RunRecorder.builder(s).listener(hb.runListener()).listener(counts);
+            if (o.micrometerPort() != null) {
+                m = MicrometerEndpoint.start(o.bind(), o.micrometerPort(), nodes);
+                rb.listener(m.runListener());
+            }
+            this.micrometer = m;
+            this.recorder = rb.build();
             ExampleWorkflows.Options workflowOptions = ExampleWorkflows.Options.builder()
                     .latency(scaled(ExampleWorkflows.Latency.realistic(), o.latencyScale()))
                     .nodeMetrics(nodes)
@@ -183,6 +191,9 @@ public final class DemoServer implements AutoCloseable {
             }
             if (h != null) {
                 h.stop();
+            }
+            if (m != null) {
+                m.close();
             }
             if (s != null) {
                 s.close();
@@ -247,6 +258,11 @@ public final class DemoServer implements AutoCloseable {
     /** Returns the demo token of a workspace (by slug) and role. */
     public String token(String slug, Role role) {
         return tokens.get(slug).get(role);
+    }
+
+    /** Returns where {@code --micrometer} serves the bridge's Prometheus registry, if it was given. */
+    public java.util.Optional<URI> micrometerUri() {
+        return java.util.Optional.ofNullable(micrometer).map(MicrometerEndpoint::uri);
     }
 
     /** Returns the ids of every run the load generator submitted so far. */
@@ -353,6 +369,9 @@ public final class DemoServer implements AutoCloseable {
         b.append("  API         ").append(api).append("/openapi.json (no token needed), ").append(api)
                 .append("/health\n");
         b.append("  database    ").append(database).append('\n');
+        if (micrometer != null) {
+            b.append("  micrometer  ").append(micrometer.uri()).append(" (the Micrometer bridge's Prometheus registry)\n");
+        }
         b.append("  load        ").append(options.rate() > 0 ? String.format(Locale.ROOT, "%.1f runs/s", options.rate())
                 : "none (--rate 0)").append(" of ").append(String.join(", ", new java.util.TreeSet<>(runner.workflows()
                         .keySet()))).append(" in workspaces ");
@@ -452,6 +471,9 @@ public final class DemoServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Jetty gives requests in flight 2 s; past that it says so, and the database must stop anyway
                 out.println("HTTP server: " + e.getMessage());
+            }
+            if (micrometer != null) {
+                micrometer.close();
             }
             database.close();
             out.println(statusLine());

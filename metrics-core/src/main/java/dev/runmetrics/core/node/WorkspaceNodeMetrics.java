@@ -1,11 +1,14 @@
 package dev.runmetrics.core.node;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -21,14 +24,15 @@ import java.util.function.Function;
  * each caller its own workspace only. Records made outside any workspace go to {@link #unscoped()},
  * which belongs to no workspace.
  *
- * <p>Thread-safe: collectors are created once per workspace ({@link ConcurrentHashMap#computeIfAbsent});
- * looking up an existing one allocates nothing.
+ * <p>Thread-safe: collectors are created once per workspace, under a lock taken only to create
+ * one; looking up an existing one takes no lock and allocates nothing.
  */
 public final class WorkspaceNodeMetrics {
 
     private final Function<String, NodeMetricsCollector> factory;
     private final NodeMetricsCollector unscoped;
     private final ConcurrentHashMap<String, NodeMetricsCollector> collectors = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, NodeMetricsCollector>> watchers = new CopyOnWriteArrayList<>();
 
     private WorkspaceNodeMetrics(Function<String, NodeMetricsCollector> factory, NodeMetricsCollector unscoped) {
         this.factory = factory;
@@ -88,8 +92,36 @@ public final class WorkspaceNodeMetrics {
      */
     public NodeMetricsCollector collector(String workspaceId) {
         NodeMetricsCollector c = collectors.get(Objects.requireNonNull(workspaceId, "workspaceId"));
-        return c != null ? c : collectors.computeIfAbsent(workspaceId, ws -> Objects.requireNonNull(
-                factory.apply(ws), "the factory returned null"));
+        if (c != null) {
+            return c;
+        }
+        synchronized (watchers) {
+            c = collectors.get(workspaceId);
+            if (c == null) {
+                c = Objects.requireNonNull(factory.apply(workspaceId), "the factory returned null");
+                collectors.put(workspaceId, c);
+                for (BiConsumer<String, NodeMetricsCollector> watcher : watchers) {
+                    watcher.accept(workspaceId, c);
+                }
+            }
+            return c;
+        }
+    }
+
+    /**
+     * Calls {@code action} with every workspace's collector, those that exist now and each one made
+     * later (once, before it records anything), and with the unscoped one (workspace {@code null}):
+     * for a bridge that feeds another metrics system from every workspace, tagged with it.
+     *
+     * @throws NullPointerException if {@code action} is null
+     */
+    public void forEachCollector(BiConsumer<String, NodeMetricsCollector> action) {
+        Objects.requireNonNull(action, "action");
+        synchronized (watchers) {
+            watchers.add(action);
+            action.accept(null, unscoped);
+            new TreeMap<>(collectors).forEach(action);
+        }
     }
 
     /** Returns the collector of a workspace if it has recorded anything, without creating one. */
