@@ -24,10 +24,11 @@ import java.util.regex.Pattern;
  * @param latencyScale multiplies the simulated step latencies (tests run fast with 0.02)
  * @param workers worker threads of the WorkflowRunner
  * @param statusInterval how often the live status line is printed (zero: never)
+ * @param otel whether runs are also traced with OpenTelemetry, spans to the log ({@code --otel})
  */
 public record DemoOptions(int port, String bind, double rate, Duration duration, Path dataDir, String jdbcUrl,
         String jdbcUser, String jdbcPassword, String appUser, String appPassword, double latencyScale, int workers,
-        Duration statusInterval) {
+        Duration statusInterval, boolean otel) {
 
     /** Thrown for a bad command line; its message says what is wrong. */
     public static final class UsageException extends Exception {
@@ -41,7 +42,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
     /** The options of a plain {@code demo}. */
     public static DemoOptions defaults() {
         return new DemoOptions(8080, "127.0.0.1", 2.0, null, Path.of(".runmetrics-demo"), null, null, null, null, null,
-                1.0, 32, Duration.ofSeconds(5));
+                1.0, 32, Duration.ofSeconds(5), false);
     }
 
     public static final String HELP = """
@@ -66,6 +67,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
               --latency-scale F    multiply the simulated step latencies by F (default 1; 0.1 = 10x faster)
               --workers N          worker threads of the workflow runner (default 32)
               --status-every D     print the live status line every D (default 5s; 0 = never)
+              --otel               also trace every run with OpenTelemetry: spans to the log (a line each)
               --help               this text
 
             other examples: collector, recorder, jdbc, http (java -jar examples/target/runmetrics-examples.jar help)
@@ -92,10 +94,15 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
         double latencyScale = d.latencyScale;
         int workers = d.workers;
         Duration statusInterval = d.statusInterval;
+        boolean otel = d.otel;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 return null;
+            }
+            if (arg.equals("--otel")) {
+                otel = true; // a switch: takes no value
+                continue;
             }
             if (!arg.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + arg + "' (flags start with --)");
@@ -138,13 +145,13 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
             throw new UsageException("--jdbc-user, --jdbc-password, --app-user and --app-password need --jdbc-url");
         }
         return new DemoOptions(port, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser,
-                appPassword, latencyScale, workers, statusInterval);
+                appPassword, latencyScale, workers, statusInterval, otel);
     }
 
     /** Returns a copy with another port. */
     public DemoOptions withPort(int p) {
         return new DemoOptions(p, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser, appPassword,
-                latencyScale, workers, statusInterval);
+                latencyScale, workers, statusInterval, otel);
     }
 
     private static final Pattern FLAGS = Pattern.compile("--(port|bind|rate|duration|data-dir|jdbc-url|jdbc-user"

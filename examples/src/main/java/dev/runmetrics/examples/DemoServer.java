@@ -92,6 +92,7 @@ public final class DemoServer implements AutoCloseable {
     private final RunRecorder recorder;
     private final WorkflowRunner runner;
     private final MetricsHttpServer http;
+    private final DemoTracing tracing;
     private final ScheduledExecutorService scheduler;
     private final ScheduledExecutorService load;
     private final Map<String, Map<Role, String>> tokens;
@@ -113,6 +114,7 @@ public final class DemoServer implements AutoCloseable {
         ScheduledExecutorService ld = null;
         WorkflowRunner r = null;
         MetricsHttpServer h = null;
+        DemoTracing tr = null;
         try {
             s = JdbcRunStore.builder(database.forStore()).build();
             this.store = s;
@@ -141,7 +143,13 @@ public final class DemoServer implements AutoCloseable {
                 hb.workspaceSlug(w.slug(), w.id());
                 submittedPerWorkspace.put(w.id(), new LongAdder());
             }
-            this.recorder = RunRecorder.builder(s).listener(hb.runListener()).listener(counts).build();
+            RunRecorder.Builder rb = RunRecorder.builder(s).listener(hb.runListener()).listener(counts);
+            tr = o.otel() ? DemoTracing.toLog() : null;
+            this.tracing = tr;
+            if (tr != null) {
+                rb.listener(tr.listener());
+            }
+            this.recorder = rb.build();
             ExampleWorkflows.Options workflowOptions = ExampleWorkflows.Options.builder()
                     .latency(scaled(ExampleWorkflows.Latency.realistic(), o.latencyScale()))
                     .metricsCollector(collector)
@@ -181,6 +189,9 @@ public final class DemoServer implements AutoCloseable {
             }
             if (h != null) {
                 h.stop();
+            }
+            if (tr != null) {
+                tr.close();
             }
             if (s != null) {
                 s.close();
@@ -358,6 +369,9 @@ public final class DemoServer implements AutoCloseable {
         b.append("              ~").append(Math.round(FAILURE_SHARE * 100)).append("% fail, ~")
                 .append(Math.round(PAUSE_SHARE * 100)).append("% pause for approval, ")
                 .append(Math.round(TRANSIENT_ERROR_CHANCE * 100)).append("% of step tries hit a retried transient error\n");
+        if (tracing != null) {
+            b.append("  tracing     ").append(tracing).append('\n');
+        }
         if (options.duration() != null) {
             b.append("  stops after ").append(human(options.duration())).append('\n');
         }
@@ -438,6 +452,10 @@ public final class DemoServer implements AutoCloseable {
             }
             scheduler.shutdown(); // likewise: let a sweep in progress finish its writes
             awaitQuietly(() -> scheduler.awaitTermination(5, TimeUnit.SECONDS));
+            if (tracing != null) {
+                out.println("stopping: tracing (flushing queued spans)");
+                tracing.close();
+            }
             WriterStats before = store.stats();
             out.println("stopping: store (draining " + before.queueDepth() + " queued writes)");
             store.close();
