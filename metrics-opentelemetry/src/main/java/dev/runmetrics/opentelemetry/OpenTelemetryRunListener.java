@@ -207,17 +207,20 @@ public final class OpenTelemetryRunListener implements RunListener {
                 }
                 case RUN_STARTED -> attempt.span.addEvent(TraceConventions.RUN_STARTED_EVENT, event.at());
                 case RUN_COMPLETED, RUN_FAILED, RUN_CANCELLED, RUN_TIMEOUT, RUN_PAUSED -> {
-                    endRun(attempt, event);
-                    // Still under the attempt's monitor, so that a resume racing on another thread
-                    // finds this attempt either live or remembered, never neither.
-                    attempt.closed = true;
-                    synchronized (lock) {
-                        live.remove(key, attempt);
-                        RunStatus status = run.status();
-                        if (status == RunStatus.FAILED || status == RunStatus.PAUSED) {
-                            remember(key, attempt.ended());
-                        } else {
-                            remembered.remove(key); // completed, cancelled or timed out: no resume follows
+                    try {
+                        endRun(attempt, event);
+                    } finally { // even if the SDK threw: the attempt must not stay live
+                        // Still under the attempt's monitor, so that a resume racing on another
+                        // thread finds this attempt either live or remembered, never neither.
+                        attempt.closed = true;
+                        synchronized (lock) {
+                            live.remove(key, attempt);
+                            RunStatus status = run.status();
+                            if (status == RunStatus.FAILED || status == RunStatus.PAUSED) {
+                                remember(key, attempt.ended());
+                            } else {
+                                remembered.remove(key); // completed, cancelled or timed out: no resume follows
+                            }
                         }
                     }
                 }
@@ -403,9 +406,9 @@ public final class OpenTelemetryRunListener implements RunListener {
                 attempt.firstFailure = type;
             }
         }
-        span.end(end);
         attempt.open.remove(step.stepId());
         attempt.steps.put(step.stepId(), new StepSpan(span.getSpanContext(), step.attempt()));
+        span.end(end);
     }
 
     // ---------------------------------------------------------------- bounds

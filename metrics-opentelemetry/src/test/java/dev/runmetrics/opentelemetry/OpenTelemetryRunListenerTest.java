@@ -276,6 +276,42 @@ class OpenTelemetryRunListenerTest {
     }
 
     @Test
+    void aSpanProcessorThatThrowsOnEndLeavesNoRunFollowedForever() {
+        SdkTracerProvider broken = SdkTracerProvider.builder().addSpanProcessor(new SpanProcessor() {
+            @Override
+            public void onStart(Context parentContext, ReadWriteSpan span) {
+            }
+
+            @Override
+            public boolean isStartRequired() {
+                return false;
+            }
+
+            @Override
+            public void onEnd(ReadableSpan span) {
+                throw new IllegalStateException("exporter down");
+            }
+
+            @Override
+            public boolean isEndRequired() {
+                return true;
+            }
+        }).build();
+        try {
+            OpenTelemetryRunListener listener = OpenTelemetryRunListener.create(
+                    OpenTelemetrySdk.builder().setTracerProvider(broken).build());
+            RunRecorder recorder = recorder(listener);
+            failedRun(recorder);
+
+            assertThat(listener.failures()).isEqualTo(2); // the step's end and the run's end
+            assertThat(listener.liveRuns()).isZero();
+            assertThat(recorder.counters().listenerFailures()).isZero();
+        } finally {
+            broken.close();
+        }
+    }
+
+    @Test
     void stepAttributesThatAreScalarsBecomeSpanAttributes() {
         RunRecorder recorder = recorder(OpenTelemetryRunListener.create(sdk));
         String runId = recorder.runQueued(WS, "etl", "ETL", null);
