@@ -26,10 +26,11 @@ import java.util.regex.Pattern;
  * @param statusInterval how often the live status line is printed (zero: never)
  * @param micrometerPort the port that serves the Micrometer bridge's Prometheus registry (0: a free
  *     one), or null for no bridge
+ * @param otel whether runs are also traced with OpenTelemetry, spans to the log ({@code --otel})
  */
 public record DemoOptions(int port, String bind, double rate, Duration duration, Path dataDir, String jdbcUrl,
         String jdbcUser, String jdbcPassword, String appUser, String appPassword, double latencyScale, int workers,
-        Duration statusInterval, Integer micrometerPort) {
+        Duration statusInterval, Integer micrometerPort, boolean otel) {
 
     /** Thrown for a bad command line; its message says what is wrong. */
     public static final class UsageException extends Exception {
@@ -43,7 +44,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
     /** The options of a plain {@code demo}. */
     public static DemoOptions defaults() {
         return new DemoOptions(8080, "127.0.0.1", 2.0, null, Path.of(".runmetrics-demo"), null, null, null, null, null,
-                1.0, 32, Duration.ofSeconds(5), null);
+                1.0, 32, Duration.ofSeconds(5), null, false);
     }
 
     public static final String HELP = """
@@ -70,6 +71,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
               --status-every D     print the live status line every D (default 5s; 0 = never)
               --micrometer PORT    also publish through the Micrometer bridge into a Prometheus registry,
                                    served at http://BIND:PORT/metrics (0 picks a free port; default: off)
+              --otel               also trace every run with OpenTelemetry: spans to the log (a line each)
               --help               this text
 
             other examples: collector, recorder, jdbc, http (java -jar examples/target/runmetrics-examples.jar help)
@@ -97,10 +99,15 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
         int workers = d.workers;
         Duration statusInterval = d.statusInterval;
         Integer micrometerPort = null;
+        boolean otel = d.otel;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 return null;
+            }
+            if (arg.equals("--otel")) {
+                otel = true; // a switch: takes no value
+                continue;
             }
             if (!arg.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + arg + "' (flags start with --)");
@@ -144,13 +151,13 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
             throw new UsageException("--jdbc-user, --jdbc-password, --app-user and --app-password need --jdbc-url");
         }
         return new DemoOptions(port, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser,
-                appPassword, latencyScale, workers, statusInterval, micrometerPort);
+                appPassword, latencyScale, workers, statusInterval, micrometerPort, otel);
     }
 
     /** Returns a copy with another port. */
     public DemoOptions withPort(int p) {
         return new DemoOptions(p, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser, appPassword,
-                latencyScale, workers, statusInterval, micrometerPort);
+                latencyScale, workers, statusInterval, micrometerPort, otel);
     }
 
     private static final Pattern FLAGS = Pattern.compile("--(port|bind|rate|duration|data-dir|jdbc-url|jdbc-user"

@@ -95,6 +95,7 @@ public final class DemoServer implements AutoCloseable {
     private final WorkflowRunner runner;
     private final MetricsHttpServer http;
     private final MicrometerEndpoint micrometer;
+    private final DemoTracing tracing;
     private final ScheduledExecutorService scheduler;
     private final ScheduledExecutorService load;
     private final Map<String, Map<Role, String>> tokens;
@@ -117,6 +118,7 @@ public final class DemoServer implements AutoCloseable {
         WorkflowRunner r = null;
         MetricsHttpServer h = null;
         MicrometerEndpoint m = null;
+        DemoTracing tr = null;
         try {
             s = JdbcRunStore.builder(database.forStore()).build();
             this.store = s;
@@ -151,6 +153,11 @@ public final class DemoServer implements AutoCloseable {
                 rb.listener(m.runListener());
             }
             this.micrometer = m;
+            tr = o.otel() ? DemoTracing.toLog() : null;
+            this.tracing = tr;
+            if (tr != null) {
+                rb.listener(tr.listener());
+            }
             this.recorder = rb.build();
             ExampleWorkflows.Options workflowOptions = ExampleWorkflows.Options.builder()
                     .latency(scaled(ExampleWorkflows.Latency.realistic(), o.latencyScale()))
@@ -194,6 +201,9 @@ public final class DemoServer implements AutoCloseable {
             }
             if (m != null) {
                 m.close();
+            }
+            if (tr != null) {
+                tr.close();
             }
             if (s != null) {
                 s.close();
@@ -379,6 +389,9 @@ public final class DemoServer implements AutoCloseable {
         b.append("              ~").append(Math.round(FAILURE_SHARE * 100)).append("% fail, ~")
                 .append(Math.round(PAUSE_SHARE * 100)).append("% pause for approval, ")
                 .append(Math.round(TRANSIENT_ERROR_CHANCE * 100)).append("% of step tries hit a retried transient error\n");
+        if (tracing != null) {
+            b.append("  tracing     ").append(tracing).append('\n');
+        }
         if (options.duration() != null) {
             b.append("  stops after ").append(human(options.duration())).append('\n');
         }
@@ -459,6 +472,10 @@ public final class DemoServer implements AutoCloseable {
             }
             scheduler.shutdown(); // likewise: let a sweep in progress finish its writes
             awaitQuietly(() -> scheduler.awaitTermination(5, TimeUnit.SECONDS));
+            if (tracing != null) {
+                out.println("stopping: tracing (flushing queued spans)");
+                tracing.close();
+            }
             WriterStats before = store.stats();
             out.println("stopping: store (draining " + before.queueDepth() + " queued writes)");
             store.close();

@@ -50,7 +50,8 @@ class DemoMicrometerTest {
                 }
                 assertThat(completedInAcme(scrape)).as("completed runs of ws-acme in\n%s", scrape).isPositive();
                 assertThat(scrape).contains("# TYPE runmetrics_node_duration_seconds histogram")
-                        .contains("runmetrics_node_duration_seconds_bucket{node=\"basic_sequence.initialize\",outcome=\"success\",workspace=\"ws-acme\",le=")
+                        .containsPattern("runmetrics_node_duration_seconds_bucket\\{node=\"basic_sequence.initialize\","
+                                + "outcome=\"success\",workspace=\"ws-(acme|globex)\",le=")
                         .contains("# TYPE runmetrics_run_execution_seconds histogram")
                         .contains("# TYPE runmetrics_step_execution_seconds summary")
                         .contains("runmetrics_runs_running{workflow=\"data_pipeline\",workspace=\"ws-globex\"}")
