@@ -54,7 +54,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class GraphMetricsContract {
 
-    static final String WS = "ws-lg";
+    /** A workspace of its own per test, so that tests sharing a database do not see each other's runs. */
+    final String WS = "ws-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
     RunStore store;
     RunRecorder recorder;
