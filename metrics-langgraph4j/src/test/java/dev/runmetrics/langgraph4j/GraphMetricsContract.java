@@ -502,6 +502,91 @@ abstract class GraphMetricsContract {
                 .containsOnly(ResumeOutcome.REFUSED).hasSize(2);
     }
 
+    @Test
+    void theCompiledGraphInvokedDirectlyRecordsNothing() throws Exception {
+        MeteredGraph<AgentState> app = metrics.compile(linear(), named("etl"));
+
+        Optional<AgentState> state = app.compiled().invoke(Map.of());
+
+        assertThat(log(state)).containsExactly("fetch", "transform", "load");
+        settle();
+        assertThat(store.findRuns(WS, dev.runmetrics.core.store.RunQuery.latest("etl", 10)).total()).isZero();
+        assertThat(collector.getNodeMetrics("fetch").totalExecutions()).isZero();
+    }
+
+    @Test
+    void aGraphCompiledTwiceRecordsEachNodeOnce() throws Exception {
+        StateGraph<AgentState> shared = linear();
+        MeteredGraph<AgentState> first = metrics.compile("etl_a", shared, CompileConfig.builder().build());
+        MeteredGraph<AgentState> second = metrics.compile("etl_b", shared, CompileConfig.builder().build());
+
+        GraphRun<AgentState> a = first.run(GraphInput.args(Map.of()), RunnableConfig.builder().build());
+        GraphRun<AgentState> b = second.run(GraphInput.args(Map.of()), RunnableConfig.builder().build());
+
+        assertThat(ids(steps(a.runId()), 1)).containsExactly("fetch", "transform", "load");
+        assertThat(ids(steps(b.runId()), 1)).containsExactly("fetch", "transform", "load");
+        assertThat(run(b.runId()).workflowId()).isEqualTo("etl_b");
+        assertThat(collector.getNodeMetrics("fetch").successCount()).isEqualTo(2);
+    }
+
+    @Test
+    void interruptAfterANodePausesBeforeTheNextOneAndResumeRunsIt() throws Exception {
+        StateGraph<AgentState> g = graph().addNode("plan", logs("plan", "steps", 2)).addNode("execute", logs("execute"))
+                .addEdge(START, "plan").addEdge("plan", "execute").addEdge("execute", END);
+        CompileConfig config = CompileConfig.builder().graphId("planner").checkpointSaver(new MemorySaver())
+                .interruptAfter("plan").build();
+        MeteredGraph<AgentState> app = metrics.compile(g, config);
+
+        GraphRun<AgentState> paused = app.run(GraphInput.args(Map.of()), thread("plan-1"));
+
+        assertThat(paused.status()).isEqualTo(RunStatus.PAUSED);
+        List<StepRun> steps = steps(paused.runId());
+        assertThat(step(steps, "plan", 1).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(step(steps, "execute", 1).status()).isEqualTo(RunStatus.PAUSED);
+        assertThat(step(steps, "execute", 1).errorMessage()).isEqualTo("interrupted after 'plan'");
+        assertThat(run(paused.runId()).errorMessage()).isEqualTo("interrupted after 'plan'");
+
+        assertThat(metrics.resume(WS, "carol", paused.runId(), "execute", null).accepted()).isTrue();
+        GraphRun<?> done = awaitResumed(paused.runId());
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(ids(steps(paused.runId()), 2)).containsExactly("execute");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aFailedParallelBranchFailsItsStepAndResumingFromItRunsTheFanOutAgain() throws Exception {
+        AtomicInteger quotes = new AtomicInteger();
+        StateGraph<AgentState> g = graph().addNode("split", logs("split"))
+                .addNode("quote", node_async(s -> {
+                    quotes.incrementAndGet();
+                    if (!s.value("currency").isPresent()) {
+                        throw new IllegalStateException("no currency");
+                    }
+                    return Map.of("log", "quote");
+                }))
+                .addNode("stock", logs("stock")).addNode("join", logs("join"))
+                .addEdge(START, "split").addEdge("split", "quote").addEdge("split", "stock")
+                .addEdge("quote", "join").addEdge("stock", "join").addEdge("join", END);
+        MeteredGraph<AgentState> app = metrics.compile(g, saved("offer"));
+        assertThatThrownBy(() -> app.invoke(Map.of(), thread("offer-1")));
+        settle();
+        String runId = store.findRuns(WS, dev.runmetrics.core.store.RunQuery.latest("offer", 1)).items().get(0).runId();
+        List<StepRun> first = steps(runId);
+        assertThat(step(first, "quote", 1).status()).isEqualTo(RunStatus.FAILED);
+        assertThat(step(first, "split", 1).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(ids(first, 1)).doesNotContain("join").allSatisfy(id -> assertThat(id).doesNotStartWith("__"));
+        assertThat(run(runId).errorMessage()).contains("quote").contains("no currency");
+
+        assertThat(metrics.resume(WS, "dave", runId, "quote", Map.of("currency", "EUR")).accepted()).isTrue();
+        GraphRun<?> done = awaitResumed(runId);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat((List<Object>) done.output().orElseThrow().state().data().get("log"))
+                .contains("split", "quote", "stock", "join");
+        assertThat(ids(steps(runId), 2)).containsExactlyInAnyOrder("quote", "stock", "join");
+        assertThat(quotes).hasValue(2);
+    }
+
     static ResumeResult.Reason refusal(ResumeResult result) {
         assertThat(result).isInstanceOf(ResumeResult.Refused.class);
         return ((ResumeResult.Refused) result).reason();
