@@ -93,6 +93,8 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
     /** The caller's config of recent runs (executors for parallel nodes, ...), reused by their resumes. */
     private final Map<String, RunnableConfig> configs = lru();
     private final Map<String, CompletableFuture<GraphRun<?>>> resumed = lru();
+    /** Runs that paused or failed here, by graph and thread, for a caller that resumes the thread. */
+    private final Map<String, Stopped> stopped = lru();
 
     private GraphMetrics(Builder b) {
         this.recorder = b.recorder;
@@ -445,6 +447,44 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
         synchronized (configs) {
             configs.put(runId, config);
         }
+    }
+
+    /** A run that paused or failed with a checkpoint, on a thread: what a caller's resume continues. */
+    record Stopped(String runId, int attempt, String stepId) {}
+
+    void stopped(String workflowId, String threadId, String runId, int attempt, String stepId) {
+        synchronized (stopped) {
+            stopped.put(workflowId + '\u0000' + threadId, new Stopped(runId, attempt, stepId));
+        }
+    }
+
+    Stopped takeStopped(String workflowId, String threadId) {
+        synchronized (stopped) {
+            return stopped.remove(workflowId + '\u0000' + threadId);
+        }
+    }
+
+    /**
+     * Claims the next attempt of a stopped run for its caller, audited; empty if the claim is lost
+     * (the run was resumed meanwhile) or the store fails, and the caller's invocation is then a
+     * new run.
+     */
+    Optional<Run> claimForCaller(Stopped run, String actor) {
+        String step = run.stepId() != null ? run.stepId() : MeteredGraph.GRAPH_CHECKPOINT;
+        ResumeClaim claim;
+        try {
+            claim = store.claimResume(workspaceId, run.runId(), run.attempt(), recorder.instanceId(), recorder.now());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "run " + run.runId() + " could not be claimed; its thread's resume is a new run", e);
+            return Optional.empty();
+        }
+        if (!(claim instanceof ResumeClaim.Claimed claimed)) {
+            return Optional.empty();
+        }
+        audit(workspaceId, actor, run.runId(), step,
+                new ResumeResult.Accepted(run.runId(), step, claimed.run().attempt()));
+        recorder.runResumed(workspaceId, claimed.run());
+        return Optional.of(claimed.run());
     }
 
     void started(String runId) {

@@ -101,6 +101,12 @@ public final class MeteredGraph<S extends AgentState> {
     public GraphRun<S> run(GraphInput input, RunnableConfig config) {
         Objects.requireNonNull(input, "input cannot be null");
         Objects.requireNonNull(config, "config cannot be null");
+        if (input instanceof GraphResume && config.threadId().isPresent()) {
+            Optional<GraphRun<S>> continued = continueRun(input, config);
+            if (continued.isPresent()) {
+                return continued.get();
+            }
+        }
         RunRecorder recorder = metrics.recorder();
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("engine", "langgraph4j");
@@ -112,6 +118,33 @@ public final class MeteredGraph<S extends AgentState> {
         recorder.runStarted(workspaceId, runId);
         return execute(trace, input, config);
     }
+
+    /**
+     * A caller resuming a thread (LangGraph4j's human-in-the-loop: {@code GraphInput.resume()} on
+     * the thread of a run that paused or failed here) continues that run as its next attempt,
+     * claimed and audited as any resume (actor {@value #CALLER}), instead of starting a new run.
+     */
+    private Optional<GraphRun<S>> continueRun(GraphInput input, RunnableConfig config) {
+        GraphMetrics.Stopped stopped = metrics.takeStopped(workflowId, config.threadId().orElseThrow());
+        if (stopped == null) {
+            return Optional.empty();
+        }
+        Optional<dev.runmetrics.core.model.Run> claimed = metrics.claimForCaller(stopped, CALLER);
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        metrics.remember(stopped.runId(), config);
+        RunTrace trace = new RunTrace(metrics, workspaceId, stopped.runId(), claimed.get().attempt(),
+                graph.compileConfig.graphId().orElse(null), layout);
+        if (stopped.stepId() != null) {
+            trace.continueNumbering(stopped.stepId());
+        }
+        metrics.recorder().runStarted(workspaceId, stopped.runId());
+        return Optional.of(execute(trace, input, config));
+    }
+
+    /** The actor of the resume audit entry of a run continued by its caller. */
+    public static final String CALLER = "langgraph4j-caller";
 
     /** Runs one attempt and records how it ends; the graph's exception is rethrown as it was. */
     private GraphRun<S> execute(RunTrace trace, GraphInput input, RunnableConfig config) {
@@ -154,7 +187,7 @@ public final class MeteredGraph<S extends AgentState> {
     private void failed(RunTrace trace, RunnableConfig config, Throwable error) {
         try {
             trace.closeOpenSteps("the graph failed before it ran");
-            rememberCheckpoint(trace, config);
+            rememberCheckpoint(trace, config, trace.failedStep());
             String step = trace.failedStep();
             String message = step != null ? "node '" + step + "' failed: " + trace.failure()
                     : RunTrace.describe(RunTrace.unwrap(error));
@@ -184,7 +217,7 @@ public final class MeteredGraph<S extends AgentState> {
             if (pausedPath != null) {
                 trace.paused(pausedPath, reason);
             }
-            rememberCheckpoint(trace, config);
+            rememberCheckpoint(trace, config, pausedPath == null ? null : trace.lastOpened(pausedPath));
             metrics.recorder().runPaused(workspaceId, trace.runId, reason);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the pause of run " + trace.runId + " was not fully recorded", e);
@@ -192,7 +225,7 @@ public final class MeteredGraph<S extends AgentState> {
     }
 
     /** Stores the thread and the latest checkpoint of a failed or paused attempt, before the run ends. */
-    private void rememberCheckpoint(RunTrace trace, RunnableConfig config) {
+    private void rememberCheckpoint(RunTrace trace, RunnableConfig config, String stepId) {
         Optional<BaseCheckpointSaver> saver = graph.compileConfig.checkpointSaver();
         if (saver.isEmpty()) {
             return;
@@ -209,6 +242,7 @@ public final class MeteredGraph<S extends AgentState> {
             pointer.put("next_node", checkpoint.get().getNextNodeId());
             metrics.store().saveCheckpoint(workspaceId, new StepCheckpoint(workspaceId, trace.runId, GRAPH_CHECKPOINT,
                     trace.attempt, pointer, metrics.recorder().now()));
+            metrics.stopped(workflowId, (String) pointer.get("thread_id"), trace.runId, trace.attempt, stepId);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the checkpoint of run " + trace.runId + " was not stored; it will not be resumable",
                     e);

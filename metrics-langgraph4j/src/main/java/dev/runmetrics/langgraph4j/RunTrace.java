@@ -264,6 +264,12 @@ final class RunTrace {
         }
     }
 
+    /** Returns the id of the latest step opened for a path in this attempt, or null. */
+    synchronized String lastOpened(String path) {
+        Integer visit = visits.get(path);
+        return visit == null ? null : visit == 1 ? path : path + "#" + visit;
+    }
+
     /** Returns the id of the first step that failed in this attempt, or null. */
     synchronized String failedStep() {
         return failedStep;

@@ -587,6 +587,28 @@ abstract class GraphMetricsContract {
         assertThat(quotes).hasValue(2);
     }
 
+    @Test
+    void aCallerResumingThePausedThreadContinuesTheSameRunAsItsNextAttempt() throws Exception {
+        StateGraph<AgentState> g = graph().addNode("draft", logs("draft")).addNode("approve", logs("approve"))
+                .addEdge(START, "draft").addEdge("draft", "approve").addEdge("approve", END);
+        MeteredGraph<AgentState> app = metrics.compile(g, saved("mail", "approve"));
+        GraphRun<AgentState> paused = app.run(GraphInput.args(Map.of()), thread("mail-7"));
+
+        GraphRun<AgentState> resumed = app.run(GraphInput.resume(Map.of("approver", "erin")), thread("mail-7"));
+
+        assertThat(resumed.runId()).isEqualTo(paused.runId());
+        assertThat(resumed.attempt()).isEqualTo(2);
+        assertThat(resumed.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(log(resumed.state())).containsExactly("draft", "approve");
+        assertThat(run(paused.runId()).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(ids(steps(paused.runId()), 2)).containsExactly("approve");
+        assertThat(store.findResumeAudit(WS, paused.runId())).singleElement().satisfies(a -> {
+            assertThat(a.actor()).isEqualTo(MeteredGraph.CALLER);
+            assertThat(a.stepId()).isEqualTo("approve");
+            assertThat(a.outcome()).isEqualTo(ResumeOutcome.ACCEPTED);
+        });
+    }
+
     static ResumeResult.Reason refusal(ResumeResult result) {
         assertThat(result).isInstanceOf(ResumeResult.Refused.class);
         return ((ResumeResult.Refused) result).reason();

@@ -44,6 +44,9 @@ class JdbcGraphMetricsTest extends GraphMetricsContract {
 
     @Override
     void settle() {
-        ((JdbcRunStore) store).flush(Duration.ofSeconds(10));
+        // Generous: the machine may be busy, and a read after a flush that timed out would see too little.
+        if (!((JdbcRunStore) store).flush(Duration.ofSeconds(60))) {
+            throw new AssertionError("the store's writes did not reach PostgreSQL within 60 s: " + store);
+        }
     }
 }
