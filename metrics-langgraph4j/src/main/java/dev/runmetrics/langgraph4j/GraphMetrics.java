@@ -33,6 +33,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bsc.async.AsyncGenerator;
 import org.bsc.langgraph4j.CompileConfig;
 import org.bsc.langgraph4j.GraphStateException;
 import org.bsc.langgraph4j.RunnableConfig;
@@ -89,7 +90,10 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
     private final ExecutorService ownedExecutor;
     private final UuidV7 auditIds = new UuidV7(Clock.system());
     private final Map<String, MeteredGraph<?>> graphs = new ConcurrentHashMap<>();
-    private final Set<String> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    /** The streams of the invocations running here, by run id. */
+    private final Map<String, AsyncGenerator.Cancellable<?>> live = new ConcurrentHashMap<>();
+    private final Map<String, String> cancelReasons = new java.util.HashMap<>();
     /** The caller's config of recent runs (executors for parallel nodes, ...), reused by their resumes. */
     private final Map<String, RunnableConfig> configs = lru();
     private final Map<String, CompletableFuture<GraphRun<?>>> resumed = lru();
@@ -232,6 +236,10 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
             return refused;
         }
         Plan plan = (Plan) decision;
+        if (closed) {
+            return refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE, "the LangGraph4j adapter is closed",
+                    plan.run.attempt());
+        }
         ResumeClaim claim;
         try {
             claim = store.claimResume(workspaceId, runId, plan.run.attempt(), recorder.instanceId(), recorder.now());
@@ -258,8 +266,16 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
         synchronized (configs) {
             base = configs.get(runId);
         }
-        CompletableFuture<GraphRun<?>> attempt = plan.graph.resumeAttempt(runId, claimed.attempt(), stepId,
-                plan.threadId, plan.checkpointId, plan.overrides, base, executor);
+        CompletableFuture<GraphRun<?>> attempt;
+        try {
+            attempt = plan.graph.resumeAttempt(runId, claimed.attempt(), stepId, plan.threadId, plan.checkpointId,
+                    plan.overrides, base, executor);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Claimed and audited, but nothing can run it: end the attempt so that it can be resumed again.
+            recorder.runFailed(workspaceId, runId, "the resumed attempt could not be started: " + RunTrace.describe(e));
+            attempt = CompletableFuture.completedFuture(new GraphRun<>(runId, claimed.attempt(), RunStatus.FAILED,
+                    Optional.empty(), e));
+        }
         synchronized (resumed) {
             resumed.put(runId, attempt);
         }
@@ -287,7 +303,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
             if (run == null) {
                 return new ResumeResult.Refused(Reason.NOT_FOUND, "run " + runId + " not found", 0);
             }
-            if (run.status() == RunStatus.QUEUED || run.status() == RunStatus.RUNNING || live.contains(runId)) {
+            if (run.status() == RunStatus.QUEUED || run.status() == RunStatus.RUNNING || live.containsKey(runId)) {
                 return new ResumeResult.Refused(Reason.RUN_ACTIVE, "run " + runId + " is " + run.status().wireName()
                         + " (attempt " + run.attempt() + "); only a failed or paused run can be resumed", run.attempt());
             }
@@ -401,6 +417,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
     /** Stops the resume executor if it is this adapter's own; attempts running on it are interrupted. */
     @Override
     public void close() {
+        closed = true;
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
         }
@@ -487,12 +504,47 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
         return Optional.of(claimed.run());
     }
 
-    void started(String runId) {
-        live.add(runId);
+    void started(String runId, AsyncGenerator.Cancellable<?> stream) {
+        live.put(runId, stream);
     }
 
     void ended(String runId) {
         live.remove(runId);
+        synchronized (cancelReasons) {
+            cancelReasons.remove(runId);
+        }
+    }
+
+    /** Returns the reason an operator gave for cancelling the run, or a default one. */
+    String cancelReason(String runId) {
+        synchronized (cancelReasons) {
+            String reason = cancelReasons.get(runId);
+            return reason != null ? reason : "the graph was cancelled";
+        }
+    }
+
+    /**
+     * Cancels a graph invocation running here, as an operator: LangGraph4j stops it before its
+     * next node (the node running now is not interrupted and finishes), and the run ends
+     * cancelled. A {@link dev.runmetrics.core.control.RunAction}, for
+     * {@code MetricsHttpServer.Builder.cancel(metrics::cancel)}. A cancelled run cannot be resumed.
+     *
+     * @param reason why, shown to people, or null
+     * @return true if the run was running here and is now cancelling; false if it is unknown here,
+     *     ended, already cancelling, or of another workspace
+     */
+    public boolean cancel(String workspaceId, String runId, String reason) {
+        if (!this.workspaceId.equals(workspaceId) || runId == null) {
+            return false;
+        }
+        AsyncGenerator.Cancellable<?> stream = live.get(runId);
+        if (stream == null || stream.isCancelled()) {
+            return false;
+        }
+        synchronized (cancelReasons) {
+            cancelReasons.put(runId, reason == null || reason.isBlank() ? "cancelled by an operator" : reason);
+        }
+        return stream.cancel(false);
     }
 
     private static <V> Map<String, V> lru() {

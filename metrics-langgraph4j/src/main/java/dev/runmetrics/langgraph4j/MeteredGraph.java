@@ -148,25 +148,34 @@ public final class MeteredGraph<S extends AgentState> {
 
     /** Runs one attempt and records how it ends; the graph's exception is rethrown as it was. */
     private GraphRun<S> execute(RunTrace trace, GraphInput input, RunnableConfig config) {
-        metrics.started(trace.runId);
+        AsyncGenerator.Cancellable<NodeOutput<S>> stream;
         try {
-            AsyncGenerator.Cancellable<NodeOutput<S>> stream = graph.stream(input, trace.attach(config));
+            stream = graph.stream(input, trace.attach(config));
+        } catch (RuntimeException | Error e) { // a resume request without a checkpoint, say
+            failed(trace, config, e);
+            throw e;
+        }
+        metrics.started(trace.runId, stream);
+        try {
             Optional<NodeOutput<S>> last;
             try {
                 last = stream.stream().reduce((a, b) -> b); // what CompiledGraph.invokeFinal does
             } catch (RuntimeException | Error e) {
-                failed(trace, config, e);
+                if (stream.isCancelled()) {
+                    cancelled(trace);
+                } else {
+                    failed(trace, config, e);
+                }
                 throw e;
             }
             Object result = resultOf(stream);
+            if (result == AsyncGenerator.IsCancellable.CANCELLED || stream.isCancelled()) {
+                cancelled(trace);
+                return new GraphRun<>(trace.runId, trace.attempt, RunStatus.CANCELLED, last, null);
+            }
             if (result instanceof InterruptionMetadata<?> interruption) {
                 paused(trace, config, interruption);
                 return new GraphRun<>(trace.runId, trace.attempt, RunStatus.PAUSED, last, null);
-            }
-            if (result == AsyncGenerator.IsCancellable.CANCELLED || stream.isCancelled()) {
-                trace.closeOpenSteps("the graph was cancelled");
-                metrics.recorder().runCancelled(workspaceId, trace.runId, "the graph was cancelled");
-                return new GraphRun<>(trace.runId, trace.attempt, RunStatus.CANCELLED, last, null);
             }
             trace.closeOpenSteps("the graph ended before it ran");
             metrics.recorder().runCompleted(workspaceId, trace.runId, finalState(last));
@@ -182,6 +191,12 @@ public final class MeteredGraph<S extends AgentState> {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    private void cancelled(RunTrace trace) {
+        String reason = metrics.cancelReason(trace.runId);
+        trace.closeOpenSteps(reason);
+        metrics.recorder().runCancelled(workspaceId, trace.runId, reason);
     }
 
     private void failed(RunTrace trace, RunnableConfig config, Throwable error) {

@@ -147,13 +147,14 @@ final class RunTrace {
      */
     <S extends AgentState> CompletableFuture<Map<String, Object>> execute(String path, S state, RunnableConfig config,
             AsyncNodeActionWithConfig<S> action) {
+        // A node LangGraph4j runs at once has no queue wait: its first stepStarted stamps both
+        // instants, one recorder event fewer. Branches were queued by their fan-out.
         StepSpec spec = takeQueued(path);
         if (spec == null) {
             spec = open(path);
             if (spec == null) {
                 return action.apply(state, config);
             }
-            recorder.stepQueued(workspaceId, runId, spec, null);
         }
         RetryPolicy policy = metrics.retryPolicy(path);
         if (policy != null && policy.maxAttempts() > 1) {

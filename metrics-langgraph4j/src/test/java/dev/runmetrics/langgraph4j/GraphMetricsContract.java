@@ -609,6 +609,40 @@ abstract class GraphMetricsContract {
         });
     }
 
+    @Test
+    void anOperatorsCancelStopsTheGraphBeforeItsNextNodeAndCancelsTheRun() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger after = new AtomicInteger();
+        StateGraph<AgentState> g = graph().addNode("wait", node_async(s -> {
+            inside.countDown();
+            release.await(20, TimeUnit.SECONDS);
+            return Map.of("log", "wait");
+        })).addNode("after", node_async(s -> {
+            after.incrementAndGet();
+            return Map.of("log", "after");
+        })).addEdge(START, "wait").addEdge("wait", "after").addEdge("after", END);
+        MeteredGraph<AgentState> app = metrics.compile(g, named("slow"));
+        Future<GraphRun<AgentState>> running = pool.submit(() -> app.run(GraphInput.args(Map.of()),
+                RunnableConfig.builder().build()));
+        assertThat(inside.await(20, TimeUnit.SECONDS)).isTrue();
+        settle();
+        String runId = store.findRuns(WS, dev.runmetrics.core.store.RunQuery.latest("slow", 1)).items().get(0).runId();
+
+        assertThat(metrics.cancel(WS, runId, "customer hung up")).isTrue();
+        assertThat(metrics.cancel(WS, runId, "again")).isFalse();
+        release.countDown();
+        GraphRun<AgentState> done = running.get(20, TimeUnit.SECONDS);
+
+        assertThat(done.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(after).hasValue(0);
+        Run run = run(runId);
+        assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(run.errorMessage()).isEqualTo("customer hung up");
+        assertThat(step(steps(runId), "wait", 1).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(metrics.cancel(WS, runId, "ended")).isFalse();
+    }
+
     static ResumeResult.Reason refusal(ResumeResult result) {
         assertThat(result).isInstanceOf(ResumeResult.Refused.class);
         return ((ResumeResult.Refused) result).reason();
