@@ -2,7 +2,6 @@ package dev.runmetrics.http;
 
 import dev.runmetrics.core.control.ResumeHandler;
 import dev.runmetrics.core.control.RunAction;
-import dev.runmetrics.core.flow.WorkflowRunner;
 import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.node.NodeMetricsCollector;
 import dev.runmetrics.core.node.WorkspaceNodeMetrics;
@@ -60,7 +59,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * MetricsHttpServer.Builder b = MetricsHttpServer.builder(store).views(views).token(...);
  * RunRecorder recorder = RunRecorder.builder(store).listener(b.runListener()).build();
  * WorkflowRunner runner = WorkflowRunner.builder(recorder, store).workflow(definition).build();
- * MetricsHttpServer http = b.workflowRunner(runner).build();
+ * MetricsHttpServer http = b.resumeHandler(runner).pause(runner::pause).cancel(runner::cancel).build();
  * }</pre>
  *
  * <p>To serve the same API from a host's own Jetty, use {@link Builder#buildHandler()} instead.
@@ -289,17 +288,6 @@ public final class MetricsHttpServer {
         public Builder cancel(RunAction action) {
             this.cancel = Objects.requireNonNull(action, "action");
             return this;
-        }
-
-        /**
-         * Serves resume, pause and cancel through the reference orchestrator: the same as
-         * {@code resumeHandler(runner).pause(runner::pause).cancel(runner::cancel)}.
-         *
-         * @throws NullPointerException if runner is null
-         */
-        public Builder workflowRunner(WorkflowRunner runner) {
-            Objects.requireNonNull(runner, "runner");
-            return resumeHandler(runner).pause(runner::pause).cancel(runner::cancel);
         }
 
         /**
