@@ -11,6 +11,7 @@ import java.lang.module.ModuleDescriptor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,11 @@ class ModulePathTest {
         store.close();
     }
 
+    /** A fresh workspace, so that the shared database's other rows never meet this test's. */
+    private static String workspace() {
+        return "ws-" + UUID.randomUUID();
+    }
+
     @Test
     void theModulePathExecutionRunsTheStoreAndTheCoreAsNamedModules() {
         if (Boolean.getBoolean("runmetrics.modulePath")) {
@@ -55,7 +61,7 @@ class ModulePathTest {
 
     @Test
     void aRecordedRunIsWrittenAndReadBackThroughJdbiAndTheDriver() {
-        String ws = Fixtures.workspace();
+        String ws = workspace();
         RunRecorder recorder = RunRecorder.builder(store).build();
         String run = recorder.runQueued(ws, "basic_sequence", "Basic sequence", Map.of("mode", "standard"));
         recorder.runStarted(ws, run);
@@ -69,6 +75,6 @@ class ModulePathTest {
         assertThat(stored.workflowId()).isEqualTo("basic_sequence");
         List<StepRun> steps = store.findSteps(ws, run);
         assertThat(steps).extracting(StepRun::stepId).containsExactly("initialize");
-        assertThat(store.findRun(Fixtures.workspace(), run)).isEmpty();
+        assertThat(store.findRun(workspace(), run)).isEmpty();
     }
 }
