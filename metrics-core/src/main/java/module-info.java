@@ -22,8 +22,6 @@ module dev.runmetrics.core {
     exports dev.runmetrics.core.record;
     exports dev.runmetrics.core.control;
     exports dev.runmetrics.core.views;
-    // The live overview's result types move to dev.runmetrics.core.views.overview; export it with
-    // them. javac refuses to export a package that has no type (a package-info alone is empty):
-    // exports dev.runmetrics.core.views.overview;
+    exports dev.runmetrics.core.views.overview;
     exports dev.runmetrics.core.flow;
 }

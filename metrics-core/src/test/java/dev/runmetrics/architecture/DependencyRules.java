@@ -58,7 +58,7 @@ public final class DependencyRules {
     /**
      * The core's package rule (see the class comment) for the packages under {@code root}: the
      * core's own under {@value #CORE}, or a fixture's that uses the same package names. Every
-     * layer but {@code views.overview} must have classes.
+     * layer must have classes (a fixture with only some of them makes the others optional).
      */
     public static LayeredArchitecture coreLayers(String root) {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -71,8 +71,7 @@ public final class DependencyRules {
                 .layer("store.memory").definedBy(root + ".store.memory")
                 .layer("record").definedBy(root + ".record")
                 .layer("control").definedBy(root + ".control")
-                // Optional until the live overview's types have moved into it.
-                .optionalLayer("views.overview").definedBy(root + ".views.overview")
+                .layer("views.overview").definedBy(root + ".views.overview")
                 .layer("views").definedBy(root + ".views")
                 .layer("flow").definedBy(root + ".flow")
                 .whereLayer("time").mayNotAccessAnyLayer()
