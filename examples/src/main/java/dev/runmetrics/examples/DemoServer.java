@@ -171,7 +171,7 @@ public final class DemoServer implements AutoCloseable {
             r = WorkflowRunner.builder(recorder, s).workers(o.workers())
                     .workflows(ExampleWorkflows.all(workflowOptions)).build();
             this.runner = r;
-            h = hb.workflowRunner(r).build();
+            h = hb.resumeHandler(r).pause(r::pause).cancel(r::cancel).build();
             h.start();
             this.http = h;
 

@@ -2,8 +2,7 @@ package dev.runmetrics.http;
 
 import dev.runmetrics.core.control.ResumeHandler;
 import dev.runmetrics.core.control.RunAction;
-import dev.runmetrics.core.flow.WorkflowRunner;
-import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.node.NodeMetricsCollector;
 import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.record.RunListener;
@@ -60,7 +59,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * MetricsHttpServer.Builder b = MetricsHttpServer.builder(store).views(views).token(...);
  * RunRecorder recorder = RunRecorder.builder(store).listener(b.runListener()).build();
  * WorkflowRunner runner = WorkflowRunner.builder(recorder, store).workflow(definition).build();
- * MetricsHttpServer http = b.workflowRunner(runner).build();
+ * MetricsHttpServer http = b.resumeHandler(runner).pause(runner::pause).cancel(runner::cancel).build();
  * }</pre>
  *
  * <p>To serve the same API from a host's own Jetty, use {@link Builder#buildHandler()} instead.
@@ -292,17 +291,6 @@ public final class MetricsHttpServer {
         }
 
         /**
-         * Serves resume, pause and cancel through the reference orchestrator: the same as
-         * {@code resumeHandler(runner).pause(runner::pause).cancel(runner::cancel)}.
-         *
-         * @throws NullPointerException if runner is null
-         */
-        public Builder workflowRunner(WorkflowRunner runner) {
-            Objects.requireNonNull(runner, "runner");
-            return resumeHandler(runner).pause(runner::pause).cancel(runner::cancel);
-        }
-
-        /**
          * The node metrics {@code /api/v1/node-metrics} and {@code /metrics} show, kept per workspace:
          * each caller sees the nodes of its own workspaces only. Nodes created with
          * {@code NodeConfig.Builder.metrics(nodes)} and run by an orchestrator that enters its runs'
@@ -325,7 +313,7 @@ public final class MetricsHttpServer {
          * @throws IllegalArgumentException if the workspace id is malformed
          */
         public Builder nodeMetrics(NodeMetricsCollector collector, String workspaceId) {
-            return nodeMetrics(WorkspaceNodeMetrics.single(Checks.id("workspaceId", workspaceId), collector));
+            return nodeMetrics(WorkspaceNodeMetrics.single(Ids.require("workspaceId", workspaceId), collector));
         }
 
         /**
@@ -360,7 +348,7 @@ public final class MetricsHttpServer {
          */
         public Builder tokenSha256(String sha256Hex, String subject, Role role, String... workspaceIds) {
             Objects.requireNonNull(sha256Hex, "sha256Hex");
-            Checks.id("subject", subject);
+            Ids.require("subject", subject);
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(workspaceIds, "workspaceIds");
             if (!sha256Hex.matches("[0-9a-fA-F]{64}")) {
@@ -371,7 +359,7 @@ public final class MetricsHttpServer {
             }
             Set<String> ws = new LinkedHashSet<>();
             for (String w : workspaceIds) {
-                ws.add(Checks.id("workspaceId", w));
+                ws.add(Ids.require("workspaceId", w));
             }
             byte[] digest = HexFormat.of().parseHex(sha256Hex.toLowerCase(Locale.ROOT));
             for (TokenRegistry.Entry e : tokens) {
@@ -391,8 +379,8 @@ public final class MetricsHttpServer {
          * @throws IllegalStateException if the slug is already mapped
          */
         public Builder workspaceSlug(String slug, String workspaceId) {
-            String key = Checks.id("slug", slug).strip().toLowerCase(Locale.ROOT);
-            Checks.id("workspaceId", workspaceId);
+            String key = Ids.require("slug", slug).strip().toLowerCase(Locale.ROOT);
+            Ids.require("workspaceId", workspaceId);
             if (slugs.containsKey(key)) {
                 throw new IllegalStateException("slug '" + slug + "' is already mapped to " + slugs.get(key));
             }

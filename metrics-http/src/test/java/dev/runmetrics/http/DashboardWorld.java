@@ -69,7 +69,7 @@ final class DashboardWorld implements AutoCloseable {
                 .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(40)).build())
                 .build();
         runner = WorkflowRunner.builder(recorder, store).workers(4).workflows(ExampleWorkflows.all(options)).build();
-        server = http.workflowRunner(runner).build();
+        server = http.resumeHandler(runner).pause(runner::pause).cancel(runner::cancel).build();
         server.start();
     }
 

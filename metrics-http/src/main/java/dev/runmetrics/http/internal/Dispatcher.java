@@ -1,7 +1,7 @@
 package dev.runmetrics.http.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.model.Ids;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -215,8 +215,8 @@ public final class Dispatcher {
                     + "X-Workspace-Id or X-Workspace-Slug");
         }
         id = id.strip();
-        if (id.isEmpty() || id.length() > Checks.MAX_ID_LENGTH) {
-            throw ApiError.badParameter(parameter, "workspace id must be 1 to " + Checks.MAX_ID_LENGTH
+        if (id.isEmpty() || id.length() > Ids.MAX_LENGTH) {
+            throw ApiError.badParameter(parameter, "workspace id must be 1 to " + Ids.MAX_LENGTH
                     + " characters");
         }
         if (!principal.workspaces().contains(id)) {

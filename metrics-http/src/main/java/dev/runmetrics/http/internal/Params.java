@@ -1,7 +1,6 @@
 package dev.runmetrics.http.internal;
 
-import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.internal.UuidV7;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.RunStatus;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,8 +26,8 @@ public final class Params {
         if (value.isBlank()) {
             throw ApiError.badParameter(name, name + " must not be blank");
         }
-        if (value.length() > Checks.MAX_ID_LENGTH) {
-            throw ApiError.badParameter(name, name + " must be at most " + Checks.MAX_ID_LENGTH + " characters, was "
+        if (value.length() > Ids.MAX_LENGTH) {
+            throw ApiError.badParameter(name, name + " must be at most " + Ids.MAX_LENGTH + " characters, was "
                     + value.length());
         }
         for (int i = 0; i < value.length(); i++) {
@@ -42,7 +41,7 @@ public final class Params {
     /** An execution (run) id: a canonical lowercase UUID as the recorder makes them. */
     public static String runId(String name, String value) {
         id(name, value);
-        if (!UuidV7.isCanonical(value)) {
+        if (!Ids.isCanonicalRunId(value)) {
             throw ApiError.badParameter(name, name + " must be a lowercase UUID such as "
                     + "'01890a5d-ac96-774b-bcce-b302099a8057'");
         }
