@@ -3,8 +3,7 @@ package dev.runmetrics.langgraph4j;
 import dev.runmetrics.core.control.ResumeHandler;
 import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.control.ResumeResult.Reason;
-import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.internal.UuidV7;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.JsonValues;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
@@ -33,6 +32,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.bsc.async.AsyncGenerator;
 import org.bsc.langgraph4j.CompileConfig;
 import org.bsc.langgraph4j.GraphStateException;
@@ -88,7 +88,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
     private final Clock clock;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
-    private final UuidV7 auditIds = new UuidV7(Clock.system());
+    private final Supplier<String> auditIds = Ids.generator(Clock.system());
     private final Map<String, MeteredGraph<?>> graphs = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** The streams of the invocations running here, by run id. */
@@ -160,7 +160,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
      */
     public <S extends AgentState> MeteredGraph<S> compile(String workflowId, StateGraph<S> graph,
             CompileConfig config) throws GraphStateException {
-        Checks.id("workflowId", workflowId);
+        Ids.require("workflowId", workflowId);
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(config, "config");
         if (graphs.containsKey(workflowId)) {
@@ -226,10 +226,10 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
     @Override
     public ResumeResult resume(String workspaceId, String actor, String runId, String stepId,
             Map<String, ?> inputOverrides) {
-        Checks.id("workspaceId", workspaceId);
-        Checks.id("actor", actor);
-        Checks.id("runId", runId);
-        Checks.id("stepId", stepId);
+        Ids.require("workspaceId", workspaceId);
+        Ids.require("actor", actor);
+        Ids.require("runId", runId);
+        Ids.require("stepId", stepId);
         Object decision = plan(workspaceId, runId, stepId, inputOverrides);
         if (decision instanceof ResumeResult.Refused refused) {
             audit(workspaceId, actor, runId, stepId, refused);
@@ -396,11 +396,11 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
     private void audit(String ws, String actor, String runId, String stepId, ResumeResult result) {
         ResumeAudit entry;
         if (result instanceof ResumeResult.Accepted a) {
-            entry = new ResumeAudit(ws, auditIds.nextString(), runId, stepId, actor, recorder.now(), a.attempt(),
+            entry = new ResumeAudit(ws, auditIds.get(), runId, stepId, actor, recorder.now(), a.attempt(),
                     ResumeOutcome.ACCEPTED, null);
         } else {
             ResumeResult.Refused r = (ResumeResult.Refused) result;
-            entry = new ResumeAudit(ws, auditIds.nextString(), runId, stepId, actor, recorder.now(), r.attempt(),
+            entry = new ResumeAudit(ws, auditIds.get(), runId, stepId, actor, recorder.now(), r.attempt(),
                     r.reason().outcome(), r.message());
         }
         try {
@@ -581,7 +581,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
          * @throws IllegalArgumentException if blank or too long
          */
         public Builder workspace(String workspaceId) {
-            this.workspaceId = Checks.id("workspaceId", workspaceId);
+            this.workspaceId = Ids.require("workspaceId", workspaceId);
             return this;
         }
 
@@ -617,7 +617,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
          * @throws IllegalStateException if that node has a policy already
          */
         public Builder retry(String nodePath, RetryPolicy policy) {
-            Checks.id("nodePath", nodePath);
+            Ids.require("nodePath", nodePath);
             Objects.requireNonNull(policy, "policy");
             if (retries.putIfAbsent(nodePath, policy) != null) {
                 throw new IllegalStateException("node '" + nodePath + "' has a retry policy already");
