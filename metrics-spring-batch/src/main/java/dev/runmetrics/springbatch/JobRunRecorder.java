@@ -19,6 +19,7 @@ import java.lang.System.Logger.Level;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -323,15 +324,25 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
                 + " ended " + execution.getStatus() + " (exit code " + execution.getExitStatus().getExitCode() + ")";
     }
 
+    /** The failure that ended the job: its last failed step's (a flow may go on past a failed step), else its own. */
     private static String jobFailure(JobExecution execution) {
+        StepExecution failed = null;
         for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getStatus() == BatchStatus.FAILED || step.getStatus() == BatchStatus.UNKNOWN) {
-                return BatchValues.bounded("step " + step.getStepName() + " " + step.getStatus().name().toLowerCase()
-                        + ": " + BatchValues.failure(step.getFailureExceptions(), step.getExitStatus()));
+            if ((step.getStatus() == BatchStatus.FAILED || step.getStatus() == BatchStatus.UNKNOWN)
+                    && (failed == null || step.getId() > failed.getId())) {
+                failed = step;
             }
         }
-        return BatchValues.bounded("job execution " + execution.getId() + " " + execution.getStatus().name().toLowerCase()
-                + ": " + BatchValues.failure(execution.getFailureExceptions(), execution.getExitStatus()));
+        if (failed != null) {
+            return BatchValues.bounded("step " + failed.getStepName() + " " + lower(failed.getStatus()) + ": "
+                    + BatchValues.failure(failed.getFailureExceptions(), failed.getExitStatus()));
+        }
+        return BatchValues.bounded("job execution " + execution.getId() + " " + lower(execution.getStatus()) + ": "
+                + BatchValues.failure(execution.getFailureExceptions(), execution.getExitStatus()));
+    }
+
+    private static String lower(BatchStatus status) {
+        return status.name().toLowerCase(Locale.ROOT);
     }
 
     /** Ends every step the listener saw start but not end, and records those it never saw. */

@@ -202,7 +202,7 @@ class TestJobs {
                 .end().build();
     }
 
-    // ------------------------------------------------------------------ partitioned: sum (4 partitions) -> reportFlow (reportA, reportB)
+    // ---------------------------------------------- partitioned: sum (4 partitions) -> reportFlow (reportA, reportB)
 
     /** Reads the numbers from..to of its partition. Not final: step-scoped beans are class proxies. */
     static class RangeReader extends AbstractItemCountingItemStreamItemReader<Long> {
@@ -279,7 +279,7 @@ class TestJobs {
         return new JobBuilder("partitioned", repository).start(sum).next(reportFlow).build();
     }
 
-    // ------------------------------------------------------------------ stoppable: ingest (40 items, chunks of 5, a gate at item 11)
+    // ---------------------------------------------- stoppable: ingest (40 items, chunks of 5, a gate at item 11)
 
     /** Reads 1..40; stops at the case's gate before item 11 (see {@link Behaviour#closeGate}). */
     static class GatedReader extends AbstractItemCountingItemStreamItemReader<Integer> {
