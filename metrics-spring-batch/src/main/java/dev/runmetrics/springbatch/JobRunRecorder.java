@@ -17,13 +17,13 @@ import dev.runmetrics.springbatch.ExecutionState.StepState;
 import dev.runmetrics.springbatch.ExecutionState.StopRequest;
 import java.lang.System.Logger.Level;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,7 +104,12 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
     private final ErrorClassifier classifier;
     private final UuidV7 auditIds = new UuidV7(Clock.system());
     private final ConcurrentMap<String, Job> jobs = new ConcurrentHashMap<>();
-    private final Set<Object> instrumented = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    /**
+     * The jobs and steps the listener is registered on. Weak, so that job- and step-scoped step
+     * beans, a new instance per execution, are not kept; Spring Batch's jobs and steps do not
+     * override {@code equals}, so this is by identity.
+     */
+    private final Set<Object> instrumented = Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
     /** Job executions in flight, by job execution id. */
     private final ConcurrentMap<Long, ExecutionState> live = new ConcurrentHashMap<>();
     /** The same, by run id. */
