@@ -30,7 +30,7 @@ final class World implements AutoCloseable {
 
     final ManualClock clock = new ManualClock(START);
     final InMemoryRunStore store = new InMemoryRunStore();
-    final RunViews views = RunViews.builder(store).workerCapacity(4).clock(clock).build();
+    final RunViews views;
     final WorkspaceNodeMetrics nodes = WorkspaceNodeMetrics.of(NodeMetricsCollector.builder().clock(clock));
     /** Workspace ws-a's node metrics. */
     final NodeMetricsCollector collector = nodes.collector(Api.WS_A);
@@ -53,6 +53,13 @@ final class World implements AutoCloseable {
     }
 
     World(UnaryOperator<MetricsHttpServer.Builder> config, boolean record) {
+        this(config, v -> v, record);
+    }
+
+    /** With the views' builder adjusted too (a resource sampler, say). */
+    World(UnaryOperator<MetricsHttpServer.Builder> config, UnaryOperator<RunViews.Builder> viewsConfig,
+            boolean record) {
+        views = viewsConfig.apply(RunViews.builder(store).workerCapacity(4).clock(clock)).build();
         server = config.apply(Api.withTokens(MetricsHttpServer.builder(store)).port(0).views(views)
                 .nodeMetrics(nodes).clock(clock)).build();
         recorder = RunRecorder.builder(store).clock(clock).listener(server.runListener()).build();

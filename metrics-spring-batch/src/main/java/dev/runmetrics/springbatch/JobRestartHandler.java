@@ -1,9 +1,9 @@
 package dev.runmetrics.springbatch;
 
 import dev.runmetrics.core.control.ResumeHandler;
-import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.control.ResumeResult.Reason;
-import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.control.ResumeResult;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.JsonValues;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
@@ -108,10 +108,10 @@ public final class JobRestartHandler implements ResumeHandler {
     @Override
     public ResumeResult resume(String workspaceId, String actor, String runId, String stepId,
             Map<String, ?> inputOverrides) {
-        Checks.id("workspaceId", workspaceId);
-        Checks.id("actor", actor);
-        Checks.id("runId", runId);
-        Checks.id("stepId", stepId);
+        Ids.require("workspaceId", workspaceId);
+        Ids.require("actor", actor);
+        Ids.require("runId", runId);
+        Ids.require("stepId", stepId);
         Object decision = plan(workspaceId, runId, stepId, inputOverrides);
         if (decision instanceof ResumeResult.Refused refused) {
             return refuse(workspaceId, actor, runId, stepId, refused);

@@ -1,7 +1,6 @@
 package dev.runmetrics.springbatch;
 
-import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.internal.UuidV7;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepSpec;
@@ -27,6 +26,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.AbstractJob;
@@ -102,7 +102,7 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
     private final RunStore store;
     private final JobRepository jobRepository;
     private final ErrorClassifier classifier;
-    private final UuidV7 auditIds = new UuidV7(Clock.system());
+    private final Supplier<String> auditIds = Ids.generator(Clock.system());
     private final ConcurrentMap<String, Job> jobs = new ConcurrentHashMap<>();
     /**
      * The jobs and steps the listener is registered on. Weak, so that job- and step-scoped step
@@ -502,7 +502,7 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
     void audit(String ws, String runId, String stepId, String actor, int attempt, ResumeOutcome outcome,
             String reason) {
         try {
-            store.appendResumeAudit(ws, new ResumeAudit(ws, auditIds.nextString(), runId, stepId, actor, recorder.now(),
+            store.appendResumeAudit(ws, new ResumeAudit(ws, auditIds.get(), runId, stepId, actor, recorder.now(),
                     attempt, outcome, reason));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the audit entry of a restart of run " + runId + " (" + outcome + ") was not stored", e);
@@ -534,7 +534,7 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
         private ErrorClassifier classifier = ErrorClassifier.defaults();
 
         private Builder(String workspaceId, RunRecorder recorder, RunStore store, JobRepository jobRepository) {
-            this.workspaceId = Checks.id("workspaceId", workspaceId);
+            this.workspaceId = Ids.require("workspaceId", workspaceId);
             this.recorder = Objects.requireNonNull(recorder, "recorder");
             this.store = Objects.requireNonNull(store, "store");
             this.jobRepository = Objects.requireNonNull(jobRepository, "jobRepository");

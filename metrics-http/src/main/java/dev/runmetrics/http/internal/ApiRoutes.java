@@ -43,7 +43,7 @@ public final class ApiRoutes {
     public record Services(RunStore store, RunViews views, WorkspaceNodeMetrics nodes, ResumeHandler resume,
             RunAction pause, RunAction cancel, EventHub hub, RunCounters counters, Clock clock, String version) {}
 
-    private static final int MAX_REASON = 1000;
+    static final int MAX_REASON = 1000;
 
     private static final Param EXECUTION_ID = new Param("path", "execution_id", "string", true,
             "The execution (run) id, a lowercase UUID.");
@@ -110,7 +110,7 @@ public final class ApiRoutes {
                     BodyKind.REQUIRED_JSON, this::resume, doc("Resume a failed or paused execution from a "
                             + "failed or paused step, as a new attempt. Body: {\"step_id\": ..., \"input_overrides\": "
                             + "{...}}.", "executions", List.of(EXECUTION_ID), 202, 400, 401, 403, 404, 409, 413, 415,
-                            422)));
+                            422, 503)));
         }
         if (s.pause() != null) {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/pause", Access.OPERATOR, true, false,
@@ -171,6 +171,8 @@ public final class ApiRoutes {
         all.add(new Param("query", "token", "string", false, "The bearer token, for browsers that cannot set "
                 + "headers on a WebSocket (prefer the Authorization header elsewhere)."));
         all.add(new Param("query", "workspace_id", "string", false, "The workspace, when no header can be set."));
+        all.add(new Param("query", "workspace_slug", "string", false, "The workspace by its slug, when no header can "
+                + "be set."));
         return new Doc(summary, "events", all, List.of(101, 400, 401, 404), true);
     }
 
