@@ -2,6 +2,9 @@ package dev.runmetrics.core.model;
 
 import dev.runmetrics.core.internal.Checks;
 import dev.runmetrics.core.internal.UuidV7;
+import dev.runmetrics.core.time.Clock;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The rules every id follows (workspace, workflow, run, step, node, instance), as API, so that an
@@ -35,5 +38,17 @@ public final class Ids {
      */
     public static boolean isCanonicalRunId(String text) {
         return UuidV7.isCanonical(text);
+    }
+
+    /**
+     * Returns a generator of new ids in that same form (time-ordered UUIDv7 strings, made in the
+     * process, strictly increasing within one generator): for the audit entries and runs an
+     * orchestrator adapter writes itself. The generator is thread-safe.
+     *
+     * @throws NullPointerException if clock is null
+     */
+    public static Supplier<String> generator(Clock clock) {
+        UuidV7 ids = new UuidV7(Objects.requireNonNull(clock, "clock"));
+        return ids::nextString;
     }
 }
