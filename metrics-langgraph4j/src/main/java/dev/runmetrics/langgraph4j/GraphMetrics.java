@@ -1,8 +1,9 @@
 package dev.runmetrics.langgraph4j;
 
+import dev.runmetrics.core.control.ResumeAuditLog;
 import dev.runmetrics.core.control.ResumeHandler;
-import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.control.ResumeResult.Reason;
+import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.JsonValues;
 import dev.runmetrics.core.model.Run;
@@ -14,7 +15,6 @@ import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.ResumeClaim;
-import dev.runmetrics.core.store.ResumeOutcome;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.StepCheckpoint;
 import dev.runmetrics.core.time.Clock;
@@ -32,7 +32,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.bsc.async.AsyncGenerator;
 import org.bsc.langgraph4j.CompileConfig;
 import org.bsc.langgraph4j.GraphStateException;
@@ -81,6 +80,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
 
     private final RunRecorder recorder;
     private final RunStore store;
+    private final ResumeAuditLog audits;
     private final String workspaceId;
     private final NodeMetricsCollector collector;
     private final ErrorClassifier classifier;
@@ -88,7 +88,6 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
     private final Clock clock;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
-    private final Supplier<String> auditIds = Ids.generator(Clock.system());
     private final Map<String, MeteredGraph<?>> graphs = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** The streams of the invocations running here, by run id. */
@@ -103,6 +102,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
     private GraphMetrics(Builder b) {
         this.recorder = b.recorder;
         this.store = b.store;
+        this.audits = new ResumeAuditLog(b.store, b.recorder::now);
         this.workspaceId = b.workspaceId;
         this.collector = b.collector;
         this.classifier = b.classifier;
@@ -232,23 +232,23 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
         Ids.require("stepId", stepId);
         Object decision = plan(workspaceId, runId, stepId, inputOverrides);
         if (decision instanceof ResumeResult.Refused refused) {
-            audit(workspaceId, actor, runId, stepId, refused);
+            audits.record(workspaceId, actor, runId, stepId, refused);
             return refused;
         }
         Plan plan = (Plan) decision;
         if (closed) {
-            return refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE, "the LangGraph4j adapter is closed",
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE, "the LangGraph4j adapter is closed",
                     plan.run.attempt());
         }
         ResumeClaim claim;
         try {
             claim = store.claimResume(workspaceId, runId, plan.run.attempt(), recorder.instanceId(), recorder.now());
         } catch (RuntimeException e) {
-            return refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE,
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE,
                     "the run could not be claimed: " + RunTrace.describe(e), plan.run.attempt());
         }
         if (claim instanceof ResumeClaim.NotFound) {
-            return refuse(workspaceId, actor, runId, stepId, Reason.NOT_FOUND, "run " + runId + " not found", 0);
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.NOT_FOUND, "run " + runId + " not found", 0);
         }
         if (claim instanceof ResumeClaim.Conflict conflict) {
             Run now = conflict.current();
@@ -256,11 +256,11 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
                     ? "run " + runId + " was resumed by another request (it is now attempt " + now.attempt() + ", "
                             + now.status().wireName() + ")"
                     : "run " + runId + " changed meanwhile (it is now " + now.status().wireName() + ")";
-            return refuse(workspaceId, actor, runId, stepId, Reason.CONFLICT, message, now.attempt());
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.CONFLICT, message, now.attempt());
         }
         Run claimed = ((ResumeClaim.Claimed) claim).run();
         ResumeResult.Accepted accepted = new ResumeResult.Accepted(runId, stepId, claimed.attempt());
-        audit(workspaceId, actor, runId, stepId, accepted);
+        audits.record(workspaceId, actor, runId, stepId, accepted);
         recorder.runResumed(workspaceId, claimed);
         RunnableConfig base;
         synchronized (configs) {
@@ -386,30 +386,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
         }
     }
 
-    private ResumeResult.Refused refuse(String ws, String actor, String runId, String stepId, Reason reason,
-            String message, int attempt) {
-        ResumeResult.Refused refused = new ResumeResult.Refused(reason, message, attempt);
-        audit(ws, actor, runId, stepId, refused);
-        return refused;
-    }
 
-    private void audit(String ws, String actor, String runId, String stepId, ResumeResult result) {
-        ResumeAudit entry;
-        if (result instanceof ResumeResult.Accepted a) {
-            entry = new ResumeAudit(ws, auditIds.get(), runId, stepId, actor, recorder.now(), a.attempt(),
-                    ResumeOutcome.ACCEPTED, null);
-        } else {
-            ResumeResult.Refused r = (ResumeResult.Refused) result;
-            entry = new ResumeAudit(ws, auditIds.get(), runId, stepId, actor, recorder.now(), r.attempt(),
-                    r.reason().outcome(), r.message());
-        }
-        try {
-            store.appendResumeAudit(ws, entry);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the audit entry of a resume of run " + runId + " (" + entry.outcome()
-                    + ") was not stored", e);
-        }
-    }
 
     private record Plan(Run run, MeteredGraph<?> graph, String threadId, String checkpointId,
             Map<String, Object> overrides) {}
@@ -498,7 +475,7 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
         if (!(claim instanceof ResumeClaim.Claimed claimed)) {
             return Optional.empty();
         }
-        audit(workspaceId, actor, run.runId(), step,
+        audits.record(workspaceId, actor, run.runId(), step,
                 new ResumeResult.Accepted(run.runId(), step, claimed.run().attempt()));
         recorder.runResumed(workspaceId, claimed.run());
         return Optional.of(claimed.run());

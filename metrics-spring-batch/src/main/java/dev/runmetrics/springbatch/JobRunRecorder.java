@@ -1,5 +1,6 @@
 package dev.runmetrics.springbatch;
 
+import dev.runmetrics.core.control.ResumeAuditLog;
 import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
@@ -11,7 +12,6 @@ import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.ResumeOutcome;
 import dev.runmetrics.core.store.RunStore;
-import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.springbatch.ExecutionState.StepState;
 import dev.runmetrics.springbatch.ExecutionState.StopRequest;
 import java.lang.System.Logger.Level;
@@ -26,7 +26,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.AbstractJob;
@@ -102,7 +101,7 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
     private final RunStore store;
     private final JobRepository jobRepository;
     private final ErrorClassifier classifier;
-    private final Supplier<String> auditIds = Ids.generator(Clock.system());
+    private final ResumeAuditLog audits;
     private final ConcurrentMap<String, Job> jobs = new ConcurrentHashMap<>();
     /**
      * The jobs and steps the listener is registered on. Weak, so that job- and step-scoped step
@@ -130,6 +129,7 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
         this.workspaceId = b.workspaceId;
         this.recorder = b.recorder;
         this.store = b.store;
+        this.audits = new ResumeAuditLog(b.store, b.recorder::now);
         this.jobRepository = b.jobRepository;
         this.classifier = b.classifier;
     }
@@ -501,12 +501,7 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
     /** Appends a resume audit entry; a failure to store it is logged, never thrown. */
     void audit(String ws, String runId, String stepId, String actor, int attempt, ResumeOutcome outcome,
             String reason) {
-        try {
-            store.appendResumeAudit(ws, new ResumeAudit(ws, auditIds.get(), runId, stepId, actor, recorder.now(),
-                    attempt, outcome, reason));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the audit entry of a restart of run " + runId + " (" + outcome + ") was not stored", e);
-        }
+        audits.append(ws, runId, stepId, actor, attempt, outcome, reason);
     }
 
     private static void guard(String call, Runnable body) {
