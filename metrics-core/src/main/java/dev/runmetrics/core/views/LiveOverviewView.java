@@ -47,6 +47,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +79,9 @@ import java.util.function.Supplier;
  * {@linkplain RunViews.Builder#liveListLimit the live list limit} (default
  * {@value RunViews#DEFAULT_LIVE_LIST_LIMIT}) running and as many queued ones; when the live limit
  * is reached its counts come from {@link RunStore#findRuns} totals (one query per status), so
- * they are exact however many runs are in flight, while the estimates and the average queue wait
- * are over the runs read; everything else from the rollups: the period's WORKFLOW rollups once, in buckets that each fall
+ * they are exact however many runs are in flight, and if running runs filled the read, the oldest
+ * queued runs (up to the list limit) are fetched the same way, so the queue is listed too; the
+ * estimates and the average queue wait are over the runs read (the oldest live ones); everything else from the rollups: the period's WORKFLOW rollups once, in buckets that each fall
  * within one timeline bucket and one local hour, fetched a day at a time and folded as they come
  * (so memory is bounded by a day of buckets); the previous period as one bucket; nodes and models
  * grouped by subject; and, when runs are live, each workflow's history over the estimation window.
@@ -227,10 +229,27 @@ public final class LiveOverviewView {
         List<Run> live = store.liveRuns(workspaceId, liveLimit);
         List<Run> running = live.stream().filter(r -> r.status() == RunStatus.RUNNING).toList();
         List<Run> queued = new ArrayList<>(live.stream().filter(r -> r.status() == RunStatus.QUEUED).toList());
+        int runningCount = running.size();
+        int queuedCount = queued.size();
+        if (live.size() >= liveLimit) {
+            // The read stopped at the live limit: count apart (never below what was seen live), and
+            // when running runs filled the read, list the oldest queued runs all the same.
+            runningCount = Math.max(runningCount, count(workspaceId, RunStatus.RUNNING));
+            queuedCount = Math.max(queuedCount, count(workspaceId, RunStatus.QUEUED));
+            if (queued.size() < Math.min(liveListLimit, queuedCount)) {
+                Set<String> seen = new HashSet<>();
+                queued.forEach(r -> seen.add(r.runId()));
+                for (Run r : oldestQueued(workspaceId, queuedCount)) {
+                    if (r.status() == RunStatus.QUEUED && seen.add(r.runId())) {
+                        queued.add(r);
+                    }
+                }
+            }
+        }
         queued.sort(Comparator.comparingInt(LiveOverviewView::priority).reversed()
                 .thenComparing(Run::queuedAt).thenComparing(Run::runId));
 
-        Estimates estimates = live.isEmpty() ? Estimates.NONE : estimates(workspaceId, now);
+        Estimates estimates = live.isEmpty() && queued.isEmpty() ? Estimates.NONE : estimates(workspaceId, now);
         Map<String, Duration> medians = estimates.medians();
         Duration overallMedian = estimates.overall();
 
@@ -265,19 +284,25 @@ public final class LiveOverviewView {
             queuedOut.add(new QueuedRun(run.runId(), run.workflowId(), priority(run), run.queuedAt(),
                     start.equals(Instant.MAX) ? null : start));
         }
-        int runningCount = running.size();
-        int queuedCount = queued.size();
-        if (live.size() >= liveLimit) {
-            // The read stopped at the live limit: count apart (never below what was seen live).
-            runningCount = Math.max(runningCount, count(workspaceId, RunStatus.RUNNING));
-            queuedCount = Math.max(queuedCount, count(workspaceId, RunStatus.QUEUED));
-        }
         int busy = Math.min(runningCount, workerCapacity);
         ResourceSampler.Sample sample = sampler.current();
         return new Realtime(runningCount, queuedCount, queued.isEmpty() ? 0 : waitSum / queued.size(),
                 inProgress, queuedOut,
                 new SystemLoad(sample.cpu(), sample.memory(), new Workers(workerCapacity, busy, workerCapacity - busy)),
                 liveListLimit);
+    }
+
+    /**
+     * The oldest {@code liveListLimit} queued runs (at most a page), from the end of the store's
+     * newest-first list of {@code total} queued runs.
+     */
+    private List<Run> oldestQueued(String workspaceId, int total) {
+        int n = Math.min(liveListLimit, Math.min(total, RunQuery.MAX_LIMIT));
+        if (n == 0) {
+            return List.of();
+        }
+        return store.findRuns(workspaceId, new RunQuery(null, Set.of(RunStatus.QUEUED), null, null, total - n, n))
+                .items();
     }
 
     /** How many of the workspace's runs are in a status, from the store's page total. */

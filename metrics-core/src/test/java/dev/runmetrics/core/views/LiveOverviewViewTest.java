@@ -201,13 +201,15 @@ class LiveOverviewViewTest {
             store.saveRun(WS, queued(WS, String.format("Q%02d", i), "etl", at("2026-03-02T10:10:00Z").plusSeconds(i),
                     Map.of()));
         }
-        // reads the 10 oldest live runs (all running), lists 3 of them, and counts the rest apart
+        // reads the 10 oldest live runs (all running), lists 3 of them, counts the rest apart, and fetches
+        // the 3 oldest queued runs, since the read held none
         Realtime r = RunViews.builder(store).clock(clock).workerCapacity(2).resourceSampler(sampler).liveLimit(10)
                 .liveListLimit(3).build().overview().realtime(WS);
         assertThat(r.currentlyRunning()).isEqualTo(30);
         assertThat(r.queueDepth()).isEqualTo(20);
         assertThat(r.executionsInProgress()).extracting(RunInProgress::runId).containsExactly("R00", "R01", "R02");
-        assertThat(r.queuedExecutions()).as("none of the queued runs was read").isEmpty();
+        assertThat(r.queuedExecutions()).extracting(QueuedRun::queueId).containsExactly("Q00", "Q01", "Q02");
+        assertThat(r.avgQueueWaitTime()).isCloseTo(1229.0, within(1e-9)); // over the queued runs fetched
         assertThat(r.systemLoad().workers()).isEqualTo(new Workers(2, 2, 0));
     }
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param currentlyRunning runs in status RUNNING (all of them, however many are listed)
  * @param queueDepth runs in status QUEUED (all of them, however many are listed)
  * @param avgQueueWaitTime mean time the queued runs have waited so far, seconds (0 when none); over
- *     the queued runs read, at most the views' live limit
+ *     the queued runs read: all of them up to the views' live limit, else the oldest ones read
  * @param executionsInProgress the running runs, oldest queued first, at most {@code listLimit}
  * @param queuedExecutions the queued runs in start order (priority descending, then queued first),
  *     at most {@code listLimit}: the next to start
