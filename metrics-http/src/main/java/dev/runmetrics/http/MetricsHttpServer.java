@@ -10,10 +10,12 @@ import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.RunViews;
 import dev.runmetrics.http.internal.ApiRoutes;
+import dev.runmetrics.http.internal.ConnectionsPerClient;
 import dev.runmetrics.http.internal.Dispatcher;
 import dev.runmetrics.http.internal.EventHub;
 import dev.runmetrics.http.internal.JettyRoutes;
 import dev.runmetrics.http.internal.JsonErrorHandler;
+import dev.runmetrics.http.internal.RequestHeaderTimeout;
 import dev.runmetrics.http.internal.Router;
 import dev.runmetrics.http.internal.RunCounters;
 import dev.runmetrics.http.internal.TokenBuckets;
@@ -64,6 +66,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>To serve the same API from a host's own Jetty, use {@link Builder#buildHandler()} instead.
  *
+ * <p>Slow or greedy clients cannot starve the others: request headers must arrive within
+ * {@link Builder#requestHeaderTimeout} and bodies within {@link Builder#requestBodyTimeout}, bodies
+ * are read without holding a thread while they arrive, and each client address may hold at most
+ * {@link Builder#maxConnectionsPerClient} connections.
+ *
  * <p>Thread-safe: {@link #start()} and {@link #stop()} may be called from any thread (they are
  * serialised); requests are served on Jetty's own threads.
  */
@@ -73,6 +80,8 @@ public final class MetricsHttpServer {
 
     private final Server server;
     private final ServerConnector connector;
+    private final RequestHeaderTimeout headerTimeout;
+    private final ConnectionsPerClient perClient;
     private final MetricsHandler handler;
     private final String description;
 
@@ -85,10 +94,17 @@ public final class MetricsHttpServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // no version banner for scanners
         http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        this.headerTimeout = new RequestHeaderTimeout(b.headerTimeout, server.getScheduler());
+        http.addCustomizer(headerTimeout);
+        HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+        http1.addEventListener(headerTimeout);
+        this.connector = new ServerConnector(server, http1);
         connector.setHost(b.bindAddress);
         connector.setPort(b.port);
+        this.perClient = new ConnectionsPerClient(b.maxConnectionsPerClient);
+        connector.addEventListener(perClient);
         server.addConnector(connector);
+        server.addBean(headerTimeout);
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(2_000);
@@ -192,6 +208,12 @@ public final class MetricsHttpServer {
     public static final class Builder {
 
         private static final String VERSION = "0.1.0";
+        /** Default of {@link #requestHeaderTimeout}. */
+        public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(5);
+        /** Default of {@link #requestBodyTimeout}. */
+        public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(10);
+        /** Default of {@link #maxConnectionsPerClient}. */
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
 
         private final RunStore store;
         private int port = 8080;
@@ -210,6 +232,9 @@ public final class MetricsHttpServer {
         private int clientQueue = 256;
         private Duration updateInterval = Duration.ofMillis(500);
         private int maxThreads = 32;
+        private Duration headerTimeout = DEFAULT_REQUEST_HEADER_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_REQUEST_BODY_TIMEOUT;
+        private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private Clock clock = Clock.system();
         private final ForwardingListener listener = new ForwardingListener();
@@ -505,6 +530,60 @@ public final class MetricsHttpServer {
         }
 
         /**
+         * The longest a request's headers may take to arrive: from the connection's opening for its
+         * first request, from the first bytes after the previous response for a later one. A
+         * connection over it is closed. Default 5 s.
+         * Applies to the server this builder builds, not to a {@link #buildHandler() handler} mounted
+         * elsewhere (whose host's connector decides).
+         *
+         * @throws NullPointerException if timeout is null
+         * @throws IllegalArgumentException if not within 10 ms to 1 hour
+         */
+        public Builder requestHeaderTimeout(Duration timeout) {
+            this.headerTimeout = readTimeout("requestHeaderTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * The longest a request's body may take to arrive, from the end of its headers: beyond it
+         * the request is answered 408 {@code request_timeout} with {@code Connection: close}. Bodies
+         * are read without holding a thread while they arrive, so a slow one costs its connection
+         * only. Default 10 s; applies to the handler too.
+         *
+         * @throws NullPointerException if timeout is null
+         * @throws IllegalArgumentException if not within 10 ms to 1 hour
+         */
+        public Builder requestBodyTimeout(Duration timeout) {
+            this.bodyTimeout = readTimeout("requestBodyTimeout", timeout);
+            return this;
+        }
+
+        private static Duration readTimeout(String name, Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(name + " must be within 10 ms to 1 hour, was " + timeout);
+            }
+            return timeout;
+        }
+
+        /**
+         * The most connections one client (IP address) may hold open at once, WebSockets included;
+         * a connection beyond it is closed as soon as it opens. Default
+         * {@value #DEFAULT_MAX_CONNECTIONS_PER_CLIENT}. Behind a proxy every client has the proxy's
+         * address: raise it there, or cap in the proxy. Applies to the server this builder builds,
+         * not to a {@link #buildHandler() handler} mounted elsewhere.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maxConnectionsPerClient(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxConnectionsPerClient must be >= 1, was " + connections);
+            }
+            this.maxConnectionsPerClient = connections;
+            return this;
+        }
+
+        /**
          * The clock of the rate limiter and of "now" for open date ranges; default the system clock.
          *
          * @throws NullPointerException if clock is null
@@ -558,7 +637,7 @@ public final class MetricsHttpServer {
                 counters.onEvent(event);
                 hub.onEvent(event);
             };
-            return new MetricsHandler(new JettyRoutes(dispatcher, hub, allowedOrigins), hub, listener,
+            return new MetricsHandler(new JettyRoutes(dispatcher, hub, allowedOrigins, bodyTimeout), hub, listener,
                     Set.copyOf(allowedOrigins));
         }
 
@@ -581,7 +660,9 @@ public final class MetricsHttpServer {
                     + ", resume=" + (resume != null) + ", pause=" + (pause != null) + ", cancel=" + (cancel != null)
                     + ", nodeMetrics=" + (nodes != null) + ", tokens=" + tokens.size() + ", slugs=" + slugs.keySet()
                     + ", rateLimit=" + (rateLimited ? rateBurst + " burst, " + ratePerSecond + "/s" : "off")
-                    + ", maxBodyBytes=" + maxBodyBytes + ", webSocketQueue=" + clientQueue;
+                    + ", maxBodyBytes=" + maxBodyBytes + ", webSocketQueue=" + clientQueue
+                    + ", requestHeaderTimeout=" + headerTimeout + ", requestBodyTimeout=" + bodyTimeout
+                    + ", maxConnectionsPerClient=" + maxConnectionsPerClient;
         }
     }
 }

@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * body (413/415/400), then call the handler. Any {@link ApiError} becomes its JSON error; any other
  * exception becomes a 500 with a generic message and an error id, logged with its stack trace here
  * and never sent. Immutable, thread-safe.
+ *
+ * <p>It runs in two steps so that the adapter can read a body without holding a thread while the
+ * bytes trickle in: {@link #begin} does everything up to the body and says whether the route wants
+ * one; the adapter then reads it however it likes and hands it to {@link Pending#withBody} (or the
+ * read's failure to {@link Pending#failed}).
  */
 public final class Dispatcher {
 
@@ -33,9 +38,6 @@ public final class Dispatcher {
 
         /** The first value of a header, or null. */
         String header(String name);
-
-        /** Reads the whole body, at most {@code max} bytes; @throws ApiError 413 if it is longer. */
-        byte[] readBody(int max);
     }
 
     /** What to send: a reply, or (reply null) a WebSocket upgrade carrying a subscription. */
@@ -56,25 +58,97 @@ public final class Dispatcher {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public Outcome dispatch(RawRequest request) {
+    /**
+     * Runs the pipeline up to the body: answered already (an error, {@code OPTIONS}, or a route that
+     * takes no body, whose handler has run), or waiting for the body the route takes.
+     */
+    public Pending begin(RawRequest request) {
         try {
             if (request.method().equals("OPTIONS")) {
-                return new Outcome(options(request.path()), null);
+                return new Pending(null, new Outcome(options(request.path()), null));
             }
             Prepared prepared = prepare(request);
-            Reply reply = prepared.route().endpoint().handle(prepared.exchange());
-            if (reply == null && prepared.exchange().upgrade() != null) {
-                return new Outcome(null, prepared.exchange().upgrade());
+            if (prepared.route().body() != Route.BodyKind.NONE) {
+                return new Pending(prepared, null);
             }
-            return new Outcome(reply, null);
+            return new Pending(null, handle(prepared, null));
         } catch (ApiError e) {
-            return new Outcome(Reply.error(e), null);
+            return new Pending(null, new Outcome(Reply.error(e), null));
         } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError) {
-                throw e;
-            }
-            return new Outcome(internalError(e), null);
+            return new Pending(null, unexpected(e));
         }
+    }
+
+    /**
+     * A request part-way through the pipeline: either answered ({@link #outcome()}), or waiting for
+     * its body ({@link #needsBody()}), which the adapter reads and passes to {@link #withBody}. Used
+     * by one request at a time; {@code withBody} or {@code failed} is called at most once.
+     */
+    public final class Pending {
+        private final Prepared prepared;
+        private final Outcome outcome;
+
+        private Pending(Prepared prepared, Outcome outcome) {
+            this.prepared = prepared;
+            this.outcome = outcome;
+        }
+
+        /** Whether the route takes a body, which must be read before the handler runs. */
+        public boolean needsBody() {
+            return prepared != null;
+        }
+
+        /** The largest body accepted; a longer one is answered with {@code failed(413)}. */
+        public int maxBodyBytes() {
+            return maxBodyBytes;
+        }
+
+        /**
+         * The answer of a request that needs no body.
+         *
+         * @throws IllegalStateException if it needs one
+         */
+        public Outcome outcome() {
+            if (outcome == null) {
+                throw new IllegalStateException("this request is waiting for its body");
+            }
+            return outcome;
+        }
+
+        /** Checks the body (415/400), runs the handler and returns its answer. */
+        public Outcome withBody(byte[] bytes) {
+            if (prepared == null) {
+                throw new IllegalStateException("this request takes no body");
+            }
+            try {
+                return handle(prepared, body(bytes, prepared.route(), prepared.request()));
+            } catch (ApiError e) {
+                return new Outcome(Reply.error(e), null);
+            } catch (RuntimeException | Error e) {
+                return unexpected(e);
+            }
+        }
+
+        /** The answer when the body could not be read: the read's error (413, 408, 400). */
+        public Outcome failed(ApiError error) {
+            return new Outcome(Reply.error(error), null);
+        }
+    }
+
+    private static Outcome handle(Prepared prepared, ObjectNode body) {
+        Exchange exchange = prepared.exchange(body);
+        Reply reply = prepared.route().endpoint().handle(exchange);
+        if (reply == null && exchange.upgrade() != null) {
+            return new Outcome(null, exchange.upgrade());
+        }
+        return new Outcome(reply, null);
+    }
+
+    private static Outcome unexpected(Throwable e) {
+        if (e instanceof VirtualMachineError vme) {
+            throw vme;
+        }
+        return new Outcome(internalError(e), null);
     }
 
     /**
@@ -97,8 +171,14 @@ public final class Dispatcher {
                 Map.of("X-Error-Id", id));
     }
 
-    /** A request that passed the pipeline, ready for its handler. */
-    private record Prepared(Route route, Exchange exchange) {}
+    /** A request that passed the pipeline up to its body. */
+    private record Prepared(RawRequest request, Route route, Map<String, String> params,
+            Map<String, List<String>> query, Principal principal, String workspace) {
+        Exchange exchange(ObjectNode body) {
+            return new Exchange(request.method(), request.path(), params, query, request::header, principal,
+                    workspace, body);
+        }
+    }
 
     private Prepared prepare(RawRequest request) {
         Router.Match match = router.match(request.method(), request.path());
@@ -123,10 +203,7 @@ public final class Dispatcher {
                 }
             }
         }
-        ObjectNode body = body(request, route);
-        Exchange exchange = new Exchange(request.method(), request.path(), match.params(), query, request::header,
-                principal, workspace, body);
-        return new Prepared(route, exchange);
+        return new Prepared(request, route, match.params(), query, principal, workspace);
     }
 
     /** Query parameters a WebSocket client may use to authenticate, since a browser cannot set headers there. */
@@ -231,11 +308,7 @@ public final class Dispatcher {
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    private ObjectNode body(RawRequest request, Route route) {
-        if (route.body() == Route.BodyKind.NONE) {
-            return null;
-        }
-        byte[] bytes = request.readBody(maxBodyBytes);
+    private static ObjectNode body(byte[] bytes, Route route, RawRequest request) {
         if (bytes.length == 0) {
             if (route.body() == Route.BodyKind.REQUIRED_JSON) {
                 throw new ApiError(400, "missing_body", "a JSON object body is required", "body");

@@ -234,6 +234,7 @@ public final class OpenApi {
             case 401 -> "No or invalid bearer token";
             case 403 -> "The token's role may not do this, or the WebSocket's Origin is not allowed";
             case 404 -> "Not found (also another workspace's resource, or a workspace the token may not use)";
+            case 408 -> "The request body did not arrive in time; the connection is closed";
             case 409 -> "Conflict with the run's state or another request";
             case 413 -> "Request body too large";
             case 415 -> "Content-Type must be application/json";
