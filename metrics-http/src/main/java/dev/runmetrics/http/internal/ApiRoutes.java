@@ -109,20 +109,20 @@ public final class ApiRoutes {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/resume", Access.OPERATOR, true, false,
                     BodyKind.REQUIRED_JSON, this::resume, doc("Resume a failed or paused execution from a "
                             + "failed or paused step, as a new attempt. Body: {\"step_id\": ..., \"input_overrides\": "
-                            + "{...}}.", "executions", List.of(EXECUTION_ID), 202, 400, 401, 403, 404, 408, 409, 413,
+                            + "{...}}.", "executions", List.of(EXECUTION_ID), 202, 400, 401, 403, 404, 409, 413,
                             415, 422, 503)));
         }
         if (s.pause() != null) {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/pause", Access.OPERATOR, true, false,
                     BodyKind.OPTIONAL_JSON, ex -> control(ex, s.pause(), "pausing"), doc("Pause a running execution."
                             + " Optional body: {\"reason\": ...}.", "executions", List.of(EXECUTION_ID), 202, 400, 401,
-                            403, 404, 408, 409, 413, 415)));
+                            403, 404, 409, 413, 415)));
         }
         if (s.cancel() != null) {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/cancel", Access.OPERATOR, true, false,
                     BodyKind.OPTIONAL_JSON, ex -> control(ex, s.cancel(), "cancelling"), doc("Cancel a running "
                             + "execution. Optional body: {\"reason\": ...}.", "executions", List.of(EXECUTION_ID), 202,
-                            400, 401, 403, 404, 408, 409, 413, 415)));
+                            400, 401, 403, 404, 409, 413, 415)));
         }
         if (s.nodes() != null) {
             r.add(new Route("GET", "/api/v1/node-metrics", Access.VIEWER, true, true, BodyKind.NONE,

@@ -38,7 +38,9 @@ public final class OpenApi {
                 "Execution statistics, run history, live events and resume for workflow runs.\n\n"
                         + "Every path also answers HEAD where it answers GET (same status and headers, no body) and "
                         + "OPTIONS (204 with the path's methods in Allow); any other method gets 405 with Allow and "
-                        + "an Error body. Every error is an Error body; no client input gets a 5xx."));
+                        + "an Error body. A request whose body does not arrive within the server's body timeout gets "
+                        + "408 (code request_timeout) with Connection: close, on any path that takes a body. Every "
+                        + "error is an Error body; no client input gets a 5xx."));
         doc.put("servers", List.of(Json.map("url", "/", "description", "This server (where the document was read; "
                 + "when the API is mounted under a context path, that path)")));
         Map<String, Map<String, Object>> paths = new TreeMap<>();
@@ -234,7 +236,6 @@ public final class OpenApi {
             case 401 -> "No or invalid bearer token";
             case 403 -> "The token's role may not do this, or the WebSocket's Origin is not allowed";
             case 404 -> "Not found (also another workspace's resource, or a workspace the token may not use)";
-            case 408 -> "The request body did not arrive in time; the connection is closed";
             case 409 -> "Conflict with the run's state or another request";
             case 413 -> "Request body too large";
             case 415 -> "Content-Type must be application/json";
