@@ -12,6 +12,7 @@ import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.record.RunEvent;
 import dev.runmetrics.core.record.RunListener;
 import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.StoreHealth;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.ResourceSampler;
 import dev.runmetrics.core.views.RunViews;
@@ -97,6 +98,8 @@ public final class DemoServer implements AutoCloseable {
     private final MicrometerEndpoint micrometer;
     private final DemoTracing tracing;
     private final ScheduledExecutorService scheduler;
+    /** The abandoned-run sweep, on its own thread: it reads the store, the status line must not wait for it. */
+    private final ScheduledExecutorService sweeper;
     private final ScheduledExecutorService load;
     private final Map<String, Map<Role, String>> tokens;
     private final Counts counts = new Counts();
@@ -114,13 +117,17 @@ public final class DemoServer implements AutoCloseable {
                 : DemoDatabase.embedded(o.dataDir(), out);
         JdbcRunStore s = null;
         ScheduledExecutorService sch = null;
+        ScheduledExecutorService sw = null;
         ScheduledExecutorService ld = null;
         WorkflowRunner r = null;
         MetricsHttpServer h = null;
         MicrometerEndpoint m = null;
         DemoTracing tr = null;
         try {
-            s = JdbcRunStore.builder(database.forStore()).build();
+            // Spills to <data-dir>/spill when the database is down for more than 5 s or the queue is full;
+            // a restart replays what is left there.
+            s = JdbcRunStore.builder(database.forStore()).spillDirectory(o.dataDir().resolve("spill"),
+                    Duration.ofSeconds(5)).build();
             this.store = s;
             this.nodes = WorkspaceNodeMetrics.of(NodeMetricsCollector.builder().windowSize(100));
             AtomicInteger threads = new AtomicInteger();
@@ -175,7 +182,9 @@ public final class DemoServer implements AutoCloseable {
             h.start();
             this.http = h;
 
-            sch.scheduleAtFixedRate(this::markInterrupted, 0, 30, TimeUnit.SECONDS);
+            sw = Executors.newSingleThreadScheduledExecutor(daemon("runmetrics-demo-sweep", threads));
+            this.sweeper = sw;
+            sw.scheduleWithFixedDelay(this::markInterrupted, 0, 30, TimeUnit.SECONDS);
             if (!o.statusInterval().isZero()) {
                 long every = o.statusInterval().toMillis();
                 sch.scheduleAtFixedRate(() -> out.println(statusLine()), every, every, TimeUnit.MILLISECONDS);
@@ -189,6 +198,9 @@ public final class DemoServer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (ld != null) {
                 ld.shutdownNow();
+            }
+            if (sw != null) {
+                sw.shutdownNow();
             }
             if (sch != null) {
                 sch.shutdownNow();
@@ -290,6 +302,21 @@ public final class DemoServer implements AutoCloseable {
         return database.app();
     }
 
+    /** The embedded PostgreSQL's data directory (tests freeze its processes), or null for --jdbc-url. */
+    java.nio.file.Path embeddedDataDirectory() {
+        return database.embeddedDataDirectory();
+    }
+
+    /** Runs that completed in this session (the status line's count). */
+    long completedRuns() {
+        return counts.completed.sum();
+    }
+
+    /** Step checkpoints the runner keeps until the store is back. */
+    int deferredCheckpoints() {
+        return runner.deferredCheckpoints();
+    }
+
     // ------------------------------------------------------------------ load
 
     private void submitOne() {
@@ -357,9 +384,15 @@ public final class DemoServer implements AutoCloseable {
      * run of another instance whose heartbeat is older than {@link #LEASE} is failed, "interrupted",
      * with the step it was in, so the live view does not show it running forever and an operator
      * can resume it from that step. Runs of this process are left alone, and so are those of live
-     * instances (their runner heartbeats every 10 s).
+     * instances (their runner heartbeats every 10 s). Skipped while the store is unavailable or
+     * still writing what an outage (or the previous process's spill journal) left: the database
+     * then shows old heartbeats of runs that are alive or already ended.
      */
     private void markInterrupted() {
+        WriterStats w = store.stats();
+        if (w.spilling() || !w.healthy() || !store.health().available()) {
+            return;
+        }
         for (Workspace ws : WORKSPACES) {
             interrupted.add(recorder.failAbandonedRuns(ws.id(), LEASE));
         }
@@ -431,11 +464,17 @@ public final class DemoServer implements AutoCloseable {
             perWs.append(perWs.length() == 0 ? "" : " ").append(ws.slug()).append(' ')
                     .append(submittedPerWorkspace.get(ws.id()).sum());
         }
+        StoreHealth health = store.health();
+        int deferred = runner.deferredCheckpoints();
         return String.format(Locale.ROOT, "[%tT] submitted %d (%s) | running %d | completed %d | failed %d | paused %d"
                 + " | cancelled %d | resumed %d | writer queue %d, written %d%s", System.currentTimeMillis(),
                 submittedIds.size(), perWs, runner.runsInFlight(), counts.completed.sum(), counts.failed.sum(),
                 counts.paused.sum(), counts.cancelled.sum(), counts.resumed.sum(), w.queueDepth(), w.written(),
                 w.healthy() ? "" : " (database failing: retrying)")
+                + (w.spilling() || w.spillBacklog() > 0 ? String.format(Locale.ROOT, " | spill journal %d snapshots,"
+                        + " %.1f MB", w.spillBacklog(), w.spillBytes() / 1e6) : "")
+                + (deferred > 0 ? " | checkpoints waiting " + deferred : "")
+                + (health.available() ? "" : " | DATABASE UNAVAILABLE since " + health.since() + ": " + health.reason())
                 + (interrupted.sum() > 0 ? " | marked interrupted " + interrupted.sum() : "");
     }
 
@@ -470,7 +509,9 @@ public final class DemoServer implements AutoCloseable {
             while (runner.runsInFlight() > 0 && System.nanoTime() < deadline) {
                 sleepQuietly(20);
             }
-            scheduler.shutdown(); // likewise: let a sweep in progress finish its writes
+            sweeper.shutdown(); // likewise: let a sweep in progress finish its writes
+            scheduler.shutdown();
+            awaitQuietly(() -> sweeper.awaitTermination(5, TimeUnit.SECONDS));
             awaitQuietly(() -> scheduler.awaitTermination(5, TimeUnit.SECONDS));
             if (tracing != null) {
                 out.println("stopping: tracing (flushing queued spans)");
@@ -480,8 +521,9 @@ public final class DemoServer implements AutoCloseable {
             out.println("stopping: store (draining " + before.queueDepth() + " queued writes)");
             store.close();
             WriterStats after = store.stats();
-            out.printf(Locale.ROOT, "drained %d queued writes: %d written in this session, %d dropped, %d failed%n",
-                    before.queueDepth(), after.written(), after.dropped(), after.failed());
+            out.printf(Locale.ROOT, "drained %d queued writes: %d written in this session, %d dropped, %d failed%s%n",
+                    before.queueDepth(), after.written(), after.dropped(), after.failed(), after.spillBacklog() > 0
+                            ? "; " + after.spillBacklog() + " kept in the spill journal for the next start" : "");
             out.println("stopping: HTTP server and database");
             try {
                 http.stop();

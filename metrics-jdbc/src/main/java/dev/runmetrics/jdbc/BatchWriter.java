@@ -6,6 +6,7 @@ import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupDimension;
 import dev.runmetrics.core.store.RunStoreException;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -22,12 +24,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -38,26 +39,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write-behind half of {@link JdbcRunStore}: a bounded queue of run and step snapshots and
- * one writer thread that commits them in batches, each batch one transaction, retried with
- * exponential backoff while the database fails. Every batch is idempotent (upserts where the
- * newer snapshot wins; rollups counted only on the first terminal write of a key), so a batch that
- * committed but whose acknowledgement was lost is simply applied again.
+ * The write-behind half of {@link JdbcRunStore}: a bounded queue of run and step snapshots, an
+ * optional spill journal on disk, and one writer thread that commits them in batches, each batch
+ * one transaction, retried with exponential backoff while the database fails. Every batch is
+ * idempotent (upserts where the newer snapshot wins; rollups counted only on the first terminal
+ * write of a key), so a batch that committed but whose acknowledgement was lost, or that is
+ * replayed from the journal after it was written, is simply applied again.
+ *
+ * <p><b>Spilling.</b> With a {@link SpillJournal}, the writer <em>spills</em> when the queue is
+ * full or the database has been unavailable for longer than {@code spillAfter}: the batch being
+ * retried and everything queued move into the journal, in order, and every snapshot accepted after
+ * that is appended to it instead of the queue. The writer then replays the journal in order, and
+ * when it has caught up (everything on disk written, the few records not yet synced handed back
+ * to the queue) it writes from memory again. So the order in which snapshots are written is the
+ * order in which they were accepted: queue, then journal, then queue.
+ *
+ * <p><b>Threads.</b> Enqueueing, spilling and the in-flight batch's hand-over are serialised by
+ * one lock, held for microseconds (the move into the journal copies the queue into memory
+ * buffers; the disk is written by the journal's syncer thread). Everything else is the writer
+ * thread's.
  */
 final class BatchWriter {
 
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
 
-    /** A queued snapshot, or a flush barrier (which takes no room in the bound). */
-    private sealed interface Item permits RunItem, StepItem, Barrier {}
+    /** A snapshot accepted into memory (or decoded from the journal). */
+    private sealed interface Item permits RunItem, StepItem {}
 
     private record RunItem(Run run) implements Item {}
 
     private record StepItem(StepRun step) implements Item {}
 
-    private record Barrier(CompletableFuture<Void> done) implements Item {}
+    /** How a batch ended: counts of snapshots committed and rejected for good, or moved, or abandoned. */
+    private record Outcome(int committed, int failed, boolean moved, boolean abandoned) {
+        static final Outcome MOVED = new Outcome(0, 0, true, false);
+        static final Outcome ABANDONED = new Outcome(0, 0, false, true);
+    }
 
     private final Jdbi jdbi;
+    private final StoreAvailability availability;
+    private final int statementTimeoutMillis;
     private final String instanceId;
     private final int capacity;
     private final QueueFullPolicy policy;
@@ -65,30 +86,47 @@ final class BatchWriter {
     private final int maxBatch;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    /** Null when the store has no spill directory. */
+    private final SpillJournal journal;
+    private final long spillAfterNanos;
 
-    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
-    /** Held (shared) while enqueueing, (exclusive) while closing: nothing slips in after the last drain. */
-    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private final Semaphore room;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final Condition queued = appendLock.newCondition();
+    // Guarded by appendLock.
+    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private boolean spilling;
+    private List<Item> inFlight;
+    private boolean inFlightMoved;
+
     private final Thread thread;
     private volatile boolean closing;
     private volatile boolean abandon;
 
+    /** Accepted snapshots (incremented with the enqueue, under appendLock, so in queue order). */
     private final AtomicLong accepted = new AtomicLong();
+    /** Accepted snapshots that are done with: written, rejected for good, or dropped at close. */
+    private final AtomicLong settled = new AtomicLong();
+    private final Object settledChanged = new Object();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong totalBatchNanos = new AtomicLong();
     private volatile long lastBatchNanos;
     private volatile long maxBatchNanos;
     private volatile int lastBatchSize;
     private volatile boolean healthy = true;
 
-    BatchWriter(Jdbi jdbi, String instanceId, int capacity, QueueFullPolicy policy, Duration blockTimeout,
-            int maxBatch, Duration initialBackoff, Duration maxBackoff) {
+    BatchWriter(Jdbi jdbi, StoreAvailability availability, int statementTimeoutMillis, String instanceId,
+            int capacity, QueueFullPolicy policy, Duration blockTimeout, int maxBatch, Duration initialBackoff,
+            Duration maxBackoff, SpillJournal journal, Duration spillAfter) {
         this.jdbi = jdbi;
+        this.availability = availability;
+        this.statementTimeoutMillis = statementTimeoutMillis;
         this.instanceId = instanceId;
         this.capacity = capacity;
         this.policy = policy;
@@ -96,7 +134,13 @@ final class BatchWriter {
         this.maxBatch = maxBatch;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
+        this.journal = journal;
+        this.spillAfterNanos = spillAfter == null ? Long.MAX_VALUE : spillAfter.toNanos();
         this.room = new Semaphore(capacity);
+        if (journal != null && journal.recovered() > 0) {
+            spilling = true; // what an earlier process left goes first
+            accepted.set(journal.recovered());
+        }
         this.thread = new Thread(this::loop, "runmetrics-jdbc-writer-" + instanceId);
         thread.setDaemon(true);
         thread.start();
@@ -111,76 +155,195 @@ final class BatchWriter {
     }
 
     private void offer(Item item) {
-        closeLock.readLock().lock();
+        appendLock.lock();
         try {
-            offerOpen(item);
+            if (closing) {
+                throw new RunStoreException("the store is closed");
+            }
+            if (journal != null) {
+                if (!spilling) {
+                    if (availability.downForNanos() > spillAfterNanos) {
+                        startSpilling("the database has been unavailable for more than "
+                                + TimeUnit.NANOSECONDS.toMillis(spillAfterNanos) + " ms");
+                    } else if (room.tryAcquire()) {
+                        add(item);
+                        return;
+                    } else {
+                        startSpilling("the write queue is full (" + capacity + " snapshots)");
+                    }
+                }
+                if (!journal.append(SpillCodec.encode(snapshot(item)))) {
+                    refuse("the write queue and the spill journal (" + journal.maxBytes() + " bytes) are full");
+                    return;
+                }
+                accepted.incrementAndGet();
+                spilled.incrementAndGet();
+                return;
+            }
+            if (room.tryAcquire()) {
+                add(item);
+                return;
+            }
         } finally {
-            closeLock.readLock().unlock();
+            appendLock.unlock();
         }
-    }
-
-    private void offerOpen(Item item) {
-        if (closing) {
-            throw new RunStoreException("the store is closed");
-        }
-        boolean got;
-        if (policy == QueueFullPolicy.DROP) {
-            got = room.tryAcquire();
-        } else {
+        // No journal and the queue is full. Waiting for room helps only while the writer drains,
+        // not while the database is down.
+        boolean got = false;
+        if (policy == QueueFullPolicy.BLOCK && !availability.isDown()) {
             try {
                 got = room.tryAcquire(blockTimeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                got = false;
             }
         }
         if (!got) {
-            long n = dropped.incrementAndGet();
-            if (n == 1 || Long.bitCount(n) == 1) {
-                log.warn("runmetrics write queue full ({} snapshots); {} dropped so far", capacity, n);
-            }
-            if (policy == QueueFullPolicy.BLOCK) {
-                throw new RunStoreException("write queue full (" + capacity + " snapshots) for " + blockTimeout
-                        + "; snapshot dropped");
-            }
+            refuse("write queue full (" + capacity + " snapshots)" + (policy == QueueFullPolicy.BLOCK
+                    ? availability.isDown() ? " while the database is unavailable" : " for " + blockTimeout : ""));
             return;
         }
+        appendLock.lock();
+        try {
+            if (closing) {
+                room.release();
+                throw new RunStoreException("the store is closed");
+            }
+            add(item);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Queues an accepted snapshot for the writer. Holds appendLock and a permit of room. */
+    private void add(Item item) {
         accepted.incrementAndGet();
-        queue.add(item);
+        queue.addLast(item);
+        queued.signal();
+    }
+
+    /** Counts a snapshot that cannot be kept; under BLOCK, tells the caller. */
+    private void refuse(String why) {
+        long n = dropped.incrementAndGet();
+        if (n == 1 || Long.bitCount(n) == 1) {
+            log.warn("runmetrics: {}; {} snapshots dropped so far", why, n);
+        }
+        if (policy == QueueFullPolicy.BLOCK) {
+            throw new RunStoreException(why + "; snapshot dropped");
+        }
     }
 
     /**
-     * Waits until every snapshot enqueued before this call (by any thread that returned from
-     * enqueue before it) is committed.
+     * Starts spilling (or, if spilling already, moves what is still in memory): the batch in
+     * flight, unless already moved, then the queue, go into the journal in that order. Holds
+     * appendLock.
+     */
+    private void startSpilling(String why) {
+        boolean was = spilling;
+        spilling = true;
+        int moved = 0;
+        if (inFlight != null && !inFlightMoved) {
+            for (Item i : inFlight) {
+                journal.appendAnyway(SpillCodec.encode(snapshot(i)));
+            }
+            moved += inFlight.size();
+            room.release(inFlight.size());
+            inFlightMoved = true;
+        }
+        int waiting = queue.size();
+        for (Item i; (i = queue.pollFirst()) != null;) {
+            journal.appendAnyway(SpillCodec.encode(snapshot(i)));
+        }
+        room.release(waiting);
+        moved += waiting;
+        spilled.addAndGet(moved);
+        journal.requestSync();
+        if (!was) {
+            log.warn("runmetrics writer spills to {}: {}; {} snapshots in memory moved there", journal.directory(), why,
+                    moved);
+        }
+    }
+
+    /**
+     * Stops spilling if the writer has caught up: the database answers, every record on disk is
+     * written and no sync is in flight. The few records not yet synced come back to the queue,
+     * ahead of anything newer. Holds appendLock.
+     */
+    private boolean tryStopSpilling() {
+        List<byte[]> tail = journal.takeUnsyncedIfCaughtUp(room.availablePermits());
+        if (tail == null) {
+            return false;
+        }
+        List<Item> items = new ArrayList<>(tail.size());
+        for (byte[] record : tail) {
+            Item item = decode(record);
+            if (item != null) {
+                items.add(item);
+            } else {
+                failed.incrementAndGet();
+                settle(1);
+            }
+        }
+        if (!room.tryAcquire(items.size())) { // cannot happen: no producer adds to the queue while spilling
+            throw new IllegalStateException("no room for " + items.size() + " snapshots handed back by the journal");
+        }
+        queue.addAll(items);
+        if (!items.isEmpty()) {
+            queued.signal();
+        }
+        spilling = false;
+        journal.resetIfDrained();
+        log.info("runmetrics writer caught up with its spill journal: {} snapshots replayed so far; writing from"
+                + " memory again", replayed.get());
+        return true;
+    }
+
+    /**
+     * Waits until every snapshot accepted before this call (by any thread that returned from
+     * enqueue before it) is done with: committed, rejected for good, or dropped at close.
      *
      * @return false if that did not happen within the timeout
      */
     boolean flush(Duration timeout) {
-        if (!thread.isAlive()) {
-            return true; // closed: everything was written or counted as dropped
+        long target = accepted.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (settledChanged) {
+            while (settled.get() < target) {
+                if (!thread.isAlive()) {
+                    return true; // closed: what is not written was counted as dropped, or is in the journal
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(settledChanged, Math.min(left, 50_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
         }
-        Barrier b = new Barrier(new CompletableFuture<>());
-        queue.add(b);
-        try {
-            b.done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return false;
+        return true;
+    }
+
+    private void settle(long n) {
+        settled.addAndGet(n);
+        synchronized (settledChanged) {
+            settledChanged.notifyAll();
         }
     }
 
-    /** Stops accepting, drains what is queued (retrying) for up to {@code timeout}, then gives up. */
+    /**
+     * Stops accepting, drains what is queued (retrying) for up to {@code timeout}, then gives up.
+     * With a journal, what cannot be written is left in it rather than dropped, and the writer does
+     * not wait for a database that is unavailable.
+     */
     void close(Duration timeout) {
-        closeLock.writeLock().lock();
+        appendLock.lock();
         try {
             closing = true;
         } finally {
-            closeLock.writeLock().unlock();
+            appendLock.unlock();
         }
         try {
             thread.join(Math.max(1, timeout.toMillis()));
@@ -194,135 +357,306 @@ final class BatchWriter {
             abandon = true;
             thread.interrupt();
         }
+        if (journal != null) {
+            journal.close();
+        }
     }
 
     WriterStats stats() {
         long b = batches.get();
         return new WriterStats(capacity - room.availablePermits(), capacity, accepted.get(), written.get(), b,
                 retries.get(), dropped.get(), failed.get(), lastBatchNanos / 1e6,
-                b == 0 ? 0 : totalBatchNanos.get() / 1e6 / b, maxBatchNanos / 1e6, lastBatchSize, healthy);
+                b == 0 ? 0 : totalBatchNanos.get() / 1e6 / b, maxBatchNanos / 1e6, lastBatchSize, healthy,
+                journal != null && isSpilling(), spilled.get(), replayed.get(), journal == null ? 0 : journal.backlog(),
+                journal == null ? 0 : journal.sizeBytes(), journal == null ? 0 : journal.maxBytes());
+    }
+
+    private boolean isSpilling() {
+        appendLock.lock();
+        try {
+            return spilling;
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     private void loop() {
-        List<Item> batch = new ArrayList<>(maxBatch);
-        while (true) {
-            Item first;
+        while (!abandon) {
+            List<Item> batch = null;
+            boolean spillingNow;
+            appendLock.lock();
             try {
-                first = queue.poll(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                if (abandon) {
-                    break;
+                if (queue.isEmpty() && !spilling && !closing) {
+                    try {
+                        queued.await(50, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        continue; // close() interrupts only to abandon
+                    }
+                }
+                if (!queue.isEmpty()) {
+                    // Taken and marked in flight in one step, so a spill that starts now moves it too.
+                    batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+                    for (Item i; batch.size() < maxBatch && (i = queue.pollFirst()) != null;) {
+                        batch.add(i);
+                    }
+                    inFlight = batch;
+                    inFlightMoved = false;
+                }
+                spillingNow = spilling;
+            } finally {
+                appendLock.unlock();
+            }
+            if (batch != null) {
+                writeFromMemory(batch);
+                continue;
+            }
+            if (spillingNow) {
+                if (closing && availability.isDown()) {
+                    break; // the journal keeps it for the next start
+                }
+                if (!replayOnce()) {
+                    // Records appended, not yet on disk (the syncer writes them shortly), or the database is down.
+                    pause(availability.isDown() ? 50_000_000L : 5_000_000L);
                 }
                 continue;
             }
-            if (first == null) {
-                if (closing) {
-                    break;
-                }
-                continue;
-            }
-            batch.clear();
-            batch.add(first);
-            queue.drainTo(batch, maxBatch - 1);
-            long start = System.nanoTime();
-            int size = writeWithRetry(batch);
-            long took = System.nanoTime() - start;
-            if (size > 0) {
-                batches.incrementAndGet();
-                totalBatchNanos.addAndGet(took);
-                lastBatchNanos = took;
-                lastBatchSize = size;
-                if (took > maxBatchNanos) {
-                    maxBatchNanos = took;
-                }
-            }
-            for (Item item : batch) {
-                if (item instanceof Barrier barrier) {
-                    barrier.done().complete(null);
-                }
+            if (closing) {
+                break;
             }
         }
-        // Abandoned on close: whatever is left is lost; say how much.
-        long left = 0;
-        for (Item item; (item = queue.poll()) != null;) {
-            if (item instanceof Barrier barrier) {
-                barrier.done().completeExceptionally(new RunStoreException("the store was closed"));
+        finish();
+    }
+
+    /** Writes a batch taken from the queue (already in flight); moved to the journal instead if spilling starts. */
+    private void writeFromMemory(List<Item> mine) {
+        long start = System.nanoTime();
+        Outcome o = writeWithRetry(mine, true);
+        appendLock.lock();
+        try {
+            if (o.abandoned() && journal != null && !inFlightMoved) {
+                startSpilling("the store is closing while the database is unavailable");
+            }
+            boolean moved = inFlightMoved;
+            inFlight = null;
+            inFlightMoved = false;
+            if (!moved) {
+                room.release(mine.size());
+                if (o.abandoned()) {
+                    dropped.addAndGet(mine.size());
+                    log.error("runmetrics store closed with a batch of {} snapshots not written", mine.size());
+                } else {
+                    written.addAndGet(o.committed());
+                    failed.addAndGet(o.failed());
+                    timed(start, mine.size());
+                }
+                settle(mine.size());
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Writes the next batch of the journal; false if there was none to write. */
+    private boolean replayOnce() {
+        SpillJournal.Batch read;
+        try {
+            read = journal.read(maxBatch);
+        } catch (IOException e) {
+            log.error("runmetrics spill journal cannot be read (retried): {}", e.toString());
+            pause(maxBackoff.toNanos());
+            return true;
+        }
+        if (read.records().isEmpty()) {
+            if (availability.isDown()) {
+                return false; // not caught up: what is appended must stay in the journal until the database is back
+            }
+            appendLock.lock();
+            try {
+                return tryStopSpilling();
+            } finally {
+                appendLock.unlock();
+            }
+        }
+        List<Item> items = new ArrayList<>(read.records().size());
+        int undecodable = 0;
+        for (byte[] record : read.records()) {
+            Item item = decode(record);
+            if (item == null) {
+                undecodable++;
             } else {
-                left++;
+                items.add(item);
             }
         }
-        if (left > 0) {
-            dropped.addAndGet(left);
-            room.release((int) left);
-            log.error("runmetrics store closed with {} snapshots not written (database unavailable)", left);
+        long start = System.nanoTime();
+        Outcome o = items.isEmpty() ? new Outcome(0, 0, false, false) : writeWithRetry(items, false);
+        if (o.abandoned()) {
+            return false; // left in the journal for the next start
+        }
+        journal.commit(read);
+        written.addAndGet(o.committed());
+        replayed.addAndGet(o.committed());
+        failed.addAndGet(o.failed() + undecodable);
+        timed(start, items.size());
+        settle(read.records().size());
+        return true;
+    }
+
+    private void timed(long start, int size) {
+        if (size == 0) {
+            return;
+        }
+        long took = System.nanoTime() - start;
+        batches.incrementAndGet();
+        totalBatchNanos.addAndGet(took);
+        lastBatchNanos = took;
+        lastBatchSize = size;
+        if (took > maxBatchNanos) {
+            maxBatchNanos = took;
         }
     }
 
-    /** Writes the batch, retrying transient failures; returns the number of snapshots in it. */
-    private int writeWithRetry(List<Item> batch) {
-        List<Item> data = new ArrayList<>(batch.size());
-        for (Item item : batch) {
-            if (!(item instanceof Barrier)) {
-                data.add(item);
+    /** After the loop: what is still queued goes to the journal, or is dropped without one. */
+    private void finish() {
+        appendLock.lock();
+        try {
+            if (journal != null) {
+                if (!queue.isEmpty()) {
+                    startSpilling("the store is closing while the database is unavailable");
+                }
+            } else {
+                List<Item> left = new ArrayList<>(queue);
+                queue.clear();
+                if (!left.isEmpty()) {
+                    dropped.addAndGet(left.size());
+                    room.release(left.size());
+                    settle(left.size());
+                    log.error("runmetrics store closed with {} snapshots not written (database unavailable)",
+                            left.size());
+                }
             }
+        } finally {
+            appendLock.unlock();
         }
-        if (data.isEmpty()) {
-            return 0;
-        }
-        writeData(data);
-        return data.size();
     }
 
-    private void writeData(List<Item> data) {
+    /**
+     * Writes the batch, retrying transient failures, splitting it to find a snapshot the database
+     * rejects for good. A batch from memory stops as soon as it has been moved to the journal
+     * (by a producer that found the queue full), and moves itself there once the database has
+     * been unavailable for {@code spillAfter} (or the store closes while it is unavailable).
+     */
+    private Outcome writeWithRetry(List<Item> data, boolean fromMemory) {
         long backoff = initialBackoff.toNanos();
         while (true) {
-            try {
-                jdbi.useTransaction(h -> writeBatch(h, data));
-                healthy = true;
-                written.addAndGet(data.size());
-                room.release(data.size());
-                return;
-            } catch (RuntimeException e) {
-                if (!isTransient(e)) {
+            if (fromMemory && movedAway()) {
+                return Outcome.MOVED;
+            }
+            RuntimeException failure = null;
+            if (!availability.isDown()) { // known down: no attempt until the probe finds it again
+                try {
+                    jdbi.useTransaction(h -> writeBatch(h, data));
+                    availability.succeeded();
                     healthy = true;
-                    if (data.size() > 1) {
-                        log.warn("runmetrics batch of {} rejected ({}); writing its snapshots one by one",
-                                data.size(), brief(e));
-                        for (Item item : data) {
-                            writeData(List.of(item));
+                    return new Outcome(data.size(), 0, false, false);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            RuntimeException e = failure;
+            if (e != null && !isTransient(e)) {
+                healthy = true;
+                if (data.size() > 1) {
+                    log.warn("runmetrics batch of {} rejected ({}); writing its snapshots one by one",
+                            data.size(), brief(e));
+                    int committed = 0;
+                    int rejected = 0;
+                    for (Item item : data) {
+                        Outcome one = writeWithRetry(List.of(item), fromMemory);
+                        if (one.moved() || one.abandoned()) {
+                            return one;
                         }
-                    } else {
-                        failed.incrementAndGet();
-                        room.release(1);
-                        log.error("runmetrics snapshot rejected by the database and not stored: {}", data.get(0), e);
+                        committed += one.committed();
+                        rejected += one.failed();
                     }
-                    return;
+                    return new Outcome(committed, rejected, false, false);
                 }
-                healthy = false;
-                if (abandon) {
-                    long n = data.size();
-                    dropped.addAndGet(n);
-                    room.release(data.size());
-                    log.error("runmetrics store closed with a batch of {} snapshots not written", n, e);
-                    return;
+                log.error("runmetrics snapshot rejected by the database and not stored: {}", data.get(0), e);
+                return new Outcome(0, 1, false, false);
+            }
+            healthy = false;
+            if (e != null) {
+                availability.failed(e);
+            }
+            if (abandon) {
+                return Outcome.ABANDONED;
+            }
+            if (fromMemory && journal != null && (availability.downForNanos() > spillAfterNanos
+                    || (closing && availability.isDown()))) {
+                appendLock.lock();
+                try {
+                    startSpilling(closing ? "the store is closing while the database is unavailable"
+                            : "the database has been unavailable for more than "
+                                    + TimeUnit.NANOSECONDS.toMillis(spillAfterNanos) + " ms");
+                } finally {
+                    appendLock.unlock();
                 }
+                return Outcome.MOVED;
+            }
+            if (!fromMemory && closing && availability.isDown()) {
+                return Outcome.ABANDONED; // stays in the journal
+            }
+            if (e != null) {
                 long r = retries.incrementAndGet();
                 if (r == 1 || Long.bitCount(r) == 1) {
-                    log.warn("runmetrics batch of {} failed; retrying in {} ms ({} retries so far): {}", data.size(),
-                            TimeUnit.NANOSECONDS.toMillis(backoff), r, brief(e));
+                    log.warn("runmetrics batch of {} failed; retrying in {} ms ({} retries so far): {}",
+                            data.size(), TimeUnit.NANOSECONDS.toMillis(backoff), r, brief(e));
                 }
-                try {
-                    TimeUnit.NANOSECONDS.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    // close() interrupts only to abandon; the next attempt sees the flag.
-                }
-                backoff = Math.min(backoff * 2, maxBackoff.toNanos());
             }
+            if (availability.isDown()) {
+                // Nothing to try until the watchdog's probe finds the database again (or it is time to spill).
+                availability.awaitAvailable(Math.min(maxBackoff.toNanos(),
+                        journal != null && fromMemory ? Math.max(1, spillAfterNanos / 4) : Long.MAX_VALUE));
+                Thread.interrupted(); // close() interrupts only to abandon; the next attempt sees the flag
+            } else {
+                pause(backoff);
+            }
+            backoff = Math.min(backoff * 2, maxBackoff.toNanos());
+        }
+    }
+
+    private boolean movedAway() {
+        appendLock.lock();
+        try {
+            return inFlightMoved;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private static void pause(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException ie) {
+            // close() interrupts only to abandon; the caller sees the flag
+        }
+    }
+
+    private static Object snapshot(Item item) {
+        return item instanceof RunItem r ? r.run() : ((StepItem) item).step();
+    }
+
+    private static Item decode(byte[] record) {
+        try {
+            Object o = SpillCodec.decode(record);
+            return o instanceof Run r ? new RunItem(r) : new StepItem((StepRun) o);
+        } catch (IOException e) {
+            log.error("runmetrics spill journal: a record cannot be decoded and is skipped: {}", e.getMessage());
+            return null;
         }
     }
 
     /** The root cause's message, short: JDBI's messages repeat the whole statement and its arguments. */
-    private static String brief(Throwable e) {
+    static String brief(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -380,7 +714,7 @@ final class BatchWriter {
         steps.keySet().forEach(ws -> workspaces.put(ws, true));
         // Locks are taken in one global order (workspace, table, key) so writers never deadlock.
         for (String ws : workspaces.keySet()) {
-            JdbcRunStore.setWorkspace(h, ws);
+            JdbcRunStore.setTransaction(h, ws, statementTimeoutMillis);
             RollupAccumulator rollups = new RollupAccumulator(ws, instanceId);
             writeRuns(h, ws, runs.getOrDefault(ws, List.of()), rollups);
             writeSteps(h, ws, steps.getOrDefault(ws, List.of()), rollups);

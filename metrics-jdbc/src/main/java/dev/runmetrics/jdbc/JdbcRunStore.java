@@ -17,7 +17,9 @@ import dev.runmetrics.core.store.RollupQuery;
 import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.RunStoreException;
+import dev.runmetrics.core.store.RunStoreUnavailableException;
 import dev.runmetrics.core.store.StepCheckpoint;
+import dev.runmetrics.core.store.StoreHealth;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -56,8 +58,12 @@ import org.jdbi.v3.core.statement.Query;
  * snapshot is not newer), one transaction per batch, together with the batch's execution numbers
  * and rollups. When the database fails, the writer retries the batch with exponential backoff
  * (100 ms doubling to 5 s by default) until it succeeds, so an outage delays writes and loses none
- * as long as the queue holds them; when the queue is full, the {@link QueueFullPolicy} decides.
- * Reads may therefore lag writes; {@link #flush} waits for them. {@link #saveCheckpoint},
+ * as long as the queue holds them. With a spill directory ({@link Builder#spillDirectory}), an
+ * outage longer than {@code spillAfter} or a full queue sends the snapshots to an append-only
+ * journal on disk instead (fsynced in batches, bounded), replayed in order when the database is
+ * back, also by a store built later on the same directory; without one, a full queue is the
+ * {@link QueueFullPolicy}'s to decide. Either way {@code saveRun} and {@code saveStep} never wait on
+ * the database. Reads may therefore lag writes; {@link #flush} waits for them. {@link #saveCheckpoint},
  * {@link #claimResume} and {@link #appendResumeAudit} are synchronous (one transaction each) and
  * durable when they return; {@code claimResume} first flushes the queue so that it sees the run's
  * latest status, then locks the run's row ({@code SELECT … FOR UPDATE}) and compares and sets.
@@ -66,12 +72,26 @@ import org.jdbi.v3.core.statement.Query;
  * <p><b>Connections.</b> The store borrows a connection per transaction from the given
  * {@link DataSource}; give it a pool in production (the writer holds one connection per batch).
  *
+ * <p><b>Time bounds.</b> Every call is bounded, whatever the DataSource does: getting a connection
+ * ({@link Builder#connectionTimeout}, 2 s), each statement on the server
+ * ({@link Builder#statementTimeout}, {@code SET LOCAL statement_timeout}, 5 s) and each read from
+ * the network ({@link Builder#socketTimeout}, {@link java.sql.Connection#setNetworkTimeout}, 7 s).
+ * A database that stops answering (hung, stopped with SIGSTOP, behind a partition) is found by a
+ * probe ({@link Builder#probeTimeout}, 1 s): then the calls waiting on it are aborted, and until
+ * it answers again every call fails at once with {@link RunStoreUnavailableException} and
+ * {@link #health()} says why. A call therefore waits at most about 1.6 probe timeouts (1.6 s) on a database
+ * that hangs, and not at all on one known to be down. Only the schema migration
+ * ({@link Builder#migrateWith}) is not bounded: its backfills may legitimately take minutes.
+ *
  * <p><b>Threads.</b> Thread-safe: any method may be called from any thread. {@link #close()} stops
  * accepting writes, drains the queue (retrying, up to the close timeout) and stops the writer.
  */
 public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     private final Jdbi jdbi;
+    private final BoundedConnections connections;
+    private final StoreAvailability availability;
+    private final int statementTimeoutMillis;
     private final String instanceId;
     private final Duration flushTimeout;
     private final Duration closeTimeout;
@@ -81,12 +101,28 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         if (b.migrationDataSource != null) {
             SchemaMigrator.migrate(b.migrationDataSource);
         }
-        this.jdbi = Jdbi.create(b.dataSource);
         this.instanceId = b.instanceId != null ? b.instanceId : UUID.randomUUID().toString();
+        this.connections = new BoundedConnections(b.dataSource, b.connectionTimeout.toNanos(),
+                millis(b.socketTimeout), instanceId);
+        this.availability = new StoreAvailability(connections, b.probeTimeout, instanceId);
+        this.statementTimeoutMillis = millis(b.statementTimeout);
+        this.jdbi = Jdbi.create(connections);
         this.flushTimeout = b.flushTimeout;
         this.closeTimeout = b.closeTimeout;
-        this.writer = new BatchWriter(jdbi, instanceId, b.queueCapacity, b.queueFullPolicy, b.blockTimeout,
-                b.maxBatchSize, b.initialBackoff, b.maxBackoff);
+        SpillJournal journal = b.spillDirectory == null ? null
+                : new SpillJournal(b.spillDirectory, b.spillMaxBytes, b.spillSegmentBytes, b.spillFsyncEvery);
+        try {
+            this.writer = new BatchWriter(jdbi, availability, statementTimeoutMillis, instanceId, b.queueCapacity,
+                    b.queueFullPolicy, b.blockTimeout, b.maxBatchSize, b.initialBackoff, b.maxBackoff, journal,
+                    b.spillDirectory == null ? null : b.spillAfter);
+        } catch (RuntimeException | Error e) {
+            if (journal != null) {
+                journal.close();
+            }
+            availability.close();
+            connections.close();
+            throw e;
+        }
     }
 
     /**
@@ -109,6 +145,15 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     }
 
     /**
+     * Returns whether the database is available as the store last saw it (a call's failure, the
+     * watchdog's probe), without calling it: never blocks.
+     */
+    @Override
+    public StoreHealth health() {
+        return availability.health();
+    }
+
+    /**
      * Waits until every run and step snapshot accepted before this call is committed.
      *
      * @return false if that did not happen within {@code timeout} (the database is failing)
@@ -125,6 +170,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     @Override
     public void close() {
         writer.close(closeTimeout);
+        availability.close();
+        connections.close();
     }
 
     // ---- writes -----------------------------------------------------------------------------
@@ -175,9 +222,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(claimedAt, "claimedAt");
+        availability.check("claiming run " + runId + " for resume");
         if (!writer.flush(flushTimeout)) {
-            throw new RunStoreException("cannot claim run " + runId + ": queued writes were not stored within "
-                    + flushTimeout + " (database unavailable?)");
+            throw new RunStoreUnavailableException("cannot claim run " + runId + ": queued writes were not stored"
+                    + " within " + flushTimeout + " (database unavailable or far behind)", availability.retryAfter(),
+                    null);
         }
         Instant at = claimedAt.truncatedTo(ChronoUnit.MICROS);
         return inWorkspace(workspaceId, "claiming run " + runId + " for resume", h -> {
@@ -453,16 +502,39 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                 .mapTo(String.class).one();
     }
 
+    /**
+     * Sets the workspace and the statement timeout of the current transaction, in one round trip
+     * (both transaction-local, so a pooled connection carries nothing over).
+     */
+    static void setTransaction(Handle h, String workspaceId, int statementTimeoutMillis) {
+        h.createQuery("SELECT set_config('runmetrics.workspace_id', :ws, true), set_config('statement_timeout', :st,"
+                + " true)").bind("ws", workspaceId).bind("st", Integer.toString(statementTimeoutMillis))
+                .mapTo(String.class).one();
+    }
+
     private <T> T inWorkspace(String workspaceId, String what, HandleCallback<T, RuntimeException> work) {
         Objects.requireNonNull(workspaceId, "workspaceId");
+        availability.check(what);
+        T result;
         try {
-            return jdbi.inTransaction(h -> {
-                setWorkspace(h, workspaceId);
+            result = jdbi.inTransaction(h -> {
+                setTransaction(h, workspaceId, statementTimeoutMillis);
                 return work.withHandle(h);
             });
         } catch (JdbiException e) {
+            availability.failed(e);
+            if (BatchWriter.isTransient(e)) {
+                throw new RunStoreUnavailableException(what + " failed: " + BatchWriter.brief(e),
+                        availability.retryAfter(), e);
+            }
             throw new RunStoreException(what + " failed", e);
         }
+        availability.succeeded();
+        return result;
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 
     private static void sameWorkspace(String workspaceId, String recordWorkspace) {
@@ -478,6 +550,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
      * thread (and migrates first, if asked).
      */
     public static final class Builder {
+        /** Default bound of the spill journal: 2 GiB. */
+        public static final long DEFAULT_SPILL_MAX_BYTES = 2L << 30;
+
         /** Default queue bound: 30 s × (1,000 step events/s + their run events), with room to spare. */
         public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
 
@@ -492,6 +567,15 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(5);
         private Duration flushTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private Duration connectionTimeout = Duration.ofSeconds(2);
+        private Duration statementTimeout = Duration.ofSeconds(5);
+        private Duration socketTimeout = Duration.ofSeconds(7);
+        private Duration probeTimeout = Duration.ofSeconds(1);
+        private java.nio.file.Path spillDirectory;
+        private Duration spillAfter = Duration.ofSeconds(5);
+        private long spillMaxBytes = DEFAULT_SPILL_MAX_BYTES;
+        private long spillSegmentBytes = 64L << 20;
+        private Duration spillFsyncEvery = Duration.ofMillis(200);
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -565,12 +649,115 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         }
 
         /**
+         * How long getting a connection from the DataSource may take (default 2 s); beyond it the
+         * call fails with {@link RunStoreUnavailableException} and the database counts as unavailable.
+         */
+        public Builder connectionTimeout(Duration timeout) {
+            this.connectionTimeout = positive("connectionTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long the server may run one statement (default 5 s): set per transaction as
+         * {@code statement_timeout}; a statement cancelled by it fails with
+         * {@link RunStoreUnavailableException}. Bounds the writer's statements too.
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = positive("statementTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long a call may wait for the database's next bytes (default 7 s), as each
+         * connection's network timeout; at least the statement timeout, so that a slow statement
+         * is cancelled by the server rather than cut off by the client.
+         */
+        public Builder socketTimeout(Duration timeout) {
+            this.socketTimeout = positive("socketTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long a call may hold its connection before the store checks that the database
+         * still answers, and how long that check ({@code SELECT 1} on a connection of its own) may
+         * take (default 1 s). If it gets no answer, the database counts as unavailable: the calls
+         * waiting on it are aborted and later calls fail at once until a probe (every probe
+         * timeout) succeeds. Raise it for a database that is often slower than that to answer.
+         */
+        public Builder probeTimeout(Duration timeout) {
+            this.probeTimeout = positive("probeTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Turns on the spill journal: when the write queue is full, or the database has been
+         * unavailable for longer than {@code spillAfter} (default 5 s), snapshots go to an
+         * append-only journal in {@code directory} instead of memory (what is queued moves there
+         * first, in order), and the writer replays it in order once the database is back; a store
+         * built later on the same directory replays what a previous process left (it is written
+         * before anything new). The directory is the store's alone (locked while it is open); keep
+         * it on a local disk. See {@link #spillLimits} for its bound and durability.
+         *
+         * @param directory created if missing
+         * @param spillAfter how long the database may be unavailable before the writer spills
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if spillAfter is negative
+         */
+        public Builder spillDirectory(java.nio.file.Path directory, Duration spillAfter) {
+            this.spillDirectory = Objects.requireNonNull(directory, "directory");
+            this.spillAfter = nonNegative("spillAfter", spillAfter);
+            return this;
+        }
+
+        /**
+         * The spill journal's bound and durability. {@code maxBytes} (default 2 GiB) bounds its
+         * size on disk, counting a segment until it is wholly replayed; a snapshot that would
+         * exceed it is dropped and counted as the {@link QueueFullPolicy} says (when spilling
+         * starts, what is already queued moves in regardless). Appended snapshots are written and
+         * forced to disk ({@code fsync}) every {@code fsyncEvery} (default 200 ms): a process that
+         * dies while spilling (kill -9, power loss) loses at most the snapshots of that last
+         * interval.
+         *
+         * @throws IllegalArgumentException if maxBytes is below 1 MiB or fsyncEvery is not positive
+         */
+        public Builder spillLimits(long maxBytes, Duration fsyncEvery) {
+            if (maxBytes < (1L << 20)) {
+                throw new IllegalArgumentException("spill maxBytes must be at least 1 MiB, was " + maxBytes);
+            }
+            this.spillMaxBytes = maxBytes;
+            this.spillFsyncEvery = positive("fsyncEvery", fsyncEvery);
+            return this;
+        }
+
+        /** Segment size of the spill journal (tests use small ones to see segments come and go). */
+        Builder spillSegmentBytes(long bytes) {
+            this.spillSegmentBytes = bytes;
+            return this;
+        }
+
+        /**
          * Migrates (if asked) and returns a started store.
          *
+         * @throws IllegalStateException if the socket timeout is below the statement timeout
          * @throws RunStoreException if the migration fails
          */
         public JdbcRunStore build() {
+            if (socketTimeout.compareTo(statementTimeout) < 0) {
+                throw new IllegalStateException("socketTimeout " + socketTimeout + " is below statementTimeout "
+                        + statementTimeout);
+            }
             return new JdbcRunStore(this);
+        }
+
+        @Override
+        public String toString() {
+            return "JdbcRunStore.Builder{queueCapacity=" + queueCapacity + ", queueFullPolicy=" + queueFullPolicy
+                    + ", blockTimeout=" + blockTimeout + ", maxBatchSize=" + maxBatchSize + ", retryBackoff="
+                    + initialBackoff + ".." + maxBackoff + ", flushTimeout=" + flushTimeout + ", closeTimeout="
+                    + closeTimeout + ", connectionTimeout=" + connectionTimeout + ", statementTimeout="
+                    + statementTimeout + ", socketTimeout=" + socketTimeout + ", probeTimeout=" + probeTimeout
+                    + (spillDirectory == null ? "" : ", spillDirectory=" + spillDirectory + ", spillAfter=" + spillAfter
+                            + ", spillMaxBytes=" + spillMaxBytes + ", spillFsyncEvery=" + spillFsyncEvery) + "}";
         }
 
         private static Duration positive(String name, Duration d) {

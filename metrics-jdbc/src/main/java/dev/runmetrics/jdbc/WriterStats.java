@@ -8,12 +8,13 @@ package dev.runmetrics.jdbc;
  * @param queueDepth snapshots accepted and not yet committed (waiting, or in the batch being
  *     written)
  * @param queueCapacity the bound on {@code queueDepth}
- * @param accepted snapshots accepted by {@code saveRun}/{@code saveStep}
+ * @param accepted snapshots accepted by {@code saveRun}/{@code saveStep} (and found in the spill
+ *     journal when the store was built)
  * @param written snapshots committed to the database (applied, or ignored as older)
  * @param batches batches committed
  * @param retries failed batch attempts that were retried (database unreachable, deadlock, ...)
- * @param dropped snapshots refused because the queue was full (see {@link QueueFullPolicy}), or
- *     left unwritten when {@code close()} gave up
+ * @param dropped snapshots refused because the queue (and spill journal, if any) was full (see
+ *     {@link QueueFullPolicy}), or left unwritten when {@code close()} gave up without a journal
  * @param failed snapshots the database rejected for good (a bad value; logged), never retried
  * @param lastBatchMillis how long the last committed batch took, from its first attempt to its
  *     commit (includes retries), in milliseconds; 0 before the first
@@ -21,7 +22,16 @@ package dev.runmetrics.jdbc;
  * @param maxBatchMillis the largest such time so far; 0 before the first
  * @param lastBatchSize the number of snapshots in the last committed batch
  * @param healthy false while the writer is retrying a batch (the database is failing)
+ * @param spilling true while snapshots go to the spill journal rather than the queue (always
+ *     false without one)
+ * @param spilled snapshots written to the spill journal (appended, or moved there from the queue)
+ * @param replayed snapshots committed from the spill journal
+ * @param spillBacklog snapshots in the spill journal not yet committed
+ * @param spillBytes the spill journal's size now, in bytes (on disk and not yet synced); 0
+ *     without one
+ * @param spillMaxBytes the bound on {@code spillBytes}; 0 without a journal
  */
 public record WriterStats(long queueDepth, int queueCapacity, long accepted, long written, long batches,
         long retries, long dropped, long failed, double lastBatchMillis, double meanBatchMillis,
-        double maxBatchMillis, int lastBatchSize, boolean healthy) {}
+        double maxBatchMillis, int lastBatchSize, boolean healthy, boolean spilling, long spilled, long replayed,
+        long spillBacklog, long spillBytes, long spillMaxBytes) {}

@@ -61,9 +61,9 @@ import javax.sql.DataSource;
  */
 public final class StoreBenchmark {
 
-    private static final String OWNER = "runmetrics_owner";
-    private static final String APP = "runmetrics_app";
-    private static final String PASSWORD = "runmetrics-bench";
+    static final String OWNER = "runmetrics_owner";
+    static final String APP = "runmetrics_app";
+    static final String PASSWORD = "runmetrics-bench";
     private static final String DATABASE = "runmetrics_bench";
 
     private final Map<String, String> args;
@@ -164,7 +164,7 @@ public final class StoreBenchmark {
     // ---- setup -------------------------------------------------------------------------------
 
     /** Roles (if missing), a fresh database owned by the owner role, migrated, app role granted. */
-    private static void prepareDatabase(DataSource admin, String url, String database) throws SQLException {
+    static void prepareDatabase(DataSource admin, String url, String database) throws SQLException {
         try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
             for (String role : new String[] {OWNER, APP}) {
                 st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN"
@@ -410,7 +410,7 @@ public final class StoreBenchmark {
      * completed, then the run completed. Runs end a millisecond apart, so a batch spans a minute or
      * two.
      */
-    private static void snapshots(int first, int stride, int runs, int steps, Instant base,
+    static void snapshots(int first, int stride, int runs, int steps, Instant base,
             java.util.function.Consumer<Run> runOut, java.util.function.Consumer<StepRun> stepOut) {
         String ws = BulkLoader.WORKSPACE;
         for (int i = first; i < runs; i += stride) {

@@ -205,13 +205,13 @@ final class RunAttempt {
             }
         }
         if (error == null) {
-            // The step counts as completed only once its output is durable, so a resume can start after it.
-            try {
-                runner.store().saveCheckpoint(workspaceId,
-                        new StepCheckpoint(workspaceId, runId, id, attempt, output, recorder.now()));
-            } catch (RuntimeException e) {
+            // The step counts as completed only once its output is stored (or, under the DEFERRED
+            // policy while the store is down, kept to be stored), so a resume can start after it.
+            RuntimeException notStored = runner.checkpoint(
+                    new StepCheckpoint(workspaceId, runId, id, attempt, output, recorder.now()));
+            if (notStored != null) {
                 error = new IllegalStateException("checkpoint of step '" + id + "' was not stored: "
-                        + WorkflowRunner.describe(e), e);
+                        + WorkflowRunner.describe(notStored), notStored);
             }
         }
         synchronized (this) {

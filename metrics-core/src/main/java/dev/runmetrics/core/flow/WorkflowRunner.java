@@ -13,6 +13,7 @@ import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.store.RunStoreUnavailableException;
 import dev.runmetrics.core.store.StepCheckpoint;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -72,9 +73,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * depends on.
  *
  * <p>Each completed step's output is checkpointed with {@link RunStore#saveCheckpoint} before
- * {@code stepCompleted} is recorded; if the checkpoint is not stored, the step fails. Nothing
- * else the store, the recorder or a listener does can fail a workflow: the recorder contains its
- * failures, and the runner logs its own (the input checkpoint, audit entries).
+ * {@code stepCompleted} is recorded. If the store is unavailable
+ * ({@link RunStoreUnavailableException}), the {@link CheckpointPolicy} decides: by default
+ * ({@link CheckpointPolicy#DEFERRED}) the step completes and its checkpoint is written when the
+ * store is back (see {@link Builder#checkpointPolicy}); with {@link CheckpointPolicy#REQUIRED} the
+ * step fails. Any other checkpoint failure fails the step. Nothing else the store, the recorder or
+ * a listener does can fail a workflow: the recorder contains its failures, and the runner logs its
+ * own (the input checkpoint, audit entries).
  *
  * <h2>Pause and cancel by an operator</h2>
  * {@link #pause} stops scheduling: queued steps that have not started end {@code PAUSED}, running
@@ -100,6 +105,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
 
+    /** The default bound of {@link Builder#deferredCheckpoints}. */
+    public static final int DEFAULT_MAX_DEFERRED_CHECKPOINTS = 10_000;
+
     /** The default of {@link Builder#heartbeatEvery}, in seconds. */
     public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
 
@@ -120,6 +128,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
     /** Refreshes the heartbeat of the runs in flight here; null when heartbeats are off. */
     private final ScheduledExecutorService heartbeats;
     private final Duration heartbeatEvery;
+    private final CheckpointPolicy checkpointPolicy;
+    /** The checkpoints waiting for the store to come back; null under {@link CheckpointPolicy#REQUIRED}. */
+    private final DeferredCheckpoints deferred;
     private final Map<Key, RunAttempt> live = new ConcurrentHashMap<>();
     private final Map<Key, RunAttempt> finished;
     private volatile boolean closed;
@@ -147,6 +158,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
                     return t;
                 });
         this.heartbeatEvery = b.heartbeatEvery;
+        this.checkpointPolicy = b.checkpointPolicy;
+        this.deferred = checkpointPolicy == CheckpointPolicy.DEFERRED
+                ? new DeferredCheckpoints(store, b.maxDeferredCheckpoints, b.deferredRetry) : null;
         if (heartbeatEvery.isZero()) {
             this.heartbeats = null;
         } else {
@@ -208,12 +222,12 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
             throw new IllegalStateException("the runner is closed");
         }
         String runId = recorder.runQueued(workspaceId, workflowId, workflow.name(), in, attrs);
-        try {
-            store.saveCheckpoint(workspaceId, new StepCheckpoint(workspaceId, runId, INPUT_CHECKPOINT, 1, in,
-                    recorder.now()));
-        } catch (RuntimeException e) {
+        RuntimeException notStored = checkpoint(new StepCheckpoint(workspaceId, runId, INPUT_CHECKPOINT, 1, in,
+                recorder.now()));
+        if (notStored != null) {
             // The run goes on; only a later resume of it will be refused for want of its input.
-            LOG.log(Level.WARNING, "the input of run " + runId + " was not checkpointed; it will not be resumable", e);
+            LOG.log(Level.WARNING, "the input of run " + runId + " was not checkpointed; it will not be resumable",
+                    notStored);
         }
         RunAttempt execution = new RunAttempt(this, workspaceId, runId, 1, workflow, in, null, Map.of(), Map.of());
         live.put(new Key(workspaceId, runId), execution);
@@ -290,7 +304,8 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
      * ({@code UNKNOWN_WORKFLOW}); the step's latest execution did not fail or pause, or an
      * upstream step has no checkpoint ({@code STEP_NOT_RESUMABLE}); the overrides are not JSON-like
      * ({@code INVALID_OVERRIDES}); another request claimed the run first ({@code CONFLICT}); the
-     * store failed ({@code UNAVAILABLE}).
+     * store failed, or a checkpoint of the run that was deferred while the store was unavailable
+     * is still not stored ({@code UNAVAILABLE}).
      *
      * <p><b>Concurrency.</b> The checks read the store; then {@link RunStore#claimResume} with the
      * attempt read decides: of concurrent resumes that passed the checks exactly one is accepted,
@@ -309,6 +324,11 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         Checks.id("actor", actor);
         Checks.id("runId", runId);
         Checks.id("stepId", stepId);
+        if (deferred != null && !deferred.flushRun(workspaceId, runId)) {
+            // Planning now would see those steps as never checkpointed and might run them again.
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE, "run " + runId + " has step"
+                    + " checkpoints from a store outage that are not stored yet; try again when the store is back", 0);
+        }
         Object decision = plan(workspaceId, runId, stepId, inputOverrides);
         if (decision instanceof ResumeResult.Refused refused) {
             audits.record(workspaceId, actor, runId, stepId, refused);
@@ -472,6 +492,19 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         return live.size();
     }
 
+    /** Returns the checkpoint policy. */
+    public CheckpointPolicy checkpointPolicy() {
+        return checkpointPolicy;
+    }
+
+    /**
+     * Returns how many step checkpoints wait in memory for the store to come back (always 0
+     * under {@link CheckpointPolicy#REQUIRED}).
+     */
+    public int deferredCheckpoints() {
+        return deferred == null ? 0 : deferred.size();
+    }
+
     /**
      * Cancels every run in flight (reason {@code "runner closed"}) and stops the workers once their
      * current steps return. Idempotent.
@@ -486,6 +519,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
             e.getValue().cancel("runner closed");
         }
         executor.shutdown();
+        if (deferred != null) {
+            deferred.close();
+        }
     }
 
     @Override
@@ -502,6 +538,35 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
 
     RunStore store() {
         return store;
+    }
+
+    /**
+     * Stores a checkpoint, or defers it under the policy; returns null when it is stored or
+     * deferred, else the failure (the caller fails the step). While earlier checkpoints wait for
+     * an unavailable store, a new one joins them without calling the store, so that no worker
+     * waits on a store that is known to be down.
+     */
+    RuntimeException checkpoint(StepCheckpoint checkpoint) {
+        if (deferred != null && !deferred.isEmpty()) {
+            return deferred.add(checkpoint) ? null : tooManyDeferred();
+        }
+        try {
+            store.saveCheckpoint(checkpoint.workspaceId(), checkpoint);
+            return null;
+        } catch (RunStoreUnavailableException e) {
+            if (deferred == null) {
+                return e;
+            }
+            return deferred.add(checkpoint) ? null : tooManyDeferred();
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    private RunStoreUnavailableException tooManyDeferred() {
+        return new RunStoreUnavailableException("the store is unavailable and " + deferred.size()
+                + " checkpoints already wait for it (maxDeferredCheckpoints)", RunStoreUnavailableException.DEFAULT_RETRY_AFTER,
+                null);
     }
 
     void execute(FutureTask<Void> task) {
@@ -553,6 +618,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         private int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int retainFinished = 1000;
         private Duration heartbeatEvery = DEFAULT_HEARTBEAT;
+        private CheckpointPolicy checkpointPolicy = CheckpointPolicy.DEFERRED;
+        private int maxDeferredCheckpoints = DEFAULT_MAX_DEFERRED_CHECKPOINTS;
+        private Duration deferredRetry = Duration.ofSeconds(1);
 
         private Builder(RunRecorder recorder, RunStore store) {
             this.recorder = Objects.requireNonNull(recorder, "recorder");
@@ -627,6 +695,55 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         }
 
         /**
+         * What a step does when the store is unavailable for its checkpoint. Default
+         * {@link CheckpointPolicy#DEFERRED}, which guarantees:
+         * <ul>
+         *   <li>the step completes, and its output goes to the steps downstream of it in the same
+         *       attempt, as with a stored checkpoint;</li>
+         *   <li>the checkpoint is kept in memory (at most {@link #deferredCheckpoints maxDeferred},
+         *       10,000 by default; beyond that a step fails as under {@code REQUIRED}) and written,
+         *       in order, as soon as the store takes it again (tried every second, and at
+         *       {@link WorkflowRunner#close()});</li>
+         *   <li>until the run's deferred checkpoints are written, a resume of the run through this
+         *       runner is refused as {@code UNAVAILABLE} (503), never planned without them;</li>
+         *   <li>a deferred checkpoint lost with the process (or refused by the store for good) is as
+         *       if the step had never been checkpointed: a resume from a step downstream of it is
+         *       refused (no output to restore), and a resume that runs it again recomputes it. A
+         *       resume never restores an output other than the step's latest stored one.</li>
+         * </ul>
+         * While checkpoints wait, new ones join them without calling the store, so workers never
+         * wait on a store that is known to be down. Other store failures fail the step under either
+         * policy.
+         *
+         * @param policy the policy
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder checkpointPolicy(CheckpointPolicy policy) {
+            this.checkpointPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Bounds the checkpoints {@link CheckpointPolicy#DEFERRED} keeps in memory, and sets how
+         * often it tries the store again while they wait.
+         *
+         * @param max at most this many wait; default {@value WorkflowRunner#DEFAULT_MAX_DEFERRED_CHECKPOINTS}
+         * @param retryEvery the pause between tries while the store refuses them; default 1 s
+         * @return this builder
+         * @throws IllegalArgumentException if max is below 1 or retryEvery is not positive
+         */
+        public Builder deferredCheckpoints(int max, Duration retryEvery) {
+            this.maxDeferredCheckpoints = Checks.atLeast("max", max, 1);
+            Objects.requireNonNull(retryEvery, "retryEvery");
+            if (retryEvery.isNegative() || retryEvery.isZero()) {
+                throw new IllegalArgumentException("retryEvery must be positive, was " + retryEvery);
+            }
+            this.deferredRetry = retryEvery;
+            return this;
+        }
+
+        /**
          * Builds the runner and starts its workers.
          *
          * @throws IllegalStateException if no workflow was added
@@ -641,7 +758,8 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         @Override
         public String toString() {
             return "WorkflowRunner.Builder{workers=" + workers + ", workflows=" + workflows.keySet()
-                    + ", retainFinished=" + retainFinished + ", heartbeatEvery=" + heartbeatEvery + "}";
+                    + ", retainFinished=" + retainFinished + ", heartbeatEvery=" + heartbeatEvery + ", checkpointPolicy="
+                    + checkpointPolicy + ", maxDeferredCheckpoints=" + maxDeferredCheckpoints + "}";
         }
     }
 }

@@ -20,8 +20,11 @@ import java.util.Optional;
  * <p><b>Threads.</b> Implementations are thread-safe; any method may be called from any thread.
  *
  * <p><b>Failures.</b> Bad arguments throw {@link IllegalArgumentException} or
- * {@link NullPointerException}; a storage failure throws {@link RunStoreException}. Whether a
- * failed write happened is unknown to the caller, which is why every write is idempotent.
+ * {@link NullPointerException}; a storage failure throws {@link RunStoreException}, and one that
+ * should pass (the storage is down, hung or restarting; a call ran out of its time bound) its
+ * subclass {@link RunStoreUnavailableException}, so callers can defer or answer "try later". Whether a
+ * failed write happened is unknown to the caller, which is why every write is idempotent. A store
+ * backed by a remote database bounds every call in time and reports its state in {@link #health()}.
  *
  * <p><b>Writes of snapshots</b> ({@link #saveRun}, {@link #saveStep}) may be asynchronous: a store
  * may queue them (bounded, see its documentation) and return at once, so that recording never
@@ -179,4 +182,13 @@ public interface RunStore {
      * @throws RunStoreException if the store cannot be read
      */
     DurationBreakdown exactDurations(String workspaceId, DurationQuery query);
+
+    /**
+     * Returns whether the store can serve calls now, as it last saw it, without calling its
+     * storage: never blocks, never throws. The default, for stores that cannot become
+     * unavailable (in memory), is {@link StoreHealth#up()}.
+     */
+    default StoreHealth health() {
+        return StoreHealth.up();
+    }
 }

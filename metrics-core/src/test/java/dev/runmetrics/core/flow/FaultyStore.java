@@ -6,9 +6,12 @@ import dev.runmetrics.core.store.ForwardingRunStore;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.RunStoreException;
+import dev.runmetrics.core.store.RunStoreUnavailableException;
 import dev.runmetrics.core.store.StepCheckpoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -18,6 +21,9 @@ import java.util.function.Predicate;
 final class FaultyStore extends ForwardingRunStore {
     volatile boolean failSnapshots;
     volatile Predicate<StepCheckpoint> failCheckpoint = c -> false;
+    /** While true, every checkpoint write is refused as the store being unavailable (an outage). */
+    volatile boolean checkpointsUnavailable;
+    final AtomicInteger checkpointCalls = new AtomicInteger();
     volatile Runnable beforeClaim = () -> { };
     volatile Runnable beforeFindSteps = () -> { };
 
@@ -43,6 +49,10 @@ final class FaultyStore extends ForwardingRunStore {
 
     @Override
     public void saveCheckpoint(String workspaceId, StepCheckpoint checkpoint) {
+        checkpointCalls.incrementAndGet();
+        if (checkpointsUnavailable) {
+            throw new RunStoreUnavailableException("database unavailable (test)", Duration.ofSeconds(1), null);
+        }
         if (failCheckpoint.test(checkpoint)) {
             throw new RunStoreException("checkpoint write failed (test)");
         }

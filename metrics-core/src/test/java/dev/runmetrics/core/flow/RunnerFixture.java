@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A runner of the four example workflows over an {@link InMemoryRunStore} (behind a
@@ -44,20 +45,27 @@ final class RunnerFixture implements AutoCloseable {
         this(workers, ExampleWorkflows.Latency.none(), duration -> { }, RetryPolicy.none());
     }
 
+    /** A fixture whose runner the test configures further (checkpoint policy, ...). */
+    RunnerFixture(int workers, UnaryOperator<WorkflowRunner.Builder> runnerOptions) {
+        this(new ManualClock(START), new InMemoryRunStore("test-instance"), "jvm-test", workers,
+                ExampleWorkflows.Latency.none(), duration -> { }, RetryPolicy.none(), runnerOptions);
+    }
+
     RunnerFixture(int workers, ExampleWorkflows.Latency latency, Sleeper sleeper, RetryPolicy retry,
             RunListener... extraListeners) {
         this(new ManualClock(START), new InMemoryRunStore("test-instance"), "jvm-test", workers, latency, sleeper,
-                retry, extraListeners);
+                retry, UnaryOperator.identity(), extraListeners);
     }
 
     /** A second process: another runner and recorder over the same store and clock. */
     RunnerFixture(RunnerFixture sameStore, String instanceId) {
         this(sameStore.clock, sameStore.memory, instanceId, 2, ExampleWorkflows.Latency.none(), duration -> { },
-                RetryPolicy.none());
+                RetryPolicy.none(), UnaryOperator.identity());
     }
 
     private RunnerFixture(ManualClock clock, InMemoryRunStore memory, String instanceId, int workers,
-            ExampleWorkflows.Latency latency, Sleeper sleeper, RetryPolicy retry, RunListener... extraListeners) {
+            ExampleWorkflows.Latency latency, Sleeper sleeper, RetryPolicy retry,
+            UnaryOperator<WorkflowRunner.Builder> runnerOptions, RunListener... extraListeners) {
         this.clock = clock;
         this.memory = memory;
         this.store = new FaultyStore(memory);
@@ -79,8 +87,8 @@ final class RunnerFixture implements AutoCloseable {
                 .build();
         // No heartbeats: the clock is fake, and a heartbeat would move a run's heartbeatAt when a
         // test advances it (WorkflowRunnerTest tests them on a runner of its own).
-        runner = WorkflowRunner.builder(recorder, store).workers(workers).heartbeatEvery(java.time.Duration.ZERO)
-                .workflows(ExampleWorkflows.all(options)).build();
+        runner = runnerOptions.apply(WorkflowRunner.builder(recorder, store).workers(workers)
+                .heartbeatEvery(java.time.Duration.ZERO).workflows(ExampleWorkflows.all(options))).build();
     }
 
     String submit(String workflowId, Map<String, ?> input) {

@@ -83,4 +83,9 @@ public class ForwardingRunStore implements RunStore {
     public DurationBreakdown exactDurations(String workspaceId, DurationQuery query) {
         return delegate.exactDurations(workspaceId, query);
     }
+
+    @Override
+    public StoreHealth health() {
+        return delegate.health();
+    }
 }

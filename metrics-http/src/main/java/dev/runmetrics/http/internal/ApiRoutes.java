@@ -11,6 +11,7 @@ import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.store.StoreHealth;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.ExecutionTimeStatistics;
 import dev.runmetrics.core.views.RunHistoryView;
@@ -60,7 +61,9 @@ public final class ApiRoutes {
     public List<Route> routes() {
         List<Route> r = new ArrayList<>();
         r.add(new Route("GET", "/health", Access.PUBLIC, false, false, BodyKind.NONE, this::health,
-                doc("Liveness: 200 while the server answers.", "meta", List.of(), 200)));
+                doc("Liveness: 200 while the server answers; status \"ok\", or \"degraded\" with the reason (and"
+                        + " since when) while the run store is unavailable, when store-backed endpoints answer 503.",
+                        "meta", List.of(), 200)));
         r.add(new Route("GET", "/api/v1/me", Access.VIEWER, false, false, BodyKind.NONE, this::me,
                 doc("The presented token: its subject, role (viewer or operator) and the workspace ids it may use "
                         + "(sorted). For a client, such as the dashboard, to offer the right workspaces and actions.",
@@ -179,7 +182,17 @@ public final class ApiRoutes {
     // ------------------------------------------------------------------ handlers
 
     private Reply health(Exchange ex) {
-        return Reply.json(200, Json.map("status", "ok"));
+        StoreHealth store;
+        try {
+            store = s.store().health();
+        } catch (RuntimeException e) { // a store that breaks its contract: report it, do not fail liveness
+            store = StoreHealth.unavailable("the store's health check failed: " + e, s.clock().wallTime());
+        }
+        if (store.available()) {
+            return Reply.json(200, Json.map("status", "ok"));
+        }
+        return Reply.json(200, Json.map("status", "degraded", "reason", "run store unavailable: " + store.reason(),
+                "since", Json.instant(store.since())));
     }
 
     private Reply me(Exchange ex) {
@@ -320,7 +333,8 @@ public final class ApiRoutes {
             default -> null;
         };
         throw new ApiError(refused.reason().httpStatus(), refused.reason().name().toLowerCase(java.util.Locale.ROOT),
-                refused.message(), parameter);
+                refused.message(), parameter, refused.reason() == ResumeResult.Reason.UNAVAILABLE
+                        ? Map.of("Retry-After", "1") : Map.of());
     }
 
     private Reply control(Exchange ex, RunAction action, String state) {

@@ -2,6 +2,8 @@ package dev.runmetrics.http.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runmetrics.core.model.Ids;
+import dev.runmetrics.core.store.RunStoreException;
+import dev.runmetrics.core.store.RunStoreUnavailableException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The request pipeline every route goes through, independent of the server: route, authenticate
  * (401), pick the workspace (400/404), check the role (403), rate-limit (429), read and check the
- * body (413/415/400), then call the handler. Any {@link ApiError} becomes its JSON error; any other
- * exception becomes a 500 with a generic message and an error id, logged with its stack trace here
- * and never sent. Immutable, thread-safe.
+ * body (413/415/400), then call the handler. Any {@link ApiError} becomes its JSON error; a store
+ * that cannot serve the call ({@link RunStoreException}) a 503 {@code store_unavailable} with
+ * {@code Retry-After}; any other exception a 500 with a generic message and an error id, logged
+ * with its stack trace here and never sent. Immutable, thread-safe.
  *
  * <p>It runs in two steps so that the adapter can read a body without holding a thread while the
  * bytes trickle in: {@link #begin} does everything up to the body and says whether the route wants
@@ -74,6 +77,8 @@ public final class Dispatcher {
             return new Pending(null, handle(prepared, null));
         } catch (ApiError e) {
             return new Pending(null, new Outcome(Reply.error(e), null));
+        } catch (RunStoreException e) {
+            return new Pending(null, new Outcome(storeUnavailable(e), null));
         } catch (RuntimeException | Error e) {
             return new Pending(null, unexpected(e));
         }
@@ -124,6 +129,8 @@ public final class Dispatcher {
                 return handle(prepared, body(bytes, prepared.route(), prepared.request()));
             } catch (ApiError e) {
                 return new Outcome(Reply.error(e), null);
+            } catch (RunStoreException e) {
+                return new Outcome(storeUnavailable(e), null);
             } catch (RuntimeException | Error e) {
                 return unexpected(e);
             }
@@ -169,6 +176,29 @@ public final class Dispatcher {
         LOG.error("unexpected error {} while handling a request", id, e);
         return Reply.error(500, "internal_error", "internal server error; error id " + id, null,
                 Map.of("X-Error-Id", id));
+    }
+
+    /**
+     * The 503 reply for a store that cannot serve the call: {@code Retry-After} from the store's
+     * hint (whole seconds, at least 1). A store that says it is unavailable is expected and not
+     * logged here (the store logs its outage once); any other store failure is logged with an
+     * error id, as for a 500, since it may be a bug.
+     */
+    public static Reply storeUnavailable(RunStoreException e) {
+        long seconds = 1;
+        Map<String, String> headers;
+        String message;
+        if (e instanceof RunStoreUnavailableException u) {
+            seconds = Math.max(1, (u.retryAfter().toMillis() + 999) / 1000);
+            headers = Map.of("Retry-After", Long.toString(seconds));
+            message = "the run store is unavailable (its database does not answer); retry after " + seconds + " s";
+        } else {
+            String id = UUID.randomUUID().toString();
+            LOG.error("run store failure {} while handling a request", id, e);
+            headers = Map.of("Retry-After", Long.toString(seconds), "X-Error-Id", id);
+            message = "the run store failed; error id " + id + "; retry after " + seconds + " s";
+        }
+        return Reply.error(503, "store_unavailable", message, null, headers);
     }
 
     /** A request that passed the pipeline up to its body. */

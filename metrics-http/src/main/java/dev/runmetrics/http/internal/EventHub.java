@@ -2,6 +2,7 @@ package dev.runmetrics.http.internal;
 
 import dev.runmetrics.core.record.RunEvent;
 import dev.runmetrics.core.record.RunListener;
+import dev.runmetrics.core.store.RunStoreUnavailableException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -180,6 +181,8 @@ public final class EventHub implements RunListener {
                     }
                 }
             }
+        } catch (RunStoreUnavailableException e) {
+            LOG.debug("execution_update skipped: {}", e.getMessage()); // the store logs its outage itself, once
         } catch (RuntimeException e) {
             LOG.warn("execution_update failed; will retry on the next change", e);
         }

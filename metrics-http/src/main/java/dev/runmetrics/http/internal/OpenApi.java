@@ -39,8 +39,9 @@ public final class OpenApi {
                         + "Every path also answers HEAD where it answers GET (same status and headers, no body) and "
                         + "OPTIONS (204 with the path's methods in Allow); any other method gets 405 with Allow and "
                         + "an Error body. A request whose body does not arrive within the server's body timeout gets "
-                        + "408 (code request_timeout) with Connection: close, on any path that takes a body. Every "
-                        + "error is an Error body; no client input gets a 5xx."));
+                        + "408 (code request_timeout) with Connection: close, on any path that takes a body. Any "
+                        + "path that reads the run store answers 503 (code store_unavailable, with Retry-After) while "
+                        + "the store is unavailable. Every error is an Error body; no client input gets a 5xx."));
         doc.put("servers", List.of(Json.map("url", "/", "description", "This server (where the document was read; "
                 + "when the API is mounted under a context path, that path)")));
         Map<String, Map<String, Object>> paths = new TreeMap<>();
@@ -241,7 +242,7 @@ public final class OpenApi {
             case 415 -> "Content-Type must be application/json";
             case 422 -> "The step or run cannot be resumed";
             case 429 -> "Rate limited; see Retry-After";
-            case 503 -> "The store could not be reached; nothing was done";
+            case 503 -> "The run store is unavailable (code store_unavailable); see Retry-After";
             default -> "HTTP " + status;
         };
     }

@@ -96,7 +96,10 @@ final class OpenApiSchemas {
             return null;
         }
         Map<String, Object> schema = switch (key) {
-            case "GET /health" -> named("Health", "Liveness.", object("status", enumOf("ok")));
+            case "GET /health" -> named("Health", "Liveness: ok, or degraded while the run store is unavailable "
+                    + "(with the reason and since when).", map("oneOf", List.of(object("status", enumOf("ok")),
+                    object("status", enumOf("degraded"), "reason", map("type", "string"), "since",
+                            map("type", "string", "format", "date-time")))));
             case "GET /api/v1/me" -> named("Me", "The presented token.", object(
                     "subject", string("Who the token belongs to."),
                     "role", enumOf("viewer", "operator"),
