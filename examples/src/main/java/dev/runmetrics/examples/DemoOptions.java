@@ -24,10 +24,13 @@ import java.util.regex.Pattern;
  * @param latencyScale multiplies the simulated step latencies (tests run fast with 0.02)
  * @param workers worker threads of the WorkflowRunner
  * @param statusInterval how often the live status line is printed (zero: never)
+ * @param micrometerPort the port that serves the Micrometer bridge's Prometheus registry (0: a free
+ *     one), or null for no bridge
+ * @param otel whether runs are also traced with OpenTelemetry, spans to the log ({@code --otel})
  */
 public record DemoOptions(int port, String bind, double rate, Duration duration, Path dataDir, String jdbcUrl,
         String jdbcUser, String jdbcPassword, String appUser, String appPassword, double latencyScale, int workers,
-        Duration statusInterval) {
+        Duration statusInterval, Integer micrometerPort, boolean otel) {
 
     /** Thrown for a bad command line; its message says what is wrong. */
     public static final class UsageException extends Exception {
@@ -41,7 +44,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
     /** The options of a plain {@code demo}. */
     public static DemoOptions defaults() {
         return new DemoOptions(8080, "127.0.0.1", 2.0, null, Path.of(".runmetrics-demo"), null, null, null, null, null,
-                1.0, 32, Duration.ofSeconds(5));
+                1.0, 32, Duration.ofSeconds(5), null, false);
     }
 
     public static final String HELP = """
@@ -66,6 +69,9 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
               --latency-scale F    multiply the simulated step latencies by F (default 1; 0.1 = 10x faster)
               --workers N          worker threads of the workflow runner (default 32)
               --status-every D     print the live status line every D (default 5s; 0 = never)
+              --micrometer PORT    also publish through the Micrometer bridge into a Prometheus registry,
+                                   served at http://BIND:PORT/metrics (0 picks a free port; default: off)
+              --otel               also trace every run with OpenTelemetry: spans to the log (a line each)
               --help               this text
 
             other examples: collector, recorder, jdbc, http (java -jar examples/target/runmetrics-examples.jar help)
@@ -92,10 +98,16 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
         double latencyScale = d.latencyScale;
         int workers = d.workers;
         Duration statusInterval = d.statusInterval;
+        Integer micrometerPort = null;
+        boolean otel = d.otel;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 return null;
+            }
+            if (arg.equals("--otel")) {
+                otel = true; // a switch: takes no value
+                continue;
             }
             if (!arg.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + arg + "' (flags start with --)");
@@ -131,6 +143,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
                 case "--latency-scale" -> latencyScale = doubleValue(name, value, 0, 100);
                 case "--workers" -> workers = intValue(name, value, 1, 1024);
                 case "--status-every" -> statusInterval = duration(name, value, true);
+                case "--micrometer" -> micrometerPort = intValue(name, value, 0, 65535);
                 default -> throw new UsageException("unknown flag " + name);
             }
         }
@@ -138,17 +151,17 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
             throw new UsageException("--jdbc-user, --jdbc-password, --app-user and --app-password need --jdbc-url");
         }
         return new DemoOptions(port, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser,
-                appPassword, latencyScale, workers, statusInterval);
+                appPassword, latencyScale, workers, statusInterval, micrometerPort, otel);
     }
 
     /** Returns a copy with another port. */
     public DemoOptions withPort(int p) {
         return new DemoOptions(p, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser, appPassword,
-                latencyScale, workers, statusInterval);
+                latencyScale, workers, statusInterval, micrometerPort, otel);
     }
 
     private static final Pattern FLAGS = Pattern.compile("--(port|bind|rate|duration|data-dir|jdbc-url|jdbc-user"
-            + "|jdbc-password|app-user|app-password|latency-scale|workers|status-every)");
+            + "|jdbc-password|app-user|app-password|latency-scale|workers|status-every|micrometer)");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, a number of seconds, or ISO {@code PT30S}. */

@@ -7,6 +7,7 @@ import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.node.ErrorCategory;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.record.RunEvent;
 import dev.runmetrics.core.record.RunListener;
@@ -89,10 +90,13 @@ public final class DemoServer implements AutoCloseable {
     private final PrintStream out;
     private final DemoDatabase database;
     private final JdbcRunStore store;
-    private final NodeMetricsCollector collector;
+    /** Node metrics per workspace: each workspace's tokens see only the nodes its runs called. */
+    private final WorkspaceNodeMetrics nodes;
     private final RunRecorder recorder;
     private final WorkflowRunner runner;
     private final MetricsHttpServer http;
+    private final MicrometerEndpoint micrometer;
+    private final DemoTracing tracing;
     private final ScheduledExecutorService scheduler;
     /** The abandoned-run sweep, on its own thread: it reads the store, the status line must not wait for it. */
     private final ScheduledExecutorService sweeper;
@@ -117,13 +121,15 @@ public final class DemoServer implements AutoCloseable {
         ScheduledExecutorService ld = null;
         WorkflowRunner r = null;
         MetricsHttpServer h = null;
+        MicrometerEndpoint m = null;
+        DemoTracing tr = null;
         try {
             // Spills to <data-dir>/spill when the database is down for more than 5 s or the queue is full;
             // a restart replays what is left there.
             s = JdbcRunStore.builder(database.forStore()).spillDirectory(o.dataDir().resolve("spill"),
                     Duration.ofSeconds(5)).build();
             this.store = s;
-            this.collector = NodeMetricsCollector.builder().windowSize(100).build();
+            this.nodes = WorkspaceNodeMetrics.of(NodeMetricsCollector.builder().windowSize(100));
             AtomicInteger threads = new AtomicInteger();
             sch = Executors.newScheduledThreadPool(1, daemon("runmetrics-demo-timer", threads));
             this.scheduler = sch;
@@ -135,7 +141,7 @@ public final class DemoServer implements AutoCloseable {
                     .databaseLoad(new WriterLoad(s)).resultCacheTtl(Duration.ofSeconds(5)).build();
 
             this.tokens = new LinkedHashMap<>();
-            MetricsHttpServer.Builder hb = MetricsHttpServer.builder(s).views(views).nodeMetrics(collector)
+            MetricsHttpServer.Builder hb = MetricsHttpServer.builder(s).views(views).nodeMetrics(nodes)
                     .port(o.port()).bindAddress(o.bind());
             for (Workspace w : WORKSPACES) {
                 Map<Role, String> byRole = new LinkedHashMap<>();
@@ -148,10 +154,21 @@ public final class DemoServer implements AutoCloseable {
                 hb.workspaceSlug(w.slug(), w.id());
                 submittedPerWorkspace.put(w.id(), new LongAdder());
             }
-            this.recorder = RunRecorder.builder(s).listener(hb.runListener()).listener(counts).build();
+            RunRecorder.Builder rb = RunRecorder.builder(s).listener(hb.runListener()).listener(counts);
+            if (o.micrometerPort() != null) {
+                m = MicrometerEndpoint.start(o.bind(), o.micrometerPort(), nodes);
+                rb.listener(m.runListener());
+            }
+            this.micrometer = m;
+            tr = o.otel() ? DemoTracing.toLog() : null;
+            this.tracing = tr;
+            if (tr != null) {
+                rb.listener(tr.listener());
+            }
+            this.recorder = rb.build();
             ExampleWorkflows.Options workflowOptions = ExampleWorkflows.Options.builder()
                     .latency(scaled(ExampleWorkflows.Latency.realistic(), o.latencyScale()))
-                    .metricsCollector(collector)
+                    .nodeMetrics(nodes)
                     .retryPolicy(RetryPolicy.builder().maxAttempts(3)
                             .initialBackoff(Duration.ofMillis(Math.max(1, Math.round(200 * o.latencyScale()))))
                             .maxBackoff(Duration.ofSeconds(2))
@@ -161,7 +178,7 @@ public final class DemoServer implements AutoCloseable {
             r = WorkflowRunner.builder(recorder, s).workers(o.workers())
                     .workflows(ExampleWorkflows.all(workflowOptions)).build();
             this.runner = r;
-            h = hb.workflowRunner(r).build();
+            h = hb.resumeHandler(r).pause(r::pause).cancel(r::cancel).build();
             h.start();
             this.http = h;
 
@@ -193,6 +210,12 @@ public final class DemoServer implements AutoCloseable {
             }
             if (h != null) {
                 h.stop();
+            }
+            if (m != null) {
+                m.close();
+            }
+            if (tr != null) {
+                tr.close();
             }
             if (s != null) {
                 s.close();
@@ -257,6 +280,11 @@ public final class DemoServer implements AutoCloseable {
     /** Returns the demo token of a workspace (by slug) and role. */
     public String token(String slug, Role role) {
         return tokens.get(slug).get(role);
+    }
+
+    /** Returns where {@code --micrometer} serves the bridge's Prometheus registry, if it was given. */
+    public java.util.Optional<URI> micrometerUri() {
+        return java.util.Optional.ofNullable(micrometer).map(MicrometerEndpoint::uri);
     }
 
     /** Returns the ids of every run the load generator submitted so far. */
@@ -384,6 +412,9 @@ public final class DemoServer implements AutoCloseable {
         b.append("  API         ").append(api).append("/openapi.json (no token needed), ").append(api)
                 .append("/health\n");
         b.append("  database    ").append(database).append('\n');
+        if (micrometer != null) {
+            b.append("  micrometer  ").append(micrometer.uri()).append(" (the Micrometer bridge's Prometheus registry)\n");
+        }
         b.append("  load        ").append(options.rate() > 0 ? String.format(Locale.ROOT, "%.1f runs/s", options.rate())
                 : "none (--rate 0)").append(" of ").append(String.join(", ", new java.util.TreeSet<>(runner.workflows()
                         .keySet()))).append(" in workspaces ");
@@ -391,6 +422,9 @@ public final class DemoServer implements AutoCloseable {
         b.append("              ~").append(Math.round(FAILURE_SHARE * 100)).append("% fail, ~")
                 .append(Math.round(PAUSE_SHARE * 100)).append("% pause for approval, ")
                 .append(Math.round(TRANSIENT_ERROR_CHANCE * 100)).append("% of step tries hit a retried transient error\n");
+        if (tracing != null) {
+            b.append("  tracing     ").append(tracing).append('\n');
+        }
         if (options.duration() != null) {
             b.append("  stops after ").append(human(options.duration())).append('\n');
         }
@@ -479,6 +513,10 @@ public final class DemoServer implements AutoCloseable {
             scheduler.shutdown();
             awaitQuietly(() -> sweeper.awaitTermination(5, TimeUnit.SECONDS));
             awaitQuietly(() -> scheduler.awaitTermination(5, TimeUnit.SECONDS));
+            if (tracing != null) {
+                out.println("stopping: tracing (flushing queued spans)");
+                tracing.close();
+            }
             WriterStats before = store.stats();
             out.println("stopping: store (draining " + before.queueDepth() + " queued writes)");
             store.close();
@@ -492,6 +530,9 @@ public final class DemoServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Jetty gives requests in flight 2 s; past that it says so, and the database must stop anyway
                 out.println("HTTP server: " + e.getMessage());
+            }
+            if (micrometer != null) {
+                micrometer.close();
             }
             database.close();
             out.println(statusLine());

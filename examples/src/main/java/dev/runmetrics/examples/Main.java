@@ -26,6 +26,8 @@ public final class Main {
             case "recorder" -> RecorderExample.main(rest);
             case "jdbc" -> JdbcExample.main(rest);
             case "http" -> HttpExample.main(rest);
+            case "langgraph4j" -> LangGraphExample.main(rest);
+            case "spring-batch" -> SpringBatchExample.main(rest);
             case "help" -> printHelp();
             default -> {
                 System.err.println("unknown example: " + example);
@@ -45,6 +47,8 @@ public final class Main {
                   recorder    an existing orchestrator recording its runs through RunRecorder, then its statistics and live overview
                   jdbc        the JDBC store on a DataSource ([jdbc-url [user [password]]]; default: embedded PostgreSQL)
                   http        the HTTP handlers mounted in the host's own Jetty server ([port])
+                  langgraph4j a LangGraph4j graph recorded as runs, paused, failed and resumed from a step
+                  spring-batch  a Spring Batch job recorded, failed, resumed from its failed step ([--serve])
                 """);
     }
 }

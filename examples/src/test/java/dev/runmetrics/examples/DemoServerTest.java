@@ -130,6 +130,16 @@ class DemoServerTest {
         assertThat(DemoOptions.parse().duration()).isNull();
     }
 
+    @Test
+    void otelIsASwitchThatTakesNoValue() throws Exception {
+        assertThat(DemoOptions.parse().otel()).isFalse();
+        DemoOptions o = DemoOptions.parse("--otel", "--port", "9090");
+        assertThat(o.otel()).isTrue();
+        assertThat(o.port()).isEqualTo(9090);
+        assertThat(o.withPort(0).otel()).isTrue();
+        assertUsage("unknown flag --otel-exporter", "--otel-exporter", "otlp");
+    }
+
     private static void assertUsage(String message, String... args) {
         try {
             DemoOptions.parse(args);

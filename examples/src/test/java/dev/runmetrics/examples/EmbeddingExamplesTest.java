@@ -53,6 +53,15 @@ class EmbeddingExamplesTest {
                 .contains("\"fetch-user\"");
     }
 
+    @Test
+    void langGraphRunsArePausedFailedAndResumedFromAStep() throws Exception {
+        String out = captured(() -> LangGraphExample.main(new String[0]));
+        assertThat(out).contains("ticket-1: PAUSED").contains("stepId=send, attempt=2] -> COMPLETED")
+                .contains("ticket-2: FAILED").contains("stepId=refund, attempt=2] -> PAUSED")
+                .contains("run COMPLETED, attempt 3").contains("attempt 1  refund        FAILED")
+                .contains("attempt 2  refund        COMPLETED");
+    }
+
     @FunctionalInterface
     private interface Example {
         void run() throws Exception;

@@ -2,18 +2,20 @@ package dev.runmetrics.http;
 
 import dev.runmetrics.core.control.ResumeHandler;
 import dev.runmetrics.core.control.RunAction;
-import dev.runmetrics.core.flow.WorkflowRunner;
-import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.record.RunListener;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.RunViews;
 import dev.runmetrics.http.internal.ApiRoutes;
+import dev.runmetrics.http.internal.ConnectionsPerClient;
 import dev.runmetrics.http.internal.Dispatcher;
 import dev.runmetrics.http.internal.EventHub;
 import dev.runmetrics.http.internal.JettyRoutes;
 import dev.runmetrics.http.internal.JsonErrorHandler;
+import dev.runmetrics.http.internal.RequestHeaderTimeout;
 import dev.runmetrics.http.internal.Router;
 import dev.runmetrics.http.internal.RunCounters;
 import dev.runmetrics.http.internal.TokenBuckets;
@@ -59,10 +61,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * MetricsHttpServer.Builder b = MetricsHttpServer.builder(store).views(views).token(...);
  * RunRecorder recorder = RunRecorder.builder(store).listener(b.runListener()).build();
  * WorkflowRunner runner = WorkflowRunner.builder(recorder, store).workflow(definition).build();
- * MetricsHttpServer http = b.workflowRunner(runner).build();
+ * MetricsHttpServer http = b.resumeHandler(runner).pause(runner::pause).cancel(runner::cancel).build();
  * }</pre>
  *
  * <p>To serve the same API from a host's own Jetty, use {@link Builder#buildHandler()} instead.
+ *
+ * <p>Slow or greedy clients cannot starve the others: request headers must arrive within
+ * {@link Builder#requestHeaderTimeout} and bodies within {@link Builder#requestBodyTimeout}, bodies
+ * are read without holding a thread while they arrive, and each client address may hold at most
+ * {@link Builder#maxConnectionsPerClient} connections.
  *
  * <p>Thread-safe: {@link #start()} and {@link #stop()} may be called from any thread (they are
  * serialised); requests are served on Jetty's own threads.
@@ -73,6 +80,8 @@ public final class MetricsHttpServer {
 
     private final Server server;
     private final ServerConnector connector;
+    private final RequestHeaderTimeout headerTimeout;
+    private final ConnectionsPerClient perClient;
     private final MetricsHandler handler;
     private final String description;
 
@@ -85,10 +94,17 @@ public final class MetricsHttpServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // no version banner for scanners
         http.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        this.headerTimeout = new RequestHeaderTimeout(b.headerTimeout, server.getScheduler());
+        http.addCustomizer(headerTimeout);
+        HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+        http1.addEventListener(headerTimeout);
+        this.connector = new ServerConnector(server, http1);
         connector.setHost(b.bindAddress);
         connector.setPort(b.port);
+        this.perClient = new ConnectionsPerClient(b.maxConnectionsPerClient);
+        connector.addEventListener(perClient);
         server.addConnector(connector);
+        server.addBean(headerTimeout);
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(2_000);
@@ -192,6 +208,12 @@ public final class MetricsHttpServer {
     public static final class Builder {
 
         private static final String VERSION = "0.1.0";
+        /** Default of {@link #requestHeaderTimeout}. */
+        public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(5);
+        /** Default of {@link #requestBodyTimeout}. */
+        public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(10);
+        /** Default of {@link #maxConnectionsPerClient}. */
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
 
         private final RunStore store;
         private int port = 8080;
@@ -200,7 +222,7 @@ public final class MetricsHttpServer {
         private ResumeHandler resume;
         private RunAction pause;
         private RunAction cancel;
-        private NodeMetricsCollector collector;
+        private WorkspaceNodeMetrics nodes;
         private final List<TokenRegistry.Entry> tokens = new ArrayList<>();
         private final Map<String, String> slugs = new LinkedHashMap<>();
         private int rateBurst = 20;
@@ -210,6 +232,9 @@ public final class MetricsHttpServer {
         private int clientQueue = 256;
         private Duration updateInterval = Duration.ofMillis(500);
         private int maxThreads = 32;
+        private Duration headerTimeout = DEFAULT_REQUEST_HEADER_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_REQUEST_BODY_TIMEOUT;
+        private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private Clock clock = Clock.system();
         private final ForwardingListener listener = new ForwardingListener();
@@ -291,24 +316,29 @@ public final class MetricsHttpServer {
         }
 
         /**
-         * Serves resume, pause and cancel through the reference orchestrator: the same as
-         * {@code resumeHandler(runner).pause(runner::pause).cancel(runner::cancel)}.
+         * The node metrics {@code /api/v1/node-metrics} and {@code /metrics} show, kept per workspace:
+         * each caller sees the nodes of its own workspaces only. Nodes created with
+         * {@code NodeConfig.Builder.metrics(nodes)} and run by an orchestrator that enters its runs'
+         * workspaces ({@code WorkflowRunner} does) record there.
          *
-         * @throws NullPointerException if runner is null
+         * @throws NullPointerException if nodes is null
          */
-        public Builder workflowRunner(WorkflowRunner runner) {
-            Objects.requireNonNull(runner, "runner");
-            return resumeHandler(runner).pause(runner::pause).cancel(runner::cancel);
+        public Builder nodeMetrics(WorkspaceNodeMetrics nodes) {
+            this.nodes = Objects.requireNonNull(nodes, "nodes");
+            return this;
         }
 
         /**
-         * The collector whose node metrics {@code /api/v1/node-metrics} and {@code /metrics} show.
+         * Shows one collector's node metrics as those of one workspace, for a host whose nodes all
+         * work for it ({@link WorkspaceNodeMetrics#single}); no other workspace sees them. A
+         * collector shared by several workspaces' runs must not be given here: use
+         * {@link #nodeMetrics(WorkspaceNodeMetrics)}.
          *
-         * @throws NullPointerException if collector is null
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if the workspace id is malformed
          */
-        public Builder nodeMetrics(NodeMetricsCollector collector) {
-            this.collector = Objects.requireNonNull(collector, "collector");
-            return this;
+        public Builder nodeMetrics(NodeMetricsCollector collector, String workspaceId) {
+            return nodeMetrics(WorkspaceNodeMetrics.single(Ids.require("workspaceId", workspaceId), collector));
         }
 
         /**
@@ -343,7 +373,7 @@ public final class MetricsHttpServer {
          */
         public Builder tokenSha256(String sha256Hex, String subject, Role role, String... workspaceIds) {
             Objects.requireNonNull(sha256Hex, "sha256Hex");
-            Checks.id("subject", subject);
+            Ids.require("subject", subject);
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(workspaceIds, "workspaceIds");
             if (!sha256Hex.matches("[0-9a-fA-F]{64}")) {
@@ -354,7 +384,7 @@ public final class MetricsHttpServer {
             }
             Set<String> ws = new LinkedHashSet<>();
             for (String w : workspaceIds) {
-                ws.add(Checks.id("workspaceId", w));
+                ws.add(Ids.require("workspaceId", w));
             }
             byte[] digest = HexFormat.of().parseHex(sha256Hex.toLowerCase(Locale.ROOT));
             for (TokenRegistry.Entry e : tokens) {
@@ -374,8 +404,8 @@ public final class MetricsHttpServer {
          * @throws IllegalStateException if the slug is already mapped
          */
         public Builder workspaceSlug(String slug, String workspaceId) {
-            String key = Checks.id("slug", slug).strip().toLowerCase(Locale.ROOT);
-            Checks.id("workspaceId", workspaceId);
+            String key = Ids.require("slug", slug).strip().toLowerCase(Locale.ROOT);
+            Ids.require("workspaceId", workspaceId);
             if (slugs.containsKey(key)) {
                 throw new IllegalStateException("slug '" + slug + "' is already mapped to " + slugs.get(key));
             }
@@ -500,6 +530,60 @@ public final class MetricsHttpServer {
         }
 
         /**
+         * The longest a request's headers may take to arrive: from the connection's opening for its
+         * first request, from the first bytes after the previous response for a later one. A
+         * connection over it is closed. Default 5 s.
+         * Applies to the server this builder builds, not to a {@link #buildHandler() handler} mounted
+         * elsewhere (whose host's connector decides).
+         *
+         * @throws NullPointerException if timeout is null
+         * @throws IllegalArgumentException if not within 10 ms to 1 hour
+         */
+        public Builder requestHeaderTimeout(Duration timeout) {
+            this.headerTimeout = readTimeout("requestHeaderTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * The longest a request's body may take to arrive, from the end of its headers: beyond it
+         * the request is answered 408 {@code request_timeout} with {@code Connection: close}. Bodies
+         * are read without holding a thread while they arrive, so a slow one costs its connection
+         * only. Default 10 s; applies to the handler too.
+         *
+         * @throws NullPointerException if timeout is null
+         * @throws IllegalArgumentException if not within 10 ms to 1 hour
+         */
+        public Builder requestBodyTimeout(Duration timeout) {
+            this.bodyTimeout = readTimeout("requestBodyTimeout", timeout);
+            return this;
+        }
+
+        private static Duration readTimeout(String name, Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(name + " must be within 10 ms to 1 hour, was " + timeout);
+            }
+            return timeout;
+        }
+
+        /**
+         * The most connections one client (IP address) may hold open at once, WebSockets included;
+         * a connection beyond it is closed as soon as it opens. Default
+         * {@value #DEFAULT_MAX_CONNECTIONS_PER_CLIENT}. Behind a proxy every client has the proxy's
+         * address: raise it there, or cap in the proxy. Applies to the server this builder builds,
+         * not to a {@link #buildHandler() handler} mounted elsewhere.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maxConnectionsPerClient(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxConnectionsPerClient must be >= 1, was " + connections);
+            }
+            this.maxConnectionsPerClient = connections;
+            return this;
+        }
+
+        /**
          * The clock of the rate limiter and of "now" for open date ranges; default the system clock.
          *
          * @throws NullPointerException if clock is null
@@ -544,7 +628,7 @@ public final class MetricsHttpServer {
             RunViews v = views;
             EventHub hub = new EventHub(clientQueue, updateInterval, v == null ? null : v.overview()::realtime);
             RunCounters counters = new RunCounters();
-            ApiRoutes api = new ApiRoutes(new ApiRoutes.Services(store, views, collector, resume, pause, cancel, hub,
+            ApiRoutes api = new ApiRoutes(new ApiRoutes.Services(store, views, nodes, resume, pause, cancel, hub,
                     counters, clock, VERSION));
             TokenBuckets limiter = rateLimited ? new TokenBuckets(clock, rateBurst, ratePerSecond) : null;
             Dispatcher dispatcher = new Dispatcher(new Router(api.routes()), new TokenRegistry(tokens), slugs,
@@ -553,7 +637,7 @@ public final class MetricsHttpServer {
                 counters.onEvent(event);
                 hub.onEvent(event);
             };
-            return new MetricsHandler(new JettyRoutes(dispatcher, hub, allowedOrigins), hub, listener,
+            return new MetricsHandler(new JettyRoutes(dispatcher, hub, allowedOrigins, bodyTimeout), hub, listener,
                     Set.copyOf(allowedOrigins));
         }
 
@@ -574,9 +658,11 @@ public final class MetricsHttpServer {
         public String toString() {
             return "bind=" + bindAddress + ", port=" + port + ", store=" + store + ", views=" + (views != null)
                     + ", resume=" + (resume != null) + ", pause=" + (pause != null) + ", cancel=" + (cancel != null)
-                    + ", nodeMetrics=" + (collector != null) + ", tokens=" + tokens.size() + ", slugs=" + slugs.keySet()
+                    + ", nodeMetrics=" + (nodes != null) + ", tokens=" + tokens.size() + ", slugs=" + slugs.keySet()
                     + ", rateLimit=" + (rateLimited ? rateBurst + " burst, " + ratePerSecond + "/s" : "off")
-                    + ", maxBodyBytes=" + maxBodyBytes + ", webSocketQueue=" + clientQueue;
+                    + ", maxBodyBytes=" + maxBodyBytes + ", webSocketQueue=" + clientQueue
+                    + ", requestHeaderTimeout=" + headerTimeout + ", requestBodyTimeout=" + bodyTimeout
+                    + ", maxConnectionsPerClient=" + maxConnectionsPerClient;
         }
     }
 }

@@ -32,6 +32,22 @@ class BuilderTest {
     }
 
     @Test
+    void slowClientLimitsAreCheckedWhenSetAndShown() {
+        assertThatThrownBy(() -> builder().requestHeaderTimeout(Duration.ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestHeaderTimeout");
+        assertThatThrownBy(() -> builder().requestBodyTimeout(Duration.ofHours(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestBodyTimeout");
+        assertThatThrownBy(() -> builder().requestBodyTimeout(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> builder().maxConnectionsPerClient(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxConnectionsPerClient");
+        assertThat(builder().toString()).contains("requestHeaderTimeout=PT5S", "requestBodyTimeout=PT10S",
+                "maxConnectionsPerClient=64");
+        assertThat(builder().requestHeaderTimeout(Duration.ofSeconds(2)).requestBodyTimeout(Duration.ofSeconds(3))
+                .maxConnectionsPerClient(8).toString())
+                .contains("requestHeaderTimeout=PT2S", "requestBodyTimeout=PT3S", "maxConnectionsPerClient=8");
+    }
+
+    @Test
     void tokensMustBeLongEnoughUniqueAndHaveAWorkspace() {
         assertThatThrownBy(() -> builder().token("short", "s", Role.VIEWER, "ws"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16");

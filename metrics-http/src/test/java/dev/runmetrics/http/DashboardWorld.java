@@ -4,6 +4,7 @@ import dev.runmetrics.core.flow.RunOutcome;
 import dev.runmetrics.core.flow.WorkflowRunner;
 import dev.runmetrics.core.flow.example.ExampleWorkflows;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
@@ -31,7 +32,7 @@ final class DashboardWorld implements AutoCloseable {
     static final String MULTI = "dash-multi-token-00000001";
 
     final InMemoryRunStore store = new InMemoryRunStore();
-    final NodeMetricsCollector collector = NodeMetricsCollector.builder().build();
+    final WorkspaceNodeMetrics nodes = WorkspaceNodeMetrics.of(NodeMetricsCollector.builder());
     final RunViews views = RunViews.builder(store).workerCapacity(4).build();
     final MetricsHttpServer server;
     final WorkflowRunner runner;
@@ -47,7 +48,7 @@ final class DashboardWorld implements AutoCloseable {
     /** @param latencyScale how much of the examples' realistic step latency each step waits */
     DashboardWorld(int port, double latencyScale) {
         MetricsHttpServer.Builder http = MetricsHttpServer.builder(store).port(port).views(views)
-                .nodeMetrics(collector).noRateLimit()
+                .nodeMetrics(nodes).noRateLimit()
                 .token(OPERATOR, "alice (operator)", Role.OPERATOR, WS)
                 .token(VIEWER, "victor (viewer)", Role.VIEWER, WS)
                 .token(MULTI, "maya (viewer)", Role.VIEWER, WS, OTHER_WS)
@@ -56,7 +57,7 @@ final class DashboardWorld implements AutoCloseable {
         ExampleWorkflows.Latency realistic = ExampleWorkflows.Latency.realistic();
         ExampleWorkflows.Options options = ExampleWorkflows.Options.builder()
                 .latency((wf, step) -> Duration.ofMillis(Math.round(realistic.of(wf, step).toMillis() * latencyScale)))
-                .metricsCollector(collector)
+                .nodeMetrics(nodes)
                 .hook((wf, in) -> {
                     if (in.stepId().equals(in.value(HOLD_STEP))) {
                         release.await(30, TimeUnit.SECONDS);
@@ -68,7 +69,7 @@ final class DashboardWorld implements AutoCloseable {
                 .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(40)).build())
                 .build();
         runner = WorkflowRunner.builder(recorder, store).workers(4).workflows(ExampleWorkflows.all(options)).build();
-        server = http.workflowRunner(runner).build();
+        server = http.resumeHandler(runner).pause(runner::pause).cancel(runner::cancel).build();
         server.start();
     }
 

@@ -1,8 +1,11 @@
 package dev.runmetrics.http;
 
+import static dev.runmetrics.http.Api.MULTI;
 import static dev.runmetrics.http.Api.OPERATOR_A;
+import static dev.runmetrics.http.Api.OPERATOR_B;
 import static dev.runmetrics.http.Api.VIEWER_A;
 import static dev.runmetrics.http.Api.WS_A;
+import static dev.runmetrics.http.Api.WS_B;
 import static dev.runmetrics.http.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
@@ -217,6 +220,33 @@ class EndpointsTest {
     }
 
     @Test
+    void nodeMetricsAreKeptPerWorkspaceAndShownOnlyToIt() {
+        // ws-a called fetch three times (one timeout); ws-b five times, all fast
+        JsonNode a = json(api.get("/api/v1/node-metrics", VIEWER_A));
+        JsonNode b = json(api.get("/api/v1/node-metrics", OPERATOR_B));
+        assertThat(a.get("fetch").get("totalExecutions").asLong()).isEqualTo(3);
+        assertThat(b.get("fetch").get("totalExecutions").asLong()).isEqualTo(5);
+        assertThat(b.get("fetch").get("failureCount").asLong()).isZero();
+        assertThat(b.has("node \"quoted\" \\ back")).isFalse();
+        // a token of both workspaces names the one it means
+        assertThat(api.get("/api/v1/node-metrics", MULTI).statusCode()).isEqualTo(400);
+        assertThat(json(api.get("/api/v1/node-metrics", MULTI, WS_B)).get("fetch").get("totalExecutions").asLong())
+                .isEqualTo(5);
+        // a workspace that never ran a node has none, and cannot be asked for by another's token
+        assertThat(api.get("/api/v1/node-metrics", OPERATOR_B, WS_A).statusCode()).isEqualTo(404);
+
+        String textA = api.get("/metrics", VIEWER_A).body();
+        String textB = api.get("/metrics", OPERATOR_B).body();
+        assertThat(textA).contains("runmetrics_node_executions_total{workspace=\"ws-a\",node=\"fetch\"} 3\n")
+                .doesNotContain("workspace=\"ws-b\"");
+        assertThat(textB).contains("runmetrics_node_executions_total{workspace=\"ws-b\",node=\"fetch\"} 5\n")
+                .doesNotContain("workspace=\"ws-a\"");
+        assertThat(api.get("/metrics", MULTI).body())
+                .contains("runmetrics_node_executions_total{workspace=\"ws-a\",node=\"fetch\"} 3\n")
+                .contains("runmetrics_node_executions_total{workspace=\"ws-b\",node=\"fetch\"} 5\n");
+    }
+
+    @Test
     void resumeAuditIsEmptyForARunNeverResumed() {
         HttpResponse<String> r = api.get("/api/workflows/executions/" + world.failed + "/resume-audit", OPERATOR_A,
                 WS_A);
@@ -235,7 +265,7 @@ class EndpointsTest {
         String text = r.body();
         assertThat(text).endsWith("\n# EOF\n").containsOnlyOnce("# EOF")
                 .contains("# TYPE runmetrics_node_executions counter\n")
-                .contains("runmetrics_node_executions_total{node=\"fetch\"} 3\n")
+                .contains("runmetrics_node_executions_total{workspace=\"ws-a\",node=\"fetch\"} 3\n")
                 .contains("# TYPE runmetrics_node_duration_seconds histogram\n")
                 .doesNotContain("# TYPE runmetrics_node_executions_total");
         HttpResponse<String> classic = api.send(api.request("/metrics", VIEWER_A)
@@ -254,18 +284,18 @@ class EndpointsTest {
         String text = r.body();
         assertThat(text).contains("# HELP runmetrics_node_executions_total ")
                 .contains("# TYPE runmetrics_node_executions_total counter\n")
-                .contains("runmetrics_node_executions_total{node=\"fetch\"} 3\n")
-                .contains("runmetrics_node_failures_total{node=\"fetch\",category=\"timeout\"} 1\n")
+                .contains("runmetrics_node_executions_total{workspace=\"ws-a\",node=\"fetch\"} 3\n")
+                .contains("runmetrics_node_failures_total{workspace=\"ws-a\",node=\"fetch\",category=\"timeout\"} 1\n")
                 .contains("# TYPE runmetrics_node_duration_seconds histogram\n")
-                .contains("runmetrics_node_duration_seconds_bucket{node=\"fetch\",le=\"0.01\"} 0\n")
-                .contains("runmetrics_node_duration_seconds_bucket{node=\"fetch\",le=\"0.025\"} 2\n")
-                .contains("runmetrics_node_duration_seconds_bucket{node=\"fetch\",le=\"0.05\"} 3\n")
-                .contains("runmetrics_node_duration_seconds_bucket{node=\"fetch\",le=\"+Inf\"} 3\n")
-                .contains("runmetrics_node_duration_seconds_sum{node=\"fetch\"} 0.0625\n")
-                .contains("runmetrics_node_duration_seconds_count{node=\"fetch\"} 3\n")
+                .contains("runmetrics_node_duration_seconds_bucket{workspace=\"ws-a\",node=\"fetch\",le=\"0.01\"} 0\n")
+                .contains("runmetrics_node_duration_seconds_bucket{workspace=\"ws-a\",node=\"fetch\",le=\"0.025\"} 2\n")
+                .contains("runmetrics_node_duration_seconds_bucket{workspace=\"ws-a\",node=\"fetch\",le=\"0.05\"} 3\n")
+                .contains("runmetrics_node_duration_seconds_bucket{workspace=\"ws-a\",node=\"fetch\",le=\"+Inf\"} 3\n")
+                .contains("runmetrics_node_duration_seconds_sum{workspace=\"ws-a\",node=\"fetch\"} 0.0625\n")
+                .contains("runmetrics_node_duration_seconds_count{workspace=\"ws-a\",node=\"fetch\"} 3\n")
                 .contains("# TYPE runmetrics_node_window_duration_seconds gauge\n")
-                .contains("runmetrics_node_window_duration_seconds{node=\"fetch\",percentile=\"p50\"} 0.02\n")
-                .contains("runmetrics_node_executions_total{node=\"node \\\"quoted\\\" \\\\ back\"} 1\n")
+                .contains("runmetrics_node_window_duration_seconds{workspace=\"ws-a\",node=\"fetch\",percentile=\"p50\"} 0.02\n")
+                .contains("runmetrics_node_executions_total{workspace=\"ws-a\",node=\"node \\\"quoted\\\" \\\\ back\"} 1\n")
                 .contains("runmetrics_runs_ended_total{workspace=\"ws-a\",status=\"completed\"} 2\n")
                 .contains("runmetrics_runs_ended_total{workspace=\"ws-a\",status=\"failed\"} 1\n")
                 .contains("runmetrics_runs_ended_total{workspace=\"ws-a\",status=\"timeout\"} 0\n")

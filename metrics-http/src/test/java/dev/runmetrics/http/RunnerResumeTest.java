@@ -61,7 +61,7 @@ class RunnerResumeTest {
                 }).build())
                 .build();
         runner = WorkflowRunner.builder(recorder, store).workers(2).workflow(flaky).workflow(slow).build();
-        server = builder.workflowRunner(runner).build();
+        server = builder.resumeHandler(runner).pause(runner::pause).cancel(runner::cancel).build();
         server.start();
         api = new Api(server.port());
     }

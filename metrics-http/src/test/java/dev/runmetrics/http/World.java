@@ -5,6 +5,7 @@ import dev.runmetrics.core.control.RunAction;
 import dev.runmetrics.core.model.StepSpec;
 import dev.runmetrics.core.node.ErrorCategory;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import dev.runmetrics.core.time.ManualClock;
@@ -29,8 +30,10 @@ final class World implements AutoCloseable {
 
     final ManualClock clock = new ManualClock(START);
     final InMemoryRunStore store = new InMemoryRunStore();
-    final RunViews views = RunViews.builder(store).workerCapacity(4).clock(clock).build();
-    final NodeMetricsCollector collector = NodeMetricsCollector.builder().clock(clock).build();
+    final RunViews views;
+    final WorkspaceNodeMetrics nodes = WorkspaceNodeMetrics.of(NodeMetricsCollector.builder().clock(clock));
+    /** Workspace ws-a's node metrics. */
+    final NodeMetricsCollector collector = nodes.collector(Api.WS_A);
     final MetricsHttpServer server;
     final RunRecorder recorder;
     final Api api;
@@ -50,8 +53,15 @@ final class World implements AutoCloseable {
     }
 
     World(UnaryOperator<MetricsHttpServer.Builder> config, boolean record) {
+        this(config, v -> v, record);
+    }
+
+    /** With the views' builder adjusted too (a resource sampler, say). */
+    World(UnaryOperator<MetricsHttpServer.Builder> config, UnaryOperator<RunViews.Builder> viewsConfig,
+            boolean record) {
+        views = viewsConfig.apply(RunViews.builder(store).workerCapacity(4).clock(clock)).build();
         server = config.apply(Api.withTokens(MetricsHttpServer.builder(store)).port(0).views(views)
-                .nodeMetrics(collector).clock(clock)).build();
+                .nodeMetrics(nodes).clock(clock)).build();
         recorder = RunRecorder.builder(store).clock(clock).listener(server.runListener()).build();
         server.start();
         api = new Api(server.port());
@@ -74,6 +84,10 @@ final class World implements AutoCloseable {
         collector.recordSuccess("fetch", 20);
         collector.recordFailure("fetch", 30, ErrorCategory.TIMEOUT);
         collector.recordSuccess("node \"quoted\" \\ back", 5);
+        // ws-b runs the same node under another load: five calls, all fast
+        for (int i = 0; i < 5; i++) {
+            nodes.collector(Api.WS_B).recordSuccess("fetch", 1);
+        }
     }
 
     String completedRun(String ws, int processSeconds) {

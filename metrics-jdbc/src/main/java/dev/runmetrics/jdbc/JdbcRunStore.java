@@ -1,5 +1,6 @@
 package dev.runmetrics.jdbc;
 
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.JsonValues;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
@@ -593,7 +594,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
         /** The rollup instance id (default: a random UUID per store); unique per live store. */
         public Builder instanceId(String instanceId) {
-            this.instanceId = dev.runmetrics.core.internal.Checks.id("instanceId", instanceId);
+            this.instanceId = Ids.require("instanceId", instanceId);
             return this;
         }
 

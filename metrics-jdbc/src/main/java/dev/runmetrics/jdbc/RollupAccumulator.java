@@ -1,6 +1,6 @@
 package dev.runmetrics.jdbc;
 
-import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.LifecycleTimes;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
@@ -139,7 +139,7 @@ final class RollupAccumulator {
     void addStep(StepRun step) {
         add(RollupDimension.NODE, step.nodeName(), step, step.status(), 0, 0);
         if (step.attributes().get(StepRun.MODEL) instanceof String model && !model.isBlank()
-                && model.length() <= Checks.MAX_ID_LENGTH) {
+                && model.length() <= Ids.MAX_LENGTH) {
             long tokens = step.attributes().get(StepRun.TOKENS) instanceof Number n ? Math.max(0, n.longValue()) : 0;
             double cost = step.attributes().get(StepRun.COST) instanceof Number c && Double.isFinite(c.doubleValue())
                     ? Math.max(0, c.doubleValue()) : 0;

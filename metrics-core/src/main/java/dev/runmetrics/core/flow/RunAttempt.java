@@ -4,6 +4,7 @@ import dev.runmetrics.core.model.JsonValues;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.node.ErrorCategory;
 import dev.runmetrics.core.node.NodeTimeoutException;
+import dev.runmetrics.core.node.WorkspaceScope;
 import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.StepCheckpoint;
 import java.util.HashMap;
@@ -158,7 +159,7 @@ final class RunAttempt {
         Object result = null;
         Throwable error = null;
         try {
-            result = step.node().apply(new Invocation(in, step.nodeConfig(), new Invocation.Tries() {
+            Invocation invocation = new Invocation(in, step.nodeConfig(), new Invocation.Tries() {
                 @Override
                 public void retrying(String message, String category) {
                     recorder.stepRetried(workspaceId, runId, id, message, category);
@@ -168,7 +169,9 @@ final class RunAttempt {
                 public void started(int number) {
                     recorder.stepStarted(workspaceId, runId, step.spec(), null);
                 }
-            }));
+            });
+            // The node's calls count in this run's workspace (nodes made with WorkspaceNodeMetrics).
+            result = WorkspaceScope.call(workspaceId, () -> step.node().apply(invocation));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

@@ -1,10 +1,10 @@
 package dev.runmetrics.core.flow;
 
+import dev.runmetrics.core.control.ResumeAuditLog;
 import dev.runmetrics.core.control.ResumeHandler;
 import dev.runmetrics.core.control.ResumeResult.Reason;
 import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.internal.UuidV7;
 import dev.runmetrics.core.model.JsonValues;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
@@ -12,11 +12,9 @@ import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.ResumeClaim;
-import dev.runmetrics.core.store.ResumeOutcome;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.RunStoreUnavailableException;
 import dev.runmetrics.core.store.StepCheckpoint;
-import dev.runmetrics.core.time.Clock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +120,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
 
     private final RunRecorder recorder;
     private final RunStore store;
+    private final ResumeAuditLog audits;
     private final Map<String, WorkflowDefinition> workflows;
     private final int workers;
     private final int retainFinished;
@@ -132,7 +131,6 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
     private final CheckpointPolicy checkpointPolicy;
     /** The checkpoints waiting for the store to come back; null under {@link CheckpointPolicy#REQUIRED}. */
     private final DeferredCheckpoints deferred;
-    private final UuidV7 auditIds = new UuidV7(Clock.system());
     private final Map<Key, RunAttempt> live = new ConcurrentHashMap<>();
     private final Map<Key, RunAttempt> finished;
     private volatile boolean closed;
@@ -140,6 +138,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
     private WorkflowRunner(Builder b) {
         this.recorder = b.recorder;
         this.store = b.store;
+        this.audits = new ResumeAuditLog(b.store, b.recorder::now);
         this.workflows = Map.copyOf(b.workflows);
         this.workers = b.workers;
         this.retainFinished = b.retainFinished;
@@ -327,12 +326,12 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         Checks.id("stepId", stepId);
         if (deferred != null && !deferred.flushRun(workspaceId, runId)) {
             // Planning now would see those steps as never checkpointed and might run them again.
-            return refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE, "run " + runId + " has step"
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE, "run " + runId + " has step"
                     + " checkpoints from a store outage that are not stored yet; try again when the store is back", 0);
         }
         Object decision = plan(workspaceId, runId, stepId, inputOverrides);
         if (decision instanceof ResumeResult.Refused refused) {
-            audit(workspaceId, actor, runId, stepId, refused);
+            audits.record(workspaceId, actor, runId, stepId, refused);
             return refused;
         }
         Plan plan = (Plan) decision;
@@ -340,11 +339,11 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         try {
             claim = store.claimResume(workspaceId, runId, plan.run.attempt(), recorder.instanceId(), recorder.now());
         } catch (RuntimeException e) {
-            return refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE,
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE,
                     "the run could not be claimed: " + describe(e), plan.run.attempt());
         }
         if (claim instanceof ResumeClaim.NotFound) {
-            return refuse(workspaceId, actor, runId, stepId, Reason.NOT_FOUND, "run " + runId + " not found", 0);
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.NOT_FOUND, "run " + runId + " not found", 0);
         }
         if (claim instanceof ResumeClaim.Conflict conflict) {
             Run now = conflict.current();
@@ -352,11 +351,11 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
                     ? "run " + runId + " was resumed by another request (it is now attempt " + now.attempt() + ", "
                             + now.status().wireName() + ")"
                     : "run " + runId + " changed meanwhile (it is now " + now.status().wireName() + ")";
-            return refuse(workspaceId, actor, runId, stepId, Reason.CONFLICT, message, now.attempt());
+            return audits.refuse(workspaceId, actor, runId, stepId, Reason.CONFLICT, message, now.attempt());
         }
         Run claimed = ((ResumeClaim.Claimed) claim).run();
         ResumeResult.Accepted accepted = new ResumeResult.Accepted(runId, stepId, claimed.attempt());
-        audit(workspaceId, actor, runId, stepId, accepted);
+        audits.record(workspaceId, actor, runId, stepId, accepted);
         RunAttempt execution = new RunAttempt(this, workspaceId, runId, claimed.attempt(), plan.workflow, plan.input,
                 stepId, plan.overrides, plan.restored);
         live.put(new Key(workspaceId, runId), execution);
@@ -461,30 +460,7 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         return new Plan(run, workflow, in, overrides, restored);
     }
 
-    private ResumeResult.Refused refuse(String ws, String actor, String runId, String stepId, Reason reason,
-            String message, int attempt) {
-        ResumeResult.Refused refused = new ResumeResult.Refused(reason, message, attempt);
-        audit(ws, actor, runId, stepId, refused);
-        return refused;
-    }
 
-    private void audit(String ws, String actor, String runId, String stepId, ResumeResult result) {
-        ResumeAudit entry;
-        if (result instanceof ResumeResult.Accepted a) {
-            entry = new ResumeAudit(ws, auditIds.nextString(), runId, stepId, actor, recorder.now(), a.attempt(),
-                    ResumeOutcome.ACCEPTED, null);
-        } else {
-            ResumeResult.Refused r = (ResumeResult.Refused) result;
-            entry = new ResumeAudit(ws, auditIds.nextString(), runId, stepId, actor, recorder.now(), r.attempt(),
-                    r.reason().outcome(), r.message());
-        }
-        try {
-            store.appendResumeAudit(ws, entry);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the audit entry of a resume of run " + runId + " (" + entry.outcome()
-                    + ") was not stored", e);
-        }
-    }
 
     private record Plan(Run run, WorkflowDefinition workflow, Map<String, Object> input,
             Map<String, Object> overrides, Map<String, Object> restored) {}

@@ -4,24 +4,32 @@ import dev.runmetrics.core.time.Clock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
- * The node made by {@link Nodes#createNode}. Immutable and thread-safe; all per-call state is on
- * the stack. Attempts are timed only when there is a collector to record the duration into: without
- * one the clock is never read.
+ * The node made by {@link Nodes#createNode}. Thread-safe; all per-call state is on the stack.
+ * Attempts are timed only when there is a collector to record the duration into: without one the
+ * clock is never read. With per-workspace metrics, each call finds its workspace's handle once
+ * (a thread-local read and a map look-up, no allocation after the first call in a workspace).
  */
 final class CreatedNode<I, O> implements Node<I, O> {
     private static final System.Logger LOG = System.getLogger(Nodes.class.getName());
 
     private final String name;
     private final NodeFunction<I, O> function;
-    private final NodeMetricsHandle metrics;
+    /** The handle every call records into, when the node has one collector. */
+    private final NodeMetricsHandle fixed;
+    /** Per-workspace collectors, else null. */
+    private final WorkspaceNodeMetrics workspaces;
+    private final ConcurrentHashMap<String, NodeMetricsHandle> byWorkspace;
+    private final Function<String, NodeMetricsHandle> newHandle;
     private final RetryPolicy retryPolicy;
     private final Duration timeout;
     private final long timeoutNanos;
@@ -33,7 +41,10 @@ final class CreatedNode<I, O> implements Node<I, O> {
     CreatedNode(NodeConfig config, NodeFunction<I, O> function) {
         this.name = config.name();
         this.function = function;
-        this.metrics = config.metricsCollector().map(collector -> collector.node(config.name())).orElse(null);
+        this.fixed = config.metricsCollector().map(collector -> collector.node(config.name())).orElse(null);
+        this.workspaces = config.workspaceMetrics().orElse(null);
+        this.byWorkspace = workspaces == null ? null : new ConcurrentHashMap<>();
+        this.newHandle = workspaces == null ? null : ws -> workspaces.collector(ws).node(name);
         this.retryPolicy = config.retryPolicy();
         this.timeout = config.timeout().orElse(null);
         this.timeoutNanos = timeout == null ? 0 : timeout.toNanos();
@@ -51,17 +62,18 @@ final class CreatedNode<I, O> implements Node<I, O> {
 
     @Override
     public O apply(I input) throws Exception {
+        NodeMetricsHandle metrics = fixed != null || workspaces == null ? fixed : handleOfThisCall();
         Throwable earlier = null;
         for (int attempt = 1; ; attempt++) {
             // A clock read costs about 20 ns on some VMs; without a collector nothing uses the duration.
             long start = metrics == null ? 0L : clock.monotonicNanos();
             try {
                 O output = attemptOnce(input);
-                recordSuccess(start);
+                recordSuccess(metrics, start);
                 return output;
             } catch (Throwable failure) {
                 ErrorCategory category = classify(failure);
-                recordFailure(start, category);
+                recordFailure(metrics, start, category);
                 attachEarlier(failure, earlier);
                 if (failure instanceof InterruptedException) {
                     Thread.currentThread().interrupt(); // the exception cleared it; the caller keeps it
@@ -71,7 +83,7 @@ final class CreatedNode<I, O> implements Node<I, O> {
                         || attempt >= retryPolicy.maxAttempts() || !retryPolicy.shouldRetry(failure, category)) {
                     throw rethrow(failure);
                 }
-                recordRetry(attempt + 1);
+                recordRetry(metrics, attempt + 1);
                 try {
                     sleeper.sleep(retryPolicy.backoff(attempt, ThreadLocalRandom.current().nextDouble()));
                 } catch (InterruptedException interrupted) {
@@ -81,6 +93,20 @@ final class CreatedNode<I, O> implements Node<I, O> {
                 }
                 earlier = failure;
             }
+        }
+    }
+
+    private NodeMetricsHandle handleOfThisCall() {
+        try {
+            String ws = WorkspaceScope.current();
+            if (ws == null) {
+                return workspaces.unscoped().node(name);
+            }
+            NodeMetricsHandle h = byWorkspace.get(ws);
+            return h != null ? h : byWorkspace.computeIfAbsent(ws, newHandle);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "finding the metrics of node '" + name + "' failed; this call is not recorded", e);
+            return null;
         }
     }
 
@@ -130,7 +156,7 @@ final class CreatedNode<I, O> implements Node<I, O> {
 
     // Metrics never fail the node: a recording problem is logged and the call goes on.
 
-    private void recordSuccess(long startNanos) {
+    private void recordSuccess(NodeMetricsHandle metrics, long startNanos) {
         if (metrics != null) {
             try {
                 metrics.recordSuccess(elapsedMs(startNanos));
@@ -140,7 +166,7 @@ final class CreatedNode<I, O> implements Node<I, O> {
         }
     }
 
-    private void recordFailure(long startNanos, ErrorCategory category) {
+    private void recordFailure(NodeMetricsHandle metrics, long startNanos, ErrorCategory category) {
         if (metrics != null) {
             try {
                 metrics.recordFailure(elapsedMs(startNanos), category);
@@ -150,7 +176,7 @@ final class CreatedNode<I, O> implements Node<I, O> {
         }
     }
 
-    private void recordRetry(int nextAttempt) {
+    private void recordRetry(NodeMetricsHandle metrics, int nextAttempt) {
         if (metrics != null) {
             try {
                 metrics.recordRetry(nextAttempt);

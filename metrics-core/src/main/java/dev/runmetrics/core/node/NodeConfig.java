@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 public final class NodeConfig {
     private final String name;
     private final NodeMetricsCollector metricsCollector;
+    private final WorkspaceNodeMetrics workspaceMetrics;
     private final RetryPolicy retryPolicy;
     private final Duration timeout;
     private final Executor timeoutExecutor;
@@ -32,13 +33,16 @@ public final class NodeConfig {
     private NodeConfig(Builder builder) {
         this.name = builder.name;
         this.metricsCollector = builder.metricsCollector;
+        this.workspaceMetrics = builder.workspaceMetrics;
         this.retryPolicy = builder.retryPolicy;
         this.timeout = builder.timeout;
         this.timeoutExecutor = builder.timeoutExecutor;
+        NodeMetricsCollector defaults = metricsCollector != null ? metricsCollector
+                : workspaceMetrics != null ? workspaceMetrics.unscoped() : null;
         this.errorClassifier = builder.errorClassifier != null ? builder.errorClassifier
-                : metricsCollector != null ? metricsCollector.errorClassifier() : ErrorClassifier.defaults();
+                : defaults != null ? defaults.errorClassifier() : ErrorClassifier.defaults();
         this.clock = builder.clock != null ? builder.clock
-                : metricsCollector != null ? metricsCollector.clock() : Clock.system();
+                : defaults != null ? defaults.clock() : Clock.system();
         this.sleeper = builder.sleeper;
     }
 
@@ -70,6 +74,11 @@ public final class NodeConfig {
     /** @return the node's name */
     public String name() {
         return name;
+    }
+
+    /** @return the per-workspace node metrics every attempt is recorded into, if any */
+    public Optional<WorkspaceNodeMetrics> workspaceMetrics() {
+        return Optional.ofNullable(workspaceMetrics);
     }
 
     /** @return the collector every attempt is recorded into, if any */
@@ -109,7 +118,8 @@ public final class NodeConfig {
     @Override
     public String toString() {
         return "NodeConfig{name=" + name
-                + ", metricsCollector=" + (metricsCollector == null ? "none" : "set")
+                + ", metrics=" + (metricsCollector != null ? "collector" : workspaceMetrics != null ? "per workspace"
+                        : "none")
                 + ", retryPolicy=" + retryPolicy
                 + ", timeout=" + (timeout == null ? "none" : timeout)
                 + ", errorClassifier=" + errorClassifier + ", clock=" + clock + "}";
@@ -119,6 +129,7 @@ public final class NodeConfig {
     public static final class Builder {
         private final String name;
         private NodeMetricsCollector metricsCollector;
+        private WorkspaceNodeMetrics workspaceMetrics;
         private RetryPolicy retryPolicy = RetryPolicy.none();
         private Duration timeout;
         private Executor timeoutExecutor;
@@ -141,9 +152,33 @@ public final class NodeConfig {
          * @param collector the collector
          * @return this builder
          * @throws NullPointerException if null
+         * @throws IllegalStateException if per-workspace metrics are set
          */
         public Builder metricsCollector(NodeMetricsCollector collector) {
-            this.metricsCollector = Objects.requireNonNull(collector, "collector");
+            Objects.requireNonNull(collector, "collector");
+            if (workspaceMetrics != null) {
+                throw new IllegalStateException("per-workspace metrics are set; a node records into one or the other");
+            }
+            this.metricsCollector = collector;
+            return this;
+        }
+
+        /**
+         * Records every attempt into the collector of the workspace the calling thread is in
+         * ({@link WorkspaceScope}), so that each workspace sees only its own calls; outside any
+         * workspace, into {@link WorkspaceNodeMetrics#unscoped()}.
+         *
+         * @param metrics the per-workspace collectors
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalStateException if a single collector is set
+         */
+        public Builder metrics(WorkspaceNodeMetrics metrics) {
+            Objects.requireNonNull(metrics, "metrics");
+            if (metricsCollector != null) {
+                throw new IllegalStateException("a collector is set; a node records into one or the other");
+            }
+            this.workspaceMetrics = metrics;
             return this;
         }
 

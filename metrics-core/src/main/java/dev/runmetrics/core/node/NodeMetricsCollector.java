@@ -3,6 +3,7 @@ package dev.runmetrics.core.node;
 import dev.runmetrics.core.internal.JsonText;
 import dev.runmetrics.core.time.Clock;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -36,12 +37,15 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Thresholds, when configured, fire their listener once when crossed and re-arm when the value
  *       falls back; see {@link Builder#failureRateThreshold} and {@link Builder#latencyThreshold}.
  *       A listener that throws is logged and counted ({@link #listenerFailures()}); recording goes on.
+ *   <li>{@link NodeObserver}s ({@link #addObserver}) see every record as it happens, to feed another
+ *       metrics system; one that throws is logged and counted ({@link #observerFailures()}).
  * </ul>
  *
  * <h2>Thread-safety</h2>
  * Every method is thread-safe. Recording is lock-free and allocates nothing once a node is known
  * (and its stripes have grown to what its contention needs): no update is lost however many threads
- * record into the same node. Snapshots ({@link #getNodeMetrics}, {@link #toJSON}) never block
+ * record into the same node ({@link NodeObserver}s, if any, run inside the call and add their own
+ * cost). Snapshots ({@link #getNodeMetrics}, {@link #toJSON}) never block
  * recording; see {@link NodeMetrics} for what a snapshot taken during recording may mix.
  *
  * <h2>Recording under contention: stripes</h2>
@@ -99,6 +103,12 @@ public final class NodeMetricsCollector {
     private final LongAdder listenerFailures;
     private final AtomicLong clampedDurations = new AtomicLong();
     private final ConcurrentHashMap<String, NodeMetricsHandle> nodes = new ConcurrentHashMap<>();
+    private final Object observerLock = new Object();
+    /** Append-only (copy on write, under {@code observerLock}): a position always names the same observer. */
+    private volatile NodeObserver[] observers = new NodeObserver[0];
+    /** {@code observers.length}, written after it: one field read tells {@link #node} there is nothing to bind. */
+    private volatile int observerCount;
+    private final AtomicLong observerFailures = new AtomicLong();
 
     private NodeMetricsCollector(Builder builder, LongAdder listenerFailures) {
         this.windowSize = builder.windowSize;
@@ -146,11 +156,42 @@ public final class NodeMetricsCollector {
      */
     public NodeMetricsHandle node(String nodeName) {
         NodeMetricsHandle handle = nodes.get(checkName(nodeName));
-        if (handle != null) {
-            return handle;
+        if (handle == null) {
+            handle = nodes.computeIfAbsent(nodeName,
+                    name -> new NodeMetricsHandle(name, this, thresholds, windowSize, durationBuckets));
         }
-        return nodes.computeIfAbsent(nodeName,
-                name -> new NodeMetricsHandle(name, this, thresholds, windowSize, durationBuckets));
+        int count = observerCount;
+        if (count != 0 && !handle.boundTo(count)) {
+            // A new node (or one that an addObserver running right now has not reached yet). The
+            // count is read after the node is in the map and addObserver publishes its observer
+            // before it walks the map, so one of the two binds it.
+            handle.bindObservers(observers);
+        }
+        return handle;
+    }
+
+    /**
+     * Adds an observer that sees every record of every node from now on: it is asked at once for
+     * the receivers of the nodes that exist, and for each node created later when the node is
+     * created. Observers cannot be removed; they are called in the order added. A collector
+     * without observers pays one field read per record for this hook.
+     *
+     * @param observer the observer
+     * @throws NullPointerException if {@code observer} is null
+     */
+    public void addObserver(NodeObserver observer) {
+        Objects.requireNonNull(observer, "observer");
+        NodeObserver[] all;
+        synchronized (observerLock) {
+            NodeObserver[] current = observers;
+            all = Arrays.copyOf(current, current.length + 1);
+            all[current.length] = observer;
+            observers = all;
+            observerCount = all.length;
+        }
+        for (NodeMetricsHandle handle : nodes.values()) {
+            handle.bindObservers(all);
+        }
     }
 
     /**
@@ -338,6 +379,11 @@ public final class NodeMetricsCollector {
         return listenerFailures.sum();
     }
 
+    /** @return how many times a {@link NodeObserver} (or its per-node receiver) has thrown */
+    public long observerFailures() {
+        return observerFailures.get();
+    }
+
     /** @return how many durations were clamped (negative, or above {@link #MAX_DURATION_MS}) */
     public long clampedDurations() {
         return clampedDurations.get();
@@ -355,6 +401,15 @@ public final class NodeMetricsCollector {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "error classifier threw; counting the failure as OTHER", e);
             return ErrorCategory.OTHER;
+        }
+    }
+
+    void observerFailed(String nodeName, Throwable e) {
+        long failures = observerFailures.incrementAndGet();
+        // The first few and then one in a thousand: a broken observer on a hot node must not flood the log.
+        if (failures <= 10 || failures % 1000 == 0) {
+            LOG.log(Level.WARNING, "a NodeObserver threw for node '" + nodeName + "' (" + failures
+                    + " observer failures so far); recording goes on", e);
         }
     }
 

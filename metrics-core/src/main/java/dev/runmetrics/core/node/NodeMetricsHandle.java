@@ -1,5 +1,7 @@
 package dev.runmetrics.core.node;
 
+import java.util.Arrays;
+
 /**
  * A node's metrics, pre-bound by {@link NodeMetricsCollector#node(String)} so that recording skips
  * the look-up by name: the hot path for code that records the same node over and over.
@@ -12,6 +14,8 @@ package dev.runmetrics.core.node;
  * <p>Thread-safe and lock-free: any number of threads may record through the same handle. The
  * handle stays valid across {@link NodeMetricsCollector#resetNodeMetrics(String) resets}: it then
  * records into the node's fresh state. Argument rules are those of the collector's methods.
+ * Each record is also handed to the collector's {@link NodeObserver}s, if any: without one that
+ * costs a field read.
  */
 public final class NodeMetricsHandle {
     private final String nodeName;
@@ -19,6 +23,10 @@ public final class NodeMetricsHandle {
     private final Thresholds thresholds;
     private final DurationBuckets buckets;
     private volatile NodeState state;
+    /** The observers' receivers for this node, or null while there are none (the common case). */
+    private volatile NodeObserver.Records[] observed;
+    /** How many of the collector's observers have been asked for this node; guarded by {@code this}. */
+    private volatile int boundObservers;
 
     NodeMetricsHandle(String nodeName, NodeMetricsCollector collector, Thresholds thresholds, int windowSize,
             DurationBuckets buckets) {
@@ -42,7 +50,12 @@ public final class NodeMetricsHandle {
      */
     public void recordSuccess(double durationMs) {
         NodeState current = state;
-        current.recordSuccess(collector.checkDuration(nodeName, durationMs));
+        double recorded = collector.checkDuration(nodeName, durationMs);
+        current.recordSuccess(recorded);
+        NodeObserver.Records[] observers = observed;
+        if (observers != null) {
+            notifySuccess(observers, recorded);
+        }
         if (thresholds != null) {
             thresholds.afterRecord(nodeName, current);
         }
@@ -61,7 +74,12 @@ public final class NodeMetricsHandle {
             throw new NullPointerException("category");
         }
         NodeState current = state;
-        current.recordFailure(collector.checkDuration(nodeName, durationMs), category);
+        double recorded = collector.checkDuration(nodeName, durationMs);
+        current.recordFailure(recorded, category);
+        NodeObserver.Records[] observers = observed;
+        if (observers != null) {
+            notifyFailure(observers, recorded, category);
+        }
         if (thresholds != null) {
             thresholds.afterRecord(nodeName, current);
         }
@@ -93,6 +111,10 @@ public final class NodeMetricsHandle {
             throw new IllegalArgumentException("attemptNumber must be at least 1, was " + attemptNumber);
         }
         state.recordRetry();
+        NodeObserver.Records[] observers = observed;
+        if (observers != null) {
+            notifyRetry(observers, attemptNumber);
+        }
     }
 
     /** @return a snapshot of this node's metrics */
@@ -103,6 +125,80 @@ public final class NodeMetricsHandle {
     /** @return a snapshot of this node's cumulative duration histogram */
     public NodeDurationHistogram durationHistogram() {
         return state.histogram();
+    }
+
+    // An observer never breaks recording: what it throws is counted and logged by the collector.
+
+    private void notifySuccess(NodeObserver.Records[] observers, double durationMs) {
+        for (NodeObserver.Records records : observers) {
+            try {
+                records.onSuccess(durationMs);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                collector.observerFailed(nodeName, e);
+            }
+        }
+    }
+
+    private void notifyFailure(NodeObserver.Records[] observers, double durationMs, ErrorCategory category) {
+        for (NodeObserver.Records records : observers) {
+            try {
+                records.onFailure(durationMs, category);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                collector.observerFailed(nodeName, e);
+            }
+        }
+    }
+
+    private void notifyRetry(NodeObserver.Records[] observers, int attemptNumber) {
+        for (NodeObserver.Records records : observers) {
+            try {
+                records.onRetry(attemptNumber);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                collector.observerFailed(nodeName, e);
+            }
+        }
+    }
+
+    /** @return whether the first {@code observerCount} of the collector's observers have all been asked for this node */
+    boolean boundTo(int observerCount) {
+        return boundObservers >= observerCount;
+    }
+
+    /**
+     * Asks each of {@code observers} that this node has not asked yet for its receiver. Observers
+     * are only ever appended, so a position names the same observer in every later array.
+     */
+    synchronized void bindObservers(NodeObserver[] observers) {
+        int from = boundObservers;
+        if (from >= observers.length) {
+            return;
+        }
+        NodeObserver.Records[] current = observed;
+        NodeObserver.Records[] next = current == null ? new NodeObserver.Records[0] : current;
+        for (int i = from; i < observers.length; i++) {
+            NodeObserver.Records records = null;
+            try {
+                records = observers[i].forNode(nodeName);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                collector.observerFailed(nodeName, e); // this observer then leaves the node out
+            }
+            if (records != null) {
+                next = Arrays.copyOf(next, next.length + 1);
+                next[next.length - 1] = records;
+            }
+        }
+        if (next.length > 0) {
+            observed = next;
+        }
+        boundObservers = observers.length;
     }
 
     /** Clears this node's metrics and threshold alarms. */

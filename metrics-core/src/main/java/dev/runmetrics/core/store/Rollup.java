@@ -62,7 +62,9 @@ public record Rollup(String workspaceId, RollupDimension dimension, String subje
         Checks.optionalId("subject", subject);
         Objects.requireNonNull(bucketStart, "bucketStart");
         Objects.requireNonNull(bucketLength, "bucketLength");
-        if (bucketLength.isNegative() || bucketLength.isZero() || bucketLength.toNanos() % MINUTE.toNanos() != 0) {
+        // Whole minutes checked on seconds and nanos: toNanos() overflows past 292 years (a range from year 1).
+        if (bucketLength.isNegative() || bucketLength.isZero() || bucketLength.getNano() != 0
+                || bucketLength.getSeconds() % 60 != 0) {
             throw new IllegalArgumentException("bucketLength must be a positive whole number of minutes, was "
                     + bucketLength);
         }

@@ -59,8 +59,8 @@ public record RollupQuery(RollupDimension dimension, String subject, boolean gro
         if (!to.isAfter(from)) {
             throw new IllegalArgumentException("to " + to + " must be after from " + from);
         }
-        if (bucket != null && (bucket.isNegative() || bucket.isZero()
-                || bucket.toNanos() % Rollup.MINUTE.toNanos() != 0)) {
+        if (bucket != null && (bucket.isNegative() || bucket.isZero() || bucket.getNano() != 0
+                || bucket.getSeconds() % 60 != 0)) {
             throw new IllegalArgumentException("bucket must be a positive whole number of minutes, was " + bucket);
         }
         Objects.requireNonNull(histograms, "histograms");

@@ -16,6 +16,7 @@ import dev.runmetrics.core.store.DurationStatistics;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupDimension;
 import dev.runmetrics.core.store.RollupQuery;
+import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.overview.AgentPerformance;
@@ -46,12 +47,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -72,8 +75,13 @@ import java.util.function.Supplier;
  *
  * <p><b>Sources</b> — the live section from {@link RunStore#liveRuns}, at most
  * {@linkplain RunViews.Builder#liveLimit the live limit} (default
- * {@value RunViews#DEFAULT_LIVE_LIMIT}) runs, so its counts are lower bounds beyond that;
- * everything else from the rollups: the period's WORKFLOW rollups once, in buckets that each fall
+ * {@value RunViews#DEFAULT_LIVE_LIMIT}) runs, of which it lists at most
+ * {@linkplain RunViews.Builder#liveListLimit the live list limit} (default
+ * {@value RunViews#DEFAULT_LIVE_LIST_LIMIT}) running and as many queued ones; when the live limit
+ * is reached its counts come from {@link RunStore#findRuns} totals (one query per status), so
+ * they are exact however many runs are in flight, and if running runs filled the read, the oldest
+ * queued runs (up to the list limit) are fetched the same way, so the queue is listed too; the
+ * estimates and the average queue wait are over the runs read (the oldest live ones); everything else from the rollups: the period's WORKFLOW rollups once, in buckets that each fall
  * within one timeline bucket and one local hour, fetched a day at a time and folded as they come
  * (so memory is bounded by a day of buckets); the previous period as one bucket; nodes and models
  * grouped by subject; and, when runs are live, each workflow's history over the estimation window.
@@ -144,6 +152,7 @@ public final class LiveOverviewView {
     private final int workerCapacity;
     private final Duration estimationWindow;
     private final int liveLimit;
+    private final int liveListLimit;
     private final ResourceSampler sampler;
     private final boolean samplerConfigured;
     private final Supplier<DatabaseLoad> databaseLoad;
@@ -155,13 +164,15 @@ public final class LiveOverviewView {
      * @param databaseLoad the host's database load, or null: then it is unknown
      */
     LiveOverviewView(RunStore store, RollupTotals rollups, PeriodCalendar calendar, Clock clock, int workerCapacity,
-            Duration estimationWindow, int liveLimit, ResourceSampler sampler, Supplier<DatabaseLoad> databaseLoad) {
+            Duration estimationWindow, int liveLimit, int liveListLimit, ResourceSampler sampler,
+            Supplier<DatabaseLoad> databaseLoad) {
         this.store = store;
         this.rollups = rollups;
         this.calendar = calendar;
         this.workerCapacity = workerCapacity;
         this.estimationWindow = estimationWindow;
         this.liveLimit = liveLimit;
+        this.liveListLimit = liveListLimit;
         this.samplerConfigured = sampler != null;
         this.sampler = sampler != null ? sampler : ResourceSampler.jvm(clock, 1);
         this.databaseLoad = databaseLoad;
@@ -202,7 +213,8 @@ public final class LiveOverviewView {
 
     /**
      * The live section alone (what the {@code execution_update} stream sends): running and queued
-     * runs with their estimates, queue wait, system load and workers; equal to the
+     * runs with their estimates (at most the live list limit of each), their counts, queue wait,
+     * system load and workers; equal to the
      * {@link LiveOverview#realtime()} of {@link #of} at the same instant.
      *
      * @throws NullPointerException if workspaceId is null
@@ -217,10 +229,27 @@ public final class LiveOverviewView {
         List<Run> live = store.liveRuns(workspaceId, liveLimit);
         List<Run> running = live.stream().filter(r -> r.status() == RunStatus.RUNNING).toList();
         List<Run> queued = new ArrayList<>(live.stream().filter(r -> r.status() == RunStatus.QUEUED).toList());
+        int runningCount = running.size();
+        int queuedCount = queued.size();
+        if (live.size() >= liveLimit) {
+            // The read stopped at the live limit: count apart (never below what was seen live), and
+            // when running runs filled the read, list the oldest queued runs all the same.
+            runningCount = Math.max(runningCount, count(workspaceId, RunStatus.RUNNING));
+            queuedCount = Math.max(queuedCount, count(workspaceId, RunStatus.QUEUED));
+            if (queued.size() < Math.min(liveListLimit, queuedCount)) {
+                Set<String> seen = new HashSet<>();
+                queued.forEach(r -> seen.add(r.runId()));
+                for (Run r : oldestQueued(workspaceId, queuedCount)) {
+                    if (r.status() == RunStatus.QUEUED && seen.add(r.runId())) {
+                        queued.add(r);
+                    }
+                }
+            }
+        }
         queued.sort(Comparator.comparingInt(LiveOverviewView::priority).reversed()
                 .thenComparing(Run::queuedAt).thenComparing(Run::runId));
 
-        Estimates estimates = live.isEmpty() ? Estimates.NONE : estimates(workspaceId, now);
+        Estimates estimates = live.isEmpty() && queued.isEmpty() ? Estimates.NONE : estimates(workspaceId, now);
         Map<String, Duration> medians = estimates.medians();
         Duration overallMedian = estimates.overall();
 
@@ -230,8 +259,10 @@ public final class LiveOverviewView {
             Instant started = run.startedAt() != null ? run.startedAt() : run.queuedAt();
             Duration median = medians.get(run.workflowId());
             Instant estimate = median == null ? null : started.plus(median);
-            inProgress.add(new RunInProgress(run.runId(), run.workflowId(), run.workflowName(), userId(run),
-                    started, nonNegativeSeconds(started, now), estimate));
+            if (inProgress.size() < liveListLimit) {
+                inProgress.add(new RunInProgress(run.runId(), run.workflowId(), run.workflowName(), userId(run),
+                        started, nonNegativeSeconds(started, now), estimate));
+            }
             workerFree.add(estimate == null ? Instant.MAX : max(estimate, now));
         }
         for (int i = running.size(); i < workerCapacity; i++) {
@@ -244,17 +275,40 @@ public final class LiveOverviewView {
         double waitSum = 0;
         for (Run run : queued) {
             waitSum += nonNegativeSeconds(run.queuedAt(), now);
+            if (queuedOut.size() == liveListLimit) {
+                continue; // later runs' start estimates are not listed: only their wait counts
+            }
             Instant start = free.poll();
             Duration hold = medians.getOrDefault(run.workflowId(), overallMedian);
             free.add(start.equals(Instant.MAX) || hold == null ? Instant.MAX : start.plus(hold));
             queuedOut.add(new QueuedRun(run.runId(), run.workflowId(), priority(run), run.queuedAt(),
                     start.equals(Instant.MAX) ? null : start));
         }
-        int busy = Math.min(running.size(), workerCapacity);
+        int busy = Math.min(runningCount, workerCapacity);
         ResourceSampler.Sample sample = sampler.current();
-        return new Realtime(running.size(), queued.size(), queued.isEmpty() ? 0 : waitSum / queued.size(),
-                inProgress, queuedOut, new SystemLoad(sample.cpu(), sample.memory(),
-                        new Workers(workerCapacity, busy, workerCapacity - busy)));
+        return new Realtime(runningCount, queuedCount, queued.isEmpty() ? 0 : waitSum / queued.size(),
+                inProgress, queuedOut,
+                new SystemLoad(sample.cpu(), sample.memory(), new Workers(workerCapacity, busy, workerCapacity - busy)),
+                liveListLimit);
+    }
+
+    /**
+     * The oldest {@code liveListLimit} queued runs (at most a page), from the end of the store's
+     * newest-first list of {@code total} queued runs.
+     */
+    private List<Run> oldestQueued(String workspaceId, int total) {
+        int n = Math.min(liveListLimit, Math.min(total, RunQuery.MAX_LIMIT));
+        if (n == 0) {
+            return List.of();
+        }
+        return store.findRuns(workspaceId, new RunQuery(null, Set.of(RunStatus.QUEUED), null, null, total - n, n))
+                .items();
+    }
+
+    /** How many of the workspace's runs are in a status, from the store's page total. */
+    private int count(String workspaceId, RunStatus status) {
+        long total = store.findRuns(workspaceId, new RunQuery(null, Set.of(status), null, null, 0, 1)).total();
+        return (int) Math.min(Integer.MAX_VALUE, total);
     }
 
     /** Each workflow's median execution time over the estimation window, and all workflows' median. */
@@ -473,6 +527,7 @@ public final class LiveOverviewView {
     @Override
     public String toString() {
         return "LiveOverviewView{workerCapacity=" + workerCapacity + ", zone=" + calendar.zone()
-                + ", estimationWindow=" + estimationWindow + ", liveLimit=" + liveLimit + "}";
+                + ", estimationWindow=" + estimationWindow + ", liveLimit=" + liveLimit + ", liveListLimit="
+                + liveListLimit + "}";
     }
 }

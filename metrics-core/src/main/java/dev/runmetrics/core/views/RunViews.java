@@ -31,6 +31,8 @@ public final class RunViews {
     public static final long DEFAULT_EXACT_CUTOVER_MINUTES = 60;
     /** Default live limit: the most live runs a view reads. */
     public static final int DEFAULT_LIVE_LIMIT = 1000;
+    /** Default live list limit: the most running, and the most queued, runs the live section lists. */
+    public static final int DEFAULT_LIVE_LIST_LIMIT = 50;
     /** Default window of history that estimates completion and start times. */
     public static final Duration DEFAULT_ESTIMATION_WINDOW = Duration.ofDays(7);
 
@@ -46,7 +48,7 @@ public final class RunViews {
                 b.liveLimit, b.resultCacheTtl);
         this.runs = new RunHistoryView(b.store);
         this.overview = new LiveOverviewView(b.store, rollups, calendar, b.clock, b.workerCapacity,
-                b.estimationWindow, b.liveLimit, b.sampler, b.databaseLoad);
+                b.estimationWindow, b.liveLimit, b.liveListLimit, b.sampler, b.databaseLoad);
         this.configuration = b.settings();
     }
 
@@ -91,6 +93,7 @@ public final class RunViews {
         private Duration exactCutover = Duration.ofMinutes(DEFAULT_EXACT_CUTOVER_MINUTES);
         private Duration estimationWindow = DEFAULT_ESTIMATION_WINDOW;
         private int liveLimit = DEFAULT_LIVE_LIMIT;
+        private int liveListLimit = DEFAULT_LIVE_LIST_LIMIT;
         private ResourceSampler sampler;
         private Supplier<DatabaseLoad> databaseLoad;
         private Duration resultCacheTtl = Duration.ZERO;
@@ -161,12 +164,30 @@ public final class RunViews {
 
         /**
          * The most live (queued or running) runs a view reads (default
-         * {@value #DEFAULT_LIVE_LIMIT}); beyond it the live counts are lower bounds.
+         * {@value #DEFAULT_LIVE_LIMIT}); the live overview's estimates and average queue wait are
+         * over these, and the execution-time statistics' live counts are lower bounds beyond it
+         * (the live overview's {@code currentlyRunning} and {@code queueDepth} are counted apart and
+         * stay exact).
          *
          * @throws IllegalArgumentException if below 1
          */
         public Builder liveLimit(int limit) {
             this.liveLimit = Checks.atLeast("liveLimit", limit, 1);
+            return this;
+        }
+
+        /**
+         * The most running runs, and the most queued runs, that the live overview's realtime section
+         * lists ({@code executionsInProgress}, {@code queuedExecutions}): the longest running and the
+         * next to start. Its counts ({@code currentlyRunning}, {@code queueDepth}) stay the true
+         * totals, so the size of the overview and of each {@code execution_update} is bounded however
+         * many runs are in flight. Default {@value #DEFAULT_LIVE_LIST_LIMIT}; 0 lists none (counts
+         * only).
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder liveListLimit(int limit) {
+            this.liveListLimit = Checks.atLeast("liveListLimit", limit, 0);
             return this;
         }
 
@@ -225,7 +246,7 @@ public final class RunViews {
         private String settings() {
             return "store=" + store + ", workerCapacity=" + workerCapacity + ", zone=" + zone + ", exactCutover="
                     + exactCutover + ", estimationWindow=" + estimationWindow + ", liveLimit=" + liveLimit
-                    + ", resultCacheTtl=" + resultCacheTtl;
+                    + ", liveListLimit=" + liveListLimit + ", resultCacheTtl=" + resultCacheTtl;
         }
 
         @Override

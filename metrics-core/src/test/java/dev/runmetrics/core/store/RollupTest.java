@@ -74,4 +74,21 @@ class RollupTest {
         Rollup b = Rollup.forRun(run("b", RunStatus.COMPLETED, Duration.ZERO, Duration.ofSeconds(1)), "i2");
         assertThatThrownBy(() -> a.plus(b)).hasMessageContaining("different keys");
     }
+    @Test
+    void aBucketMayBeLongerThanTheNanosecondsALongHoldsButMustBeWholeMinutes() {
+        Duration tenThousandYears = Duration.ofDays(3_652_425);
+        Rollup one = Rollup.forRun(run("r", RunStatus.COMPLETED, Duration.ZERO, Duration.ofSeconds(1)), "i1");
+
+        Rollup merged = Rollup.merge("ws", RollupDimension.WORKFLOW, "wf", Instant.parse("0001-01-01T00:00:00Z"),
+                tenThousandYears, null, List.of(one));
+
+        assertThat(merged.bucketLength()).isEqualTo(tenThousandYears);
+        assertThat(merged.total()).isEqualTo(1);
+        assertThat(new RollupQuery(RollupDimension.WORKFLOW, null, false, Instant.MIN, Instant.MAX,
+                tenThousandYears).bucket()).isEqualTo(tenThousandYears);
+        assertThatThrownBy(() -> Rollup.merge("ws", RollupDimension.WORKFLOW, "wf", Instant.EPOCH,
+                tenThousandYears.plusSeconds(1), null, List.of())).hasMessageContaining("whole number of minutes");
+        assertThatThrownBy(() -> new RollupQuery(RollupDimension.WORKFLOW, null, false, Instant.MIN, Instant.MAX,
+                tenThousandYears.plusNanos(1))).hasMessageContaining("whole number of minutes");
+    }
 }

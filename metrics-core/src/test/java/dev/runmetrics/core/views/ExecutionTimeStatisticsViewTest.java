@@ -242,4 +242,17 @@ class ExecutionTimeStatisticsViewTest {
         assertThat(statistics.workflows("ws-empty")).isEmpty();
         assertThatThrownBy(() -> statistics.workflows(" ")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRangeFromTheFirstToTheLastRepresentableDayIsAnsweredLikeAllTime() {
+        fiveRuns();
+        Instant firstDay = at("0001-01-01T00:00:00Z");
+        Instant afterLastDay = at("+10000-01-01T00:00:00Z");
+
+        ExecutionTimeStatistics s = statistics.executionTimes(WS, Optional.of("wf-a"), firstDay, afterLastDay);
+
+        assertThat(s).isEqualTo(statistics.executionTimes(WS, Optional.of("wf-a"), T0, T0.plusSeconds(7200)));
+        assertThat(s.count()).isEqualTo(5);
+        assertThat(statistics.executionTimes(WS, Optional.empty(), Instant.MIN, Instant.MAX).count()).isEqualTo(6);
+    }
 }

@@ -168,6 +168,52 @@ class LiveOverviewViewTest {
     }
 
     @Test
+    void theLiveListsAreCutToTheListLimitWhileTheCountsStayTheTrueTotals() {
+        handMadeWorkspace(); // two running (L1 the longest), three queued (Q2, Q1, Q3 in start order)
+        LiveOverviewView capped = RunViews.builder(store).clock(clock).workerCapacity(2).resourceSampler(sampler)
+                .liveListLimit(1).build().overview();
+        Realtime full = overview.realtime(WS);
+        Realtime r = capped.realtime(WS);
+        assertThat(r.listLimit()).isEqualTo(1);
+        assertThat(r.currentlyRunning()).isEqualTo(2);
+        assertThat(r.queueDepth()).isEqualTo(3);
+        assertThat(r.avgQueueWaitTime()).isEqualTo(full.avgQueueWaitTime());
+        assertThat(r.executionsInProgress()).containsExactly(full.executionsInProgress().get(0));
+        assertThat(r.queuedExecutions()).containsExactly(full.queuedExecutions().get(0));
+        assertThat(r.systemLoad().workers()).isEqualTo(new Workers(2, 2, 0));
+        assertThat(full.listLimit()).isEqualTo(RunViews.DEFAULT_LIVE_LIST_LIMIT);
+        // 0 lists none: counts only
+        Realtime counts = RunViews.builder(store).clock(clock).workerCapacity(2).resourceSampler(sampler)
+                .liveListLimit(0).build().overview().realtime(WS);
+        assertThat(counts.executionsInProgress()).isEmpty();
+        assertThat(counts.queuedExecutions()).isEmpty();
+        assertThat(counts.currentlyRunning()).isEqualTo(2);
+        assertThat(counts.queueDepth()).isEqualTo(3);
+    }
+
+    @Test
+    void beyondTheLiveLimitTheCountsAreStillExact() {
+        for (int i = 0; i < 30; i++) {
+            store.saveRun(WS, running(WS, String.format("R%02d", i), "etl", at("2026-03-02T10:00:00Z").plusSeconds(i),
+                    at("2026-03-02T10:00:00Z").plusSeconds(i), Map.of()));
+        }
+        for (int i = 0; i < 20; i++) {
+            store.saveRun(WS, queued(WS, String.format("Q%02d", i), "etl", at("2026-03-02T10:10:00Z").plusSeconds(i),
+                    Map.of()));
+        }
+        // reads the 10 oldest live runs (all running), lists 3 of them, counts the rest apart, and fetches
+        // the 3 oldest queued runs, since the read held none
+        Realtime r = RunViews.builder(store).clock(clock).workerCapacity(2).resourceSampler(sampler).liveLimit(10)
+                .liveListLimit(3).build().overview().realtime(WS);
+        assertThat(r.currentlyRunning()).isEqualTo(30);
+        assertThat(r.queueDepth()).isEqualTo(20);
+        assertThat(r.executionsInProgress()).extracting(RunInProgress::runId).containsExactly("R00", "R01", "R02");
+        assertThat(r.queuedExecutions()).extracting(QueuedRun::queueId).containsExactly("Q00", "Q01", "Q02");
+        assertThat(r.avgQueueWaitTime()).isCloseTo(1229.0, within(1e-9)); // over the queued runs fetched
+        assertThat(r.systemLoad().workers()).isEqualTo(new Workers(2, 2, 0));
+    }
+
+    @Test
     void aQueuedRunStartsNowWhenAWorkerIsIdle() {
         store.saveRun(WS, queued(WS, "Q", "etl", at("2026-03-02T10:30:00Z"), Map.of()));
         Realtime r = overview.realtime(WS);

@@ -29,6 +29,8 @@ class RunViewsBuilderTest {
                 .hasMessageContaining("estimationWindow");
         assertThatThrownBy(() -> b.liveLimit(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("liveLimit");
+        assertThatThrownBy(() -> b.liveListLimit(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("liveListLimit");
         assertThatThrownBy(() -> RunViews.builder(null)).isInstanceOf(NullPointerException.class);
     }
 
@@ -49,11 +51,11 @@ class RunViewsBuilderTest {
 
     @Test
     void theViewsAreBuiltOnceAndTheConfigurationShowsInToString() {
-        RunViews views = RunViews.builder(store).workerCapacity(3).liveLimit(7).build();
+        RunViews views = RunViews.builder(store).workerCapacity(3).liveLimit(7).liveListLimit(4).build();
         assertThat(views.statistics()).isSameAs(views.statistics());
         assertThat(views.runs()).isSameAs(views.runs());
         assertThat(views.overview()).isSameAs(views.overview());
         assertThat(views.toString()).startsWith("RunViews{").contains("workerCapacity=3", "liveLimit=7",
-                "zone=Z", "exactCutover=PT1H");
+                "liveListLimit=4", "zone=Z", "exactCutover=PT1H");
     }
 }

@@ -7,6 +7,7 @@ import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.control.RunAction;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.RunStore;
@@ -39,11 +40,11 @@ import java.util.Set;
  */
 public final class ApiRoutes {
 
-    /** What the handlers call; views, collector, resume, pause and cancel may be null. */
-    public record Services(RunStore store, RunViews views, NodeMetricsCollector collector, ResumeHandler resume,
+    /** What the handlers call; views, nodes, resume, pause and cancel may be null. */
+    public record Services(RunStore store, RunViews views, WorkspaceNodeMetrics nodes, ResumeHandler resume,
             RunAction pause, RunAction cancel, EventHub hub, RunCounters counters, Clock clock, String version) {}
 
-    private static final int MAX_REASON = 1000;
+    static final int MAX_REASON = 1000;
 
     private static final Param EXECUTION_ID = new Param("path", "execution_id", "string", true,
             "The execution (run) id, a lowercase UUID.");
@@ -111,8 +112,8 @@ public final class ApiRoutes {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/resume", Access.OPERATOR, true, false,
                     BodyKind.REQUIRED_JSON, this::resume, doc("Resume a failed or paused execution from a "
                             + "failed or paused step, as a new attempt. Body: {\"step_id\": ..., \"input_overrides\": "
-                            + "{...}}.", "executions", List.of(EXECUTION_ID), 202, 400, 401, 403, 404, 409, 413, 415,
-                            422)));
+                            + "{...}}.", "executions", List.of(EXECUTION_ID), 202, 400, 401, 403, 404, 409, 413,
+                            415, 422, 503)));
         }
         if (s.pause() != null) {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/pause", Access.OPERATOR, true, false,
@@ -126,9 +127,10 @@ public final class ApiRoutes {
                             + "execution. Optional body: {\"reason\": ...}.", "executions", List.of(EXECUTION_ID), 202,
                             400, 401, 403, 404, 409, 413, 415)));
         }
-        if (s.collector() != null) {
-            r.add(new Route("GET", "/api/v1/node-metrics", Access.VIEWER, false, true, BodyKind.NONE,
-                    this::nodeMetrics, doc("The node metrics of this process's collector.", "statistics",
+        if (s.nodes() != null) {
+            r.add(new Route("GET", "/api/v1/node-metrics", Access.VIEWER, true, true, BodyKind.NONE,
+                    this::nodeMetrics, doc("The node metrics of the workspace: the nodes this process ran for it.",
+                            "statistics",
                             List.of(), 200, 401, 429)));
         }
         r.add(new Route("GET", "/metrics", Access.VIEWER, false, true, BodyKind.NONE, this::prometheus,
@@ -172,6 +174,8 @@ public final class ApiRoutes {
         all.add(new Param("query", "token", "string", false, "The bearer token, for browsers that cannot set "
                 + "headers on a WebSocket (prefer the Authorization header elsewhere)."));
         all.add(new Param("query", "workspace_id", "string", false, "The workspace, when no header can be set."));
+        all.add(new Param("query", "workspace_slug", "string", false, "The workspace by its slug, when no header can "
+                + "be set."));
         return new Doc(summary, "events", all, List.of(101, 400, 401, 404), true);
     }
 
@@ -362,14 +366,14 @@ public final class ApiRoutes {
 
     private Reply nodeMetrics(Exchange ex) {
         rejectUnknownQuery(ex);
-        return Reply.jsonText(200, s.collector().toJSON());
+        return Reply.jsonText(200, s.nodes().find(ex.workspaceId()).map(NodeMetricsCollector::toJSON).orElse("{}"));
     }
 
     private Reply prometheus(Exchange ex) {
         rejectUnknownQuery(ex);
         boolean openMetrics = Prometheus.wantsOpenMetrics(ex.header("Accept"));
         return Reply.text(200, openMetrics ? Prometheus.OPENMETRICS_CONTENT_TYPE : Prometheus.CONTENT_TYPE,
-                Prometheus.render(s.collector(), s.counters(), ex.principal().workspaces(), s.hub(), openMetrics))
+                Prometheus.render(s.nodes(), s.counters(), ex.principal().workspaces(), s.hub(), openMetrics))
                 .withHeader("Vary", "Accept");
     }
 

@@ -13,13 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The dashboard's static files, read from the classpath under {@value #ROOT}: {@code /} is its
- * {@code index.html}, {@code /dashboard/<file>} any other file. Only names made of letters, digits,
- * {@code . _ -} in {@code /}-separated segments, none starting with a dot, and ending in a known
- * extension are served: there is no directory listing and no way out of the folder ({@code ..},
- * encoded or not, never matches). Files are read once and kept; each reply carries an ETag (the
- * SHA-256 of the bytes) and {@code Cache-Control: no-cache}, so a browser revalidates (304) instead
- * of running a stale script after an upgrade. Thread-safe.
+ * The dashboard's static files, read from this module's resources under {@value #ROOT}:
+ * {@code /} is its {@code index.html}, {@code /dashboard/<file>} any other file. Only names made of
+ * letters, digits, {@code . _ -} in {@code /}-separated segments, none starting with a dot, and
+ * ending in a known extension are served: there is no directory listing and no way out of the
+ * folder ({@code ..}, encoded or not, never matches). Files are read once and kept; each reply
+ * carries an ETag (the SHA-256 of the bytes) and {@code Cache-Control: no-cache}, so a browser
+ * revalidates (304) instead of running a stale script after an upgrade. Thread-safe.
  */
 public final class DashboardAssets {
 
@@ -45,16 +45,7 @@ public final class DashboardAssets {
     /** A file ready to send. */
     public record Asset(byte[] body, String contentType, String etag) {}
 
-    private final ClassLoader loader;
     private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
-
-    public DashboardAssets() {
-        this(DashboardAssets.class.getClassLoader());
-    }
-
-    DashboardAssets(ClassLoader loader) {
-        this.loader = loader;
-    }
 
     /** Returns whether a GET of this path is the dashboard's (the index or under {@link #PREFIX}). */
     public static boolean claims(String path) {
@@ -96,7 +87,9 @@ public final class DashboardAssets {
     }
 
     private Optional<Asset> load(String name, String type) {
-        try (InputStream in = loader.getResourceAsStream(ROOT + name)) {
+        // Through this class, not its class loader: on the module path the folder is a package of
+        // this module that it does not open, whose files only the module's own classes can read.
+        try (InputStream in = DashboardAssets.class.getResourceAsStream("/" + ROOT + name)) {
             if (in == null) {
                 return Optional.empty();
             }

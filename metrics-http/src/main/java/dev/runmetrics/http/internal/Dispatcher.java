@@ -1,7 +1,7 @@
 package dev.runmetrics.http.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.store.RunStoreException;
 import dev.runmetrics.core.store.RunStoreUnavailableException;
 import java.util.List;
@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * that cannot serve the call ({@link RunStoreException}) a 503 {@code store_unavailable} with
  * {@code Retry-After}; any other exception a 500 with a generic message and an error id, logged
  * with its stack trace here and never sent. Immutable, thread-safe.
+ *
+ * <p>It runs in two steps so that the adapter can read a body without holding a thread while the
+ * bytes trickle in: {@link #begin} does everything up to the body and says whether the route wants
+ * one; the adapter then reads it however it likes and hands it to {@link Pending#withBody} (or the
+ * read's failure to {@link Pending#failed}).
  */
 public final class Dispatcher {
 
@@ -36,9 +41,6 @@ public final class Dispatcher {
 
         /** The first value of a header, or null. */
         String header(String name);
-
-        /** Reads the whole body, at most {@code max} bytes; @throws ApiError 413 if it is longer. */
-        byte[] readBody(int max);
     }
 
     /** What to send: a reply, or (reply null) a WebSocket upgrade carrying a subscription. */
@@ -59,27 +61,101 @@ public final class Dispatcher {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public Outcome dispatch(RawRequest request) {
+    /**
+     * Runs the pipeline up to the body: answered already (an error, {@code OPTIONS}, or a route that
+     * takes no body, whose handler has run), or waiting for the body the route takes.
+     */
+    public Pending begin(RawRequest request) {
         try {
             if (request.method().equals("OPTIONS")) {
-                return new Outcome(options(request.path()), null);
+                return new Pending(null, new Outcome(options(request.path()), null));
             }
             Prepared prepared = prepare(request);
-            Reply reply = prepared.route().endpoint().handle(prepared.exchange());
-            if (reply == null && prepared.exchange().upgrade() != null) {
-                return new Outcome(null, prepared.exchange().upgrade());
+            if (prepared.route().body() != Route.BodyKind.NONE) {
+                return new Pending(prepared, null);
             }
-            return new Outcome(reply, null);
+            return new Pending(null, handle(prepared, null));
         } catch (ApiError e) {
-            return new Outcome(Reply.error(e), null);
+            return new Pending(null, new Outcome(Reply.error(e), null));
         } catch (RunStoreException e) {
-            return new Outcome(storeUnavailable(e), null);
+            return new Pending(null, new Outcome(storeUnavailable(e), null));
         } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError) {
-                throw e;
-            }
-            return new Outcome(internalError(e), null);
+            return new Pending(null, unexpected(e));
         }
+    }
+
+    /**
+     * A request part-way through the pipeline: either answered ({@link #outcome()}), or waiting for
+     * its body ({@link #needsBody()}), which the adapter reads and passes to {@link #withBody}. Used
+     * by one request at a time; {@code withBody} or {@code failed} is called at most once.
+     */
+    public final class Pending {
+        private final Prepared prepared;
+        private final Outcome outcome;
+
+        private Pending(Prepared prepared, Outcome outcome) {
+            this.prepared = prepared;
+            this.outcome = outcome;
+        }
+
+        /** Whether the route takes a body, which must be read before the handler runs. */
+        public boolean needsBody() {
+            return prepared != null;
+        }
+
+        /** The largest body accepted; a longer one is answered with {@code failed(413)}. */
+        public int maxBodyBytes() {
+            return maxBodyBytes;
+        }
+
+        /**
+         * The answer of a request that needs no body.
+         *
+         * @throws IllegalStateException if it needs one
+         */
+        public Outcome outcome() {
+            if (outcome == null) {
+                throw new IllegalStateException("this request is waiting for its body");
+            }
+            return outcome;
+        }
+
+        /** Checks the body (415/400), runs the handler and returns its answer. */
+        public Outcome withBody(byte[] bytes) {
+            if (prepared == null) {
+                throw new IllegalStateException("this request takes no body");
+            }
+            try {
+                return handle(prepared, body(bytes, prepared.route(), prepared.request()));
+            } catch (ApiError e) {
+                return new Outcome(Reply.error(e), null);
+            } catch (RunStoreException e) {
+                return new Outcome(storeUnavailable(e), null);
+            } catch (RuntimeException | Error e) {
+                return unexpected(e);
+            }
+        }
+
+        /** The answer when the body could not be read: the read's error (413, 408, 400). */
+        public Outcome failed(ApiError error) {
+            return new Outcome(Reply.error(error), null);
+        }
+    }
+
+    private static Outcome handle(Prepared prepared, ObjectNode body) {
+        Exchange exchange = prepared.exchange(body);
+        Reply reply = prepared.route().endpoint().handle(exchange);
+        if (reply == null && exchange.upgrade() != null) {
+            return new Outcome(null, exchange.upgrade());
+        }
+        return new Outcome(reply, null);
+    }
+
+    private static Outcome unexpected(Throwable e) {
+        if (e instanceof VirtualMachineError vme) {
+            throw vme;
+        }
+        return new Outcome(internalError(e), null);
     }
 
     /**
@@ -125,8 +201,14 @@ public final class Dispatcher {
         return Reply.error(503, "store_unavailable", message, null, headers);
     }
 
-    /** A request that passed the pipeline, ready for its handler. */
-    private record Prepared(Route route, Exchange exchange) {}
+    /** A request that passed the pipeline up to its body. */
+    private record Prepared(RawRequest request, Route route, Map<String, String> params,
+            Map<String, List<String>> query, Principal principal, String workspace) {
+        Exchange exchange(ObjectNode body) {
+            return new Exchange(request.method(), request.path(), params, query, request::header, principal,
+                    workspace, body);
+        }
+    }
 
     private Prepared prepare(RawRequest request) {
         Router.Match match = router.match(request.method(), request.path());
@@ -151,10 +233,7 @@ public final class Dispatcher {
                 }
             }
         }
-        ObjectNode body = body(request, route);
-        Exchange exchange = new Exchange(request.method(), request.path(), match.params(), query, request::header,
-                principal, workspace, body);
-        return new Prepared(route, exchange);
+        return new Prepared(request, route, match.params(), query, principal, workspace);
     }
 
     /** Query parameters a WebSocket client may use to authenticate, since a browser cannot set headers there. */
@@ -243,8 +322,8 @@ public final class Dispatcher {
                     + "X-Workspace-Id or X-Workspace-Slug");
         }
         id = id.strip();
-        if (id.isEmpty() || id.length() > Checks.MAX_ID_LENGTH) {
-            throw ApiError.badParameter(parameter, "workspace id must be 1 to " + Checks.MAX_ID_LENGTH
+        if (id.isEmpty() || id.length() > Ids.MAX_LENGTH) {
+            throw ApiError.badParameter(parameter, "workspace id must be 1 to " + Ids.MAX_LENGTH
                     + " characters");
         }
         if (!principal.workspaces().contains(id)) {
@@ -259,11 +338,7 @@ public final class Dispatcher {
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    private ObjectNode body(RawRequest request, Route route) {
-        if (route.body() == Route.BodyKind.NONE) {
-            return null;
-        }
-        byte[] bytes = request.readBody(maxBodyBytes);
+    private static ObjectNode body(byte[] bytes, Route route, RawRequest request) {
         if (bytes.length == 0) {
             if (route.body() == Route.BodyKind.REQUIRED_JSON) {
                 throw new ApiError(400, "missing_body", "a JSON object body is required", "body");

@@ -1,9 +1,8 @@
 package dev.runmetrics.http.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,36 +18,39 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * The Jetty 12 core handler in front of the {@link Dispatcher}: adapts Jetty's request to
- * {@link Dispatcher.RawRequest}, writes the {@link Reply}, and performs WebSocket upgrades through
- * the {@link ServerWebSocketContainer} its owner sets; GETs of {@code /} and {@code /dashboard/…}
- * are the dashboard's static files ({@link DashboardAssets}). Handles every request it is given: unknown paths get the JSON
- * 404. Thread-safe; handlers may block (the body is read on the calling thread).
+ * {@link Dispatcher.RawRequest}, reads a body the route takes without holding a thread while it
+ * arrives ({@link BodyReader}, bounded by the body timeout), writes the {@link Reply}, and performs
+ * WebSocket upgrades through the {@link ServerWebSocketContainer} its owner sets; GETs of {@code /}
+ * and {@code /dashboard/…} are the dashboard's static files ({@link DashboardAssets}). Handles every
+ * request it is given: unknown paths get the JSON 404. Thread-safe; handlers may block (they run on
+ * a Jetty thread: the one that called {@code handle}, or the one that delivered the last bytes of
+ * the body).
  */
 public final class JettyRoutes extends Handler.Abstract {
-
-    /** Bodies over the limit are read and discarded up to this size, so the client sees the 413. */
-    private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
 
     private final Dispatcher dispatcher;
     private final EventHub hub;
     private final Set<String> allowedOrigins;
+    private final Duration bodyTimeout;
     private final DashboardAssets dashboard = new DashboardAssets();
     private volatile ServerWebSocketContainer container;
 
     /**
      * @param allowedOrigins the browser origins a WebSocket handshake may come from (checked only
      *     when not empty, and only for handshakes that carry an {@code Origin})
+     * @param bodyTimeout the longest a request body may take to arrive, from the end of its headers
+     *     (408 beyond)
      */
-    public JettyRoutes(Dispatcher dispatcher, EventHub hub, Set<String> allowedOrigins) {
+    public JettyRoutes(Dispatcher dispatcher, EventHub hub, Set<String> allowedOrigins, Duration bodyTimeout) {
         super(InvocationType.BLOCKING);
         this.dispatcher = dispatcher;
         this.hub = hub;
         this.allowedOrigins = Set.copyOf(allowedOrigins);
+        this.bodyTimeout = bodyTimeout;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        Reply reply;
         try {
             String method = request.getMethod();
             String path = Request.getPathInContext(request);
@@ -56,8 +58,39 @@ public final class JettyRoutes extends Handler.Abstract {
                 write(dashboard.reply(path, request.getHeaders().get(HttpHeader.IF_NONE_MATCH)), response, callback);
                 return true;
             }
-            Raw raw = new Raw(request);
-            Dispatcher.Outcome outcome = dispatcher.dispatch(raw);
+            Dispatcher.Pending pending = dispatcher.begin(new Raw(request));
+            if (!pending.needsBody()) {
+                respond(pending.outcome(), false, request, response, callback);
+                return true;
+            }
+            BodyReader.read(request, pending.maxBodyBytes(), bodyTimeout, new BodyReader.Result() {
+                @Override
+                public void body(byte[] bytes) {
+                    respond(pending.withBody(bytes), true, request, response, callback);
+                }
+
+                @Override
+                public void failed(ApiError error) {
+                    respond(pending.failed(error), true, request, response, callback);
+                }
+            });
+        } catch (RuntimeException e) {
+            write(Dispatcher.internalError(e), response, callback);
+        }
+        return true;
+    }
+
+    /**
+     * Writes the outcome: its reply, or the WebSocket upgrade it asks for.
+     *
+     * @param bodyRead whether the body was read (or drained); a reply to a request whose body was
+     *     not says {@code Connection: close}
+     */
+    private void respond(Dispatcher.Outcome outcome, boolean bodyRead, Request request, Response response,
+            Callback callback) {
+        Reply reply;
+        try {
+            String method = request.getMethod();
             reply = outcome.reply();
             if (reply == null) {
                 Subscription subscription = (Subscription) outcome.upgrade();
@@ -68,7 +101,7 @@ public final class JettyRoutes extends Handler.Abstract {
                             + "from that origin", "Origin", Map.of());
                 } else if (container != null && container.upgrade((rq, rs, cb) -> new EventSocket(hub, subscription),
                         request, response, callback)) {
-                    return true;
+                    return;
                 } else {
                     reply = container == null
                             ? Reply.error(501, "websocket_unavailable", "WebSockets are not enabled in this server",
@@ -78,7 +111,7 @@ public final class JettyRoutes extends Handler.Abstract {
                 }
             }
             reply = conditional(reply, method, request.getHeaders().get(HttpHeader.IF_NONE_MATCH));
-            if (!raw.bodyRead && hasBody(request)) {
+            if (!bodyRead && hasBody(request)) {
                 // An unread body would be taken for the next request on this connection: say that it ends.
                 reply = reply.withHeader("Connection", "close");
             }
@@ -86,7 +119,6 @@ public final class JettyRoutes extends Handler.Abstract {
             reply = Dispatcher.internalError(e);
         }
         write(reply, response, callback);
-        return true;
     }
 
     /**
@@ -132,8 +164,6 @@ public final class JettyRoutes extends Handler.Abstract {
 
     private static final class Raw implements Dispatcher.RawRequest {
         private final Request request;
-        /** Whether the body was read (or drained); a reply to a request whose body was not says Connection: close. */
-        boolean bodyRead;
 
         Raw(Request request) {
             this.request = request;
@@ -168,47 +198,6 @@ public final class JettyRoutes extends Handler.Abstract {
         @Override
         public String header(String name) {
             return request.getHeaders().get(name);
-        }
-
-        @Override
-        public byte[] readBody(int max) {
-            bodyRead = true;
-            long declared = request.getLength();
-            try (InputStream in = Request.asInputStream(request)) {
-                if (declared > max) {
-                    throw tooLarge(max, declared <= DRAIN_LIMIT && drained(in));
-                }
-                byte[] bytes = in.readNBytes(max + 1);
-                if (bytes.length > max) {
-                    throw tooLarge(max, drained(in));
-                }
-                return bytes;
-            } catch (IOException e) {
-                throw new ApiError(400, "unreadable_body", "the request body could not be read", "body");
-            }
-        }
-
-        /**
-         * Reads and discards the rest of a body that is too large, up to {@link #DRAIN_LIMIT}: a
-         * client still uploading when the server answers and closes gets a reset instead of the 413.
-         */
-        private static boolean drained(InputStream in) throws IOException {
-            byte[] buffer = new byte[8192];
-            long total = 0;
-            for (int n; (n = in.read(buffer)) != -1; ) {
-                total += n;
-                if (total > DRAIN_LIMIT) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static ApiError tooLarge(int max, boolean drained) {
-            String message = "request body is larger than " + max + " bytes";
-            // An undrained body makes the connection unusable: tell the client not to reuse it.
-            return drained ? new ApiError(413, "payload_too_large", message, "body")
-                    : new ApiError(413, "payload_too_large", message, "body", Map.of("Connection", "close"));
         }
     }
 }

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +22,8 @@ import dev.runmetrics.core.views.overview.Timeframe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -131,6 +135,22 @@ public final class Json {
     /** Converts a JSON tree to plain maps, lists, strings, numbers, booleans and nulls. */
     public static Object plain(JsonNode node) {
         return MAPPER.convertValue(node, Object.class);
+    }
+
+    /**
+     * The properties the writer puts in the JSON of a type, named as it names them (snake_case or
+     * as declared), each with its resolved type: what {@link OpenApiSchemas} describes a record by.
+     */
+    static List<BeanPropertyDefinition> writtenProperties(Class<?> type, boolean snake) {
+        ObjectMapper m = snake ? SNAKE : MAPPER;
+        JavaType t = m.constructType(type);
+        List<BeanPropertyDefinition> out = new ArrayList<>();
+        for (BeanPropertyDefinition p : m.getSerializationConfig().introspect(t).findProperties()) {
+            if (p.couldSerialize()) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** An instant as ISO-8601 UTC text, or null. */

@@ -14,14 +14,17 @@ import org.eclipse.jetty.util.Callback;
  * ours, never with a stack trace. The error code is the status's reason phrase in snake case
  * ({@code http_version_not_supported}, {@code request_header_fields_too_large}), so a protocol
  * error is never mistaken for a fault of the server; only a real 500 says {@code internal_error}.
+ * Each says {@code Connection: close}, since Jetty does not keep such a connection.
  */
 public final class JsonErrorHandler extends ErrorHandler {
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) {
+        // Jetty closes the connection after a request it refused (a malformed URI, say): say so, or a
+        // keep-alive client sends its next request into the closing connection and loses it.
         Reply reply = Reply.error(code, errorCode(code), code == 500 ? "internal server error"
-                : HttpStatus.getMessage(code).toLowerCase(Locale.ROOT), null, Map.of());
+                : HttpStatus.getMessage(code).toLowerCase(Locale.ROOT), null, Map.of("Connection", "close"));
         JettyRoutes.write(reply, response, callback);
     }
 

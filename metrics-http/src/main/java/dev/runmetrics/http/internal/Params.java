@@ -1,7 +1,6 @@
 package dev.runmetrics.http.internal;
 
-import dev.runmetrics.core.internal.Checks;
-import dev.runmetrics.core.internal.UuidV7;
+import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.RunStatus;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,8 +26,8 @@ public final class Params {
         if (value.isBlank()) {
             throw ApiError.badParameter(name, name + " must not be blank");
         }
-        if (value.length() > Checks.MAX_ID_LENGTH) {
-            throw ApiError.badParameter(name, name + " must be at most " + Checks.MAX_ID_LENGTH + " characters, was "
+        if (value.length() > Ids.MAX_LENGTH) {
+            throw ApiError.badParameter(name, name + " must be at most " + Ids.MAX_LENGTH + " characters, was "
                     + value.length());
         }
         for (int i = 0; i < value.length(); i++) {
@@ -42,7 +41,7 @@ public final class Params {
     /** An execution (run) id: a canonical lowercase UUID as the recorder makes them. */
     public static String runId(String name, String value) {
         id(name, value);
-        if (!UuidV7.isCanonical(value)) {
+        if (!Ids.isCanonicalRunId(value)) {
             throw ApiError.badParameter(name, name + " must be a lowercase UUID such as "
                     + "'01890a5d-ac96-774b-bcce-b302099a8057'");
         }
@@ -80,10 +79,19 @@ public final class Params {
         }
     }
 
+    /** The first instant a date parameter may name: RFC 3339 (and so OpenAPI's date-time) has years 0001-9999. */
+    public static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** The last instant a date parameter may name, and where an end date of 9999-12-31 ends. */
+    public static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     /**
      * An ISO-8601 date ({@code 2024-01-15}) or date-time ({@code 2024-01-15T10:00:00Z}, an offset
      * or none, meaning UTC). A date is the start of that day in UTC, or with {@code endOfDay} the
-     * start of the next day (an inclusive end date).
+     * start of the next day (an inclusive end date); the end of 9999-12-31, which has no next day
+     * in four-digit years, is {@link #LAST_INSTANT}, so "until forever" reads as that day.
+     *
+     * @throws ApiError 400 naming the parameter if it is malformed or outside years 0001-9999 (UTC)
      */
     public static Instant dateOrDateTime(String name, String value, boolean endOfDay) {
         if (value == null) {
@@ -93,19 +101,29 @@ public final class Params {
         if (v.length() > 40) {
             throw badDate(name, value);
         }
+        Instant at;
         try {
             if (v.length() == 10) {
                 LocalDate d = LocalDate.parse(v);
-                return (endOfDay ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            try {
-                return OffsetDateTime.parse(v).toInstant();
-            } catch (DateTimeParseException e) {
-                return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+                at = (endOfDay ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant();
+                if (endOfDay && at.equals(LAST_INSTANT.plusNanos(1))) {
+                    return LAST_INSTANT;
+                }
+            } else {
+                try {
+                    at = OffsetDateTime.parse(v).toInstant();
+                } catch (DateTimeParseException e) {
+                    at = LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+                }
             }
         } catch (DateTimeParseException | ArithmeticException e) {
             throw badDate(name, value);
         }
+        if (at.isBefore(FIRST_INSTANT) || at.isAfter(LAST_INSTANT)) {
+            throw ApiError.badParameter(name, name + " must lie between 0001-01-01 and 9999-12-31 (UTC), was '"
+                    + Router.truncate(value) + "'");
+        }
+        return at;
     }
 
     private static ApiError badDate(String name, String value) {

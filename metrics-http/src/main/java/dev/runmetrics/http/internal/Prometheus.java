@@ -4,10 +4,12 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.node.NodeDurationHistogram;
 import dev.runmetrics.core.node.NodeMetrics;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -70,13 +72,17 @@ public final class Prometheus {
      * The whole exposition: node metrics (if a collector is given), run counters of the given
      * workspaces and WebSocket state.
      */
-    public static String render(NodeMetricsCollector collector, RunCounters runs, Set<String> workspaces,
+    public static String render(WorkspaceNodeMetrics nodes, RunCounters runs, Set<String> workspaces,
             EventHub hub, boolean openMetrics) {
         Prometheus p = new Prometheus(openMetrics);
-        if (collector != null) {
-            p.nodes(collector);
-        }
         Set<String> sorted = new TreeSet<>(workspaces);
+        if (nodes != null) {
+            Map<String, NodeMetricsCollector> mine = new TreeMap<>();
+            for (String ws : sorted) {
+                nodes.find(ws).ifPresent(c -> mine.put(ws, c));
+            }
+            p.nodes(mine);
+        }
         Map<String, Long> started = runs.started();
         p.family("runmetrics_runs_started_total", "counter", "Runs (and resumed attempts) started, as recorded by "
                 + "this process since it started.");
@@ -103,51 +109,70 @@ public final class Prometheus {
         return p.out.toString();
     }
 
-    private void nodes(NodeMetricsCollector collector) {
-        Map<String, NodeMetrics> nodes = collector.getAllNodeMetrics();
+    /** The node series of each workspace's collector, every series labelled with its workspace. */
+    private void nodes(Map<String, NodeMetricsCollector> byWorkspace) {
+        Map<String, Map<String, NodeMetrics>> all = new TreeMap<>();
+        byWorkspace.forEach((ws, c) -> all.put(ws, c.getAllNodeMetrics()));
         family("runmetrics_node_executions_total", "counter", "Executions of the node (successes plus failures).");
-        nodes.forEach((n, m) -> sample("runmetrics_node_executions_total", m.totalExecutions(), "node", n));
+        each(all, (ws, n, m) -> sample("runmetrics_node_executions_total", m.totalExecutions(), "workspace", ws,
+                "node", n));
         family("runmetrics_node_failures_total", "counter", "Failed executions of the node, by error category.");
-        nodes.forEach((n, m) -> {
-            sample("runmetrics_node_failures_total", m.timeoutErrors(), "node", n, "category", "timeout");
-            sample("runmetrics_node_failures_total", m.validationErrors(), "node", n, "category", "validation");
-            sample("runmetrics_node_failures_total", m.networkErrors(), "node", n, "category", "network");
-            sample("runmetrics_node_failures_total", m.otherErrors(), "node", n, "category", "other");
+        each(all, (ws, n, m) -> {
+            sample("runmetrics_node_failures_total", m.timeoutErrors(), "workspace", ws, "node", n, "category",
+                    "timeout");
+            sample("runmetrics_node_failures_total", m.validationErrors(), "workspace", ws, "node", n, "category",
+                    "validation");
+            sample("runmetrics_node_failures_total", m.networkErrors(), "workspace", ws, "node", n, "category",
+                    "network");
+            sample("runmetrics_node_failures_total", m.otherErrors(), "workspace", ws, "node", n, "category",
+                    "other");
         });
         family("runmetrics_node_retries_total", "counter", "Retries of the node.");
-        nodes.forEach((n, m) -> sample("runmetrics_node_retries_total", m.retryCount(), "node", n));
+        each(all, (ws, n, m) -> sample("runmetrics_node_retries_total", m.retryCount(), "workspace", ws, "node", n));
         family("runmetrics_node_failure_ratio", "gauge", "Failures over executions of the node since it was "
                 + "created or reset, 0 to 1.");
-        nodes.forEach((n, m) -> sample("runmetrics_node_failure_ratio", m.failureRate(), "node", n));
+        each(all, (ws, n, m) -> sample("runmetrics_node_failure_ratio", m.failureRate(), "workspace", ws, "node", n));
         family("runmetrics_node_last_duration_seconds", "gauge", "Duration of the node's latest execution.");
-        nodes.forEach((n, m) -> {
+        each(all, (ws, n, m) -> {
             if (m.lastExecutionMs() != null) {
-                sample("runmetrics_node_last_duration_seconds", m.lastExecutionMs() / 1000, "node", n);
+                sample("runmetrics_node_last_duration_seconds", m.lastExecutionMs() / 1000, "workspace", ws, "node",
+                        n);
             }
         });
         family("runmetrics_node_window_duration_seconds", "gauge", "Percentiles (nearest rank) of the node's "
                 + "durations over its rolling window of recent executions, not over all time; they do not "
                 + "aggregate across instances (use runmetrics_node_duration_seconds for that).");
-        nodes.forEach((n, m) -> {
+        each(all, (ws, n, m) -> {
             if (m.p50() != null) {
-                sample("runmetrics_node_window_duration_seconds", m.p50() / 1000, "node", n, "percentile", "p50");
-                sample("runmetrics_node_window_duration_seconds", m.p90() / 1000, "node", n, "percentile", "p90");
-                sample("runmetrics_node_window_duration_seconds", m.p99() / 1000, "node", n, "percentile", "p99");
+                sample("runmetrics_node_window_duration_seconds", m.p50() / 1000, "workspace", ws, "node", n,
+                        "percentile", "p50");
+                sample("runmetrics_node_window_duration_seconds", m.p90() / 1000, "workspace", ws, "node", n,
+                        "percentile", "p90");
+                sample("runmetrics_node_window_duration_seconds", m.p99() / 1000, "workspace", ws, "node", n,
+                        "percentile", "p99");
             }
         });
         family("runmetrics_node_duration_seconds", "histogram", "Execution durations of the node since it was "
                 + "created or reset (cumulative buckets).");
-        for (String n : nodes.keySet()) {
-            NodeDurationHistogram h = collector.getDurationHistogram(n);
+        each(all, (ws, n, m) -> {
+            NodeDurationHistogram h = byWorkspace.get(ws).getDurationHistogram(n);
             List<Double> bounds = h.upperBoundsMs();
             for (int i = 0; i < bounds.size(); i++) {
-                sample("runmetrics_node_duration_seconds_bucket", h.cumulativeCounts().get(i), "node", n, "le",
-                        boundary(bounds.get(i) / 1000));
+                sample("runmetrics_node_duration_seconds_bucket", h.cumulativeCounts().get(i), "workspace", ws,
+                        "node", n, "le", boundary(bounds.get(i) / 1000));
             }
-            sample("runmetrics_node_duration_seconds_bucket", h.count(), "node", n, "le", "+Inf");
-            sample("runmetrics_node_duration_seconds_sum", h.sumMs() / 1000, "node", n);
-            sample("runmetrics_node_duration_seconds_count", h.count(), "node", n);
-        }
+            sample("runmetrics_node_duration_seconds_bucket", h.count(), "workspace", ws, "node", n, "le", "+Inf");
+            sample("runmetrics_node_duration_seconds_sum", h.sumMs() / 1000, "workspace", ws, "node", n);
+            sample("runmetrics_node_duration_seconds_count", h.count(), "workspace", ws, "node", n);
+        });
+    }
+
+    private interface NodeSample {
+        void write(String workspace, String node, NodeMetrics metrics);
+    }
+
+    private static void each(Map<String, Map<String, NodeMetrics>> all, NodeSample sample) {
+        all.forEach((ws, nodes) -> nodes.forEach((n, m) -> sample.write(ws, n, m)));
     }
 
     private void family(String name, String type, String help) {

@@ -8,6 +8,7 @@ import dev.runmetrics.core.flow.WorkflowDefinition;
 import dev.runmetrics.core.node.NodeConfig;
 import dev.runmetrics.core.node.NodeFunction;
 import dev.runmetrics.core.node.NodeMetricsCollector;
+import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.node.Sleeper;
 import java.time.Duration;
@@ -177,6 +178,8 @@ public final class ExampleWorkflows {
                 .retryPolicy(o.retryPolicy).sleeper(o.sleeper);
         if (o.metricsCollector != null) {
             config.metricsCollector(o.metricsCollector);
+        } else if (o.nodeMetrics != null) {
+            config.metrics(o.nodeMetrics);
         }
         NodeFunction<StepInput, Object> work = in -> {
             o.sleeper.sleep(o.latency.of(workflowId, stepId));
@@ -256,9 +259,11 @@ public final class ExampleWorkflows {
         private final Sleeper sleeper;
         private final StepHook hook;
         private final NodeMetricsCollector metricsCollector;
+        private final WorkspaceNodeMetrics nodeMetrics;
         private final RetryPolicy retryPolicy;
 
         private Options(Builder b) {
+            this.nodeMetrics = b.nodeMetrics;
             this.latency = b.latency;
             this.sleeper = b.sleeper;
             this.hook = b.hook;
@@ -288,6 +293,7 @@ public final class ExampleWorkflows {
             private Sleeper sleeper = Sleeper.system();
             private StepHook hook = (workflowId, input) -> { };
             private NodeMetricsCollector metricsCollector;
+            private WorkspaceNodeMetrics nodeMetrics;
             private RetryPolicy retryPolicy = RetryPolicy.none();
 
             private Builder() {
@@ -314,6 +320,15 @@ public final class ExampleWorkflows {
             /** Records every step's node into this collector. @throws NullPointerException if null */
             public Builder metricsCollector(NodeMetricsCollector collector) {
                 this.metricsCollector = Objects.requireNonNull(collector, "collector");
+                return this;
+            }
+
+            /**
+             * Records every step's node into the collector of the workspace its run belongs to.
+             * @throws NullPointerException if null
+             */
+            public Builder nodeMetrics(WorkspaceNodeMetrics metrics) {
+                this.nodeMetrics = Objects.requireNonNull(metrics, "metrics");
                 return this;
             }
 

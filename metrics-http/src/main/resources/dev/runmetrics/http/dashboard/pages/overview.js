@@ -43,13 +43,19 @@ export async function render(view, { params, isCurrent }) {
       { label: 'Started', value: (e) => when(e.startedAt) },
       { label: 'Progress', value: (e) => progress(e, now) },
     ], rt.executionsInProgress, { empty: 'Nothing is running right now.' }),
-    rt.queuedExecutions.length === 0 ? null : [h('h3', {}, `Queued (${rt.queuedExecutions.length})`), table([
+    cut(rt.executionsInProgress.length, rt.currentlyRunning, 'longest running'),
+    rt.queuedExecutions.length === 0 ? null : [h('h3', {}, `Queued (${rt.queueDepth})`), table([
       { label: 'Run', value: (q) => h('a', { href: `#/run/${q.queueId}`, class: 'mono' }, shortId(q.queueId)) },
       { label: 'Workflow', value: (q) => q.agentId },
       { label: 'Priority', value: (q) => String(q.priority), cls: 'num' },
       { label: 'Queued', value: (q) => when(q.queuedAt) },
       { label: 'Expected start', value: (q) => when(q.estimatedStartTime) },
-    ], rt.queuedExecutions, { id: 'queued' })]);
+    ], rt.queuedExecutions, { id: 'queued' }), cut(rt.queuedExecutions.length, rt.queueDepth, 'next to start')]);
+  }
+
+  /** The server lists only the first few live runs (listLimit); say so when a list was cut. */
+  function cut(listed, total, which) {
+    return listed < total ? h('p', { class: 'muted' }, `Showing the ${listed} ${which} of ${total}.`) : null;
   }
 
   /** ", +3.2 pts vs previous period", or nothing when there is nothing to compare. */
