@@ -10,6 +10,8 @@ module dev.runmetrics.jdbc {
     requires org.jdbi.v3.core;
     // PGStatement: the driver's statement timeout and prepare threshold.
     requires org.postgresql.jdbc;
+    // pgjdbc's DataSource types are javax.naming.Referenceable: reading one's socketTimeout needs it.
+    requires java.naming;
     requires org.slf4j;
     // Stored rollup histograms are merged and encoded directly (internal.HdrCounts); see core's note
     // on this automatic module's name.
