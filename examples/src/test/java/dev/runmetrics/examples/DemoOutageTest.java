@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runmetrics.core.store.PostgresProcesses;
 import dev.runmetrics.jdbc.WriterStats;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

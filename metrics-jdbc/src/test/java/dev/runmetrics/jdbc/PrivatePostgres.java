@@ -1,5 +1,6 @@
 package dev.runmetrics.jdbc;
 
+import dev.runmetrics.core.store.PostgresProcesses;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.runmetrics.examples;
+package dev.runmetrics.core.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,24 +13,25 @@ import java.util.List;
  * a database that hangs (the sockets stay open, nothing answers), as a stalled VM or a stuck
  * storage layer looks to its clients. The postmaster's pid is the first line of
  * {@code postmaster.pid} in its data directory; it is stopped first so it forks no new backend.
+ * Shared by the store's and the demo's outage tests (core's test-jar). Linux only: it runs {@code kill}.
  */
-final class PostgresProcesses {
+public final class PostgresProcesses {
 
     private PostgresProcesses() {}
 
-    static void freeze(Path dataDirectory) {
+    public static void freeze(Path dataDirectory) {
         long postmaster = postmasterPid(dataDirectory);
         signal("-STOP", List.of(postmaster));
         signal("-STOP", children(postmaster));
     }
 
-    static void thaw(Path dataDirectory) {
+    public static void thaw(Path dataDirectory) {
         long postmaster = postmasterPid(dataDirectory);
         signal("-CONT", children(postmaster));
         signal("-CONT", List.of(postmaster));
     }
 
-    static long postmasterPid(Path dataDirectory) {
+    public static long postmasterPid(Path dataDirectory) {
         try {
             return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid"), StandardCharsets.UTF_8)
                     .get(0).strip());
