@@ -791,7 +791,8 @@ final class BatchWriter {
             + " input_summary = EXCLUDED.input_summary, results_summary = EXCLUDED.results_summary,"
             + " error_message = EXCLUDED.error_message, created_at = EXCLUDED.created_at,"
             + " updated_at = EXCLUDED.updated_at, instance_id = EXCLUDED.instance_id,"
-            + " heartbeat_at = EXCLUDED.heartbeat_at, attributes = EXCLUDED.attributes"
+            + " heartbeat_at = EXCLUDED.heartbeat_at, attributes = EXCLUDED.attributes,"
+            + " waited_between_attempts_us = EXCLUDED.waited_between_attempts_us"
             + " WHERE (t.attempt, t.updated_at) <= (EXCLUDED.attempt, EXCLUDED.updated_at)";
 
     /**
@@ -829,6 +830,7 @@ final class BatchWriter {
                 .forEach(e -> state.put(e.getKey(), e.getValue()));
         Map<String, Boolean> isNew = new HashMap<>();
         Map<String, Run> last = new LinkedHashMap<>();
+        List<Run> endings = new ArrayList<>();
         for (Run run : runs) {
             StoredRun cur = state.get(run.runId());
             if (cur != null && (cur.attempt() != run.attempt() ? cur.attempt() > run.attempt()
@@ -838,6 +840,7 @@ final class BatchWriter {
             if (run.status().isTerminal() && run.completedAt() != null
                     && (cur == null || cur.attempt() < run.attempt() || !cur.status().isTerminal())) {
                 rollups.addRun(run);
+                endings.add(run);
             }
             isNew.putIfAbsent(run.runId(), cur == null);
             state.put(run.runId(), new StoredRun(run.attempt(), run.updatedAt(), run.status()));
@@ -881,7 +884,18 @@ final class BatchWriter {
             numbered.add(run.withExecutionNumber(numbers.getOrDefault(run.runId(), 0L)));
         }
         execute(h, UPSERT_RUNS, Rows.runArrays(numbered));
+        if (!endings.isEmpty()) {
+            execute(h, INSERT_ENDINGS, Rows.endingArrays(endings));
+        }
     }
+
+    /**
+     * The batch's ended attempts, each once (the same condition as its rollup contribution, and
+     * {@code DO NOTHING} for a replayed batch), for the exact statistics.
+     */
+    static final String INSERT_ENDINGS = "INSERT INTO runmetrics.run_attempt_endings (" + Rows.ENDING_COLUMNS
+            + ") SELECT * FROM unnest(" + Rows.ENDING_ARRAY_PARAMETERS + ")"
+            + " ON CONFLICT (workspace_id, run_id, attempt) DO NOTHING";
 
     /** A run's step rows, one probe per run id (see {@link #LOCK_RUNS}). */
     static final String LOCK_STEPS = "SELECT s.run_id, s.step_id, s.attempt, s.updated_at, s.status"

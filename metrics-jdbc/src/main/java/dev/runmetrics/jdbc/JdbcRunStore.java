@@ -6,6 +6,7 @@ import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.DurationBreakdown;
+import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationKind;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.DurationStatistics;
@@ -212,7 +213,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     private static final String CLAIM = "UPDATE runmetrics.workflow_executions SET status = :status,"
             + " attempt = :attempt, completed_at = NULL, error_message = NULL, updated_at = :updated_at,"
-            + " instance_id = :instance_id, heartbeat_at = :heartbeat_at"
+            + " instance_id = :instance_id, heartbeat_at = :heartbeat_at, waited_between_attempts_us = :waited"
             + " WHERE workspace_id = :ws AND run_id = :run_id";
 
     @Override
@@ -243,7 +244,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             Run claimed = cur.claimedForResume(instanceId, at);
             h.createUpdate(CLAIM).bind("status", claimed.status().wireName()).bind("attempt", claimed.attempt())
                     .bind("updated_at", Rows.ts(claimed.updatedAt())).bind("instance_id", claimed.instanceId())
-                    .bind("heartbeat_at", Rows.ts(claimed.heartbeatAt())).bind("ws", workspaceId)
+                    .bind("heartbeat_at", Rows.ts(claimed.heartbeatAt()))
+                    .bind("waited", Rows.micros(claimed.waitedBetweenAttempts())).bind("ws", workspaceId)
                     .bind("run_id", runId).execute();
             return new ResumeClaim.Claimed(claimed);
         });
@@ -441,22 +443,16 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     private static final String EXACT;
 
     static {
-        StringBuilder sql = new StringBuilder("WITH d AS (SELECT"
-                + " CASE WHEN started_at IS NULL THEN NULL"
-                + " ELSE greatest(0, extract(epoch FROM (started_at - queued_at)) * 1000000)::float8 END AS qw,"
-                + " CASE WHEN started_at IS NULL THEN NULL"
-                + " ELSE greatest(0, extract(epoch FROM (completed_at - started_at)) * 1000000)::float8 END AS et,"
-                + " greatest(0, extract(epoch FROM (completed_at - queued_at)) * 1000000)::float8 AS e2e"
-                + " FROM runmetrics.workflow_executions WHERE workspace_id = :ws"
-                + " AND status IN ('completed', 'failed', 'cancelled', 'timeout', 'skipped')"
-                + " AND completed_at IS NOT NULL AND completed_at >= :from AND completed_at < :to"
-                + " <workflow>) SELECT");
+        StringBuilder sql = new StringBuilder("WITH d AS (SELECT queue_wait_us::float8 AS qw,"
+                + " execution_time_us::float8 AS et, end_to_end_us::float8 AS e2e"
+                + " FROM runmetrics.run_attempt_endings WHERE workspace_id = :ws"
+                + " AND completed_at >= :from AND completed_at < :to <workflow>) SELECT");
         String sep = " ";
         for (String c : List.of("qw", "et", "e2e")) {
             sql.append(sep).append("count(").append(c).append(") AS ").append(c).append("_n, avg(").append(c)
                     .append(") AS ").append(c).append("_mean, min(").append(c).append(") AS ").append(c)
                     .append("_min, max(").append(c).append(") AS ").append(c).append("_max,")
-                    .append(" percentile_cont(ARRAY[0.5, 0.75, 0.9, 0.95, 0.99]) WITHIN GROUP (ORDER BY ").append(c)
+                    .append(" percentile_disc(ARRAY[0.5, 0.75, 0.9, 0.95, 0.99]) WITHIN GROUP (ORDER BY ").append(c)
                     .append(") AS ").append(c).append("_p");
             sep = ", ";
         }
@@ -464,9 +460,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     }
 
     /**
-     * Computes the statistics in SQL over the raw runs, with {@code percentile_cont}, in
-     * microseconds (exact: timestamps have microsecond precision), converted to milliseconds.
-     * Uses the completed-at index ({@code idx_workflow_executions_completed_at}).
+     * Computes the statistics in SQL over the ended attempts ({@code run_attempt_endings}), with
+     * {@code percentile_disc} (nearest rank, as {@code DurationStatistics.rank}), in microseconds,
+     * converted to milliseconds. Uses the completed-at indexes of that table.
      */
     @Override
     public DurationBreakdown exactDurations(String workspaceId, DurationQuery query) {
@@ -480,6 +476,27 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             }
             return q.map((rs, ctx) -> new DurationBreakdown(stats(rs, "qw"), stats(rs, "et"), stats(rs, "e2e")))
                     .one();
+        });
+    }
+
+    private static final String EXACT_EXECUTION_TIMES = "SELECT execution_time_us FROM runmetrics.run_attempt_endings"
+            + " WHERE workspace_id = :ws AND completed_at >= :from AND completed_at < :to"
+            + " AND execution_time_us IS NOT NULL <workflow>";
+
+    /** Reads the execution times of the ended attempts in the range, one row each, into a histogram. */
+    @Override
+    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
+        Objects.requireNonNull(query, "query");
+        return inWorkspace(workspaceId, "reading exact execution times", h -> {
+            Query q = h.createQuery(EXACT_EXECUTION_TIMES).define("workflow", query.workflowId() == null ? ""
+                    : "AND workflow_id = :workflow_id").bind("ws", workspaceId)
+                    .bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+            if (query.workflowId() != null) {
+                q.bind("workflow_id", query.workflowId());
+            }
+            DurationHistogram.Builder histogram = DurationHistogram.builder();
+            q.setFetchSize(2000).map((rs, ctx) -> rs.getLong(1)).forEach(histogram::recordMicros);
+            return histogram.build();
         });
     }
 

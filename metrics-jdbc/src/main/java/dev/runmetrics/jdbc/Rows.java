@@ -31,12 +31,12 @@ final class Rows {
     /** The run columns, in the order of {@link #RUN_VALUES}. */
     static final String RUN_COLUMNS = "workspace_id, run_id, workflow_id, workflow_name, execution_number, status,"
             + " attempt, queued_at, started_at, completed_at, input_summary, results_summary, error_message,"
-            + " created_at, updated_at, instance_id, heartbeat_at, attributes";
+            + " created_at, updated_at, instance_id, heartbeat_at, attributes, waited_between_attempts_us";
 
     static final String RUN_VALUES = ":workspace_id, :run_id, :workflow_id, :workflow_name, :execution_number,"
             + " :status, :attempt, :queued_at, :started_at, :completed_at, CAST(:input_summary AS json),"
             + " CAST(:results_summary AS json), :error_message, :created_at, :updated_at, :instance_id,"
-            + " :heartbeat_at, CAST(:attributes AS json)";
+            + " :heartbeat_at, CAST(:attributes AS json), :waited_between_attempts_us";
 
     static final String STEP_COLUMNS = "workspace_id, run_id, step_id, attempt, step_name, step_order, node_name,"
             + " status, queued_at, started_at, completed_at, retry_count, error_message, error_category,"
@@ -55,18 +55,46 @@ final class Rows {
 
     /** One array parameter per run column, in {@link #RUN_COLUMNS} order, for {@code unnest}. */
     static final String RUN_ARRAY_PARAMETERS = String.join(", ", TEXT, TEXT, TEXT, TEXT, INT8, TEXT, INT4, TS, TS, TS,
-            JSON, JSON, TEXT, TS, TS, TEXT, TS, JSON);
+            JSON, JSON, TEXT, TS, TS, TEXT, TS, JSON, INT8);
 
     /** One array parameter per step column, in {@link #STEP_COLUMNS} order, for {@code unnest}. */
     static final String STEP_ARRAY_PARAMETERS = String.join(", ", TEXT, TEXT, TEXT, INT4, TEXT, INT4, TEXT, TEXT, TS,
             TS, TS, INT4, TEXT, TEXT, JSON, JSON, JSON, TS);
+
+    /** The columns of an ended attempt ({@code run_attempt_endings}), in {@link #endingArrays} order. */
+    static final String ENDING_COLUMNS = "workspace_id, run_id, attempt, workflow_id, status, completed_at,"
+            + " queue_wait_us, execution_time_us, end_to_end_us";
+
+    static final String ENDING_ARRAY_PARAMETERS = String.join(", ", TEXT, TEXT, INT4, TEXT, TEXT, TS, INT8, INT8,
+            INT8);
+
+    /** Ended attempts (terminal runs) as one array per {@link #ENDING_COLUMNS} column, durations in µs. */
+    static Object[][] endingArrays(List<Run> runs) {
+        int n = runs.size();
+        Object[][] c = {new String[n], new String[n], new Integer[n], new String[n], new String[n], new String[n],
+            new Long[n], new Long[n], new Long[n]};
+        for (int i = 0; i < n; i++) {
+            Run r = runs.get(i);
+            int k = 0;
+            c[k++][i] = r.workspaceId();
+            c[k++][i] = r.runId();
+            c[k++][i] = r.attempt();
+            c[k++][i] = r.workflowId();
+            c[k++][i] = r.status().wireName();
+            c[k++][i] = tsText(r.completedAt());
+            c[k++][i] = r.queueWait().map(Rows::micros).orElse(null);
+            c[k++][i] = r.executionTime().map(Rows::micros).orElse(null);
+            c[k][i] = r.endToEnd().map(Rows::micros).orElse(null);
+        }
+        return c;
+    }
 
     /** The runs as one array per column ({@link #RUN_ARRAY_PARAMETERS}), values as {@link #bindRun} binds them. */
     static Object[][] runArrays(List<Run> runs) {
         int n = runs.size();
         Object[][] c = {new String[n], new String[n], new String[n], new String[n], new Long[n], new String[n],
             new Integer[n], new String[n], new String[n], new String[n], new String[n], new String[n], new String[n],
-            new String[n], new String[n], new String[n], new String[n], new String[n]};
+            new String[n], new String[n], new String[n], new String[n], new String[n], new Long[n]};
         for (int i = 0; i < n; i++) {
             Run r = runs.get(i);
             int k = 0;
@@ -87,7 +115,8 @@ final class Rows {
             c[k++][i] = tsText(r.updatedAt());
             c[k++][i] = r.instanceId();
             c[k++][i] = tsText(r.heartbeatAt());
-            c[k][i] = JsonValues.toJson(r.attributes());
+            c[k++][i] = JsonValues.toJson(r.attributes());
+            c[k][i] = micros(r.waitedBetweenAttempts());
         }
         return c;
     }
@@ -153,7 +182,17 @@ final class Rows {
                 .bind("updated_at", ts(r.updatedAt()))
                 .bind("instance_id", r.instanceId())
                 .bind("heartbeat_at", ts(r.heartbeatAt()))
-                .bind("attributes", JsonValues.toJson(r.attributes()));
+                .bind("attributes", JsonValues.toJson(r.attributes()))
+                .bind("waited_between_attempts_us", micros(r.waitedBetweenAttempts()));
+    }
+
+    /** A duration in whole microseconds, saturated at {@code Long.MAX_VALUE}. */
+    static long micros(java.time.Duration d) {
+        try {
+            return Math.max(0, d.toNanos() / 1000);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     static <S extends SqlStatement<S>> S bindStep(S st, StepRun s) {
@@ -197,6 +236,8 @@ final class Rows {
                 .instanceId(rs.getString("instance_id"))
                 .heartbeatAt(instant(rs, "heartbeat_at"))
                 .attributes(map(rs, "attributes"))
+                .waitedBetweenAttempts(java.time.Duration.ofNanos(Math.multiplyExact(
+                        rs.getLong("waited_between_attempts_us"), 1000L)))
                 .build();
     }
 

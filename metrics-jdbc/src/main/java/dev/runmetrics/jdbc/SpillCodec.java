@@ -21,7 +21,10 @@ import java.util.Map;
  */
 final class SpillCodec {
 
+    /** A run as versions before the wait between attempts wrote it (still read: old journals). */
     static final byte RUN = 'R';
+    /** A run followed by its wait between attempts in microseconds. */
+    static final byte RUN_WITH_WAIT = 'W';
     static final byte STEP = 'S';
 
     private SpillCodec() {}
@@ -30,7 +33,7 @@ final class SpillCodec {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             if (snapshot instanceof Run r) {
-                out.writeByte(RUN);
+                out.writeByte(RUN_WITH_WAIT);
                 string(out, r.workspaceId());
                 string(out, r.runId());
                 string(out, r.workflowId());
@@ -49,6 +52,7 @@ final class SpillCodec {
                 string(out, r.instanceId());
                 instant(out, r.heartbeatAt());
                 map(out, r.attributes());
+                out.writeLong(Rows.micros(r.waitedBetweenAttempts()));
             } else if (snapshot instanceof StepRun s) {
                 out.writeByte(STEP);
                 string(out, s.workspaceId());
@@ -86,13 +90,16 @@ final class SpillCodec {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
         byte kind = in.readByte();
         try {
-            if (kind == RUN) {
-                return Run.builder().workspaceId(string(in)).runId(string(in)).workflowId(string(in))
+            if (kind == RUN || kind == RUN_WITH_WAIT) {
+                Run.Builder run = Run.builder().workspaceId(string(in)).runId(string(in)).workflowId(string(in))
                         .workflowName(string(in)).executionNumber(in.readLong()).status(RunStatus.parse(string(in)))
                         .attempt(in.readInt()).queuedAt(instant(in)).startedAt(instant(in)).completedAt(instant(in))
                         .inputSummary(map(in)).resultsSummary(map(in)).errorMessage(string(in)).createdAt(instant(in))
-                        .updatedAt(instant(in)).instanceId(string(in)).heartbeatAt(instant(in)).attributes(map(in))
-                        .build();
+                        .updatedAt(instant(in)).instanceId(string(in)).heartbeatAt(instant(in)).attributes(map(in));
+                if (kind == RUN_WITH_WAIT) {
+                    run.waitedBetweenAttempts(java.time.Duration.ofNanos(Math.multiplyExact(in.readLong(), 1000L)));
+                }
+                return run.build();
             }
             if (kind == STEP) {
                 return StepRun.builder().workspaceId(string(in)).runId(string(in)).stepId(string(in))

@@ -305,7 +305,7 @@ class JdbcRunStoreTest {
     }
 
     @Test
-    void exactDurationsUsePercentileContOverRawRuns() {
+    void exactDurationsAreNearestRankPercentilesOfTheEndedAttempts() {
         String ws = newWorkspace();
         for (int i = 1; i <= 10; i++) {
             store.saveRun(ws, snapshot(ws, newRunId(), "exact", RunStatus.COMPLETED, 1, 0, i * 100L, 1000));
@@ -319,8 +319,9 @@ class JdbcRunStoreTest {
         assertThat(d.executionTime().min()).isEqualTo(100.0);
         assertThat(d.executionTime().max()).isEqualTo(1000.0);
         assertThat(d.executionTime().mean()).isEqualTo(550.0);
-        assertThat(d.executionTime().p50()).isEqualTo(550.0);
-        assertThat(d.executionTime().p90()).isCloseTo(910.0, org.assertj.core.data.Offset.offset(1e-9));
+        // nearest rank (percentile_disc), never interpolated: ceil(0.5 * 10) = 5th, ceil(0.9 * 10) = 9th
+        assertThat(d.executionTime().p50()).isEqualTo(500.0);
+        assertThat(d.executionTime().p90()).isEqualTo(900.0);
         assertThat(d.queueWait().p99()).isEqualTo(10.0);
         assertThat(d.endToEnd().min()).isEqualTo(110.0);
         DurationBreakdown all = store.exactDurations(ws, new DurationQuery(null, at(-1000), at(60_000)));

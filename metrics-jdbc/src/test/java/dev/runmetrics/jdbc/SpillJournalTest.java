@@ -161,7 +161,8 @@ class SpillJournalTest {
     void snapshotsSurviveTheCodecUnchanged() throws Exception {
         Run full = Run.builder().workspaceId("ws-1").runId("r-1").workflowId("wf").workflowName("Workflow \u00e9")
                 .executionNumber(7).status(RunStatus.FAILED).attempt(2).queuedAt(T0).startedAt(T0.plusMillis(3))
-                .completedAt(T0.plusNanos(123_456_789)).inputSummary(Map.of("a", 1L, "b", List.of("x", true)))
+                .completedAt(T0.plusNanos(123_456_789)).waitedBetweenAttempts(java.time.Duration.ofNanos(1_234_567_000))
+                .inputSummary(Map.of("a", 1L, "b", List.of("x", true)))
                 .resultsSummary(null).errorMessage("boom").createdAt(T0).updatedAt(T0.plusSeconds(1))
                 .instanceId("inst").heartbeatAt(T0.plusSeconds(1)).attributes(Map.of("user_id", "u")).build();
         Run sparse = Run.builder().workspaceId("ws-1").runId("r-2").workflowId("wf").queuedAt(T0).updatedAt(T0)
@@ -174,5 +175,10 @@ class SpillJournalTest {
             assertThat(SpillCodec.decode(SpillCodec.encode(snapshot))).isEqualTo(snapshot);
         }
         assertThatThrownBy(() -> SpillCodec.decode(new byte[] {'X', 0})).isInstanceOf(IOException.class);
+        // A journal written before runs had a wait between attempts: same fields without it.
+        byte[] current = SpillCodec.encode(sparse);
+        byte[] old = java.util.Arrays.copyOf(current, current.length - Long.BYTES);
+        old[0] = SpillCodec.RUN;
+        assertThat(SpillCodec.decode(old)).isEqualTo(sparse);
     }
 }

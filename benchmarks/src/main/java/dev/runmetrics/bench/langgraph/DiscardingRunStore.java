@@ -3,6 +3,7 @@ package dev.runmetrics.bench.langgraph;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.DurationBreakdown;
+import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.ResumeAudit;
@@ -77,6 +78,11 @@ public final class DiscardingRunStore implements RunStore {
 
     @Override
     public DurationBreakdown exactDurations(String workspaceId, DurationQuery query) {
+        throw new UnsupportedOperationException("a discarding store has no durations");
+    }
+
+    @Override
+    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
         throw new UnsupportedOperationException("a discarding store has no durations");
     }
 }

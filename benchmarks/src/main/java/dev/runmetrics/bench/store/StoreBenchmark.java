@@ -51,7 +51,7 @@ import javax.sql.DataSource;
  *   <li>Times, through a {@link JdbcRunStore} connected as the application role (row-level
  *       security on), with warm-up and repeated measurements: the execution-time statistics over 30 days
  *       for one workflow and for all through the rollups ({@link ExecutionTimeStatisticsView#executionTimes})
- *       and exactly ({@code percentile_cont}, {@link JdbcRunStore#exactDurations}), and the live
+ *       and exactly ({@code percentile_disc}, {@link JdbcRunStore#exactDurations}), and the live
  *       overview for 24 hours ({@link LiveOverviewView#of}).
  *   <li>Measures the writer's ingest rate on a fresh database: producer threads call
  *       {@code saveRun}/{@code saveStep} with the snapshots a recorder sends for each run, and the
@@ -238,10 +238,10 @@ public final class StoreBenchmark {
             results.add(time("  for comparison: 30 d, all workflows, minute rows only (30-min buckets)", exactWarmup,
                     exactIterations, () -> store.rollups(ws, new RollupQuery(RollupDimension.WORKFLOW, null, false, from,
                             end, Duration.ofMinutes(30))).stream().mapToLong(Rollup::total).sum()));
-            results.add(time("statistics, 30 d, one workflow, exact percentile_cont (exactDurations)", exactWarmup,
+            results.add(time("statistics, 30 d, one workflow, exact percentile_disc (exactDurations)", exactWarmup,
                     exactIterations, () -> store.exactDurations(ws, new DurationQuery(wf, from, end))
                             .executionTime().count()));
-            results.add(time("statistics, 30 d, all workflows, exact percentile_cont (exactDurations)", exactWarmup,
+            results.add(time("statistics, 30 d, all workflows, exact percentile_disc (exactDurations)", exactWarmup,
                     exactIterations, () -> store.exactDurations(ws, new DurationQuery(null, from, end))
                             .executionTime().count()));
             results.add(time("live overview, 24 h (overview().of(ws, LAST_24_HOURS))", warmup, iterations,

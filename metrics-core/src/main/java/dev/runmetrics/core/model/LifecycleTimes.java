@@ -33,8 +33,8 @@ public interface LifecycleTimes {
 
     /**
      * Execution time: {@code completedAt - startedAt}, empty until both exist. For a step with
-     * retries it includes the failed tries and the backoff between them; for a resumed run it
-     * spans all attempts.
+     * retries it includes the failed tries and the backoff between them. A {@link Run} leaves out
+     * the time it waited between attempts (see {@link Run#executionTime()}).
      */
     default Optional<Duration> executionTime() {
         return between(startedAt(), completedAt());

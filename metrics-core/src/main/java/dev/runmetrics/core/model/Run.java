@@ -1,9 +1,11 @@
 package dev.runmetrics.core.model;
 
 import dev.runmetrics.core.internal.Checks;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An immutable snapshot of one run (an "execution", in the API's words) of a workflow in a
@@ -13,13 +15,16 @@ import java.util.Objects;
  * starts the next one; step runs are kept per attempt, so earlier attempts stay in the history.
  * The lifecycle instants ({@link LifecycleTimes}) belong to the run as a whole: {@code queuedAt}
  * and {@code startedAt} are the first ones, {@code completedAt} is when the latest attempt ended
- * (null while it runs again).
+ * (null while it runs again). The time a run spent waiting between attempts (ended, failed or
+ * paused, until a resume started the next attempt) is kept in {@code waitedBetweenAttempts}, so
+ * that its {@linkplain #executionTime() execution time} is the time it spent executing: the sum of
+ * its attempts' execution times, without the hours it may have waited for an operator.
  *
  * <p>Stores upsert runs keyed by {@code (workspaceId, runId)} and apply a snapshot only if its
  * {@code (attempt, updatedAt)} is not older than the stored one ({@link #isNewerThan}).
  *
  * <p>Build one with {@link #builder()} (or change a few fields of one with {@link #toBuilder()});
- * the canonical constructor takes the 18 fields in the order below and checks them the same way.
+ * the canonical constructor takes the 19 fields in the order below and checks them the same way.
  * Immutable and thread-safe: the maps are deep unmodifiable copies ({@link JsonValues#copyOfMap}).
  *
  * @param workspaceId the tenant; every store query is scoped by it
@@ -33,6 +38,8 @@ import java.util.Objects;
  * @param queuedAt when the run was first queued
  * @param startedAt when the run first started, or null
  * @param completedAt when the latest attempt ended (terminal or paused), or null
+ * @param waitedBetweenAttempts the time between each attempt's end and the start of the next one,
+ *     summed over the run's resumes; {@link Duration#ZERO} for a run that was never resumed
  * @param inputSummary the run's input variables, bounded by {@link Summaries}, or null
  * @param resultsSummary the run's results, bounded by {@link Summaries}, or null
  * @param errorMessage why it failed, timed out, was cancelled or paused, or null
@@ -56,6 +63,7 @@ public record Run(
         Instant queuedAt,
         Instant startedAt,
         Instant completedAt,
+        Duration waitedBetweenAttempts,
         Map<String, Object> inputSummary,
         Map<String, Object> resultsSummary,
         String errorMessage,
@@ -86,6 +94,11 @@ public record Run(
         Objects.requireNonNull(status, "status");
         Checks.atLeast("attempt", attempt, 1);
         Objects.requireNonNull(queuedAt, "queuedAt");
+        Objects.requireNonNull(waitedBetweenAttempts, "waitedBetweenAttempts");
+        if (waitedBetweenAttempts.isNegative()) {
+            throw new IllegalArgumentException("waitedBetweenAttempts must not be negative, was "
+                    + waitedBetweenAttempts);
+        }
         inputSummary = JsonValues.copyOfMap(inputSummary);
         resultsSummary = JsonValues.copyOfMap(resultsSummary);
         Objects.requireNonNull(createdAt, "createdAt");
@@ -93,6 +106,20 @@ public record Run(
         Checks.id("instanceId", instanceId);
         Objects.requireNonNull(heartbeatAt, "heartbeatAt");
         attributes = attributes == null ? Map.of() : JsonValues.copyOfMap(attributes);
+    }
+
+    /**
+     * Execution time: the time the run spent executing, {@code completedAt - startedAt} less the
+     * {@code waitedBetweenAttempts}; empty until it has both instants. For a run that was resumed
+     * this is the sum of its attempts' execution times so far; its end-to-end latency
+     * ({@link #endToEnd()}) still includes the waits.
+     */
+    @Override
+    public Optional<Duration> executionTime() {
+        return LifecycleTimes.super.executionTime().map(d -> {
+            Duration active = d.minus(waitedBetweenAttempts);
+            return active.isNegative() ? Duration.ZERO : active;
+        });
     }
 
     /**
@@ -115,12 +142,23 @@ public record Run(
 
     /**
      * Returns the snapshot a successful resume claim stores: the next attempt, {@code QUEUED},
-     * owned by {@code claimant}, with no completion instant or error. Stores use it so that every
+     * owned by {@code claimant}, with no completion instant or error, and the time from the ended
+     * attempt's {@code completedAt} to the claim added to {@code waitedBetweenAttempts} (the
+     * recorder adds the rest of the wait, until the attempt starts). Stores use it so that every
      * store claims the same way.
      */
     public Run claimedForResume(String claimant, Instant claimedAt) {
         return toBuilder().status(RunStatus.QUEUED).attempt(attempt + 1).completedAt(null).errorMessage(null)
+                .waitedBetweenAttempts(waitedBetweenAttempts.plus(elapsed(completedAt, claimedAt)))
                 .updatedAt(claimedAt).instanceId(claimant).heartbeatAt(claimedAt).build();
+    }
+
+    /** The time from {@code from} to {@code to}, zero if either is missing or it is negative. */
+    static Duration elapsed(Instant from, Instant to) {
+        if (from == null || to == null || !to.isAfter(from)) {
+            return Duration.ZERO;
+        }
+        return Duration.between(from, to);
     }
 
     /**
@@ -133,7 +171,7 @@ public record Run(
     }
 
     /**
-     * Builds a {@link Run} by field name instead of 18 positional arguments.
+     * Builds a {@link Run} by field name instead of 19 positional arguments.
      *
      * <p><b>Required</b> (no default): {@code workspaceId}, {@code runId}, {@code workflowId},
      * {@code queuedAt}, {@code updatedAt} and {@code instanceId}. <b>Defaults</b>, which describe a
@@ -163,6 +201,7 @@ public record Run(
         private Instant queuedAt;
         private Instant startedAt;
         private Instant completedAt;
+        private Duration waitedBetweenAttempts = Duration.ZERO;
         private Map<String, Object> inputSummary;
         private Map<String, Object> resultsSummary;
         private String errorMessage;
@@ -186,6 +225,7 @@ public record Run(
             queuedAt = run.queuedAt;
             startedAt = run.startedAt;
             completedAt = run.completedAt;
+            waitedBetweenAttempts = run.waitedBetweenAttempts;
             inputSummary = run.inputSummary;
             resultsSummary = run.resultsSummary;
             errorMessage = run.errorMessage;
@@ -280,6 +320,16 @@ public record Run(
             return this;
         }
 
+        /**
+         * Sets the time the run waited between attempts (default {@link Duration#ZERO}).
+         *
+         * @throws NullPointerException if value is null
+         */
+        public Builder waitedBetweenAttempts(Duration value) {
+            waitedBetweenAttempts = Objects.requireNonNull(value, "waitedBetweenAttempts");
+            return this;
+        }
+
         /** Sets the bounded input summary, or null (the default). */
         public Builder inputSummary(Map<String, ?> value) {
             inputSummary = cast(value);
@@ -352,8 +402,8 @@ public record Run(
          */
         public Run build() {
             return new Run(workspaceId, runId, workflowId, workflowName != null ? workflowName : workflowId,
-                    executionNumber, status, attempt, queuedAt, startedAt, completedAt, inputSummary, resultsSummary,
-                    errorMessage, createdAt != null ? createdAt : queuedAt, updatedAt, instanceId,
+                    executionNumber, status, attempt, queuedAt, startedAt, completedAt, waitedBetweenAttempts, inputSummary,
+                    resultsSummary, errorMessage, createdAt != null ? createdAt : queuedAt, updatedAt, instanceId,
                     heartbeatAt != null ? heartbeatAt : updatedAt, attributes);
         }
 

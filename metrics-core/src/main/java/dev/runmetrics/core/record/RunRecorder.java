@@ -160,6 +160,12 @@ public final class RunRecorder {
     public void runStarted(String workspaceId, String runId) {
         onRun("runStarted", workspaceId, runId, (run, now) -> {
             requireStatus(run.snapshot, RunStatus.QUEUED);
+            if (run.resumedAt != null) {
+                // A resumed attempt: the time since the claim is waiting, not execution.
+                run.snapshot = run.snapshot.toBuilder().waitedBetweenAttempts(run.snapshot.waitedBetweenAttempts()
+                        .plus(nonNegative(run.resumedAt, now))).build();
+                run.resumedAt = null;
+            }
             run.update(RunStatus.RUNNING, now, run.snapshot.startedAt() == null ? now : run.snapshot.startedAt(),
                     null, run.snapshot.resultsSummary(), null);
             publishRun(run, RunEvent.Type.RUN_STARTED, now);
@@ -211,6 +217,7 @@ public final class RunRecorder {
             requireStatus(claimed, RunStatus.QUEUED);
             Instant now = now();
             LiveRun run = new LiveRun(claimed);
+            run.resumedAt = claimed.updatedAt();
             LiveRun previous = live.putIfAbsent(new Key(workspaceId, claimed.runId()), run);
             if (previous != null) {
                 throw new IllegalStateException("run " + claimed.runId() + " is already in flight");
@@ -608,6 +615,10 @@ public final class RunRecorder {
         }
     }
 
+    private static Duration nonNegative(Instant from, Instant to) {
+        return to.isAfter(from) ? Duration.between(from, to) : Duration.ZERO;
+    }
+
     @Override
     public String toString() {
         return "RunRecorder{instanceId=" + instanceId + ", store=" + store + ", listeners=" + listeners.size()
@@ -629,6 +640,8 @@ public final class RunRecorder {
     /** A run in flight; guarded by its own monitor. */
     private final class LiveRun {
         Run snapshot;
+        /** When the resume claim of the current attempt was made, until the attempt starts; else null. */
+        Instant resumedAt;
         final Map<String, LiveStep> steps = new LinkedHashMap<>();
 
         LiveRun(Run snapshot) {

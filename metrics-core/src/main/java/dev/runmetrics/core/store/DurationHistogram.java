@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * An immutable histogram of durations in <b>microseconds</b>, the mergeable unit of the rollups:
@@ -12,9 +13,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Error bound: every value it reports (percentiles, min, max, mean) is within
  * {@link #RELATIVE_ERROR} (1/1024, under 0.1%) of a recorded value of the same rank, because
- * values that close share a bucket. Percentiles use HdrHistogram's rule (the highest value
- * equivalent to the sample at rank {@code ceil(p/100 * count)}), so compared with
- * {@code percentile_cont} they may differ by that bound plus the gap between adjacent samples.
+ * values that close share a bucket. Percentiles are nearest rank (the highest value
+ * equivalent to the sample at rank {@code ceil(p/100 * count)}, {@link DurationStatistics#rank}),
+ * the same rank the exact path reports, so the two differ by at most that bound.
  * Merging is exact: {@code a.plus(b)} equals a histogram of all samples of both.
  *
  * <p>Persisted form: {@link #encode()} is HdrHistogram's compressed encoding (portable, readable
@@ -73,7 +74,22 @@ public final class DurationHistogram {
         if (count() == 0) {
             throw new IllegalStateException("no samples");
         }
-        return histogram.getValueAtPercentile(percentile);
+        return valueAtRank(DurationStatistics.rank(percentile / 100, count()));
+    }
+
+    /**
+     * The value of the sample at a 1-based rank in ascending order, reported as the highest value
+     * of its bucket (so within {@link #RELATIVE_ERROR} above the recorded one).
+     */
+    private long valueAtRank(long rank) {
+        long seen = 0;
+        for (HistogramIterationValue v : histogram.recordedValues()) {
+            seen += v.getCountAtValueIteratedTo();
+            if (seen >= rank) {
+                return histogram.highestEquivalentValue(v.getValueIteratedTo());
+            }
+        }
+        return histogram.getMaxValue();
     }
 
     /**
@@ -103,12 +119,21 @@ public final class DurationHistogram {
         if (n == 0) {
             return DurationStatistics.empty(false);
         }
+        double[] fractions = {0.50, 0.75, 0.90, 0.95, 0.99};
+        double[] ms = new double[fractions.length];
+        int next = 0;
+        long seen = 0;
+        for (HistogramIterationValue v : histogram.recordedValues()) {
+            seen += v.getCountAtValueIteratedTo();
+            while (next < fractions.length && seen >= DurationStatistics.rank(fractions[next], n)) {
+                ms[next++] = histogram.highestEquivalentValue(v.getValueIteratedTo()) / 1000.0;
+            }
+            if (next == fractions.length) {
+                break;
+            }
+        }
         return new DurationStatistics(n, histogram.getMean() / 1000.0, histogram.getMinValue() / 1000.0,
-                histogram.getMaxValue() / 1000.0, ms(50), ms(75), ms(90), ms(95), ms(99), false);
-    }
-
-    private double ms(double percentile) {
-        return histogram.getValueAtPercentile(percentile) / 1000.0;
+                histogram.getMaxValue() / 1000.0, ms[0], ms[1], ms[2], ms[3], ms[4], false);
     }
 
     /** Returns a histogram of the samples of both. */

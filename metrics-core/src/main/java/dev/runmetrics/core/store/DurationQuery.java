@@ -6,9 +6,10 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The runs {@link RunStore#exactDurations} measures: ended runs (terminal status) of one workflow
- * (or all) whose {@code completedAt} lies in {@code [from, to)} — the same runs the WORKFLOW
- * rollups of those minutes count, so exact and rollup answers describe the same population.
+ * The attempts {@link RunStore#exactDurations} measures: the ended attempts (terminal status) of
+ * the runs of one workflow (or all) whose {@code completedAt} lies in {@code [from, to)} — every
+ * attempt that ended, once, as the WORKFLOW rollups of those minutes count them (a run that failed,
+ * was resumed and completed is two), so exact and rollup answers describe the same population.
  *
  * @param workflowId one workflow, or null for all of the workspace's
  * @param from the first instant (inclusive)
@@ -29,7 +30,7 @@ public record DurationQuery(String workflowId, Instant from, Instant to) {
         }
     }
 
-    /** Returns whether a run is in this query's population. */
+    /** Returns whether a run's latest ended attempt (this snapshot) is in this query's population. */
     public boolean matches(Run run) {
         return run.status().isTerminal() && run.completedAt() != null
                 && (workflowId == null || workflowId.equals(run.workflowId()))

@@ -4,14 +4,17 @@ package dev.runmetrics.core.store;
  * Summary statistics of a set of durations, in milliseconds (fractional: microsecond precision).
  * Every value is null when {@code count == 0}: no samples means no statistics, never 0.
  *
+ * <p><b>Percentiles</b> are nearest rank, the one definition every source uses: the p-th
+ * percentile of {@code n} samples is the sample at rank {@link #rank rank(p, n)} =
+ * {@code ceil(p/100 * n)} (at least 1) in ascending order, a value that was recorded, never an
+ * interpolation between two (PostgreSQL's {@code percentile_disc}).
+ *
  * <p>Two sources produce it, and say which in {@link #exact()}:
  * <ul>
- *   <li>exact, over the raw rows of a short range ({@code RunStore.exactDurations}): percentiles
- *       by linear interpolation between the closest ranks, as PostgreSQL's
- *       {@code percentile_cont} computes them;
+ *   <li>exact, over the raw rows of a short range ({@code RunStore.exactDurations});
  *   <li>from merged rollup histograms ({@link DurationHistogram#statistics()}): each value is
- *       within {@link DurationHistogram#RELATIVE_ERROR} of a recorded value at the same rank
- *       (mean, min and max included), and never below 1 µs resolution.
+ *       the same rank's within {@link DurationHistogram#RELATIVE_ERROR} (mean, min and max
+ *       included), and exact below 2,048 µs.
  * </ul>
  *
  * @param count the number of samples
@@ -52,10 +55,21 @@ public record DurationStatistics(long count, Double mean, Double min, Double max
     }
 
     /**
-     * Computes exact statistics of raw samples, percentiles by linear interpolation between the
-     * closest ranks (PostgreSQL's {@code percentile_cont}): the p-quantile of {@code n} sorted
-     * samples is at position {@code p * (n - 1)}, interpolated between its neighbours. This is what
-     * an in-memory store answers {@code exactDurations} with, and what tests compare rollups to.
+     * The 1-based rank, in ascending order, of the sample that is the {@code fraction}-quantile of
+     * {@code n} samples: {@code ceil(fraction * n)}, at least 1 (nearest rank). Computed in double
+     * precision, as PostgreSQL's {@code percentile_disc} computes it, so both agree.
+     *
+     * @param fraction the quantile, from 0 to 1
+     * @param n the number of samples, at least 1
+     */
+    public static long rank(double fraction, long n) {
+        return Math.max(1, Math.min(n, (long) Math.ceil(fraction * n)));
+    }
+
+    /**
+     * Computes exact statistics of raw samples, percentiles by nearest rank ({@link #rank}). This
+     * is what an in-memory store answers {@code exactDurations} with, and what tests compare
+     * rollups to.
      *
      * @param millis the samples in milliseconds, finite; not modified
      * @return the statistics, {@code exact == true}
@@ -75,15 +89,12 @@ public record DurationStatistics(long count, Double mean, Double min, Double max
         }
         java.util.Arrays.sort(sorted);
         return new DurationStatistics(sorted.length, sum / sorted.length, sorted[0], sorted[sorted.length - 1],
-                interpolated(sorted, 0.50), interpolated(sorted, 0.75), interpolated(sorted, 0.90),
-                interpolated(sorted, 0.95), interpolated(sorted, 0.99), true);
+                nearestRank(sorted, 0.50), nearestRank(sorted, 0.75), nearestRank(sorted, 0.90),
+                nearestRank(sorted, 0.95), nearestRank(sorted, 0.99), true);
     }
 
-    private static double interpolated(double[] sorted, double fraction) {
-        double position = fraction * (sorted.length - 1);
-        int lower = (int) Math.floor(position);
-        int upper = Math.min(lower + 1, sorted.length - 1);
-        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+    private static double nearestRank(double[] sorted, double fraction) {
+        return sorted[(int) rank(fraction, sorted.length) - 1];
     }
 
     /** The median ({@link #p50()}). */

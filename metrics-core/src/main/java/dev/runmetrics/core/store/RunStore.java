@@ -175,13 +175,25 @@ public interface RunStore {
 
     /**
      * Returns exact statistics of the queue waits, execution times and end-to-end latencies of the
-     * runs selected by the query ({@link DurationQuery}), percentiles by linear interpolation
-     * ({@code percentile_cont}), {@code exact == true}. Cost grows with the number of runs, so
-     * callers use it for short ranges and rollups otherwise.
+     * ended attempts selected by the query ({@link DurationQuery}: every attempt of a run that
+     * ended, as the rollups count them), percentiles by nearest rank
+     * ({@link DurationStatistics#rank}), {@code exact == true}. Cost grows with the number of
+     * attempts, so callers use it for short ranges and rollups otherwise.
      *
      * @throws RunStoreException if the store cannot be read
      */
     DurationBreakdown exactDurations(String workspaceId, DurationQuery query);
+
+    /**
+     * Returns the execution times of the ended attempts selected by the query (the population of
+     * {@link #exactDurations}) as a histogram, to be merged with rollup histograms: the views
+     * answer a long range from the rollups of its whole minutes plus this for the partial minutes
+     * at its edges, so that a range edge inside a minute moves nothing. Cost grows with the number
+     * of attempts; callers ask for short ranges.
+     *
+     * @throws RunStoreException if the store cannot be read
+     */
+    DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query);
 
     /**
      * Returns whether the store can serve calls now, as it last saw it, without calling its

@@ -33,25 +33,34 @@ import java.util.TreeSet;
  * ({@link #workflows}). Obtained from {@link RunViews#statistics()}; every method takes the
  * workspace first and reads only that workspace's data.
  *
+ * <p><b>What is counted: one definition for every range.</b> The population is every attempt of a
+ * run that ended (completed, failed, cancelled, timed out or skipped) with its {@code completedAt}
+ * in {@code [from, to)}, once each: a run that failed, was resumed and then completed counts twice,
+ * once failed and once completed, and a paused run counts when it ends. Each attempt's execution
+ * time is the run's {@linkplain dev.runmetrics.core.model.Run#executionTime() execution time} as
+ * of that end: the time it spent executing, all its attempts so far, without the time it waited
+ * between them (failed or paused until an operator resumed it; that wait is the run's
+ * {@code waitedBetweenAttempts}, and its end-to-end latency still includes it). Percentiles are
+ * nearest rank ({@link dev.runmetrics.core.store.DurationStatistics#rank}: the sample at rank
+ * {@code ceil(p/100 * n)}, never an interpolation).
+ *
  * <p><b>Where the numbers come from, and their error.</b>
  * <ul>
  *   <li>{@link #executionTimes} over a range no longer than the
  *       {@linkplain RunViews.Builder#exactCutover exact cut-over} (default
  *       {@value RunViews#DEFAULT_EXACT_CUTOVER_MINUTES} minutes): {@link RunStore#exactDurations},
- *       exact, percentiles by linear interpolation ({@code percentile_cont}) over the runs whose
- *       {@code completedAt} lies in {@code [from, to)}; {@code exact == true}.
- *   <li>Everything else: the per-minute rollups ({@link RunStore#rollups}), merged at query time,
- *       so the cost grows with the minutes in the range, never with the runs. Counts are exact. A
- *       duration statistic is within {@link DurationHistogram#RELATIVE_ERROR} = 1/1024 (under
- *       0.1%) relatively: a percentile {@code P} reported from rollups satisfies
- *       {@code v <= P < v * (1 + 1/1024)}, where {@code v} is the exact nearest-rank value (the
- *       sample at rank {@code ceil(p/100 * n)}); against {@code percentile_cont}, which
- *       interpolates between that sample and its neighbour, add the gap between the two. Values
- *       below 2,048 µs are exact (the histogram's buckets there are 1 µs wide); the minimum is
- *       reported at most 1/1024 below the true one, the maximum at most 1/1024 above, the mean
- *       within 1/2048. Durations are recorded in whole microseconds. The population is the runs
- *       that ended in the UTC minutes starting within the range, so a range edge inside a minute
- *       moves it by up to a minute. A resumed run that ends again counts again, once per attempt.
+ *       exact; {@code exact == true}.
+ *   <li>Everything else: the per-minute rollups ({@link RunStore#rollups}) of the whole minutes
+ *       inside the range, merged at query time, plus the raw attempts of the partial minutes at
+ *       its two edges ({@link RunStore#exactExecutionTimes}), so the cost grows with the minutes
+ *       in the range, never with the runs, and the population is exactly the exact path's: the
+ *       same attempts give the same {@code count}. A duration statistic is within
+ *       {@link DurationHistogram#RELATIVE_ERROR} = 1/1024 (under 0.1%) relatively: a percentile
+ *       {@code P} reported from rollups satisfies {@code v <= P < v * (1 + 1/1024)}, where
+ *       {@code v} is the exact path's value for the same attempts. Values below 2,048 µs are exact
+ *       (the histogram's buckets there are 1 µs wide); the minimum is reported at most 1/1024 below
+ *       the true one, the maximum at most 1/1024 above, the mean within 1/2048. Durations are
+ *       recorded in whole microseconds.
  * </ul>
  *
  * <p>Thread-safe: its configuration is immutable and its only state, the optional
@@ -110,9 +119,31 @@ public final class ExecutionTimeStatisticsView {
                 return ExecutionTimeStatistics.from(
                         store.exactDurations(workspaceId, new DurationQuery(workflow, from, to)).executionTime());
             }
-            Rollup total = rollups.total(workspaceId, RollupDimension.WORKFLOW, workflow, from, to);
-            return ExecutionTimeStatistics.from(total.executionTime().statistics());
+            return ExecutionTimeStatistics.from(executionTimeHistogram(workspaceId, workflow, from, to).statistics());
         });
+    }
+
+    /**
+     * The execution times of the attempts that ended in {@code [from, to)}, to the instant: the
+     * rollups of the whole minutes inside the range, plus the raw attempts of the partial minutes
+     * at its edges (at most a minute each), so the population is the exact path's.
+     */
+    private DurationHistogram executionTimeHistogram(String workspaceId, String workflow, Instant from, Instant to) {
+        Instant firstWhole = PeriodCalendar.ceilToMinute(from);
+        Instant endWhole = PeriodCalendar.floorToMinute(to);
+        if (!endWhole.isAfter(firstWhole)) {
+            return store.exactExecutionTimes(workspaceId, new DurationQuery(workflow, from, to));
+        }
+        DurationHistogram.Builder all = DurationHistogram.builder()
+                .add(rollups.total(workspaceId, RollupDimension.WORKFLOW, workflow, firstWhole, endWhole)
+                        .executionTime());
+        if (from.isBefore(firstWhole)) {
+            all.add(store.exactExecutionTimes(workspaceId, new DurationQuery(workflow, from, firstWhole)));
+        }
+        if (endWhole.isBefore(to)) {
+            all.add(store.exactExecutionTimes(workspaceId, new DurationQuery(workflow, endWhole, to)));
+        }
+        return all.build();
     }
 
     /**

@@ -60,6 +60,17 @@ final class PeriodCalendar {
         return t.truncatedTo(ChronoUnit.MINUTES).plus(Rollup.MINUTE);
     }
 
+    /** The start of the UTC minute holding {@code t}. */
+    static Instant floorToMinute(Instant t) {
+        return t.truncatedTo(ChronoUnit.MINUTES);
+    }
+
+    /** {@code t} if it starts a UTC minute, else the start of the next one. */
+    static Instant ceilToMinute(Instant t) {
+        Instant floor = floorToMinute(t);
+        return floor.equals(t) ? t : floor.plus(Rollup.MINUTE);
+    }
+
     /** {@code t} floored to a multiple of {@code size} (whole seconds) since the epoch. */
     static Instant floor(Instant t, Duration size) {
         long s = size.getSeconds();

@@ -22,7 +22,10 @@ import java.util.Objects;
  * @param attempt the current attempt
  * @param startedAt when it first started, or null
  * @param completedAt when its latest attempt ended, or null
- * @param duration execution time in seconds, or null until ended
+ * @param duration execution time in seconds, or null until ended: the time it spent executing,
+ *     without the time it waited between attempts ({@link Run#executionTime()})
+ * @param waitedBetweenAttempts the seconds it spent between attempts (from an attempt's end to
+ *     the start of the next one); 0 for a run that was never resumed
  * @param inputVariables the input summary, or null
  * @param results the results summary, or null
  * @param errorMessage why it failed, timed out, was cancelled or paused, or null
@@ -32,8 +35,8 @@ import java.util.Objects;
  * @param updatedAt when it last changed
  */
 public record RunDetail(String id, String workflowId, long executionNumber, RunStatus status, int attempt,
-        Instant startedAt, Instant completedAt, Double duration, Map<String, Object> inputVariables,
-        Map<String, Object> results, String errorMessage, List<StepDetail> stepExecutions, Instant createdAt,
+        Instant startedAt, Instant completedAt, Double duration, double waitedBetweenAttempts,
+        Map<String, Object> inputVariables, Map<String, Object> results, String errorMessage, List<StepDetail> stepExecutions, Instant createdAt,
         Instant updatedAt) {
 
     /** @throws NullPointerException if a required component is null */
@@ -49,7 +52,7 @@ public record RunDetail(String id, String workflowId, long executionNumber, RunS
     /** Returns the detail of a run and its step runs (in the store's order). */
     public static RunDetail of(Run run, List<StepRun> steps) {
         return new RunDetail(run.runId(), run.workflowId(), run.executionNumber(), run.status(), run.attempt(),
-                run.startedAt(), run.completedAt(), RunSummary.seconds(run), run.inputSummary(), run.resultsSummary(),
-                run.errorMessage(), steps.stream().map(StepDetail::of).toList(), run.createdAt(), run.updatedAt());
+                run.startedAt(), run.completedAt(), RunSummary.seconds(run),
+                run.waitedBetweenAttempts().toNanos() / 1e9, run.inputSummary(), run.resultsSummary(), run.errorMessage(), steps.stream().map(StepDetail::of).toList(), run.createdAt(), run.updatedAt());
     }
 }

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param attempt the current attempt (1 unless resumed)
  * @param startedAt when it first started, or null
  * @param completedAt when its latest attempt ended, or null
- * @param duration execution time in seconds ({@code completedAt - startedAt}), or null until ended
+ * @param duration execution time in seconds, or null until ended: {@code completedAt - startedAt}
+ *     less the time a resumed run waited between attempts ({@link dev.runmetrics.core.model.Run#executionTime()})
  * @param inputVariables the input summary (bounded, see {@code Summaries}), or null
  * @param results the results summary (bounded), or null
  * @param createdAt when the run was created

@@ -3,6 +3,7 @@ package dev.runmetrics.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,27 +23,27 @@ class RunBuilderTest {
     void theDefaultsDescribeARunAsTheRecorderQueuesIt() {
         Run run = required().build();
 
-        assertThat(run).isEqualTo(new Run("ws", "r1", "wf", "wf", 0, RunStatus.QUEUED, 1, Q, null, null, null, null,
-                null, Q, U, "i1", U, Map.of()));
+        assertThat(run).isEqualTo(new Run("ws", "r1", "wf", "wf", 0, RunStatus.QUEUED, 1, Q, null, null, Duration.ZERO, null,
+                null, null, Q, U, "i1", U, Map.of()));
     }
 
     @Test
     void everyFieldSetByNameLandsInItsComponent() {
         Run run = Run.builder().workspaceId("ws").runId("r1").workflowId("wf").workflowName("Workflow")
                 .executionNumber(7).status(RunStatus.FAILED).attempt(2).queuedAt(Q).startedAt(Q.plusSeconds(1))
-                .completedAt(Q.plusSeconds(2)).inputSummary(Map.of("in", 1)).resultsSummary(Map.of("out", 2))
+                .completedAt(Q.plusSeconds(2)).waitedBetweenAttempts(Duration.ofMillis(300)).inputSummary(Map.of("in", 1)).resultsSummary(Map.of("out", 2))
                 .errorMessage("boom").createdAt(Q.minusSeconds(1)).updatedAt(U).instanceId("i1")
                 .heartbeatAt(Q.plusSeconds(2)).attributes(Map.of(Run.USER_ID, "u1")).build();
 
         assertThat(run).isEqualTo(new Run("ws", "r1", "wf", "Workflow", 7, RunStatus.FAILED, 2, Q, Q.plusSeconds(1),
-                Q.plusSeconds(2), Map.of("in", 1L), Map.of("out", 2L), "boom", Q.minusSeconds(1), U, "i1",
+                Q.plusSeconds(2), Duration.ofMillis(300), Map.of("in", 1L), Map.of("out", 2L), "boom", Q.minusSeconds(1), U, "i1",
                 Q.plusSeconds(2), Map.of(Run.USER_ID, "u1")));
     }
 
     @Test
     void toBuilderCopiesEveryFieldSoNoDefaultReplacesOne() {
         Run run = new Run("ws", "r1", "wf", "Workflow", 7, RunStatus.PAUSED, 3, Q, Q.plusSeconds(1), Q.plusSeconds(2),
-                Map.of("in", 1L), Map.of("out", 2L), "waiting", Q.minusSeconds(1), U, "i1", Q.plusSeconds(1),
+                Duration.ofSeconds(1), Map.of("in", 1L), Map.of("out", 2L), "waiting", Q.minusSeconds(1), U, "i1", Q.plusSeconds(1),
                 Map.of(Run.PRIORITY, 5L));
 
         assertThat(run.toBuilder().build()).isEqualTo(run);
@@ -108,7 +109,18 @@ class RunBuilderTest {
         assertThat(failed.withExecutionNumber(4)).isEqualTo(failed.toBuilder().executionNumber(4).build());
         Instant claimedAt = U.plusSeconds(60);
         assertThat(failed.claimedForResume("i2", claimedAt)).isEqualTo(new Run("ws", "r1", "wf", "wf", 0,
-                RunStatus.QUEUED, 2, Q, Q, null, null, Map.of("partial", true), null, Q, claimedAt, "i2", claimedAt,
+                RunStatus.QUEUED, 2, Q, Q, null, Duration.between(U, claimedAt), null, Map.of("partial", true), null, Q, claimedAt, "i2", claimedAt,
                 Map.of()));
+    }
+
+    @Test
+    void theExecutionTimeOfAResumedRunLeavesOutTheWaitBetweenItsAttempts() {
+        Run resumed = required().status(RunStatus.COMPLETED).attempt(2).startedAt(Q).completedAt(Q.plusSeconds(33))
+                .waitedBetweenAttempts(Duration.ofSeconds(27)).build();
+
+        assertThat(resumed.executionTime()).contains(Duration.ofSeconds(6));
+        assertThat(resumed.endToEnd()).contains(Duration.ofSeconds(33));
+        assertThatThrownBy(() -> resumed.toBuilder().waitedBetweenAttempts(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,6 +3,7 @@ package dev.runmetrics.core.record;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.DurationBreakdown;
+import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.ResumeAudit;
@@ -93,6 +94,11 @@ class RecordingStore implements RunStore {
 
     @Override
     public DurationBreakdown exactDurations(String workspaceId, DurationQuery query) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
         throw new UnsupportedOperationException();
     }
 }

@@ -245,6 +245,28 @@ class RunRecorderTest {
     }
 
     @Test
+    void aResumedRunsExecutionTimeIsItsAttemptsWithoutTheWaitBetweenThem() {
+        RunRecorder recorder = recorder();
+        String runId = recorder.runQueued("ws", "wf", "Workflow", null);
+        recorder.runStarted("ws", runId);
+        clock.advance(Duration.ofSeconds(3));
+        recorder.runFailed("ws", runId, "Step 'fetch' failed");
+        clock.advance(Duration.ofHours(1)); // failed, until an operator resumes it
+        Run claimed = store.lastRun().claimedForResume("jvm-2", recorder.now());
+        recorder.runResumed("ws", claimed);
+        clock.advance(Duration.ofSeconds(10)); // queued again until a worker takes it
+        recorder.runStarted("ws", runId);
+        clock.advance(Duration.ofSeconds(3));
+        recorder.runCompleted("ws", runId, null);
+
+        Run done = store.lastRun();
+        assertThat(done.attempt()).isEqualTo(2);
+        assertThat(done.waitedBetweenAttempts()).isEqualTo(Duration.ofHours(1).plusSeconds(10));
+        assertThat(done.executionTime()).contains(Duration.ofSeconds(6));
+        assertThat(done.endToEnd()).contains(Duration.ofHours(1).plusSeconds(16));
+    }
+
+    @Test
     void aStepPausedOrCancelledBeforeItStartedHasNoStartAndKeepsItsReason() {
         RunRecorder recorder = recorder();
         StepSpec approve = new StepSpec("approve", "Approve", 2, "approval");

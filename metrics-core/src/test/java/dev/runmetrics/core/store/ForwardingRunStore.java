@@ -85,6 +85,11 @@ public class ForwardingRunStore implements RunStore {
     }
 
     @Override
+    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
+        return delegate.exactExecutionTimes(workspaceId, query);
+    }
+
+    @Override
     public StoreHealth health() {
         return delegate.health();
     }

@@ -16,11 +16,14 @@ import static org.assertj.core.api.Assertions.within;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.views.ExecutionTimeStatistics;
+import dev.runmetrics.core.views.RunViews;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -466,7 +469,7 @@ public abstract class RunStoreContract {
     }
 
     @Test
-    void exactDurationsAreInterpolatedPercentilesOfTheEndedRunsInRange() {
+    void exactDurationsAreNearestRankPercentilesOfTheEndedRunsInRange() {
         Random random = new Random(7);
         List<Double> exec = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -497,6 +500,120 @@ public abstract class RunStoreContract {
         DurationBreakdown none = store().exactDurations(ws, new DurationQuery("wf", at(-10_000), at(-1)));
         assertThat(none.executionTime().count()).isZero();
         assertThat(none.executionTime().p50()).isNull();
+    }
+
+    /** A run that failed after 3 s, waited an hour and ten seconds, was resumed and completed 3 s later. */
+    private Run[] failedThenResumedAndCompleted(String workflow, Instant queuedAt) {
+        Run failed = saved(ended(ws, newRunId(), workflow, queuedAt, ofMillis(5), Duration.ofSeconds(3),
+                RunStatus.FAILED));
+        awaitWrites();
+        Instant claimedAt = failed.completedAt().plus(Duration.ofHours(1));
+        Run claimed = ((ResumeClaim.Claimed) store().claimResume(ws, failed.runId(), 1, "me", claimedAt)).run();
+        Instant startedAgain = claimedAt.plusSeconds(10);
+        Instant done = startedAgain.plusSeconds(3);
+        Run completed = saved(claimed.toBuilder().status(RunStatus.COMPLETED)
+                .waitedBetweenAttempts(claimed.waitedBetweenAttempts().plusSeconds(10)).completedAt(done)
+                .updatedAt(done).heartbeatAt(done).build());
+        awaitWrites();
+        return new Run[] {failed, completed};
+    }
+
+    @Test
+    void aResumedRunCountsOnceForEachEndedAttemptAndItsExecutionTimeLeavesOutTheWait() {
+        Run[] attempts = failedThenResumedAndCompleted("wf-resumed", at(0));
+
+        Run found = store().findRun(ws, attempts[1].runId()).orElseThrow();
+        assertThat(found.attempt()).isEqualTo(2);
+        assertThat(found.waitedBetweenAttempts()).isEqualTo(Duration.ofHours(1).plusSeconds(10));
+        assertThat(found.executionTime()).contains(Duration.ofSeconds(6));
+        assertThat(found.endToEnd()).contains(Duration.between(found.queuedAt(), found.completedAt()));
+
+        DurationQuery day = new DurationQuery("wf-resumed", T0, T0.plus(Duration.ofDays(1)));
+        DurationStatistics exact = store().exactDurations(ws, day).executionTime();
+        assertThat(exact.count()).as("the failed attempt and the completed one").isEqualTo(2);
+        assertThat(exact.min()).isCloseTo(3_000.0, within(1e-6));
+        assertThat(exact.max()).as("6 s of work, not the hour it waited").isCloseTo(6_000.0, within(1e-6));
+        DurationHistogram raw = store().exactExecutionTimes(ws, day);
+        assertThat(raw.count()).isEqualTo(2);
+        assertThat(raw.statistics().max()).isCloseTo(6_000.0, within(6.0));
+
+        RunViews rollupsOnly = RunViews.builder(store()).workerCapacity(4).exactCutover(Duration.ZERO).build();
+        assertThat(rollupsOnly.statistics().executionTimes(ws, Optional.of("wf-resumed"), T0,
+                T0.plus(Duration.ofDays(1))).count()).as("the rollups count the same two attempts").isEqualTo(2);
+        assertThat(store().exactDurations(otherWs, day).executionTime().count()).isZero();
+    }
+
+    @Test
+    void theExactAndTheRollupPathsAgreeOnEveryRangeAroundTheCutOver() {
+        long seed = 20261204L;
+        Random random = new Random(seed);
+        List<Run> endedAttempts = new ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            Instant queuedAt = T0.plusNanos(random.nextLong(Duration.ofHours(3).toNanos()) / 1000 * 1000);
+            if (i % 40 == 0) {
+                // cancelled before it started: an ended attempt without an execution time
+                Instant end = queuedAt.plusMillis(7);
+                endedAttempts.add(saved(queued(ws, newRunId(), "wf", queuedAt).toBuilder()
+                        .status(RunStatus.CANCELLED).completedAt(end).updatedAt(end).heartbeatAt(end).build()));
+                continue;
+            }
+            // execution times from 0.5 ms to about 60 s, log-uniform, in whole microseconds
+            long execMicros = (long) Math.exp(Math.log(500) + random.nextDouble() * (Math.log(60e6) - Math.log(500)));
+            endedAttempts.add(saved(ended(ws, newRunId(), i % 3 == 0 ? "wf-other" : "wf", queuedAt,
+                    Duration.ofNanos(random.nextInt(50_000) * 1000L), Duration.ofNanos(execMicros * 1000),
+                    i % 7 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED)));
+        }
+        for (int i = 0; i < 12; i++) {
+            Run[] both = failedThenResumedAndCompleted("wf", T0.plusSeconds(random.nextInt(3600)));
+            endedAttempts.addAll(List.of(both));
+        }
+        awaitWrites();
+
+        RunViews exactOnly = RunViews.builder(store()).workerCapacity(4).exactCutover(Duration.ofDays(36_500)).build();
+        RunViews rollupsOnly = RunViews.builder(store()).workerCapacity(4).exactCutover(Duration.ZERO).build();
+        double e = DurationHistogram.RELATIVE_ERROR;
+        for (int i = 0; i < 120; i++) {
+            Instant from = T0.plusNanos(random.nextLong(Duration.ofHours(3).toNanos()) / 1000 * 1000);
+            Instant to = from.plus(Duration.ofMinutes(60)).plusNanos((random.nextLong(240_000_000) - 120_000_000) * 1000);
+            Optional<String> workflow = i % 4 == 0 ? Optional.empty() : Optional.of("wf");
+            String what = "seed " + seed + ", case " + i + ": " + workflow.orElse("all") + " [" + from + ", " + to + ")";
+            double[] truth = endedAttempts.stream()
+                    .filter(r -> workflow.map(r.workflowId()::equals).orElse(true))
+                    .filter(r -> !r.completedAt().isBefore(from) && r.completedAt().isBefore(to))
+                    .flatMap(r -> r.executionTime().stream())
+                    .mapToDouble(d -> d.toNanos() / 1e6).toArray();
+            assertPathsAgree(what, DurationStatistics.exactOf(truth),
+                    exactOnly.statistics().executionTimes(ws, workflow, from, to),
+                    rollupsOnly.statistics().executionTimes(ws, workflow, from, to), e);
+        }
+    }
+
+    /**
+     * The exact path equals the truth (nearest rank over the attempts the test saved); the rollup
+     * path has the same count and every value within the documented bound above the exact one.
+     */
+    private static void assertPathsAgree(String what, DurationStatistics truth, ExecutionTimeStatistics exact,
+            ExecutionTimeStatistics rollups, double e) {
+        assertThat(exact.exact()).as(what).isTrue();
+        assertThat(rollups.exact()).as(what).isFalse();
+        assertThat(exact.count()).as(what + ": exact count").isEqualTo(truth.count());
+        assertThat(rollups.count()).as(what + ": rollup count").isEqualTo(truth.count());
+        if (truth.count() == 0) {
+            assertThat(exact.median()).as(what).isNull();
+            assertThat(rollups.median()).as(what).isNull();
+            return;
+        }
+        double[][] pairs = {
+            {truth.p50(), exact.median(), rollups.median()}, {truth.p95(), exact.p95(), rollups.p95()},
+            {truth.p99(), exact.p99(), rollups.p99()}, {truth.max(), exact.max(), rollups.max()}};
+        for (double[] p : pairs) {
+            assertThat(p[1]).as(what + ": exact value").isCloseTo(p[0], within(1e-6));
+            assertThat(p[2]).as(what + ": rollup value of exact " + p[0]).isBetween(p[0] - 1e-6, p[0] * (1 + e) + 1e-6);
+        }
+        assertThat(exact.min()).as(what).isCloseTo(truth.min(), within(1e-6));
+        assertThat(rollups.min()).as(what).isBetween(truth.min() * (1 - e) - 1e-6, truth.min() * (1 + e) + 1e-6);
+        assertThat(exact.avg()).as(what).isCloseTo(truth.mean(), within(1e-6));
+        assertThat(rollups.avg()).as(what).isCloseTo(truth.mean(), within(truth.mean() * e + 1e-6));
     }
 
     // ---- tenancy ----

@@ -6,6 +6,7 @@ import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.DurationBreakdown;
+import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationKind;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.DurationStatistics;
@@ -41,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every write is synchronous and immediately visible to reads. Rollups are maintained exactly as
  * {@link RunStore} describes, keyed by this store's instance id. Exact statistics
- * ({@link #exactDurations}) scan the workspace's runs, so they cost O(runs).
+ * ({@link #exactDurations}) scan the workspace's ended attempts, so they cost O(attempts).
  *
  * <p>Memory grows with every run, step and minute stored; a long-running host prunes with
  * {@link #pruneRunsEndedBefore(Instant)}, which, like a database's retention, never touches rollups.
@@ -123,6 +124,8 @@ public final class InMemoryRunStore implements RunStore {
         /** One-minute rows, as the SPI describes, and hour rows so long ranges read 60x fewer rows. */
         final RollupRows minutes = new RollupRows(Rollup.MINUTE);
         final RollupRows hours = new RollupRows(Duration.ofHours(1));
+        /** Every ended attempt, once each, in the order they ended: the exact statistics' population. */
+        final List<Run> endedAttempts = new ArrayList<>();
         /** Run attempts ("runId#attempt") and step keys already counted in the rollups. */
         final Set<Object> rolledUp = new HashSet<>();
     }
@@ -160,6 +163,7 @@ public final class InMemoryRunStore implements RunStore {
             if (saved.status().isTerminal() && saved.completedAt() != null
                     && ws.rolledUp.add(saved.runId() + "#" + saved.attempt())) {
                 addRollup(ws, instanceId, Rollup.forRun(saved, instanceId));
+                ws.endedAttempts.add(saved);
             }
         }
     }
@@ -402,7 +406,7 @@ public final class InMemoryRunStore implements RunStore {
         List<Run> runs = new ArrayList<>();
         if (ws != null) {
             synchronized (ws) {
-                for (Run run : ws.runs.values()) {
+                for (Run run : ws.endedAttempts) {
                     if (query.matches(run)) {
                         runs.add(run);
                     }
@@ -411,6 +415,23 @@ public final class InMemoryRunStore implements RunStore {
         }
         return new DurationBreakdown(exact(runs, DurationKind.QUEUE_WAIT), exact(runs, DurationKind.EXECUTION_TIME),
                 exact(runs, DurationKind.END_TO_END));
+    }
+
+    @Override
+    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
+        Objects.requireNonNull(query, "query");
+        Workspace ws = existing(workspaceId);
+        DurationHistogram.Builder histogram = DurationHistogram.builder();
+        if (ws != null) {
+            synchronized (ws) {
+                for (Run run : ws.endedAttempts) {
+                    if (query.matches(run)) {
+                        run.executionTime().ifPresent(histogram::record);
+                    }
+                }
+            }
+        }
+        return histogram.build();
     }
 
     private static DurationStatistics exact(List<Run> runs, DurationKind kind) {
@@ -450,6 +471,7 @@ public final class InMemoryRunStore implements RunStore {
                 ws.steps.keySet().removeIf(key -> gone.contains(key.runId()));
                 ws.checkpoints.keySet().removeIf(key -> gone.contains(key.runId()));
                 ws.audit.values().removeIf(entry -> gone.contains(entry.runId()));
+                ws.endedAttempts.removeIf(attempt -> gone.contains(attempt.runId()));
                 ws.rolledUp.removeIf(key -> key instanceof StepKey step ? gone.contains(step.runId())
                         : gone.contains(((String) key).substring(0, ((String) key).lastIndexOf('#'))));
                 removed += gone.size();
