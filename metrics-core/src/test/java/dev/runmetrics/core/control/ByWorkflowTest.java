@@ -43,7 +43,7 @@ class ByWorkflowTest {
     }
 
     private WorkflowRunner runner(String workflowId) {
-        ExampleWorkflows.Options options = ExampleWorkflows.Options.builder().hook((wf, in) -> {
+        ExampleWorkflows.Options options = ExampleWorkflows.Options.builder().latency(ExampleWorkflows.Latency.none()).hook((wf, in) -> {
             if (in.stepId().equals(in.value("hold_step"))) {
                 held.await(10, TimeUnit.SECONDS);
             }
