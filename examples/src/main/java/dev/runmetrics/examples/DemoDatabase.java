@@ -65,6 +65,8 @@ final class DemoDatabase implements AutoCloseable {
     static final String APP_ROLE = "runmetrics_app";
     static final String PASSWORD_FILE = "postgres-passwords";
     static final String BINARIES_DIR = "postgres-binaries";
+    /** The schema of Spring Batch's job repository ({@code --spring-batch}), owned by the owner role. */
+    static final String SPRING_BATCH_SCHEMA = "spring_batch";
     private static final String PORT_FILE = "postgres.port";
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
@@ -88,6 +90,7 @@ final class DemoDatabase implements AutoCloseable {
     private final DataSource app;
     private final ReusingDataSource pooled;
     private final String description;
+    private ReusingDataSource jobRepository;
 
     private DemoDatabase(EmbeddedPostgres embedded, Path pgdata, DataSource owner, DataSource app,
             String description) {
@@ -390,6 +393,46 @@ final class DemoDatabase implements AutoCloseable {
         return pooled;
     }
 
+    /**
+     * The database of Spring Batch's JDBC job repository ({@code --spring-batch}): the owner role
+     * in schema {@value #SPRING_BATCH_SCHEMA}, created at the first call with Spring Batch's own
+     * {@code schema-postgresql.sql} (from the spring-batch-core jar) when its tables are missing,
+     * connections reused. Spring Batch's tables have no row-level security: they are the host's,
+     * and the store's application role has no grant on them.
+     *
+     * @throws IllegalStateException if the schema cannot be created
+     */
+    synchronized DataSource jobRepository() {
+        if (jobRepository != null) {
+            return jobRepository;
+        }
+        PGSimpleDataSource o = (PGSimpleDataSource) owner;
+        PGSimpleDataSource batch = dataSource(o.getURL(), o.getUser(), o.getPassword());
+        batch.setCurrentSchema(SPRING_BATCH_SCHEMA);
+        try (Connection c = batch.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + SPRING_BATCH_SCHEMA);
+            boolean present;
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + SPRING_BATCH_SCHEMA + ".batch_job_instance')"
+                    + " IS NOT NULL")) {
+                present = rs.next() && rs.getBoolean(1);
+            }
+            if (!present) {
+                try (var script = org.springframework.batch.core.job.Job.class
+                        .getResourceAsStream("/org/springframework/batch/core/schema-postgresql.sql")) {
+                    if (script == null) {
+                        throw new IllegalStateException("schema-postgresql.sql is missing from spring-batch-core");
+                    }
+                    st.execute(new String(script.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot create Spring Batch's schema " + SPRING_BATCH_SCHEMA + ": "
+                    + e.getMessage(), e);
+        }
+        jobRepository = new ReusingDataSource(batch, 8);
+        return jobRepository;
+    }
+
     @Override
     public String toString() {
         return description;
@@ -399,6 +442,11 @@ final class DemoDatabase implements AutoCloseable {
     @Override
     public void close() {
         pooled.close();
+        synchronized (this) {
+            if (jobRepository != null) {
+                jobRepository.close();
+            }
+        }
         if (embedded != null) {
             try {
                 embedded.close();

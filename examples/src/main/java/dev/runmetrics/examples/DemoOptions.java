@@ -27,10 +27,12 @@ import java.util.regex.Pattern;
  * @param micrometerPort the port that serves the Micrometer bridge's Prometheus registry (0: a free
  *     one), or null for no bridge
  * @param otel whether runs are also traced with OpenTelemetry, spans to the log ({@code --otel})
+ * @param langgraph whether a LangGraph4j graph runs on the schedule too ({@code --langgraph})
+ * @param springBatch whether a Spring Batch job runs on the schedule too ({@code --spring-batch})
  */
 public record DemoOptions(int port, String bind, double rate, Duration duration, Path dataDir, String jdbcUrl,
         String jdbcUser, String jdbcPassword, String appUser, String appPassword, double latencyScale, int workers,
-        Duration statusInterval, Integer micrometerPort, boolean otel) {
+        Duration statusInterval, Integer micrometerPort, boolean otel, boolean langgraph, boolean springBatch) {
 
     /** Thrown for a bad command line; its message says what is wrong. */
     public static final class UsageException extends Exception {
@@ -44,7 +46,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
     /** The options of a plain {@code demo}. */
     public static DemoOptions defaults() {
         return new DemoOptions(8080, "127.0.0.1", 2.0, null, Path.of(".runmetrics-demo"), null, null, null, null, null,
-                1.0, 32, Duration.ofSeconds(5), null, false);
+                1.0, 32, Duration.ofSeconds(5), null, false, false, false);
     }
 
     public static final String HELP = """
@@ -72,6 +74,13 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
               --micrometer PORT    also publish through the Micrometer bridge into a Prometheus registry,
                                    served at http://BIND:PORT/metrics (0 picks a free port; default: off)
               --otel               also trace every run with OpenTelemetry: spans to the log (a line each)
+              --langgraph          also run a LangGraph4j graph, support_ticket, in workspace acme, as often as
+                                   each example workflow (checkpoints in memory); ~10% fail at 'refund' (an
+                                   amount above 500): resume from refund with {"amount": 90}
+              --spring-batch       also run a Spring Batch job, ledger_export, in workspace acme, as often as
+                                   each example workflow (one at a time; its job repository in the same
+                                   PostgreSQL, schema spring_batch); ~10% fail at 'transform' or 'load':
+                                   restart from that step with {"fail_step": null}
               --help               this text
 
             other examples: collector, recorder, jdbc, http (java -jar examples/target/runmetrics-examples.jar help)
@@ -100,6 +109,8 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
         Duration statusInterval = d.statusInterval;
         Integer micrometerPort = null;
         boolean otel = d.otel;
+        boolean langgraph = d.langgraph;
+        boolean springBatch = d.springBatch;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -107,6 +118,14 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
             }
             if (arg.equals("--otel")) {
                 otel = true; // a switch: takes no value
+                continue;
+            }
+            if (arg.equals("--langgraph")) {
+                langgraph = true;
+                continue;
+            }
+            if (arg.equals("--spring-batch")) {
+                springBatch = true;
                 continue;
             }
             if (!arg.startsWith("--")) {
@@ -151,13 +170,13 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
             throw new UsageException("--jdbc-user, --jdbc-password, --app-user and --app-password need --jdbc-url");
         }
         return new DemoOptions(port, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser,
-                appPassword, latencyScale, workers, statusInterval, micrometerPort, otel);
+                appPassword, latencyScale, workers, statusInterval, micrometerPort, otel, langgraph, springBatch);
     }
 
     /** Returns a copy with another port. */
     public DemoOptions withPort(int p) {
         return new DemoOptions(p, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser, appPassword,
-                latencyScale, workers, statusInterval, micrometerPort, otel);
+                latencyScale, workers, statusInterval, micrometerPort, otel, langgraph, springBatch);
     }
 
     private static final Pattern FLAGS = Pattern.compile("--(port|bind|rate|duration|data-dir|jdbc-url|jdbc-user"

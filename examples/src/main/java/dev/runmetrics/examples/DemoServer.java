@@ -1,5 +1,7 @@
 package dev.runmetrics.examples;
 
+import dev.runmetrics.core.control.ResumeHandlers;
+import dev.runmetrics.core.control.RunActions;
 import dev.runmetrics.core.flow.StepInput;
 import dev.runmetrics.core.flow.WorkflowRunner;
 import dev.runmetrics.core.flow.example.ExampleWorkflows;
@@ -97,6 +99,10 @@ public final class DemoServer implements AutoCloseable {
     private final MetricsHttpServer http;
     private final MicrometerEndpoint micrometer;
     private final DemoTracing tracing;
+    /** The LangGraph4j graph of --langgraph, or null. */
+    private final DemoLangGraph langGraph;
+    /** The Spring Batch job of --spring-batch, or null. */
+    private final DemoSpringBatch springBatch;
     private final ScheduledExecutorService scheduler;
     /** The abandoned-run sweep, on its own thread: it reads the store, the status line must not wait for it. */
     private final ScheduledExecutorService sweeper;
@@ -123,6 +129,8 @@ public final class DemoServer implements AutoCloseable {
         MetricsHttpServer h = null;
         MicrometerEndpoint m = null;
         DemoTracing tr = null;
+        DemoLangGraph lg = null;
+        DemoSpringBatch sb = null;
         try {
             // Spills to <data-dir>/spill when the database is down for more than 5 s or the queue is full;
             // a restart replays what is left there.
@@ -178,7 +186,34 @@ public final class DemoServer implements AutoCloseable {
             r = WorkflowRunner.builder(recorder, s).workers(o.workers())
                     .workflows(ExampleWorkflows.all(workflowOptions)).build();
             this.runner = r;
-            h = hb.resumeHandler(r).pause(r::pause).cancel(r::cancel).build();
+            // The engines record into the first workspace, through the same recorder and store.
+            String enginesWorkspace = WORKSPACES.get(0).id();
+            lg = o.langgraph() ? new DemoLangGraph(recorder, s, enginesWorkspace, nodes.collector(enginesWorkspace),
+                    o.latencyScale()) : null;
+            this.langGraph = lg;
+            sb = o.springBatch() ? new DemoSpringBatch(database.jobRepository(), recorder, s, enginesWorkspace,
+                    o.latencyScale()) : null;
+            this.springBatch = sb;
+            if (lg == null && sb == null) {
+                hb.resumeHandler(r).pause(r::pause).cancel(r::cancel);
+            } else {
+                // One resume, pause and cancel for the API: each run's goes to the engine of its workflow.
+                ResumeHandlers.ByWorkflow resume = ResumeHandlers.byWorkflow(s).otherwise(r);
+                RunActions.ByWorkflow pause = RunActions.byWorkflow(s).otherwise(r::pause);
+                RunActions.ByWorkflow cancel = RunActions.byWorkflow(s).otherwise(r::cancel);
+                if (lg != null) {
+                    resume.route(DemoLangGraph.GRAPH_ID, lg.resumeHandler());
+                    cancel.route(DemoLangGraph.GRAPH_ID, lg::cancel); // LangGraph4j pauses only at its interrupts
+                    pause.route(DemoLangGraph.GRAPH_ID, (ws, run, reason) -> false);
+                }
+                if (sb != null) {
+                    resume.route(DemoSpringBatch.JOB, sb.resumeHandler());
+                    pause.route(DemoSpringBatch.JOB, sb.pause());
+                    cancel.route(DemoSpringBatch.JOB, sb.cancel());
+                }
+                hb.resumeHandler(resume.build()).pause(pause.build()).cancel(cancel.build());
+            }
+            h = hb.build();
             h.start();
             this.http = h;
 
@@ -194,6 +229,11 @@ public final class DemoServer implements AutoCloseable {
             if (o.rate() > 0) {
                 long periodNanos = Math.max(1_000_000L, Math.round(1e9 / o.rate()));
                 ld.scheduleAtFixedRate(this::submitOne, 0, periodNanos, TimeUnit.NANOSECONDS);
+                if (lg != null || sb != null) {
+                    // Each engine as often as each example workflow: the load's rate over the four.
+                    long enginePeriod = Math.max(1_000_000L, Math.round(1e9 * WORKFLOW_IDS.size() / o.rate()));
+                    ld.scheduleAtFixedRate(this::submitToEngines, enginePeriod / 2, enginePeriod, TimeUnit.NANOSECONDS);
+                }
             }
         } catch (RuntimeException | Error e) {
             if (ld != null) {
@@ -204,6 +244,12 @@ public final class DemoServer implements AutoCloseable {
             }
             if (sch != null) {
                 sch.shutdownNow();
+            }
+            if (lg != null) {
+                lg.close();
+            }
+            if (sb != null) {
+                sb.close();
             }
             if (r != null) {
                 r.close();
@@ -352,6 +398,20 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
+    /** One invocation of each engine's workflow; an engine still busy with the previous one skips it. */
+    private void submitToEngines() {
+        try {
+            if (langGraph != null) {
+                langGraph.submitOne();
+            }
+            if (springBatch != null) {
+                springBatch.submitOne();
+            }
+        } catch (RuntimeException e) {
+            out.println("load generator (engines): " + e);
+        }
+    }
+
     private static Workspace pickWorkspace(double u) {
         double acc = 0;
         for (Workspace w : WORKSPACES) {
@@ -422,6 +482,13 @@ public final class DemoServer implements AutoCloseable {
         b.append("              ~").append(Math.round(FAILURE_SHARE * 100)).append("% fail, ~")
                 .append(Math.round(PAUSE_SHARE * 100)).append("% pause for approval, ")
                 .append(Math.round(TRANSIENT_ERROR_CHANCE * 100)).append("% of step tries hit a retried transient error\n");
+        String engines = " in workspace " + WORKSPACES.get(0).slug() + ", as often as each example workflow\n";
+        if (langGraph != null) {
+            b.append("  langgraph4j ").append(langGraph).append(engines);
+        }
+        if (springBatch != null) {
+            b.append("  spring batch ").append(springBatch).append(engines);
+        }
         if (tracing != null) {
             b.append("  tracing     ").append(tracing).append('\n');
         }
@@ -449,6 +516,14 @@ public final class DemoServer implements AutoCloseable {
                 .append(api).append("/api/workflows/executions/$RUN/resume\n");
         b.append("  # $RUN: the id of a failed data_pipeline run from the first command (its failed step is named in"
                 + " GET .../executions/$RUN)\n");
+        if (langGraph != null) {
+            b.append("  # a failed ").append(DemoLangGraph.GRAPH_ID).append(" run (LangGraph4j): -d '{\"step_id\":\"")
+                    .append(DemoLangGraph.FAILING_NODE).append("\",\"input_overrides\":{\"amount\":90}}'\n");
+        }
+        if (springBatch != null) {
+            b.append("  # a failed ").append(DemoSpringBatch.JOB).append(" run (Spring Batch restart): -d '{\"step_id\":"
+                    + "\"transform\",\"input_overrides\":{\"fail_step\":null}}' (or \"load\", the step that failed)\n");
+        }
         b.append("\nCtrl-C stops it cleanly (the writer drains first)")
                 .append(options.statusInterval().isZero() ? ".\n"
                         : "; a status line follows every " + human(options.statusInterval()) + ".\n");
@@ -475,7 +550,9 @@ public final class DemoServer implements AutoCloseable {
                         + " %.1f MB", w.spillBacklog(), w.spillBytes() / 1e6) : "")
                 + (deferred > 0 ? " | checkpoints waiting " + deferred : "")
                 + (health.available() ? "" : " | DATABASE UNAVAILABLE since " + health.since() + ": " + health.reason())
-                + (interrupted.sum() > 0 ? " | marked interrupted " + interrupted.sum() : "");
+                + (interrupted.sum() > 0 ? " | marked interrupted " + interrupted.sum() : "")
+                + (langGraph != null ? " | langgraph4j " + langGraph.submitted() : "")
+                + (springBatch != null ? " | spring batch " + springBatch.submitted() : "");
     }
 
     // ------------------------------------------------------------------ stop
@@ -498,6 +575,14 @@ public final class DemoServer implements AutoCloseable {
             // shutdown, not shutdownNow: interrupting a submit in progress would abandon its writes
             load.shutdown();
             awaitQuietly(() -> load.awaitTermination(5, TimeUnit.SECONDS));
+            if (langGraph != null) {
+                out.println("stopping: LangGraph4j graph (waiting for invocations in flight)");
+                langGraph.close(Duration.ofSeconds(5));
+            }
+            if (springBatch != null) {
+                out.println("stopping: Spring Batch job (waiting for the execution in flight)");
+                springBatch.close(Duration.ofSeconds(5));
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (runner.runsInFlight() > 0 && System.nanoTime() < deadline) {
                 sleepQuietly(50);

@@ -1,23 +1,17 @@
 package dev.runmetrics.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runmetrics.core.flow.example.ExampleWorkflows;
 import dev.runmetrics.core.model.RunStatus;
-import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,51 +20,33 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard tested as a person would use it: Debian's headless Chromium, driven through the
- * system ChromeDriver, against a real server whose runs the reference WorkflowRunner executes.
- * Screenshots of each main page go to {@code target/screenshots/}. Without Chromium or ChromeDriver
- * the test fails (it never skips): install them with
- * {@code apt-get install -y chromium chromium-driver}, as {@code .ci/run} does.
+ * system ChromeDriver ({@link DashboardBrowser}), against a real server whose runs the reference
+ * WorkflowRunner executes. Screenshots of each main page go to {@code target/screenshots/}.
+ * Without Chromium or ChromeDriver the test fails (it never skips): install them with
+ * {@code apt-get install -y chromium chromium-driver}, as {@code ./run-tests} does.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
 
-    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("RUNMETRICS_CHROMIUM", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("RUNMETRICS_CHROMEDRIVER",
-            "/usr/bin/chromedriver"));
     static final Path SHOTS = Path.of("target", "screenshots");
 
     static DashboardWorld world;
     static Api api;
+    static DashboardBrowser dashboard;
     static WebDriver browser;
     static WebDriverWait wait;
-    static Path profile;
     static String failedRun;
     static String otherFailedRun;
 
     @BeforeAll
     static void start() throws Exception {
-        for (Path p : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(p)) {
-                fail("The browser test needs Debian's Chromium and ChromeDriver, and " + p + " is missing: run "
-                        + "'apt-get install -y chromium chromium-driver' (.ci/run does), or point RUNMETRICS_CHROMIUM "
-                        + "and RUNMETRICS_CHROMEDRIVER at them.");
-            }
-        }
         world = new DashboardWorld(0, 0.25);
         api = new Api(world.server.port());
         List<String> ok = List.of(world.submit(ExampleWorkflows.BASIC_SEQUENCE, Map.of("mode", "fast")),
@@ -85,36 +61,18 @@ class DashboardBrowserTest {
         assertThat(world.await(failedRun).status()).isEqualTo(RunStatus.FAILED);
         assertThat(world.await(otherFailedRun).status()).isEqualTo(RunStatus.FAILED);
 
-        profile = Files.createTempDirectory("runmetrics-chromium-");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1400,1500", "--user-data-dir=" + profile);
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        browser = new ChromeDriver(service, options);
-        // The run page redraws on every event: an element found may be replaced before it is read.
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        // Live updates re-render parts of the page: an element found a moment ago may be replaced
-        // before it is used. Waits then look it up again instead of failing.
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        wait.ignoring(StaleElementReferenceException.class);
-        Files.createDirectories(SHOTS);
+        dashboard = DashboardBrowser.start(world.url(), SHOTS);
+        browser = dashboard.driver();
+        wait = dashboard.waiting();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (dashboard != null) {
+            dashboard.close();
         }
         if (world != null) {
             world.close();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
@@ -373,41 +331,31 @@ class DashboardBrowserTest {
     /** A script error fails the test; failed requests (the 401s, 404s and the stopped server) are expected. */
     @AfterEach
     void noScriptErrors() {
-        List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .filter(m -> !m.contains("Failed to load resource") && !m.contains("WebSocket connection to"))
-                .toList();
-        assertThat(errors).isEmpty();
+        assertThat(dashboard.scriptErrors()).isEmpty();
     }
 
     // ------------------------------------------------------------------ helpers
 
     static void login(String token) {
-        browser.get(world.url() + "#/login");
-        type(By.id("token"), token);
-        click(By.id("login-submit"));
-        wait.until(ExpectedConditions.urlContains("#/overview"));
+        dashboard.login(token);
     }
 
     static void logout() {
-        click(By.id("logout"));
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
+        dashboard.logout();
     }
 
     static void open(String hash) {
-        browser.get(world.url() + hash);
+        dashboard.open(hash);
     }
 
     /** The status the Gantt chart shows for a step of an attempt (waits for the bar to exist). */
     static String barStatus(String step, int attempt) {
-        By bar = By.cssSelector("svg.gantt g[data-step='" + step + "'][data-attempt='" + attempt + "']");
-        return wait.until(d -> d.findElement(bar).getAttribute("data-status"));
+        return dashboard.barStatus(step, attempt);
     }
 
     /** An element's text, read again if the page redrew it meanwhile. */
     static String text(By by) {
-        return wait.until(d -> d.findElement(by).getText());
+        return dashboard.text(by);
     }
 
     static String shown(String key) {
@@ -415,30 +363,14 @@ class DashboardBrowserTest {
     }
 
     static void type(By by, String text) {
-        WebElement el = wait.until(ExpectedConditions.visibilityOfElementLocated(by));
-        el.clear();
-        el.sendKeys(text);
+        dashboard.type(by, text);
     }
 
     static void click(By by) {
-        // Find and click in one attempt, retried until the deadline: a live update may replace the
-        // element between the two (StaleElementReferenceException, ignored by the wait).
-        wait.until(driver -> {
-            org.openqa.selenium.WebElement element = ExpectedConditions.elementToBeClickable(by).apply(driver);
-            if (element == null) {
-                return false;
-            }
-            element.click();
-            return true;
-        });
+        dashboard.click(by);
     }
 
     static void shot(String name) {
-        try {
-            Path png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-            Files.move(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        dashboard.shot(name);
     }
 }
