@@ -24,7 +24,9 @@ class EndpointsTest {
 
     @BeforeAll
     static void start() {
-        world = new World();
+        // The world's clock stands still, so the default bucket (20) would never refill over this
+        // class's requests; the limit itself is RateLimitTest's.
+        world = new World(b -> b.rateLimit(10_000, 100));
         api = world.api;
     }
 
@@ -82,6 +84,75 @@ class EndpointsTest {
         assertThat(body.get("count").asLong()).isZero();
         assertThat(body.get("avg").isNull()).isTrue();
         assertThat(body.get("p99").isNull()).isTrue();
+    }
+
+    @Test
+    void statisticsFilterByTheStatusAnAttemptEndedInOnBothPaths() {
+        for (String range : new String[] {"&start_date=2026-01-15&end_date=2026-01-15",
+            "&start_date=2026-01-15T09:59:00Z&end_date=2026-01-15T10:30:00Z"}) {
+            JsonNode completed = json(api.get("/api/v1/statistics/execution-times?workflow_id=basic_sequence"
+                    + "&status=completed" + range, VIEWER_A, WS_A));
+            assertThat(completed.get("status").asText()).isEqualTo("completed");
+            assertThat(completed.get("count").asLong()).as(range).isEqualTo(2);
+            assertThat(completed.get("min").asDouble()).isCloseTo(4000.0, withinPercentage(0.1));
+            assertThat(completed.get("max").asDouble()).isCloseTo(7000.0, withinPercentage(0.1));
+            JsonNode failed = json(api.get("/api/v1/statistics/execution-times?workflow_id=basic_sequence"
+                    + "&status=failed" + range, VIEWER_A, WS_A));
+            assertThat(failed.get("count").asLong()).as(range).isEqualTo(1);
+            assertThat(failed.get("max").asDouble()).isCloseTo(4000.0, withinPercentage(0.1));
+        }
+        HttpResponse<String> running = api.get("/api/v1/statistics/execution-times?status=running", VIEWER_A, WS_A);
+        assertThat(running.statusCode()).isEqualTo(400);
+        assertThat(json(running).at("/error/parameter").asText()).isEqualTo("status");
+        assertThat(json(running).at("/error/message").asText()).contains("does not end an attempt");
+    }
+
+    @Test
+    void statisticsGroupedByWorkflowAreEachWorkflowsOwnFiguresInOneAnswer() {
+        String range = "&start_date=2026-01-15&end_date=2026-01-15";
+        JsonNode grouped = json(api.get("/api/v1/statistics/execution-times?group_by=workflow" + range, VIEWER_A,
+                WS_A));
+        JsonNode all = json(api.get("/api/v1/statistics/execution-times?" + range.substring(1), VIEWER_A, WS_A));
+        assertThat(grouped.get("group_by").asText()).isEqualTo("workflow");
+        long sum = 0;
+        for (JsonNode item : grouped.get("items")) {
+            sum += item.get("count").asLong();
+        }
+        JsonNode basic = null;
+        for (JsonNode item : grouped.get("items")) {
+            if (item.get("workflow_id").asText().equals("basic_sequence")) {
+                basic = item;
+            }
+        }
+        JsonNode alone = json(api.get("/api/v1/statistics/execution-times?workflow_id=basic_sequence" + range,
+                VIEWER_A, WS_A));
+        assertThat(basic.get("workflow_id").asText()).isEqualTo("basic_sequence");
+        for (String field : new String[] {"count", "avg", "median", "min", "max", "p95", "p99", "exact"}) {
+            assertThat(basic.get(field)).as(field).isEqualTo(alone.get(field));
+        }
+        assertThat(grouped.get("total").asInt()).isEqualTo(grouped.get("items").size()).isPositive();
+        assertThat(grouped.get("items").findValuesAsText("workflow_id")).contains("basic_sequence").isSorted();
+        assertThat(sum).isEqualTo(all.get("count").asLong());
+
+        HttpResponse<String> both = api.get("/api/v1/statistics/execution-times?group_by=workflow"
+                + "&workflow_id=basic_sequence", VIEWER_A, WS_A);
+        assertThat(both.statusCode()).isEqualTo(400);
+        assertThat(json(both).at("/error/parameter").asText()).isEqualTo("group_by");
+        assertThat(api.get("/api/v1/statistics/execution-times?group_by=node", VIEWER_A, WS_A).statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void anUnknownWorkflowIsNotFoundWhileAKnownOneWithoutRunsInTheRangeCountsZero() {
+        HttpResponse<String> unknown = api.get("/api/v1/statistics/execution-times?workflow_id=never_ran_here",
+                VIEWER_A, WS_A);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).at("/error/code").asText()).isEqualTo("workflow_not_found");
+        assertThat(json(unknown).at("/error/parameter").asText()).isEqualTo("workflow_id");
+        HttpResponse<String> known = api.get("/api/v1/statistics/execution-times?workflow_id=basic_sequence"
+                + "&start_date=2020-01-01&end_date=2020-01-02", VIEWER_A, WS_A);
+        assertThat(known.statusCode()).isEqualTo(200);
+        assertThat(json(known).get("count").asLong()).isZero();
     }
 
     @Test

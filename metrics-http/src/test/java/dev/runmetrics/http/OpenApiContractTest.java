@@ -181,7 +181,10 @@ class OpenApiContractTest {
                     "/api/v1/statistics/execution-times?workflow_id=basic_sequence&start_date=2026-01-15"
                             + "&end_date=2026-01-15",
                     "/api/v1/statistics/execution-times?start_date=2026-01-15T10:00:00Z&end_date=2026-01-15T10:30:00Z",
-                    "/api/v1/statistics/execution-times?workflow_id=nothing-ran",
+                    "/api/v1/statistics/execution-times?group_by=workflow&start_date=2026-01-15&end_date=2026-01-15",
+                    "/api/v1/statistics/execution-times?group_by=workflow&status=completed"
+                            + "&start_date=2026-01-15T10:00:00Z&end_date=2026-01-15T10:30:00Z",
+                    "/api/v1/statistics/execution-times?workflow_id=basic_sequence&status=failed",
                     "/api/v1/statistics/execution-times?start_date=0001-01-01&end_date=9999-12-31");
             case "/api/v1/execution-metrics" -> List.of("/api/v1/execution-metrics?timeframe=24h",
                     "/api/v1/execution-metrics?timeframe=7d", "/api/v1/execution-metrics?timeframe=30d");

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -446,7 +447,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         StringBuilder sql = new StringBuilder("WITH d AS (SELECT queue_wait_us::float8 AS qw,"
                 + " execution_time_us::float8 AS et, end_to_end_us::float8 AS e2e"
                 + " FROM runmetrics.run_attempt_endings WHERE workspace_id = :ws"
-                + " AND completed_at >= :from AND completed_at < :to <workflow>) SELECT");
+                + " AND completed_at >= :from AND completed_at < :to <workflow> <status>) SELECT");
         String sep = " ";
         for (String c : List.of("qw", "et", "e2e")) {
             sql.append(sep).append("count(").append(c).append(") AS ").append(c).append("_n, avg(").append(c)
@@ -468,36 +469,44 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     public DurationBreakdown exactDurations(String workspaceId, DurationQuery query) {
         Objects.requireNonNull(query, "query");
         return inWorkspace(workspaceId, "computing exact durations", h -> {
-            Query q = h.createQuery(EXACT).define("workflow", query.workflowId() == null ? ""
-                    : "AND workflow_id = :workflow_id").bind("ws", workspaceId)
-                    .bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
-            if (query.workflowId() != null) {
-                q.bind("workflow_id", query.workflowId());
-            }
+            Query q = bindDurationQuery(h.createQuery(EXACT), workspaceId, query);
             return q.map((rs, ctx) -> new DurationBreakdown(stats(rs, "qw"), stats(rs, "et"), stats(rs, "e2e")))
                     .one();
         });
     }
 
-    private static final String EXACT_EXECUTION_TIMES = "SELECT execution_time_us FROM runmetrics.run_attempt_endings"
-            + " WHERE workspace_id = :ws AND completed_at >= :from AND completed_at < :to"
-            + " AND execution_time_us IS NOT NULL <workflow>";
+    private static final String EXACT_EXECUTION_TIMES = "SELECT workflow_id, execution_time_us"
+            + " FROM runmetrics.run_attempt_endings WHERE workspace_id = :ws AND completed_at >= :from"
+            + " AND completed_at < :to AND execution_time_us IS NOT NULL <workflow> <status>";
 
-    /** Reads the execution times of the ended attempts in the range, one row each, into a histogram. */
+    /** Reads the execution times of the ended attempts in the range, one row each, into a histogram per workflow. */
     @Override
-    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
+    public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query) {
         Objects.requireNonNull(query, "query");
         return inWorkspace(workspaceId, "reading exact execution times", h -> {
-            Query q = h.createQuery(EXACT_EXECUTION_TIMES).define("workflow", query.workflowId() == null ? ""
-                    : "AND workflow_id = :workflow_id").bind("ws", workspaceId)
-                    .bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
-            if (query.workflowId() != null) {
-                q.bind("workflow_id", query.workflowId());
-            }
-            DurationHistogram.Builder histogram = DurationHistogram.builder();
-            q.setFetchSize(2000).map((rs, ctx) -> rs.getLong(1)).forEach(histogram::recordMicros);
-            return histogram.build();
+            Query q = bindDurationQuery(h.createQuery(EXACT_EXECUTION_TIMES), workspaceId, query);
+            Map<String, DurationHistogram.Builder> byWorkflow = new TreeMap<>();
+            q.setFetchSize(2000).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                    .forEach(e -> byWorkflow.computeIfAbsent(e.getKey(), k -> DurationHistogram.builder())
+                            .recordMicros(e.getValue()));
+            Map<String, DurationHistogram> out = new TreeMap<>();
+            byWorkflow.forEach((workflow, histogram) -> out.put(workflow, histogram.build()));
+            return out;
         });
+    }
+
+    /** Binds a duration query's workspace, range and optional workflow and status to a statement. */
+    private static Query bindDurationQuery(Query q, String workspaceId, DurationQuery query) {
+        q.define("workflow", query.workflowId() == null ? "" : "AND workflow_id = :workflow_id")
+                .define("status", query.status() == null ? "" : "AND status = :status")
+                .bind("ws", workspaceId).bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+        if (query.workflowId() != null) {
+            q.bind("workflow_id", query.workflowId());
+        }
+        if (query.status() != null) {
+            q.bind("status", query.status().wireName());
+        }
+        return q;
     }
 
     private static DurationStatistics stats(ResultSet rs, String c) throws SQLException {

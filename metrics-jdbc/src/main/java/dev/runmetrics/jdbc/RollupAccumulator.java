@@ -130,9 +130,10 @@ final class RollupAccumulator {
         return sums.isEmpty();
     }
 
-    /** Adds a run attempt that ended (as {@link Rollup#forRun}). */
+    /** Adds a run attempt that ended (as {@link Rollup#forRunAttempt}). */
     void addRun(Run run) {
         add(RollupDimension.WORKFLOW, run.workflowId(), run, run.status(), 0, 0);
+        add(RollupDimension.workflowEndedAs(run.status()), run.workflowId(), run, run.status(), 0, 0);
     }
 
     /** Adds a step run that ended (as {@link Rollup#forStep}). */

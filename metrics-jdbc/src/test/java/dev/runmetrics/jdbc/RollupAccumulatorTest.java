@@ -37,7 +37,7 @@ class RollupAccumulatorTest {
             long q = random.nextLong(3 * 86_400_000L); // minutes, hours and days 1-4 after T0
             Run run = snapshot(ws, newRunId(), "wf" + random.nextInt(3), status, 1, q, random.nextInt(5000), q);
             acc.addRun(run);
-            merge(expected, Rollup.forRun(run, "inst"));
+            Rollup.forRunAttempt(run, "inst").forEach(r -> merge(expected, r));
             StepRun step = stepSnapshot(ws, run.runId(), "s" + random.nextInt(4), 1, status, q, random.nextInt(900), q);
             if (i % 3 == 0) { // without a model: NODE only; odd tokens and cost
                 step = step.toBuilder().errorMessage(null).errorCategory(null).inputSummary(null).outputSummary(null)

@@ -89,13 +89,15 @@ class TieredRollupTest {
         assertThat(store.flush(Duration.ofSeconds(30))).isTrue();
         try (Connection c = db.admin().getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*), sum(count_completed) FROM"
-                        + " runmetrics.execution_rollups_hourly WHERE workspace_id = '" + ws + "' AND subject <> ''")) {
+                        + " runmetrics.execution_rollups_hourly WHERE workspace_id = '" + ws + "' AND subject <> ''"
+                        + " AND dimension = 'WORKFLOW'")) {
             rs.next();
             assertThat(rs.getLong(1)).isGreaterThan(10);
             assertThat(rs.getLong(2)).isEqualTo(60);
         }
         Map<String, Long> days = rowsOf(db.admin(), ws, RollupTier.DAY);
-        assertThat(days).hasSize(3 * 4); // (two workflows + all) x 95.4 h of runs from a midnight: four days
+        // WORKFLOW and WORKFLOW_COMPLETED x (two workflows + all) x 95.4 h of runs from a midnight: four days
+        assertThat(days).hasSize(2 * 3 * 4);
         assertThat(days).isEqualTo(minuteRowsMergedBy(db.admin(), ws, RollupTier.DAY));
         assertThat(rowsOf(db.admin(), ws, RollupTier.HOUR)).isEqualTo(minuteRowsMergedBy(db.admin(), ws,
                 RollupTier.HOUR));

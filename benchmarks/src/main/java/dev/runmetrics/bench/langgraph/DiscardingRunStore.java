@@ -15,6 +15,7 @@ import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.StepCheckpoint;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,7 +83,7 @@ public final class DiscardingRunStore implements RunStore {
     }
 
     @Override
-    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
+    public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query) {
         throw new UnsupportedOperationException("a discarding store has no durations");
     }
 }

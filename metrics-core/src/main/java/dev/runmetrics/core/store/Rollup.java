@@ -125,6 +125,20 @@ public record Rollup(String workspaceId, RollupDimension dimension, String subje
     }
 
     /**
+     * The contributions of one run attempt that ended: its {@link #forRun WORKFLOW} rollup and the
+     * same for the dimension of its final status ({@link RollupDimension#workflowEndedAs}).
+     *
+     * @throws IllegalArgumentException if the run's status is not terminal or it has no
+     *     {@code completedAt}
+     */
+    public static List<Rollup> forRunAttempt(Run run, String instanceId) {
+        Rollup all = forRun(run, instanceId);
+        return List.of(all, new Rollup(all.workspaceId(), RollupDimension.workflowEndedAs(run.status()), all.subject(),
+                all.bucketStart(), all.bucketLength(), instanceId, all.counts(), all.queueWait(), all.executionTime(),
+                all.endToEnd(), 0, 0));
+    }
+
+    /**
      * The contributions of one step run that ended: a NODE rollup for its node and, if it has a
      * String {@code model} attribute, a MODEL rollup carrying its {@code tokens} and {@code cost}
      * (non-numeric or negative ones count as 0).

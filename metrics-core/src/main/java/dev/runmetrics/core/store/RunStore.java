@@ -4,6 +4,7 @@ import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.StepRun;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -186,14 +187,15 @@ public interface RunStore {
 
     /**
      * Returns the execution times of the ended attempts selected by the query (the population of
-     * {@link #exactDurations}) as a histogram, to be merged with rollup histograms: the views
-     * answer a long range from the rollups of its whole minutes plus this for the partial minutes
-     * at its edges, so that a range edge inside a minute moves nothing. Cost grows with the number
-     * of attempts; callers ask for short ranges.
+     * {@link #exactDurations}) as one histogram per workflow id (workflows without such an
+     * attempt are absent), to be merged with rollup histograms: the views answer a long range
+     * from the rollups of its whole minutes plus this for the partial minutes at its edges, so
+     * that a range edge inside a minute moves nothing. Cost grows with the number of attempts;
+     * callers ask for short ranges.
      *
      * @throws RunStoreException if the store cannot be read
      */
-    DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query);
+    Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query);
 
     /**
      * Returns whether the store can serve calls now, as it last saw it, without calling its

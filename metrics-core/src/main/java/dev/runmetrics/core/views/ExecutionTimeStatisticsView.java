@@ -8,10 +8,12 @@ import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationQuery;
+import dev.runmetrics.core.store.DurationKind;
 import dev.runmetrics.core.store.DurationStatistics;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupDimension;
 import dev.runmetrics.core.store.RollupQuery;
+import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.time.Clock;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -78,9 +81,10 @@ public final class ExecutionTimeStatisticsView {
     private final Duration exactCutover;
     private final int liveLimit;
     private final ResultCache<StatisticsKey, ExecutionTimeStatistics> cache;
+    private final ResultCache<StatisticsKey, List<WorkflowExecutionTimes>> groupCache;
 
-    /** What an {@link #executionTimes} answer depends on. */
-    private record StatisticsKey(String workspaceId, String workflowId, Instant from, Instant to) {
+    /** What an {@link #executionTimes} or {@link #executionTimesByWorkflow} answer depends on. */
+    private record StatisticsKey(String workspaceId, String workflowId, RunStatus status, Instant from, Instant to) {
     }
 
     ExecutionTimeStatisticsView(RunStore store, RollupTotals rollups, PeriodCalendar calendar, Clock clock,
@@ -91,59 +95,156 @@ public final class ExecutionTimeStatisticsView {
         this.exactCutover = exactCutover;
         this.liveLimit = liveLimit;
         this.cache = new ResultCache<>(clock, resultCacheTtl.toNanos(), CACHE_ENTRIES);
+        this.groupCache = new ResultCache<>(clock, resultCacheTtl.toNanos(), CACHE_ENTRIES);
     }
 
     /**
-     * The execution-time statistics (count, avg, median, min, max, p95, p99, in ms) of the runs of
-     * one workflow, or of all, that ended in {@code [from, to)}; all null when there are none. A
-     * range no longer than the exact cut-over is answered exactly from the raw rows
-     * ({@code exact == true}); a longer one from the rollups, each value within 1/1024 (see the
-     * class comment).
+     * The execution-time statistics of one workflow's attempts, or of all, that ended in
+     * {@code [from, to)} in any status; see {@link #executionTimes(String, Optional, Optional, Instant, Instant)}.
+     */
+    public ExecutionTimeStatistics executionTimes(String workspaceId, Optional<String> workflowId, Instant from,
+            Instant to) {
+        return executionTimes(workspaceId, workflowId, Optional.empty(), from, to);
+    }
+
+    /**
+     * The execution-time statistics (count, avg, median, min, max, p95, p99, in ms) of the
+     * attempts of one workflow, or of all, that ended in {@code [from, to)} (in one status, or
+     * any); all null when there are none. A range no longer than the exact cut-over is answered
+     * exactly from the raw rows ({@code exact == true}); a longer one from the rollups plus the
+     * raw rows of its partial edge minutes, each value within 1/1024 (see the class comment).
      *
      * @param workspaceId the tenant
      * @param workflowId one workflow, or empty for all of the workspace's
+     * @param status only attempts that ended in this status (one that ends an attempt), or empty
+     *     for any
      * @param from the first instant (inclusive); the HTTP adapter passes {@link Instant#EPOCH} for
      *     an open start
      * @param to the end (exclusive); the adapter passes now for an open end
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if an id is malformed or {@code to} is before {@code from}
+     * @throws IllegalArgumentException if an id is malformed, the status does not end an attempt
+     *     or {@code to} is before {@code from}
      */
-    public ExecutionTimeStatistics executionTimes(String workspaceId, Optional<String> workflowId, Instant from,
-            Instant to) {
+    public ExecutionTimeStatistics executionTimes(String workspaceId, Optional<String> workflowId,
+            Optional<RunStatus> status, Instant from, Instant to) {
         Checks.id("workspaceId", workspaceId);
         String workflow = Checks.optionalId("workflowId", Objects.requireNonNull(workflowId, "workflowId")
                 .orElse(null));
+        RunStatus ended = endedStatus(status);
         PeriodCalendar.requireRange(from, to);
-        return cache.get(new StatisticsKey(workspaceId, workflow, from, to), () -> {
-            if (Duration.between(from, to).compareTo(exactCutover) <= 0) {
-                return ExecutionTimeStatistics.from(
-                        store.exactDurations(workspaceId, new DurationQuery(workflow, from, to)).executionTime());
+        return cache.get(new StatisticsKey(workspaceId, workflow, ended, from, to), () -> {
+            if (isExact(from, to)) {
+                return ExecutionTimeStatistics.from(store.exactDurations(workspaceId,
+                        new DurationQuery(workflow, ended, from, to)).executionTime());
             }
-            return ExecutionTimeStatistics.from(executionTimeHistogram(workspaceId, workflow, from, to).statistics());
+            DurationHistogram.Builder all = DurationHistogram.builder();
+            executionTimeHistograms(workspaceId, workflow, ended, from, to, false).values().forEach(all::add);
+            return ExecutionTimeStatistics.from(all.build().statistics());
         });
     }
 
     /**
-     * The execution times of the attempts that ended in {@code [from, to)}, to the instant: the
-     * rollups of the whole minutes inside the range, plus the raw attempts of the partial minutes
-     * at its edges (at most a minute each), so the population is the exact path's.
+     * The execution-time statistics of each workflow with at least one attempt that ended in
+     * {@code [from, to)} (in one status, or any) and had an execution time, ordered by workflow
+     * id: the same figures {@link #executionTimes} gives for each workflow, in one call, so that a
+     * per-workflow table costs one request (and one rollup read), not one per workflow.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as {@link #executionTimes(String, Optional, Optional, Instant, Instant)}
      */
-    private DurationHistogram executionTimeHistogram(String workspaceId, String workflow, Instant from, Instant to) {
+    public List<WorkflowExecutionTimes> executionTimesByWorkflow(String workspaceId, Optional<RunStatus> status,
+            Instant from, Instant to) {
+        Checks.id("workspaceId", workspaceId);
+        RunStatus ended = endedStatus(status);
+        PeriodCalendar.requireRange(from, to);
+        return groupCache.get(new StatisticsKey(workspaceId, null, ended, from, to), () -> {
+            List<WorkflowExecutionTimes> out = new ArrayList<>();
+            if (isExact(from, to)) {
+                for (String workflow : store.exactExecutionTimes(workspaceId,
+                        new DurationQuery(null, ended, from, to)).keySet()) {
+                    out.add(new WorkflowExecutionTimes(workflow, ExecutionTimeStatistics.from(store.exactDurations(
+                            workspaceId, new DurationQuery(workflow, ended, from, to)).executionTime())));
+                }
+            } else {
+                executionTimeHistograms(workspaceId, null, ended, from, to, true).forEach((workflow, h) ->
+                        out.add(new WorkflowExecutionTimes(workflow, ExecutionTimeStatistics.from(h.statistics()))));
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * Whether the workspace knows a workflow: it has a run of it, queued, running, paused or
+     * ended, or rollups of one (the runs themselves may have been pruned). Reads the all-time
+     * counts of its rollups and, only when those are empty, looks for one run of it; so an
+     * unknown id costs two index probes. For telling an unknown workflow id (HTTP 404) apart
+     * from one with no runs in a range (count 0).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if an id is malformed
+     */
+    public boolean knowsWorkflow(String workspaceId, String workflowId) {
+        Checks.id("workspaceId", workspaceId);
+        Checks.id("workflowId", workflowId);
+        for (Rollup r : store.rollups(workspaceId, RollupQuery.total(RollupDimension.WORKFLOW, workflowId,
+                Instant.EPOCH, calendar.endOfCurrentMinute()))) {
+            if (r.total() > 0) {
+                return true;
+            }
+        }
+        return !store.findRuns(workspaceId, RunQuery.latest(workflowId, 1)).items().isEmpty();
+    }
+
+    private boolean isExact(Instant from, Instant to) {
+        return Duration.between(from, to).compareTo(exactCutover) <= 0;
+    }
+
+    private static RunStatus endedStatus(Optional<RunStatus> status) {
+        RunStatus s = Objects.requireNonNull(status, "status").orElse(null);
+        if (s != null && !s.isTerminal()) {
+            throw new IllegalArgumentException("status " + s.wireName() + " does not end an attempt");
+        }
+        return s;
+    }
+
+    /**
+     * The execution times of the attempts that ended in {@code [from, to)}, to the instant, of one
+     * workflow or of all when {@code workflow} is null: the rollups of the whole minutes inside the
+     * range, plus the raw attempts of the partial minutes at its edges (at most a minute each), so
+     * the population is the exact path's. Keyed by workflow when {@code perWorkflow}; otherwise
+     * the rollups are read merged (for all workflows, the all-subjects rows) and the keys mean
+     * nothing.
+     */
+    private Map<String, DurationHistogram> executionTimeHistograms(String workspaceId, String workflow,
+            RunStatus status, Instant from, Instant to, boolean perWorkflow) {
         Instant firstWhole = PeriodCalendar.ceilToMinute(from);
         Instant endWhole = PeriodCalendar.floorToMinute(to);
         if (!endWhole.isAfter(firstWhole)) {
-            return store.exactExecutionTimes(workspaceId, new DurationQuery(workflow, from, to));
+            return store.exactExecutionTimes(workspaceId, new DurationQuery(workflow, status, from, to));
         }
-        DurationHistogram.Builder all = DurationHistogram.builder()
-                .add(rollups.total(workspaceId, RollupDimension.WORKFLOW, workflow, firstWhole, endWhole)
-                        .executionTime());
+        Map<String, DurationHistogram.Builder> byWorkflow = new TreeMap<>();
+        RollupDimension dimension = status == null ? RollupDimension.WORKFLOW : RollupDimension.workflowEndedAs(status);
+        for (Rollup r : store.rollups(workspaceId, new RollupQuery(dimension, workflow, perWorkflow, firstWhole,
+                endWhole, null).withHistograms(DurationKind.EXECUTION_TIME))) {
+            if (r.executionTime().count() > 0) {
+                byWorkflow.computeIfAbsent(perWorkflow ? r.subject() : "", k -> DurationHistogram.builder())
+                        .add(r.executionTime());
+            }
+        }
+        List<DurationQuery> edges = new ArrayList<>(2);
         if (from.isBefore(firstWhole)) {
-            all.add(store.exactExecutionTimes(workspaceId, new DurationQuery(workflow, from, firstWhole)));
+            edges.add(new DurationQuery(workflow, status, from, firstWhole));
         }
         if (endWhole.isBefore(to)) {
-            all.add(store.exactExecutionTimes(workspaceId, new DurationQuery(workflow, endWhole, to)));
+            edges.add(new DurationQuery(workflow, status, endWhole, to));
         }
-        return all.build();
+        for (DurationQuery edge : edges) {
+            store.exactExecutionTimes(workspaceId, edge).forEach((wf, h) ->
+                    byWorkflow.computeIfAbsent(perWorkflow ? wf : "", k -> DurationHistogram.builder()).add(h));
+        }
+        Map<String, DurationHistogram> out = new TreeMap<>();
+        byWorkflow.forEach((wf, h) -> out.put(wf, h.build()));
+        return out;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.StepRun;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -85,7 +86,7 @@ public class ForwardingRunStore implements RunStore {
     }
 
     @Override
-    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
+    public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query) {
         return delegate.exactExecutionTimes(workspaceId, query);
     }
 

@@ -18,6 +18,7 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.views.ExecutionTimeStatistics;
 import dev.runmetrics.core.views.RunViews;
+import dev.runmetrics.core.views.WorkflowExecutionTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -533,7 +534,7 @@ public abstract class RunStoreContract {
         assertThat(exact.count()).as("the failed attempt and the completed one").isEqualTo(2);
         assertThat(exact.min()).isCloseTo(3_000.0, within(1e-6));
         assertThat(exact.max()).as("6 s of work, not the hour it waited").isCloseTo(6_000.0, within(1e-6));
-        DurationHistogram raw = store().exactExecutionTimes(ws, day);
+        DurationHistogram raw = store().exactExecutionTimes(ws, day).get("wf-resumed");
         assertThat(raw.count()).isEqualTo(2);
         assertThat(raw.statistics().max()).isCloseTo(6_000.0, within(6.0));
 
@@ -541,6 +542,23 @@ public abstract class RunStoreContract {
         assertThat(rollupsOnly.statistics().executionTimes(ws, Optional.of("wf-resumed"), T0,
                 T0.plus(Duration.ofDays(1))).count()).as("the rollups count the same two attempts").isEqualTo(2);
         assertThat(store().exactDurations(otherWs, day).executionTime().count()).isZero();
+    }
+
+    @Test
+    void aWorkflowIsKnownByItsRunsOrItsRollupsNotByItsId() {
+        RunViews views = RunViews.builder(store()).workerCapacity(4).build();
+        saved(ended(ws, "wf-ended", at(0), ofMillis(5), ofMillis(50), RunStatus.COMPLETED));
+        Run paused = ended(started(queued(ws, newRunId(), "wf-paused", at(0)), ofMillis(5)), RunStatus.PAUSED,
+                ofMillis(20));
+        saved(paused);
+        saved(started(queued(ws, newRunId(), "wf-running", at(0)), ofMillis(5)));
+        awaitWrites();
+
+        assertThat(views.statistics().knowsWorkflow(ws, "wf-ended")).isTrue();
+        assertThat(views.statistics().knowsWorkflow(ws, "wf-paused")).isTrue();
+        assertThat(views.statistics().knowsWorkflow(ws, "wf-running")).isTrue();
+        assertThat(views.statistics().knowsWorkflow(ws, "wf-never")).isFalse();
+        assertThat(views.statistics().knowsWorkflow(otherWs, "wf-ended")).as("another workspace's").isFalse();
     }
 
     @Test
@@ -576,16 +594,37 @@ public abstract class RunStoreContract {
             Instant from = T0.plusNanos(random.nextLong(Duration.ofHours(3).toNanos()) / 1000 * 1000);
             Instant to = from.plus(Duration.ofMinutes(60)).plusNanos((random.nextLong(240_000_000) - 120_000_000) * 1000);
             Optional<String> workflow = i % 4 == 0 ? Optional.empty() : Optional.of("wf");
-            String what = "seed " + seed + ", case " + i + ": " + workflow.orElse("all") + " [" + from + ", " + to + ")";
-            double[] truth = endedAttempts.stream()
-                    .filter(r -> workflow.map(r.workflowId()::equals).orElse(true))
-                    .filter(r -> !r.completedAt().isBefore(from) && r.completedAt().isBefore(to))
-                    .flatMap(r -> r.executionTime().stream())
-                    .mapToDouble(d -> d.toNanos() / 1e6).toArray();
-            assertPathsAgree(what, DurationStatistics.exactOf(truth),
-                    exactOnly.statistics().executionTimes(ws, workflow, from, to),
-                    rollupsOnly.statistics().executionTimes(ws, workflow, from, to), e);
+            Optional<RunStatus> status = i % 3 == 0 ? Optional.of(i % 2 == 0 ? RunStatus.COMPLETED : RunStatus.FAILED)
+                    : Optional.empty();
+            String what = "seed " + seed + ", case " + i + ": " + workflow.orElse("all") + " "
+                    + status.map(RunStatus::wireName).orElse("any") + " [" + from + ", " + to + ")";
+            assertPathsAgree(what, truth(endedAttempts, workflow, status, from, to),
+                    exactOnly.statistics().executionTimes(ws, workflow, status, from, to),
+                    rollupsOnly.statistics().executionTimes(ws, workflow, status, from, to), e);
+            // Per workflow in one call: the same figures, workflow by workflow, on both paths.
+            List<WorkflowExecutionTimes> exactGroups = exactOnly.statistics().executionTimesByWorkflow(ws, status,
+                    from, to);
+            List<WorkflowExecutionTimes> rollupGroups = rollupsOnly.statistics().executionTimesByWorkflow(ws, status,
+                    from, to);
+            assertThat(exactGroups).extracting(WorkflowExecutionTimes::workflowId).as(what)
+                    .isEqualTo(rollupGroups.stream().map(WorkflowExecutionTimes::workflowId).toList());
+            for (int g = 0; g < exactGroups.size(); g++) {
+                String wf = exactGroups.get(g).workflowId();
+                assertPathsAgree(what + " group " + wf, truth(endedAttempts, Optional.of(wf), status, from, to),
+                        exactGroups.get(g).statistics(), rollupGroups.get(g).statistics(), e);
+            }
         }
+    }
+
+    /** Nearest-rank statistics of the saved attempts' execution times that the filters select. */
+    private static DurationStatistics truth(List<Run> endedAttempts, Optional<String> workflow,
+            Optional<RunStatus> status, Instant from, Instant to) {
+        return DurationStatistics.exactOf(endedAttempts.stream()
+                .filter(r -> workflow.map(r.workflowId()::equals).orElse(true))
+                .filter(r -> status.map(r.status()::equals).orElse(true))
+                .filter(r -> !r.completedAt().isBefore(from) && r.completedAt().isBefore(to))
+                .flatMap(r -> r.executionTime().stream())
+                .mapToDouble(d -> d.toNanos() / 1e6).toArray());
     }
 
     /**

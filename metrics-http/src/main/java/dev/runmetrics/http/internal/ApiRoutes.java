@@ -14,9 +14,11 @@ import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.StoreHealth;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.ExecutionTimeStatistics;
+import dev.runmetrics.core.views.ExecutionTimeStatisticsView;
 import dev.runmetrics.core.views.RunHistoryView;
 import dev.runmetrics.core.views.RunSummary;
 import dev.runmetrics.core.views.RunViews;
+import dev.runmetrics.core.views.WorkflowExecutionTimes;
 import dev.runmetrics.core.views.WorkflowListing;
 import dev.runmetrics.core.views.overview.Timeframe;
 import dev.runmetrics.http.internal.Route.Access;
@@ -70,9 +72,20 @@ public final class ApiRoutes {
                         "meta", List.of(), 200, 401)));
         if (s.views() != null) {
             r.add(new Route("GET", "/api/v1/statistics/execution-times", Access.VIEWER, true, true, BodyKind.NONE,
-                    this::statistics, doc("Execution-time statistics (ms) of runs that ended in a range.",
+                    this::statistics, doc("Execution-time statistics (ms) of the run attempts that ended in a "
+                            + "range: every attempt that ended, once (a run that failed, was resumed and completed "
+                            + "counts twice), its execution time without the waits between attempts, percentiles by "
+                            + "nearest rank; the same definition on the exact path (ranges up to the cut-over) and "
+                            + "the rollups. With group_by=workflow, the same figures per workflow in one answer. An "
+                            + "unknown workflow_id (no run and no rollup of it) answers 404 workflow_not_found; a "
+                            + "known one without attempts in the range answers count 0.",
                             "statistics", List.of(
                                     new Param("query", "workflow_id", "string", false, "Only this workflow."),
+                                    new Param("query", "status", "string", false, "Only attempts that ended in this "
+                                            + "status: completed, failed, cancelled, timeout or skipped (a status "
+                                            + "that does not end an attempt answers 400)."),
+                                    new Param("query", "group_by", "string", false, "workflow: one entry per "
+                                            + "workflow with attempts in the range, instead of one total."),
                                     new Param("query", "start_date", "string", false,
                                             "ISO-8601 date or date-time, inclusive (UTC if no offset)."),
                                     new Param("query", "end_date", "string", false,
@@ -207,10 +220,24 @@ public final class ApiRoutes {
     }
 
     private Reply statistics(Exchange ex) {
-        rejectUnknownQuery(ex, "workflow_id", "start_date", "end_date");
+        rejectUnknownQuery(ex, "workflow_id", "start_date", "end_date", "status", "group_by");
         String workflow = ex.query("workflow_id");
         if (workflow != null) {
             Params.id("workflow_id", workflow);
+        }
+        String statusText = ex.query("status");
+        RunStatus status = statusText == null ? null : Params.status("status", statusText);
+        if (status != null && !status.isTerminal()) {
+            throw ApiError.badParameter("status", "status '" + status.wireName() + "' does not end an attempt;"
+                    + " expected one of completed, failed, cancelled, timeout, skipped");
+        }
+        String groupBy = ex.query("group_by");
+        if (groupBy != null && !groupBy.equals("workflow")) {
+            throw ApiError.badParameter("group_by", "group_by must be 'workflow', was '" + Router.truncate(groupBy)
+                    + "'");
+        }
+        if (groupBy != null && workflow != null) {
+            throw ApiError.badParameter("group_by", "group_by=workflow and workflow_id exclude each other");
         }
         Instant from = Params.dateOrDateTime("start_date", ex.query("start_date"), false);
         Instant to = Params.dateOrDateTime("end_date", ex.query("end_date"), true);
@@ -224,11 +251,36 @@ public final class ApiRoutes {
         if (end.isBefore(start)) {
             throw ApiError.badParameter("end_date", "end_date is before start_date");
         }
-        ExecutionTimeStatistics st = s.views().statistics().executionTimes(ex.workspaceId(),
-                Optional.ofNullable(workflow), start, end);
-        return Reply.json(200, Json.map("workflow_id", workflow, "start_date", Json.instant(start), "end_date",
-                Json.instant(end), "unit", "ms", "count", st.count(), "avg", st.avg(), "median", st.median(), "min",
-                st.min(), "max", st.max(), "p95", st.p95(), "p99", st.p99(), "exact", st.exact()));
+        ExecutionTimeStatisticsView view = s.views().statistics();
+        String statusName = status == null ? null : status.wireName();
+        if (groupBy != null) {
+            List<Object> items = new ArrayList<>();
+            for (WorkflowExecutionTimes w : view.executionTimesByWorkflow(ex.workspaceId(), Optional.ofNullable(status),
+                    start, end)) {
+                items.add(statisticsFields(w.statistics(), "workflow_id", w.workflowId()));
+            }
+            return Reply.json(200, Json.map("group_by", "workflow", "status", statusName, "start_date",
+                    Json.instant(start), "end_date", Json.instant(end), "unit", "ms", "items", items, "total",
+                    items.size()));
+        }
+        if (workflow != null && !view.knowsWorkflow(ex.workspaceId(), workflow)) {
+            throw new ApiError(404, "workflow_not_found", "no run of workflow '" + workflow
+                    + "' in this workspace", "workflow_id");
+        }
+        ExecutionTimeStatistics st = view.executionTimes(ex.workspaceId(), Optional.ofNullable(workflow),
+                Optional.ofNullable(status), start, end);
+        Map<String, Object> body = Json.map("workflow_id", workflow, "status", statusName, "start_date",
+                Json.instant(start), "end_date", Json.instant(end), "unit", "ms");
+        body.putAll(statisticsFields(st));
+        return Reply.json(200, body);
+    }
+
+    /** The statistics' figures as the API writes them, after any leading fields given. */
+    private static Map<String, Object> statisticsFields(ExecutionTimeStatistics st, Object... leading) {
+        Map<String, Object> m = Json.map(leading);
+        m.putAll(Json.map("count", st.count(), "avg", st.avg(), "median", st.median(), "min", st.min(), "max",
+                st.max(), "p95", st.p95(), "p99", st.p99(), "exact", st.exact()));
+        return m;
     }
 
     private Reply executionMetrics(Exchange ex) {

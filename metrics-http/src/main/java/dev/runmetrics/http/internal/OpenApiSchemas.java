@@ -104,22 +104,26 @@ final class OpenApiSchemas {
                     "subject", string("Who the token belongs to."),
                     "role", enumOf("viewer", "operator"),
                     "workspaces", described(array(id()), "The workspace ids the token may use, sorted.")));
-            case "GET /api/v1/statistics/execution-times" -> named("ExecutionTimeStatistics",
-                    "Execution-time statistics in milliseconds of the runs that ended in [start_date, end_date); "
-                            + "each figure is null when count is 0.", object(
-                    "workflow_id", nullable(id()),
-                    "start_date", dateTime(),
-                    "end_date", dateTime(),
-                    "unit", enumOf("ms"),
-                    "count", count(),
-                    "avg", nullable(number()),
-                    "median", nullable(number()),
-                    "min", nullable(number()),
-                    "max", nullable(number()),
-                    "p95", nullable(number()),
-                    "p99", nullable(number()),
-                    "exact", described(bool(), "true: exact over the raw rows; false: from the rollups, within "
-                            + "1/1024.")));
+            case "GET /api/v1/statistics/execution-times" -> named("ExecutionTimeStatisticsAnswer", "The "
+                    + "statistics of the range, or with group_by=workflow one entry per workflow.", map("oneOf", List.of(
+                    named("ExecutionTimeStatistics", "Execution-time statistics in milliseconds of the run "
+                            + "attempts that ended in [start_date, end_date) (of one workflow, or all; in one status, "
+                            + "or any); each figure is null when count is 0.", statisticsObject(
+                            "workflow_id", nullable(id()),
+                            "status", nullable(endedStatus()),
+                            "start_date", dateTime(),
+                            "end_date", dateTime(),
+                            "unit", enumOf("ms"))),
+                    named("ExecutionTimeStatisticsByWorkflow", "With group_by=workflow: the statistics of each "
+                            + "workflow with attempts in the range, ordered by workflow id.", object(
+                            "group_by", enumOf("workflow"),
+                            "status", nullable(endedStatus()),
+                            "start_date", dateTime(),
+                            "end_date", dateTime(),
+                            "unit", enumOf("ms"),
+                            "items", array(named("WorkflowExecutionTimes", "One workflow's statistics.",
+                                    statisticsObject("workflow_id", id()))),
+                            "total", count())))));
             case "GET /api/v1/execution-metrics" -> record(LiveOverview.class, false);
             case "GET /api/workflows" -> named("WorkflowList", "The workspace's workflows, most ended runs first.",
                     object("items", array(record(WorkflowListing.class, true)), "total", count()));
@@ -218,6 +222,7 @@ final class OpenApiSchemas {
                 }
                 yield map("type", "string", "enum", names);
             }
+            case "group_by" -> map("type", "string", "enum", List.of("workflow"));
             case "timeframe" -> {
                 List<String> names = new ArrayList<>();
                 for (Timeframe t : Timeframe.values()) {
@@ -231,6 +236,33 @@ final class OpenApiSchemas {
             default -> throw new IllegalStateException("no schema for parameter " + p.name()
                     + ": add one to OpenApiSchemas");
         };
+    }
+
+    /** An object of the given leading properties followed by the execution-time figures. */
+    private static Map<String, Object> statisticsObject(Object... leading) {
+        List<Object> all = new ArrayList<>(List.of(leading));
+        all.addAll(List.of(
+                "count", count(),
+                "avg", nullable(number()),
+                "median", nullable(number()),
+                "min", nullable(number()),
+                "max", nullable(number()),
+                "p95", nullable(number()),
+                "p99", nullable(number()),
+                "exact", described(bool(), "true: exact over the raw rows; false: from the rollups (and the raw "
+                        + "rows of the range's partial edge minutes), within 1/1024.")));
+        return object(all.toArray());
+    }
+
+    /** The statuses that end an attempt, as a statistics filter names them. */
+    private static Map<String, Object> endedStatus() {
+        List<String> names = new ArrayList<>();
+        for (RunStatus s : RunStatus.values()) {
+            if (s.isTerminal()) {
+                names.add(s.wireName());
+            }
+        }
+        return map("type", "string", "enum", names);
     }
 
     /** The error body every 4xx (and the 503) carries. */
@@ -532,7 +564,7 @@ final class OpenApiSchemas {
                 "duplicate_field", "unreadable_body", "websocket_required")));
         codes.put(401, new TreeSet<>(List.of("unauthorized")));
         codes.put(403, new TreeSet<>(List.of("forbidden", "origin_not_allowed")));
-        codes.put(404, new TreeSet<>(List.of("not_found", "workspace_not_found")));
+        codes.put(404, new TreeSet<>(List.of("not_found", "workspace_not_found", "workflow_not_found")));
         codes.put(409, new TreeSet<>(List.of("conflict")));
         codes.put(413, new TreeSet<>(List.of("payload_too_large")));
         codes.put(415, new TreeSet<>(List.of("unsupported_media_type")));

@@ -1,5 +1,5 @@
--- runmetrics schema, version 6: one row per ended attempt of a run, and the time a run waited
--- between attempts.
+-- runmetrics schema, version 6: one row per ended attempt of a run, the time a run waited between
+-- attempts, and rollups by final status.
 --
 -- The execution-time statistics count every attempt that ended (a run resumed after a failure
 -- and then completed counts twice: once failed, once completed), as the rollups always have. The
@@ -71,6 +71,23 @@ BEGIN
           AND a.privilege_type IN ('SELECT', 'INSERT')
     LOOP
         EXECUTE format('GRANT %s ON runmetrics.run_attempt_endings TO %s', g.privilege_type, g.role);
+    END LOOP;
+END
+$$;
+
+-- Statistics by final status: the writer also adds each ended attempt to the WORKFLOW rollup of its
+-- status (WORKFLOW_COMPLETED, ...), same keys and columns. Rollup rows written before this version
+-- are not split by status (a merged histogram cannot be split), so statistics filtered by status
+-- count the attempts that ended after the upgrade; the module README says so.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['execution_rollups', 'execution_rollups_hourly', 'execution_rollups_daily'] LOOP
+        EXECUTE format('ALTER TABLE runmetrics.%I DROP CONSTRAINT %I', t, t || '_dimension_check');
+        EXECUTE format('ALTER TABLE runmetrics.%I ADD CONSTRAINT %I CHECK (dimension IN (''WORKFLOW'','
+            || ' ''WORKFLOW_COMPLETED'', ''WORKFLOW_FAILED'', ''WORKFLOW_CANCELLED'', ''WORKFLOW_TIMEOUT'','
+            || ' ''WORKFLOW_SKIPPED'', ''NODE'', ''MODEL''))', t, t || '_dimension_check');
     END LOOP;
 END
 $$;

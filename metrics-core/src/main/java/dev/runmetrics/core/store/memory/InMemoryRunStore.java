@@ -162,7 +162,9 @@ public final class InMemoryRunStore implements RunStore {
             ws.runs.put(run.runId(), saved);
             if (saved.status().isTerminal() && saved.completedAt() != null
                     && ws.rolledUp.add(saved.runId() + "#" + saved.attempt())) {
-                addRollup(ws, instanceId, Rollup.forRun(saved, instanceId));
+                for (Rollup contribution : Rollup.forRunAttempt(saved, instanceId)) {
+                    addRollup(ws, instanceId, contribution);
+                }
                 ws.endedAttempts.add(saved);
             }
         }
@@ -418,20 +420,23 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public DurationHistogram exactExecutionTimes(String workspaceId, DurationQuery query) {
+    public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query) {
         Objects.requireNonNull(query, "query");
         Workspace ws = existing(workspaceId);
-        DurationHistogram.Builder histogram = DurationHistogram.builder();
+        Map<String, DurationHistogram.Builder> byWorkflow = new TreeMap<>();
         if (ws != null) {
             synchronized (ws) {
                 for (Run run : ws.endedAttempts) {
-                    if (query.matches(run)) {
-                        run.executionTime().ifPresent(histogram::record);
+                    if (query.matches(run) && run.executionTime().isPresent()) {
+                        byWorkflow.computeIfAbsent(run.workflowId(), k -> DurationHistogram.builder())
+                                .record(run.executionTime().get());
                     }
                 }
             }
         }
-        return histogram.build();
+        Map<String, DurationHistogram> out = new TreeMap<>();
+        byWorkflow.forEach((workflow, histogram) -> out.put(workflow, histogram.build()));
+        return out;
     }
 
     private static DurationStatistics exact(List<Run> runs, DurationKind kind) {
