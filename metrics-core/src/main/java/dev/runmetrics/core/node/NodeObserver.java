@@ -54,5 +54,16 @@ public interface NodeObserver {
          * @param attemptNumber the attempt about to start (2 for the first retry)
          */
         void onRetry(int attemptNumber);
+
+        /**
+         * A call ended (see {@link NodeMetricsCollector#recordCall}). Executions counted as calls
+         * of one attempt, by a node that records no calls, are not told here. Does nothing by
+         * default.
+         *
+         * @param attempts how many attempts it took, at least 1
+         * @param succeeded whether its last attempt succeeded
+         */
+        default void onCall(int attempts, boolean succeeded) {
+        }
     }
 }
