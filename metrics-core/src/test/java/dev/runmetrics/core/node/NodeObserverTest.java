@@ -45,8 +45,26 @@ class NodeObserverTest {
                 public void onRetry(int attemptNumber) {
                     calls.add(nodeName + " retry " + attemptNumber);
                 }
+
+                @Override
+                public void onCall(int attempts, boolean succeeded) {
+                    calls.add(nodeName + " call " + attempts + (succeeded ? " succeeded" : " failed"));
+                }
             };
         }
+    }
+
+    @Test
+    void executionsCountedAsCallsOfOneAttemptAreNotToldAsCalls() {
+        NodeMetricsCollector collector = NodeMetricsCollector.create();
+        Transcript transcript = new Transcript();
+        collector.addObserver(transcript);
+
+        collector.recordSuccess("hand", 1.0);
+        collector.recordCall("called", 4, false);
+
+        assertThat(transcript.calls).containsExactly("hand success 1.0", "called call 4 failed");
+        assertThat(collector.getNodeMetrics("hand").callCount()).isEqualTo(1);
     }
 
     @Test
@@ -162,7 +180,7 @@ class NodeObserverTest {
     }
 
     @Test
-    void createdNodesReportEachAttemptAndEachRetryToTheObserver() throws Exception {
+    void createdNodesReportEachAttemptEachRetryAndTheCallToTheObserver() throws Exception {
         ManualClock clock = new ManualClock();
         NodeMetricsCollector collector = NodeMetricsCollector.builder().clock(clock).build();
         Transcript transcript = new Transcript();
@@ -184,7 +202,7 @@ class NodeObserverTest {
         assertThat(flaky.apply("x")).isEqualTo("ok");
 
         assertThat(transcript.calls).containsExactly("flaky failure 10.0 NETWORK", "flaky retry 2",
-                "flaky success 10.0");
+                "flaky success 10.0", "flaky call 2 succeeded");
     }
 
     @Test
