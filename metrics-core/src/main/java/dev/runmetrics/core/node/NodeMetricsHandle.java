@@ -55,6 +55,9 @@ public final class NodeMetricsHandle {
         NodeObserver.Records[] observers = observed;
         if (observers != null) {
             notifySuccess(observers, recorded);
+            if (!current.countsRecordedCalls()) { // the execution is also a call of one attempt
+                notifyCall(observers, 1, true);
+            }
         }
         if (thresholds != null) {
             thresholds.afterRecord(nodeName, current);
@@ -79,6 +82,9 @@ public final class NodeMetricsHandle {
         NodeObserver.Records[] observers = observed;
         if (observers != null) {
             notifyFailure(observers, recorded, category);
+            if (!current.countsRecordedCalls()) {
+                notifyCall(observers, 1, false);
+            }
         }
         if (thresholds != null) {
             thresholds.afterRecord(nodeName, current);

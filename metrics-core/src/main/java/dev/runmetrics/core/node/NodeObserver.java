@@ -56,9 +56,10 @@ public interface NodeObserver {
         void onRetry(int attemptNumber);
 
         /**
-         * A call ended (see {@link NodeMetricsCollector#recordCall}). Executions counted as calls
-         * of one attempt, by a node that records no calls, are not told here. Does nothing by
-         * default.
+         * A call ended (see {@link NodeMetricsCollector#recordCall}), told after its last attempt's
+         * {@link #onSuccess} or {@link #onFailure}. On a node that records no calls, each
+         * execution is a call of one attempt, and is told here too, so the calls an observer sees
+         * are the node's {@link NodeMetrics#callCount()}. Does nothing by default.
          *
          * @param attempts how many attempts it took, at least 1
          * @param succeeded whether its last attempt succeeded

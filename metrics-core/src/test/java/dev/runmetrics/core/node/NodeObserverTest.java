@@ -22,9 +22,21 @@ import org.junit.jupiter.api.Test;
 
 class NodeObserverTest {
 
-    /** Writes every call as text: "node success 12.5", "node failure 3.0 TIMEOUT", "node retry 2". */
+    /**
+     * Writes every call as text: "node success 12.5", "node failure 3.0 TIMEOUT", "node retry 2", and
+     * if asked, the ends of the node's calls: "node call 2 succeeded".
+     */
     private static final class Transcript implements NodeObserver {
         final List<String> calls = new CopyOnWriteArrayList<>();
+        private final boolean endsOfCalls;
+
+        Transcript() {
+            this(false);
+        }
+
+        Transcript(boolean endsOfCalls) {
+            this.endsOfCalls = endsOfCalls;
+        }
         final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
 
         @Override
@@ -48,23 +60,28 @@ class NodeObserverTest {
 
                 @Override
                 public void onCall(int attempts, boolean succeeded) {
-                    calls.add(nodeName + " call " + attempts + (succeeded ? " succeeded" : " failed"));
+                    if (endsOfCalls) {
+                        calls.add(nodeName + " call " + attempts + (succeeded ? " succeeded" : " failed"));
+                    }
                 }
             };
         }
     }
 
     @Test
-    void executionsCountedAsCallsOfOneAttemptAreNotToldAsCalls() {
+    void anObserverSeesTheCallsTheNodeCountsIncludingExecutionsCountedAsCalls() {
         NodeMetricsCollector collector = NodeMetricsCollector.create();
-        Transcript transcript = new Transcript();
+        Transcript transcript = new Transcript(true);
         collector.addObserver(transcript);
 
-        collector.recordSuccess("hand", 1.0);
+        collector.recordSuccess("hand", 1.0); // no call recorded on this node: a call of one attempt
+        collector.recordFailure("called", 2.0, ErrorCategory.OTHER); // likewise, before its first call
         collector.recordCall("called", 4, false);
+        collector.recordFailure("called", 2.0, ErrorCategory.OTHER); // an attempt only, from now on
 
-        assertThat(transcript.calls).containsExactly("hand success 1.0", "called call 4 failed");
-        assertThat(collector.getNodeMetrics("hand").callCount()).isEqualTo(1);
+        assertThat(transcript.calls).containsExactly("hand success 1.0", "hand call 1 succeeded",
+                "called failure 2.0 OTHER", "called call 1 failed", "called call 4 failed", "called failure 2.0 OTHER");
+        assertThat(collector.getNodeMetrics("called").callCount()).isEqualTo(2);
     }
 
     @Test
@@ -183,7 +200,7 @@ class NodeObserverTest {
     void createdNodesReportEachAttemptEachRetryAndTheCallToTheObserver() throws Exception {
         ManualClock clock = new ManualClock();
         NodeMetricsCollector collector = NodeMetricsCollector.builder().clock(clock).build();
-        Transcript transcript = new Transcript();
+        Transcript transcript = new Transcript(true);
         collector.addObserver(transcript);
         AtomicInteger calls = new AtomicInteger();
         Node<String, String> flaky = Nodes.createNode(
