@@ -11,7 +11,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.runmetrics.core.node.Node;
+import dev.runmetrics.core.node.NodeConfig;
+import dev.runmetrics.core.node.Nodes;
+import dev.runmetrics.core.node.RetryPolicy;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -288,6 +295,45 @@ class EndpointsTest {
         assertThat(fetch.get("failureCount").asLong()).isEqualTo(1);
         assertThat(fetch.get("timeoutErrors").asLong()).isEqualTo(1);
         assertThat(fetch.get("p50").asDouble()).isEqualTo(20.0);
+    }
+
+    @Test
+    void nodeMetricsCountCallsByAttemptsApartFromExecutions() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Node<String, String> charge = Nodes.createNode(NodeConfig.builder("charge").metricsCollector(world.collector)
+                        .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ZERO).build())
+                        .sleeper(delay -> { }).build(),
+                input -> {
+                    if (attempts.incrementAndGet() % 2 == 1) {
+                        throw new IOException("declined, try again");
+                    }
+                    return "charged";
+                });
+        charge.apply("order-1");
+        charge.apply("order-2");
+        world.collector.recordCall("charge", 12, false);
+
+        JsonNode node = json(api.get("/api/v1/node-metrics", VIEWER_A)).get("charge");
+        assertThat(node.get("totalExecutions").asLong()).isEqualTo(4);
+        assertThat(node.get("failureRate").asDouble()).isEqualTo(0.5);
+        assertThat(node.get("callCount").asLong()).isEqualTo(3);
+        assertThat(node.get("failedCallCount").asLong()).isEqualTo(1);
+        assertThat(node.get("callFailureRate").asDouble()).isEqualTo(1.0 / 3);
+        assertThat(node.get("callsByAttempts").toString()).isEqualTo("[0,2,0,0,0,0,0,0,0,0,1]");
+
+        String text = api.get("/metrics", VIEWER_A).body();
+        assertThat(text).contains("# TYPE runmetrics_node_calls_total counter\n")
+                .contains("runmetrics_node_calls_total{workspace=\"ws-a\",node=\"charge\",outcome=\"succeeded\"} 2\n")
+                .contains("runmetrics_node_calls_total{workspace=\"ws-a\",node=\"charge\",outcome=\"failed\"} 1\n")
+                .contains("# TYPE runmetrics_node_calls_by_attempts_total counter\n")
+                .contains("runmetrics_node_calls_by_attempts_total{workspace=\"ws-a\",node=\"charge\",attempts=\"1\"} 0\n")
+                .contains("runmetrics_node_calls_by_attempts_total{workspace=\"ws-a\",node=\"charge\",attempts=\"2\"} 2\n")
+                .contains("runmetrics_node_calls_by_attempts_total{workspace=\"ws-a\",node=\"charge\",attempts=\"10\"} 0\n")
+                .contains("runmetrics_node_calls_by_attempts_total{workspace=\"ws-a\",node=\"charge\",attempts=\"more\"} 1\n")
+                // a node recorded by hand, without calls: each execution is a call of one attempt
+                .contains("runmetrics_node_calls_total{workspace=\"ws-a\",node=\"fetch\",outcome=\"failed\"} 1\n")
+                .contains("runmetrics_node_calls_by_attempts_total{workspace=\"ws-a\",node=\"fetch\",attempts=\"1\"} 3\n")
+                .contains("runmetrics_node_calls_by_attempts_total{workspace=\"ws-a\",node=\"fetch\",attempts=\"more\"} 0\n");
     }
 
     @Test

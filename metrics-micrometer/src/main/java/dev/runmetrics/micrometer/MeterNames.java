@@ -16,6 +16,11 @@ public final class MeterNames {
     public static final String NODE_EXECUTIONS = "runmetrics.node.executions";
     /** Counter: node retries; tags workspace (if set), node. */
     public static final String NODE_RETRIES = "runmetrics.node.retries";
+    /**
+     * Counter: node calls that ended (a call is one invocation with all its attempts, and fails only
+     * when its last attempt fails); tags workspace (if set), node, outcome, attempts.
+     */
+    public static final String NODE_CALLS = "runmetrics.node.calls";
     /** Function counter: how often a collector's observers (this bridge among them) threw; no tags. */
     public static final String NODE_OBSERVER_FAILURES = "runmetrics.node.observer.failures";
 
@@ -50,6 +55,11 @@ public final class MeterNames {
     public static final String NODE = "node";
     /** Tag key: {@code success} or {@code failure}. */
     public static final String OUTCOME = "outcome";
+    /**
+     * Tag key of {@link #NODE_CALLS}: how many attempts the call took, {@code 1} to {@code 10}, or
+     * {@code more}.
+     */
+    public static final String ATTEMPTS = "attempts";
     /** Tag key: {@code none}, {@code timeout}, {@code validation}, {@code network} or {@code other}. */
     public static final String ERROR_CATEGORY = "error.category";
     /** Tag key: the workflow's id. */

@@ -1,6 +1,7 @@
 package dev.runmetrics.micrometer;
 
 import dev.runmetrics.core.node.ErrorCategory;
+import dev.runmetrics.core.node.NodeMetrics;
 import dev.runmetrics.core.node.NodeMetricsCollector;
 import dev.runmetrics.core.node.NodeObserver;
 import io.micrometer.core.instrument.Counter;
@@ -17,11 +18,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The node half of the bridge: a {@link NodeObserver} that gives each admitted node its meters once
  * and then records straight into them. A success costs one {@link Timer#record} and one
- * {@link Counter#increment}; the failure meters of a node are registered at its first failure of
- * that category, so a node that never fails has no failure series. Thread-safe.
+ * {@link Counter#increment}, and the end of a call one more increment (on a node that records no
+ * calls, each execution is also a call of one attempt); the failure meters of a node are
+ * registered at its first failure of that category, and a call counter at the first call of its
+ * outcome and attempts, so a node that never fails has no failure series. Thread-safe.
  */
 final class NodeMeters implements NodeObserver {
     private static final ErrorCategory[] CATEGORIES = ErrorCategory.values();
+    /** The attempts tag's values: 1 to {@link NodeMetrics#TRACKED_ATTEMPTS}, and more. */
+    private static final int ATTEMPTS_BUCKETS = NodeMetrics.TRACKED_ATTEMPTS + 1;
 
     private final MeterRegistry registry;
     private final Tags commonTags;
@@ -103,6 +108,8 @@ final class NodeMeters implements NodeObserver {
         private volatile Timer failureDuration;
         private final AtomicReferenceArray<Counter> failures = new AtomicReferenceArray<>(CATEGORIES.length);
         private volatile Counter retries;
+        /** Call counters by outcome (succeeded first) and attempts bucket, registered when first used. */
+        private final AtomicReferenceArray<Counter> calls = new AtomicReferenceArray<>(2 * ATTEMPTS_BUCKETS);
 
         Meters(String workspace, String nodeName) {
             Tags base = workspace == null ? commonTags : commonTags.and(MeterNames.WORKSPACE, workspace);
@@ -145,6 +152,24 @@ final class NodeMeters implements NodeObserver {
             counter.increment();
         }
 
+        @Override
+        public void onCall(int attempts, boolean succeeded) {
+            int bucket = Math.min(attempts, NodeMetrics.TRACKED_ATTEMPTS + 1) - 1;
+            int i = (succeeded ? 0 : ATTEMPTS_BUCKETS) + bucket;
+            Counter counter = calls.get(i);
+            if (counter == null) {
+                counter = Counter.builder(MeterNames.NODE_CALLS)
+                        .description("Calls of the node that ended, by outcome (a call fails only when its last "
+                                + "attempt fails) and by the attempts they took")
+                        .tags(tags).tag(MeterNames.OUTCOME, succeeded ? "success" : "failure")
+                        .tag(MeterNames.ATTEMPTS, bucket < NodeMetrics.TRACKED_ATTEMPTS ? Integer.toString(bucket + 1)
+                                : "more")
+                        .register(registry);
+                calls.set(i, counter);
+            }
+            counter.increment();
+        }
+
         private Timer duration(String outcome) {
             return Timer.builder(MeterNames.NODE_DURATION)
                     .description("How long each execution (attempt) of the node took")
@@ -183,5 +208,7 @@ final class NodeMeters implements NodeObserver {
         public void onRetry(int attemptNumber) {
             budget.drop();
         }
+
+        // onCall: a call ends with its last attempt, whose record was counted as dropped already.
     }
 }

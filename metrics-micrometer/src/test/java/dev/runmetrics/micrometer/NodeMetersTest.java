@@ -36,6 +36,12 @@ class NodeMetersTest {
                 .counter().count();
     }
 
+    private double calls(String node, String outcome, String attempts) {
+        return registry.get(MeterNames.NODE_CALLS)
+                .tags(MeterNames.NODE, node, MeterNames.OUTCOME, outcome, MeterNames.ATTEMPTS, attempts)
+                .counter().count();
+    }
+
     private double dropped(String kind) {
         return registry.get(MeterNames.DROPPED).tag(MeterNames.KIND, kind).counter().count();
     }
@@ -115,7 +121,7 @@ class NodeMetersTest {
         assertThat(registry.find(MeterNames.NODE_DURATION).meters()).hasSize(2);
         assertThat(registry.getMeters()).filteredOn(m -> m.getId().getName().startsWith("runmetrics.node.")
                         && !m.getId().getName().equals(MeterNames.NODE_OBSERVER_FAILURES))
-                .hasSize(5)
+                .hasSize(7) // two durations, two execution counters, retries, calls of each outcome
                 .allSatisfy(m -> assertThat(m.getId().getTag(MeterNames.WORKSPACE)).isEqualTo("ws-1"));
     }
 
@@ -205,6 +211,44 @@ class NodeMetersTest {
         assertThat(duration("flaky", "failure").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(80.0);
         assertThat(duration("flaky", "success").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40.0);
         assertThat(registry.get(MeterNames.NODE_RETRIES).counter().count()).isEqualTo(2.0);
+        assertThat(calls("flaky", "success", "3")).isEqualTo(1.0); // one call, though two attempts failed
+        assertThat(registry.find(MeterNames.NODE_CALLS).tag(MeterNames.OUTCOME, "failure").meters()).isEmpty();
+    }
+
+    @Test
+    void callsAreCountedByOutcomeAndAttemptsLongOnesTogether() throws Exception {
+        MicrometerBridge.create(registry).bindTo(collector);
+        Node<String, String> down = Nodes.createNode(
+                NodeConfig.builder("down").metricsCollector(collector)
+                        .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ZERO).build())
+                        .sleeper(d -> { })
+                        .build(),
+                input -> {
+                    throw new IOException("down");
+                });
+
+        assertThatThrownBy(() -> down.apply("x")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> down.apply("y")).isInstanceOf(IOException.class);
+        collector.recordCall("down", 11, false);
+        collector.recordCall("down", 25, false);
+
+        assertThat(calls("down", "failure", "2")).isEqualTo(2.0);
+        assertThat(calls("down", "failure", "more")).isEqualTo(2.0);
+        assertThat(calls("down", "failure", "2") + calls("down", "failure", "more"))
+                .isEqualTo(collector.getNodeMetrics("down").failedCallCount());
+    }
+
+    @Test
+    void executionsOfANodeThatRecordsNoCallsAreCallsOfOneAttempt() {
+        MicrometerBridge.create(registry).bindTo(collector);
+
+        collector.recordSuccess("fetch", 1.0);
+        collector.recordSuccess("fetch", 1.0);
+        collector.recordFailure("fetch", 1.0, ErrorCategory.TIMEOUT);
+
+        assertThat(calls("fetch", "success", "1")).isEqualTo(2.0);
+        assertThat(calls("fetch", "failure", "1")).isEqualTo(1.0);
+        assertThat(collector.getNodeMetrics("fetch").callCount()).isEqualTo(3);
     }
 
     @Test
@@ -258,7 +302,7 @@ class NodeMetersTest {
         assertThat(registry.getMeters()).flatExtracting(m -> m.getId().getTags())
                 .extracting(tag -> tag.getKey())
                 .containsOnly(MeterNames.WORKSPACE, MeterNames.NODE, MeterNames.OUTCOME, MeterNames.ERROR_CATEGORY,
-                        MeterNames.KIND);
+                        MeterNames.KIND, MeterNames.ATTEMPTS);
     }
 
     @Test

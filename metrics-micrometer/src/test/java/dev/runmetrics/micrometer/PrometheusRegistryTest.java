@@ -77,6 +77,18 @@ class PrometheusRegistryTest {
     }
 
     @Test
+    void callsByOutcomeAndAttemptsAreCounters() throws Exception {
+        PrometheusText scrape = scrapeAfterScenario();
+
+        assertThat(scrape.types).containsEntry("runmetrics_node_calls_total", "counter");
+        // process failed once and was retried: that call took two attempts and succeeded
+        assertThat(scrape.value("runmetrics_node_calls_total", "node", "basic_sequence.process",
+                "outcome", "success", "attempts", "2")).isEqualTo(1.0);
+        assertThat(scrape.value("runmetrics_node_calls_total", "node", "basic_sequence.process",
+                "outcome", "success", "attempts", "1")).isEqualTo(2.0);
+    }
+
+    @Test
     void runsAreTimedAndCountedByStatusPerWorkflowAndWorkspace() throws Exception {
         PrometheusText scrape = scrapeAfterScenario();
 

@@ -15,6 +15,8 @@ import java.util.function.Function;
 
 /**
  * The node made by {@link Nodes#createNode}. Thread-safe; all per-call state is on the stack.
+ * Each attempt is recorded as an execution, each retry as a retry, and the call once, when it
+ * ends however it ends, with its number of attempts.
  * Attempts are timed only when there is a collector to record the duration into: without one the
  * clock is never read. With per-workspace metrics, each call finds its workspace's handle once
  * (a thread-local read and a map look-up, no allocation after the first call in a workspace).
@@ -63,6 +65,7 @@ final class CreatedNode<I, O> implements Node<I, O> {
     @Override
     public O apply(I input) throws Exception {
         NodeMetricsHandle metrics = fixed != null || workspaces == null ? fixed : handleOfThisCall();
+        recordsCalls(metrics);
         Throwable earlier = null;
         for (int attempt = 1; ; attempt++) {
             // A clock read costs about 20 ns on some VMs; without a collector nothing uses the duration.
@@ -70,23 +73,28 @@ final class CreatedNode<I, O> implements Node<I, O> {
             try {
                 O output = attemptOnce(input);
                 recordSuccess(metrics, start);
+                recordCall(metrics, attempt, true);
                 return output;
             } catch (Throwable failure) {
                 ErrorCategory category = classify(failure);
                 recordFailure(metrics, start, category);
                 attachEarlier(failure, earlier);
                 if (failure instanceof InterruptedException) {
+                    recordCall(metrics, attempt, false);
                     Thread.currentThread().interrupt(); // the exception cleared it; the caller keeps it
                     throw (InterruptedException) failure;
                 }
                 if (!(failure instanceof Exception) || Thread.currentThread().isInterrupted()
                         || attempt >= retryPolicy.maxAttempts() || !retryPolicy.shouldRetry(failure, category)) {
+                    recordCall(metrics, attempt, false);
                     throw rethrow(failure);
                 }
                 recordRetry(metrics, attempt + 1);
                 try {
                     sleeper.sleep(retryPolicy.backoff(attempt, ThreadLocalRandom.current().nextDouble()));
                 } catch (InterruptedException interrupted) {
+                    // The retry never started: the call ends failed after the attempts that ran.
+                    recordCall(metrics, attempt, false);
                     Thread.currentThread().interrupt();
                     failure.addSuppressed(interrupted);
                     throw rethrow(failure);
@@ -172,6 +180,26 @@ final class CreatedNode<I, O> implements Node<I, O> {
                 metrics.recordFailure(elapsedMs(startNanos), category);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "recording a failure of node '" + name + "' failed", e);
+            }
+        }
+    }
+
+    private void recordsCalls(NodeMetricsHandle metrics) {
+        if (metrics != null) {
+            try {
+                metrics.recordsCalls();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "recording the calls of node '" + name + "' failed", e);
+            }
+        }
+    }
+
+    private void recordCall(NodeMetricsHandle metrics, int attempts, boolean succeeded) {
+        if (metrics != null) {
+            try {
+                metrics.recordCall(attempts, succeeded);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "recording a call of node '" + name + "' failed", e);
             }
         }
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Collects per-node execution metrics: counts of successes, failures by {@link ErrorCategory} and
  * retries, the last and mean duration, and p50/p90/p99 over a rolling window of the last
- * {@code windowSize} executions.
+ * {@code windowSize} executions; and, per call, how many calls ended, failed, and took how many
+ * attempts.
  *
  * <pre>{@code
  * NodeMetricsCollector collector = NodeMetricsCollector.create();
@@ -39,6 +40,11 @@ import java.util.concurrent.atomic.LongAdder;
  *       A listener that throws is logged and counted ({@link #listenerFailures()}); recording goes on.
  *   <li>{@link NodeObserver}s ({@link #addObserver}) see every record as it happens, to feed another
  *       metrics system; one that throws is logged and counted ({@link #observerFailures()}).
+ *   <li>Executions are attempts; a call is one invocation by the caller with all its attempts, and
+ *       fails only when its last attempt fails. {@link NodeMetrics#failureRate()} is per attempt,
+ *       {@link NodeMetrics#callFailureRate()} per call; the failure-rate threshold watches calls
+ *       unless {@link Builder#failureRateBasis} says otherwise. How calls are recorded: see
+ *       {@link #recordCall}.
  * </ul>
  *
  * <h2>Thread-safety</h2>
@@ -118,7 +124,7 @@ public final class NodeMetricsCollector {
         this.listenerFailures = listenerFailures;
         this.thresholds = builder.failureRateListener == null && builder.latencyListener == null
                 ? null
-                : new Thresholds(builder.failureRate, builder.failureRateMinExecutions,
+                : new Thresholds(builder.failureRate, builder.failureRateBasis, builder.failureRateMinExecutions,
                         builder.failureRateListener, builder.latencyMs, builder.latencyListener,
                         builder.thresholdEvaluationInterval, listenerFailures);
         this.description = "NodeMetricsCollector{windowSize=" + windowSize + ", " + durationBuckets
@@ -245,6 +251,32 @@ public final class NodeMetricsCollector {
     }
 
     /**
+     * Records the end of a call: one invocation by the node's caller, which took {@code attempts}
+     * attempts and failed if its last attempt failed. It records no execution: record each attempt
+     * as usual ({@link #recordSuccess}, {@link #recordFailure}, and {@link #recordRetry} between
+     * them), then the call.
+     *
+     * <p>The rule: until a node records its first call (since it was created or reset), each of its
+     * executions also counts as a call of one attempt, so a node recorded by hand without calls has
+     * per-call numbers equal to its per-attempt ones. From its first call on, only recorded calls
+     * count; the executions before it stay counted as calls of one attempt (counts never go down),
+     * so the attempts of that first call, recorded before it, count as such calls too. Nodes made
+     * by {@link Nodes#createNode} record each call at its end and switch before their first
+     * attempt, so none of their executions count as calls of their own. Record calls on a node for
+     * every call or for none.
+     *
+     * @param nodeName the node's name
+     * @param attempts how many attempts the call took, at least 1; more than
+     *     {@value NodeMetrics#TRACKED_ATTEMPTS} are counted together
+     * @param succeeded whether its last attempt succeeded
+     * @throws NullPointerException if {@code nodeName} is null
+     * @throws IllegalArgumentException if {@code nodeName} is empty or {@code attempts < 1}
+     */
+    public void recordCall(String nodeName, int attempts, boolean succeeded) {
+        node(nodeName).recordCall(attempts, succeeded);
+    }
+
+    /**
      * Returns a snapshot of a node's metrics. An unknown node gives {@link NodeMetrics#empty()}:
      * zero counts and no durations. Looking a node up does not create it.
      *
@@ -315,7 +347,9 @@ public final class NodeMetricsCollector {
      * Returns a JSON object keyed by node name (sorted), holding for each node that has recorded
      * something the keys {@code totalExecutions, successCount, failureCount, retryCount,
      * lastExecutionMs, avgExecutionMs, failureRate, p50, p90, p99, timeoutErrors, validationErrors,
-     * networkErrors, otherErrors}. Durations without samples are {@code null}.
+     * networkErrors, otherErrors, callCount, failedCallCount, callFailureRate, callsByAttempts}
+     * (see {@link NodeMetrics}; {@code callsByAttempts} is an array of
+     * {@value NodeMetrics#TRACKED_ATTEMPTS} + 1 counts). Durations without samples are {@code null}.
      *
      * @return the snapshot as JSON text
      */
@@ -356,7 +390,18 @@ public final class NodeMetricsCollector {
                 .append(",\"validationErrors\":").append(m.validationErrors())
                 .append(",\"networkErrors\":").append(m.networkErrors())
                 .append(",\"otherErrors\":").append(m.otherErrors())
-                .append('}');
+                .append(",\"callCount\":").append(m.callCount())
+                .append(",\"failedCallCount\":").append(m.failedCallCount())
+                .append(",\"callFailureRate\":");
+        JsonText.appendNumber(json, m.callFailureRate());
+        json.append(",\"callsByAttempts\":[");
+        for (int i = 0; i < m.callsByAttempts().size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append(m.callsByAttempts().get(i).longValue());
+        }
+        json.append("]}");
     }
 
     /** @return the number of executions each node's percentiles are computed over */
@@ -449,6 +494,7 @@ public final class NodeMetricsCollector {
         private int windowSize = DEFAULT_WINDOW_SIZE;
         private DurationBuckets durationBuckets = DurationBuckets.defaults();
         private double failureRate = Double.NaN;
+        private FailureRateBasis failureRateBasis = FailureRateBasis.PER_CALL;
         private int failureRateMinExecutions = DEFAULT_FAILURE_RATE_MIN_EXECUTIONS;
         private FailureRateThresholdListener failureRateListener;
         private double latencyMs = Double.POSITIVE_INFINITY;
@@ -496,9 +542,11 @@ public final class NodeMetricsCollector {
         /**
          * Calls {@code listener} when a node's failure rate over its window rises above
          * {@code rate}, once per crossing; it can fire again after the rate is back at or below
-         * {@code rate}. It waits until the window holds at least
-         * {@link #failureRateMinExecutions(int) failureRateMinExecutions} executions, so that one
-         * early failure is not a 100% failure rate.
+         * {@code rate}. The rate is per call (failed calls among the node's last {@code windowSize}
+         * calls) by default, or per attempt (failed executions among its last {@code windowSize}
+         * executions): see {@link #failureRateBasis}. It waits until the window holds at least
+         * {@link #failureRateMinExecutions(int) failureRateMinExecutions} calls or executions, so
+         * that one early failure is not a 100% failure rate.
          *
          * @param rate the threshold, from 0 (any failure) to 1 exclusive
          * @param listener told of each crossing
@@ -521,8 +569,22 @@ public final class NodeMetricsCollector {
         }
 
         /**
-         * Sets how many executions a node's window must hold before its failure-rate threshold can
-         * fire. Default {@value NodeMetricsCollector#DEFAULT_FAILURE_RATE_MIN_EXECUTIONS}, or the
+         * Sets what the failure-rate threshold watches: {@link FailureRateBasis#PER_CALL} (the
+         * default), the share of failed calls, so a node whose retries succeed does not alarm; or
+         * {@link FailureRateBasis#PER_ATTEMPT}, the share of failed executions, retried ones included.
+         *
+         * @param basis the basis
+         * @return this builder
+         * @throws NullPointerException if {@code basis} is null
+         */
+        public Builder failureRateBasis(FailureRateBasis basis) {
+            this.failureRateBasis = Objects.requireNonNull(basis, "basis");
+            return this;
+        }
+
+        /**
+         * Sets how many executions (calls, with {@link FailureRateBasis#PER_CALL}) a node's window
+         * must hold before its failure-rate threshold can fire. Default {@value NodeMetricsCollector#DEFAULT_FAILURE_RATE_MIN_EXECUTIONS}, or the
          * window size if that is smaller.
          *
          * @param minExecutions at least 1
@@ -621,6 +683,7 @@ public final class NodeMetricsCollector {
             copy.windowSize = windowSize;
             copy.durationBuckets = durationBuckets;
             copy.failureRate = failureRate;
+            copy.failureRateBasis = failureRateBasis;
             copy.failureRateMinExecutions = failureRateMinExecutions;
             copy.failureRateListener = failureRateListener;
             copy.latencyMs = latencyMs;
@@ -634,7 +697,8 @@ public final class NodeMetricsCollector {
         @Override
         public String toString() {
             return "NodeMetricsCollector.Builder{windowSize=" + windowSize
-                    + (failureRateListener == null ? "" : ", failureRate>" + failureRate + " after " + failureRateMinExecutions)
+                    + (failureRateListener == null ? ""
+                            : ", failureRate>" + failureRate + " " + failureRateBasis + " after " + failureRateMinExecutions)
                     + (latencyListener == null ? "" : ", p99>" + latencyMs + "ms")
                     + ", thresholdEvaluationInterval=" + thresholdEvaluationInterval + "}";
         }

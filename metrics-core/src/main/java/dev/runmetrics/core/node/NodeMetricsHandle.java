@@ -55,6 +55,9 @@ public final class NodeMetricsHandle {
         NodeObserver.Records[] observers = observed;
         if (observers != null) {
             notifySuccess(observers, recorded);
+            if (!current.countsRecordedCalls()) { // the execution is also a call of one attempt
+                notifyCall(observers, 1, true);
+            }
         }
         if (thresholds != null) {
             thresholds.afterRecord(nodeName, current);
@@ -79,6 +82,9 @@ public final class NodeMetricsHandle {
         NodeObserver.Records[] observers = observed;
         if (observers != null) {
             notifyFailure(observers, recorded, category);
+            if (!current.countsRecordedCalls()) {
+                notifyCall(observers, 1, false);
+            }
         }
         if (thresholds != null) {
             thresholds.afterRecord(nodeName, current);
@@ -115,6 +121,38 @@ public final class NodeMetricsHandle {
         if (observers != null) {
             notifyRetry(observers, attemptNumber);
         }
+    }
+
+    /**
+     * Records the end of a call: one invocation by the node's caller, which took {@code attempts}
+     * attempts and failed if its last attempt failed. See {@link NodeMetricsCollector#recordCall}
+     * for how calls and executions go together.
+     *
+     * @param attempts how many attempts the call took, at least 1
+     * @param succeeded whether its last attempt succeeded
+     * @throws IllegalArgumentException if {@code attempts < 1}
+     */
+    public void recordCall(int attempts, boolean succeeded) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+        }
+        NodeState current = state;
+        current.recordCall(attempts, succeeded);
+        NodeObserver.Records[] observers = observed;
+        if (observers != null) {
+            notifyCall(observers, attempts, succeeded);
+        }
+        if (thresholds != null) {
+            thresholds.afterCall(nodeName, current);
+        }
+    }
+
+    /**
+     * From now on this node counts only the calls recorded with {@link #recordCall}, not each
+     * execution as a call; a created node says so before its first attempt.
+     */
+    void recordsCalls() {
+        state.recordsCalls();
     }
 
     /** @return a snapshot of this node's metrics */
@@ -157,6 +195,18 @@ public final class NodeMetricsHandle {
         for (NodeObserver.Records records : observers) {
             try {
                 records.onRetry(attemptNumber);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                collector.observerFailed(nodeName, e);
+            }
+        }
+    }
+
+    private void notifyCall(NodeObserver.Records[] observers, int attempts, boolean succeeded) {
+        for (NodeObserver.Records records : observers) {
+            try {
+                records.onCall(attempts, succeeded);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {

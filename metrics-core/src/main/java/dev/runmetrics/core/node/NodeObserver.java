@@ -54,5 +54,17 @@ public interface NodeObserver {
          * @param attemptNumber the attempt about to start (2 for the first retry)
          */
         void onRetry(int attemptNumber);
+
+        /**
+         * A call ended (see {@link NodeMetricsCollector#recordCall}), told after its last attempt's
+         * {@link #onSuccess} or {@link #onFailure}. On a node that records no calls, each
+         * execution is a call of one attempt, and is told here too, so the calls an observer sees
+         * are the node's {@link NodeMetrics#callCount()}. Does nothing by default.
+         *
+         * @param attempts how many attempts it took, at least 1
+         * @param succeeded whether its last attempt succeeded
+         */
+        default void onCall(int attempts, boolean succeeded) {
+        }
     }
 }

@@ -75,6 +75,23 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Each sample is stored as the raw bits of its (non-negative) duration, with the sign bit set
  * for a failure, so the failure rate of the window is available to the threshold check without a
  * second array.
+ *
+ * <h2>Calls</h2>
+ * A call (one invocation by the caller, with all its attempts) is recorded once, when it ends
+ * ({@link #recordCall}), into a stripe picked like an execution's: each stripe also has a ring of
+ * its last {@code windowSize} call outcomes (a byte each), its own call cursor, claimed with a
+ * compare-and-set like the execution cursor, and counts of calls by attempts
+ * ({@link NodeMetrics#TRACKED_ATTEMPTS} buckets and one for longer calls) and of failed calls. The
+ * call window (the per-call failure-rate threshold's) is the union of the stripes' call rings,
+ * leaving out a stripe whose last call is stale by the same epoch as above (so staleness is
+ * counted in executions, and without executions no stripe is ever stale).
+ *
+ * <p>Until the node records its first call, each execution counts as a call of one attempt: a
+ * node recorded by hand has the same per-call numbers as per-attempt numbers. The first call
+ * (or {@link #recordsCalls()}, which a created node calls before its first attempt) freezes those
+ * implicit calls at the executions and failures recorded so far, and from then on only recorded
+ * calls count. So call counts never go down (but in a snapshot racing with that switch, which may
+ * see executions of the first calls as calls of one attempt too).
  */
 final class NodeState {
     /** A NaN pattern; NaN durations are rejected before they get here, so it marks "never written". */
@@ -93,12 +110,14 @@ final class NodeState {
 
     private static final VarHandle STRIPES;
     private static final VarHandle GROWING;
+    private static final VarHandle IMPLICIT_CALLS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STRIPES = lookup.findVarHandle(NodeState.class, "stripes", Stripe[].class);
             GROWING = lookup.findVarHandle(NodeState.class, "growing", int.class);
+            IMPLICIT_CALLS = lookup.findVarHandle(NodeState.class, "implicitCalls", ImplicitCalls.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -136,6 +155,14 @@ final class NodeState {
 
     private final LongAdder retries = new LongAdder();
 
+    /** The calls counted from executions before the node recorded calls; null until then. */
+    @SuppressWarnings("unused") // written through IMPLICIT_CALLS, once
+    private volatile ImplicitCalls implicitCalls;
+
+    /** Executions counted as calls of one attempt, frozen when the node started recording calls. */
+    private record ImplicitCalls(long calls, long failed) {
+    }
+
     NodeState(int windowSize) {
         this(windowSize, DurationBuckets.defaults());
     }
@@ -169,6 +196,53 @@ final class NodeState {
 
     void recordRetry() {
         retries.increment();
+    }
+
+    /**
+     * Makes this node count only recorded calls from now on (its executions so far stay counted as
+     * calls of one attempt). Costs a volatile read once the node records calls.
+     */
+    void recordsCalls() {
+        if (implicitCalls == null) {
+            freezeImplicitCalls();
+        }
+    }
+
+    /** Once per node (and reset), so its allocation is off the hot path; the first thread's count wins. */
+    private void freezeImplicitCalls() {
+        long failed = failures(); // failures first, as in the snapshot: never more than executions
+        IMPLICIT_CALLS.compareAndSet(this, null, new ImplicitCalls(Math.max(executions(), failed), failed));
+    }
+
+    /** @return whether this node counts recorded calls (rather than executions as calls) */
+    boolean countsRecordedCalls() {
+        return implicitCalls != null;
+    }
+
+    /**
+     * Records the end of a call that took {@code attempts} attempts (at least 1, already checked);
+     * lock-free and allocation-free like an execution, in a stripe of its own picking.
+     */
+    void recordCall(int attempts, boolean succeeded) {
+        recordsCalls();
+        int bucket = Math.min(attempts, NodeMetrics.TRACKED_ATTEMPTS + 1) - 1;
+        Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
+        int[] probe = table.length == 1 ? null : PROBE.get();
+        while (true) {
+            Stripe stripe = probe == null ? table[0] : table[probe[PROBE_HASH] & (table.length - 1)];
+            long sequence = stripe.callCursor();
+            if (stripe.tryClaimCall(sequence)) {
+                stripe.writeCall(sequence, bucket, succeeded, epoch);
+                return;
+            }
+            // Another call took the same stripe at the same moment: spread out, as for executions.
+            if (probe == null) {
+                probe = PROBE.get();
+            }
+            grow(table);
+            probe[PROBE_HASH] = rehash(probe[PROBE_HASH]);
+            table = (Stripe[]) STRIPES.getAcquire(this);
+        }
     }
 
     /**
@@ -262,6 +336,50 @@ final class NodeState {
         return total;
     }
 
+    /** @return the number of calls recorded with {@link #recordCall} so far */
+    long recordedCalls() {
+        long total = 0;
+        for (Stripe stripe : (Stripe[]) STRIPES.getAcquire(this)) {
+            total += stripe.callCursor();
+        }
+        return total;
+    }
+
+    private long failures() {
+        long failed = 0;
+        for (Stripe stripe : (Stripe[]) STRIPES.getAcquire(this)) {
+            for (ErrorCategory category : ErrorCategory.values()) {
+                failed += stripe.count(category);
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Scans the call window (the last {@code windowSize} recorded calls of every stripe whose last
+     * call is not stale) and returns how many calls it holds in the high 32 bits and how many of
+     * them failed in the low 32 bits. Allocates nothing.
+     */
+    long callWindow() {
+        Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
+        long newest = Long.MIN_VALUE;
+        for (Stripe stripe : table) {
+            if (stripe.callCursor() > 0) {
+                newest = Math.max(newest, stripe.callStamp());
+            }
+        }
+        long calls = 0;
+        long failed = 0;
+        for (Stripe stripe : table) {
+            if (stripe.callCursor() > 0 && newest - stripe.callStamp() <= staleEpochs + table.length) {
+                long counted = stripe.scanCalls(windowSize);
+                calls += counted >>> 32;
+                failed += counted & 0xFFFF_FFFFL;
+            }
+        }
+        return calls << 32 | failed;
+    }
+
     /** @return how many samples {@link #copyWindow} may copy at most right now */
     int windowCapacity() {
         return windowSize * ((Stripe[]) STRIPES.getAcquire(this)).length;
@@ -291,7 +409,7 @@ final class NodeState {
     }
 
     boolean hasActivity() {
-        return executions() > 0 || retries.sum() > 0;
+        return executions() > 0 || retries.sum() > 0 || recordedCalls() > 0;
     }
 
     int windowSize() {
@@ -364,6 +482,8 @@ final class NodeState {
             others += stripe.count(ErrorCategory.OTHER);
         }
         long failureCount = timeouts + validations + networks + others;
+        // Read before the executions: implicit calls are then never more than the executions seen.
+        ImplicitCalls implicit = implicitCalls;
         long retryCount = retries.sum();
         long executions = 0;
         double durationSum = 0.0;
@@ -380,10 +500,35 @@ final class NodeState {
             }
         }
         long total = Math.max(executions, failureCount);
+        // Failed calls before calls by attempts: every counted failed call is in a bucket already.
+        long[] byAttempts = new long[NodeMetrics.TRACKED_ATTEMPTS + 1];
+        long failedCalls = 0;
+        for (Stripe stripe : table) {
+            failedCalls += stripe.failedCalls();
+        }
+        for (Stripe stripe : table) {
+            for (int b = 0; b < byAttempts.length; b++) {
+                byAttempts[b] += stripe.callCount(b);
+            }
+        }
+        if (implicit == null) {
+            byAttempts[0] += total;
+            failedCalls += failureCount;
+        } else {
+            byAttempts[0] += implicit.calls();
+            failedCalls += implicit.failed();
+        }
+        long calls = 0;
+        for (long c : byAttempts) {
+            calls += c;
+        }
+        double callFailureRate = calls == 0 ? 0.0 : (double) failedCalls / calls;
+        List<Long> callsByAttempts = NodeMetrics.callsByAttempts(byAttempts);
         if (total == 0 || last == null) {
-            return retryCount == 0
+            return retryCount == 0 && calls == 0
                     ? NodeMetrics.empty()
-                    : new NodeMetrics(0, 0, 0, retryCount, null, null, 0.0, null, null, null, 0, 0, 0, 0);
+                    : new NodeMetrics(0, 0, 0, retryCount, null, null, 0.0, null, null, null, 0, 0, 0, 0,
+                            calls, failedCalls, callFailureRate, callsByAttempts);
         }
         long[] window = new long[windowSize * table.length];
         int n = copyWindow(window);
@@ -420,7 +565,11 @@ final class NodeState {
                 timeouts,
                 validations,
                 networks,
-                others);
+                others,
+                calls,
+                failedCalls,
+                callFailureRate,
+                callsByAttempts);
     }
 
     private static int[] newProbe() {
@@ -506,6 +655,12 @@ final class NodeState {
 
     /** The ring's unused slots at each end, one cache line. */
     static final int RING_PAD = 8;
+    /** The call ring's unused slots at each end, one cache line. */
+    static final int CALL_RING_PAD = 64;
+    static final byte CALL_SUCCEEDED = 1;
+    static final byte CALL_FAILED = 2;
+    /** The index of the failed calls in a stripe's call counts, after the attempts buckets. */
+    static final int FAILED_CALLS = NodeMetrics.TRACKED_ATTEMPTS + 1;
 
     abstract static class StripeFields extends StripePad {
         private static final VarHandle CURSOR;
@@ -513,6 +668,9 @@ final class NodeState {
         private static final VarHandle LAST_BITS;
         private static final VarHandle STAMP;
         private static final VarHandle WRITER;
+        private static final VarHandle CALL_CURSOR;
+        private static final VarHandle CALL_STAMP;
+        private static final VarHandle CALL_SLOTS = MethodHandles.arrayElementVarHandle(byte[].class);
         private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
         private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -524,6 +682,8 @@ final class NodeState {
                 LAST_BITS = lookup.findVarHandle(StripeFields.class, "lastBits", long.class);
                 STAMP = lookup.findVarHandle(StripeFields.class, "stamp", long.class);
                 WRITER = lookup.findVarHandle(StripeFields.class, "writer", int.class);
+                CALL_CURSOR = lookup.findVarHandle(StripeFields.class, "callCursor", long.class);
+                CALL_STAMP = lookup.findVarHandle(StripeFields.class, "callStamp", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -545,12 +705,21 @@ final class NodeState {
         private volatile long stamp;
         @SuppressWarnings("unused") // accessed through WRITER: the token of the thread that marked it last
         private volatile int writer;
+        /** The outcomes of the last calls: {@link #CALL_SUCCEEDED}, {@link #CALL_FAILED}, or 0 if never written; padded. */
+        private final byte[] callSlots;
+        /** Calls per attempts bucket, then failed calls at {@link #FAILED_CALLS}; padded like the ring. */
+        private final long[] callCounts = new long[RING_PAD * 2 + NodeMetrics.TRACKED_ATTEMPTS + 2];
+        @SuppressWarnings("unused") // accessed through CALL_CURSOR
+        private volatile long callCursor;
+        @SuppressWarnings("unused") // accessed through CALL_STAMP: the epoch of this stripe's last call
+        private volatile long callStamp;
 
         StripeFields(int capacity, int bucketCount) {
             this.mask = capacity - 1;
             this.bucketCounts = new long[RING_PAD * 2 + bucketCount];
             this.slots = new long[capacity + 2 * RING_PAD];
             Arrays.fill(slots, EMPTY);
+            this.callSlots = new byte[capacity + 2 * CALL_RING_PAD];
             // Published through the volatile table write (or, for the first stripe, the handle's
             // volatile state field) that makes this stripe reachable.
         }
@@ -581,6 +750,62 @@ final class NodeState {
             if (category != null) {
                 COUNTS.getAndAdd(failureCounts, RING_PAD + category.ordinal(), 1L);
             }
+        }
+
+        long callCursor() {
+            return (long) CALL_CURSOR.getAcquire(this);
+        }
+
+        boolean tryClaimCall(long sequence) {
+            return CALL_CURSOR.compareAndSet(this, sequence, sequence + 1);
+        }
+
+        /** Writes the call of {@code sequence}, just claimed by this thread, and its counts. */
+        void writeCall(long sequence, int bucket, boolean succeeded, Epoch epoch) {
+            long now = epoch.get();
+            CALL_SLOTS.setRelease(callSlots, CALL_RING_PAD + ((int) sequence & mask),
+                    succeeded ? CALL_SUCCEEDED : CALL_FAILED);
+            if ((long) CALL_STAMP.getOpaque(this) < now) {
+                CALL_STAMP.setOpaque(this, now);
+            }
+            COUNTS.getAndAdd(callCounts, RING_PAD + bucket, 1L);
+            if (!succeeded) { // after the bucket: a reader that sees the failed call sees it counted
+                COUNTS.getAndAdd(callCounts, RING_PAD + FAILED_CALLS, 1L);
+            }
+        }
+
+        long callCount(int bucket) {
+            return (long) COUNTS.getAcquire(callCounts, RING_PAD + bucket);
+        }
+
+        long failedCalls() {
+            return (long) COUNTS.getAcquire(callCounts, RING_PAD + FAILED_CALLS);
+        }
+
+        long callStamp() {
+            return (long) CALL_STAMP.getOpaque(this);
+        }
+
+        /**
+         * Counts this stripe's last {@code windowSize} written call outcomes: the number of calls in
+         * the high 32 bits, of failed ones in the low 32 bits.
+         */
+        long scanCalls(int windowSize) {
+            long end = callCursor(); // acquire: the reads below see slots no older than this
+            int n = (int) Math.min(end, windowSize);
+            long calls = 0;
+            long failed = 0;
+            for (long i = end - n; i < end; i++) {
+                // A slot claimed but not yet written holds 0 or an older outcome of this stripe.
+                byte outcome = callSlots[CALL_RING_PAD + ((int) i & mask)];
+                if (outcome != 0) {
+                    calls++;
+                    if (outcome == CALL_FAILED) {
+                        failed++;
+                    }
+                }
+            }
+            return calls << 32 | failed;
         }
 
         long bucketCount(int bucket) {

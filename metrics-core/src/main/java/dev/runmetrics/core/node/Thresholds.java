@@ -11,7 +11,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Both thresholds are evaluated over the rolling window, so that an alarm can clear when the
  * node recovers: the failure rate is the share of failures among the window's samples, and the
- * latency is the window's nearest-rank p99. It is the same window the snapshot's percentiles use:
+ * latency is the window's nearest-rank p99. With {@link FailureRateBasis#PER_CALL} the failure
+ * rate is over the node's call window instead (its last {@code windowSize} recorded calls, see
+ * {@link NodeState}) and is checked after each call, with the call count in place of the
+ * execution count below; a node that records no calls counts its executions as calls of one
+ * attempt, so for it the execution window is the call window. It is the same window the snapshot's percentiles use:
  * with several stripes (see {@link NodeState}) the union of the stripes' windows, stale stripes left
  * out. Each alarm is edge-triggered: it fires once when the value rises above the threshold and
  * re-arms only when the value is back at or below it. The check scans the window
@@ -24,6 +28,7 @@ final class Thresholds {
     private static final System.Logger LOG = System.getLogger(NodeMetricsCollector.class.getName());
 
     private final double failureRate;
+    private final FailureRateBasis basis;
     private final int minExecutions;
     private final FailureRateThresholdListener failureRateListener;
     private final double latencyMs;
@@ -31,10 +36,12 @@ final class Thresholds {
     private final int evaluationInterval;
     private final LongAdder listenerFailures;
 
-    Thresholds(double failureRate, int minExecutions, FailureRateThresholdListener failureRateListener,
+    Thresholds(double failureRate, FailureRateBasis basis, int minExecutions,
+            FailureRateThresholdListener failureRateListener,
             double latencyMs, LatencyThresholdListener latencyListener, int evaluationInterval,
             LongAdder listenerFailures) {
         this.failureRate = failureRate;
+        this.basis = basis;
         this.minExecutions = minExecutions;
         this.failureRateListener = failureRateListener;
         this.latencyMs = latencyMs;
@@ -49,9 +56,29 @@ final class Thresholds {
         final AtomicBoolean latencyRaised = new AtomicBoolean();
     }
 
+    /** Called after each recorded call of {@code state}; cheap unless it is this call's turn to check. */
+    void afterCall(String nodeName, NodeState state) {
+        if (failureRateListener == null || basis != FailureRateBasis.PER_CALL) {
+            return;
+        }
+        if (evaluationInterval > 1 && state.recordedCalls() % evaluationInterval != 0) {
+            return;
+        }
+        long window = state.callWindow();
+        int n = (int) (window >>> 32);
+        if (n > 0) {
+            checkFailureRate(nodeName, state.alarms, n, (int) window);
+        }
+    }
+
     /** Called after each record of {@code state}; cheap unless it is this record's turn to check. */
     void afterRecord(String nodeName, NodeState state) {
         Alarms alarms = state.alarms;
+        boolean failureRateOfExecutions = failureRateListener != null
+                && (basis == FailureRateBasis.PER_ATTEMPT || !state.countsRecordedCalls());
+        if (!failureRateOfExecutions && latencyListener == null) {
+            return;
+        }
         long executions = state.executions();
         if (evaluationInterval > 1 && executions % evaluationInterval != 0) {
             return;
@@ -77,14 +104,8 @@ final class Thresholds {
                 slow++;
             }
         }
-        if (failureRateListener != null) {
-            double rate = (double) failed / n;
-            boolean above = n >= minExecutions && rate > failureRate;
-            if (above && alarms.failureRateRaised.compareAndSet(false, true)) {
-                notifyFailureRate(nodeName, rate);
-            } else if (!above && rate <= failureRate) {
-                alarms.failureRateRaised.set(false);
-            }
+        if (failureRateOfExecutions) {
+            checkFailureRate(nodeName, alarms, n, failed);
         }
         if (latencyListener != null) {
             // Nearest-rank p99 is above the threshold exactly when fewer than rank(p99) samples
@@ -100,6 +121,16 @@ final class Thresholds {
             } else if (!above) {
                 alarms.latencyRaised.set(false);
             }
+        }
+    }
+
+    private void checkFailureRate(String nodeName, Alarms alarms, int n, int failed) {
+        double rate = (double) failed / n;
+        boolean above = n >= minExecutions && rate > failureRate;
+        if (above && alarms.failureRateRaised.compareAndSet(false, true)) {
+            notifyFailureRate(nodeName, rate);
+        } else if (!above && rate <= failureRate) {
+            alarms.failureRateRaised.set(false);
         }
     }
 
@@ -132,8 +163,8 @@ final class Thresholds {
     public String toString() {
         StringBuilder text = new StringBuilder();
         if (failureRateListener != null) {
-            text.append("failureRate>").append(failureRate).append(" after ").append(minExecutions)
-                    .append(" executions");
+            text.append("failureRate>").append(failureRate).append(' ').append(basis).append(" after ")
+                    .append(minExecutions).append(basis == FailureRateBasis.PER_CALL ? " calls" : " executions");
         }
         if (latencyListener != null) {
             if (text.length() > 0) {

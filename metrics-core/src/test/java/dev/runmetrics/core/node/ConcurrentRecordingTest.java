@@ -2,6 +2,8 @@ package dev.runmetrics.core.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Many threads recording into the same node lose no update and never see a made-up sample. */
@@ -104,6 +107,67 @@ class ConcurrentRecordingTest {
         assertThat(collector.getAllNodeMetrics()).hasSize(50);
         assertThat(collector.getAllNodeMetrics().values())
                 .allSatisfy(m -> assertThat(m.totalExecutions()).isEqualTo(THREADS * 20L));
+    }
+
+    @Test
+    void aCreatedNodeCalledFromManyThreadsCountsEveryCallAndAttemptExactly() throws Exception {
+        NodeMetricsCollector collector = NodeMetricsCollector.create();
+        // Each call's input says how many of its attempts fail; three attempts at most.
+        Node<AtomicInteger, String> node = Nodes.createNode(
+                NodeConfig.builder("shared").metricsCollector(collector)
+                        .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ZERO).build())
+                        .sleeper(delay -> { })
+                        .build(),
+                failuresLeft -> {
+                    if (failuresLeft.getAndDecrement() > 0) {
+                        throw new IOException("transient");
+                    }
+                    return "ok";
+                });
+        int callsPerThread = 20_000;
+
+        runTogether(THREADS, thread -> {
+            for (int i = 0; i < callsPerThread; i++) {
+                try {
+                    node.apply(new AtomicInteger(i % 4)); // 0, 1 or 2 failures, or 3: the call fails
+                } catch (IOException expected) {
+                    // the calls with three failures fail
+                }
+            }
+        });
+
+        long quarter = (long) THREADS * callsPerThread / 4;
+        NodeMetrics shared = collector.getNodeMetrics("shared");
+        assertThat(shared.callCount()).isEqualTo(4 * quarter);
+        assertThat(shared.failedCallCount()).isEqualTo(quarter);
+        assertThat(shared.callsByAttempts()).containsExactly(quarter, quarter, 2 * quarter, 0L, 0L, 0L, 0L, 0L, 0L,
+                0L, 0L);
+        assertThat(shared.totalExecutions()).isEqualTo(quarter * (1 + 2 + 3 + 3));
+        assertThat(shared.failureCount()).isEqualTo(quarter * (0 + 1 + 2 + 3));
+        assertThat(shared.retryCount()).isEqualTo(quarter * (0 + 1 + 2 + 2));
+    }
+
+    @Test
+    void callsRecordedByHandFromManyThreadsLoseNoUpdate() throws Exception {
+        NodeMetricsCollector collector = NodeMetricsCollector.create();
+        NodeMetricsHandle handle = collector.node("shared");
+
+        runTogether(THREADS, thread -> {
+            for (int i = 0; i < RECORDS_PER_THREAD; i++) {
+                handle.recordCall(1 + i % 12, i % 2 == 0); // 1..12 attempts: 11 and 12 share the last bucket
+            }
+        });
+
+        long total = (long) THREADS * RECORDS_PER_THREAD;
+        NodeMetrics shared = handle.metrics();
+        assertThat(shared.callCount()).isEqualTo(total);
+        assertThat(shared.failedCallCount()).isEqualTo(total / 2);
+        long perAttempts = THREADS * (long) (RECORDS_PER_THREAD / 12);
+        for (int attempts = 1; attempts <= 10; attempts++) {
+            assertThat(shared.callsWithAttempts(attempts)).as("calls of %d attempts", attempts)
+                    .isEqualTo(perAttempts + (RECORDS_PER_THREAD % 12 >= attempts ? THREADS : 0));
+        }
+        assertThat(shared.totalExecutions()).isZero();
     }
 
     interface ThreadBody {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
@@ -284,5 +285,89 @@ class NodeMetricsCollectorTest {
                 .build();
         assertThat(configured.toString()).contains("windowSize=50").contains("p99>250.0ms");
         assertThat(configured.windowSize()).isEqualTo(50);
+    }
+
+    @Test
+    void executionsRecordedWithoutCallsCountAsCallsOfOneAttempt() {
+        collector.recordSuccess("fetch", 1.0);
+        collector.recordFailure("fetch", 1.0, ErrorCategory.NETWORK);
+        collector.recordRetry("fetch", 2);
+        collector.recordSuccess("fetch", 1.0);
+
+        NodeMetrics fetch = collector.getNodeMetrics("fetch");
+        assertThat(fetch.callCount()).isEqualTo(3);
+        assertThat(fetch.failedCallCount()).isEqualTo(1);
+        assertThat(fetch.callFailureRate()).isEqualTo(fetch.failureRate());
+        assertThat(fetch.callsWithAttempts(1)).isEqualTo(3);
+    }
+
+    @Test
+    void recordedCallsReplaceExecutionsAsCallsFromTheFirstRecordedCallOn() {
+        collector.recordSuccess("fetch", 1.0); // a call of one attempt: no call recorded yet
+        collector.recordCall("fetch", 1, true); // the node now records calls; that execution stays a call
+
+        collector.recordFailure("fetch", 1.0, ErrorCategory.NETWORK);
+        collector.recordRetry("fetch", 2);
+        collector.recordFailure("fetch", 1.0, ErrorCategory.NETWORK);
+        collector.recordRetry("fetch", 3);
+        collector.recordSuccess("fetch", 1.0);
+        collector.recordCall("fetch", 3, true);
+
+        NodeMetrics fetch = collector.getNodeMetrics("fetch");
+        assertThat(fetch.totalExecutions()).isEqualTo(4);
+        assertThat(fetch.failureRate()).isEqualTo(0.5);
+        assertThat(fetch.callCount()).isEqualTo(3);
+        assertThat(fetch.failedCallCount()).isZero();
+        assertThat(fetch.callsByAttempts()).containsExactly(2L, 0L, 1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+    }
+
+    @Test
+    void callsOfMoreThanTheTrackedAttemptsShareTheLastBucket() {
+        NodeMetricsHandle fetch = collector.node("fetch");
+        fetch.recordCall(NodeMetrics.TRACKED_ATTEMPTS, false);
+        fetch.recordCall(NodeMetrics.TRACKED_ATTEMPTS + 1, false);
+        fetch.recordCall(Integer.MAX_VALUE, true);
+
+        NodeMetrics metrics = fetch.metrics();
+        assertThat(metrics.callsWithAttempts(NodeMetrics.TRACKED_ATTEMPTS)).isEqualTo(1);
+        assertThat(metrics.callsByAttempts().get(NodeMetrics.TRACKED_ATTEMPTS)).isEqualTo(2);
+        assertThat(metrics.callsWithAttempts(500)).isEqualTo(2);
+        assertThat(metrics.callFailureRate()).isEqualTo(2.0 / 3);
+        assertThat(collector.getAllNodeMetrics()).containsKey("fetch"); // calls alone are activity
+    }
+
+    @Test
+    void aCallTakesAtLeastOneAttempt() {
+        assertThatThrownBy(() -> collector.recordCall("fetch", 0, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attempts");
+        assertThatThrownBy(() -> collector.node("fetch").recordCall(-1, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attempts");
+        assertThatThrownBy(() -> collector.getNodeMetrics("fetch").callsWithAttempts(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(collector.getNodeMetrics("fetch").callCount()).isZero();
+    }
+
+    @Test
+    void resetClearsCallsAndCountsExecutionsAsCallsAgain() {
+        collector.recordCall("fetch", 2, false);
+        collector.resetNodeMetrics("fetch");
+        collector.recordFailure("fetch", 1.0, ErrorCategory.OTHER);
+
+        NodeMetrics fetch = collector.getNodeMetrics("fetch");
+        assertThat(fetch.callCount()).isEqualTo(1);
+        assertThat(fetch.callsWithAttempts(1)).isEqualTo(1);
+        assertThat(fetch.failedCallCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aSnapshotRejectsCallCountsThatDoNotAddUp() {
+        List<Long> one = List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+        assertThatThrownBy(() -> new NodeMetrics(0, 0, 0, 0, null, null, 0.0, null, null, null, 0, 0, 0, 0,
+                2, 0, 0.0, one)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sum");
+        assertThatThrownBy(() -> new NodeMetrics(0, 0, 0, 0, null, null, 0.0, null, null, null, 0, 0, 0, 0,
+                1, 2, 1.0, one)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failedCallCount");
+        assertThatThrownBy(() -> new NodeMetrics(0, 0, 0, 0, null, null, 0.0, null, null, null, 0, 0, 0, 0,
+                1, 0, 0.0, List.of(1L))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("entries");
     }
 }

@@ -22,9 +22,21 @@ import org.junit.jupiter.api.Test;
 
 class NodeObserverTest {
 
-    /** Writes every call as text: "node success 12.5", "node failure 3.0 TIMEOUT", "node retry 2". */
+    /**
+     * Writes every call as text: "node success 12.5", "node failure 3.0 TIMEOUT", "node retry 2", and
+     * if asked, the ends of the node's calls: "node call 2 succeeded".
+     */
     private static final class Transcript implements NodeObserver {
         final List<String> calls = new CopyOnWriteArrayList<>();
+        private final boolean endsOfCalls;
+
+        Transcript() {
+            this(false);
+        }
+
+        Transcript(boolean endsOfCalls) {
+            this.endsOfCalls = endsOfCalls;
+        }
         final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
 
         @Override
@@ -45,8 +57,31 @@ class NodeObserverTest {
                 public void onRetry(int attemptNumber) {
                     calls.add(nodeName + " retry " + attemptNumber);
                 }
+
+                @Override
+                public void onCall(int attempts, boolean succeeded) {
+                    if (endsOfCalls) {
+                        calls.add(nodeName + " call " + attempts + (succeeded ? " succeeded" : " failed"));
+                    }
+                }
             };
         }
+    }
+
+    @Test
+    void anObserverSeesTheCallsTheNodeCountsIncludingExecutionsCountedAsCalls() {
+        NodeMetricsCollector collector = NodeMetricsCollector.create();
+        Transcript transcript = new Transcript(true);
+        collector.addObserver(transcript);
+
+        collector.recordSuccess("hand", 1.0); // no call recorded on this node: a call of one attempt
+        collector.recordFailure("called", 2.0, ErrorCategory.OTHER); // likewise, before its first call
+        collector.recordCall("called", 4, false);
+        collector.recordFailure("called", 2.0, ErrorCategory.OTHER); // an attempt only, from now on
+
+        assertThat(transcript.calls).containsExactly("hand success 1.0", "hand call 1 succeeded",
+                "called failure 2.0 OTHER", "called call 1 failed", "called call 4 failed", "called failure 2.0 OTHER");
+        assertThat(collector.getNodeMetrics("called").callCount()).isEqualTo(2);
     }
 
     @Test
@@ -162,10 +197,10 @@ class NodeObserverTest {
     }
 
     @Test
-    void createdNodesReportEachAttemptAndEachRetryToTheObserver() throws Exception {
+    void createdNodesReportEachAttemptEachRetryAndTheCallToTheObserver() throws Exception {
         ManualClock clock = new ManualClock();
         NodeMetricsCollector collector = NodeMetricsCollector.builder().clock(clock).build();
-        Transcript transcript = new Transcript();
+        Transcript transcript = new Transcript(true);
         collector.addObserver(transcript);
         AtomicInteger calls = new AtomicInteger();
         Node<String, String> flaky = Nodes.createNode(
@@ -184,7 +219,7 @@ class NodeObserverTest {
         assertThat(flaky.apply("x")).isEqualTo("ok");
 
         assertThat(transcript.calls).containsExactly("flaky failure 10.0 NETWORK", "flaky retry 2",
-                "flaky success 10.0");
+                "flaky success 10.0", "flaky call 2 succeeded");
     }
 
     @Test

@@ -117,6 +117,94 @@ class NodesTest {
     }
 
     @Test
+    void aCallIsRecordedOnceAtItsEndWithTheAttemptsItTook() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Node<String, String> flaky = Nodes.createNode(
+                NodeConfig.builder("flaky").metricsCollector(collector)
+                        .retryPolicy(RetryPolicy.builder().maxAttempts(4).initialBackoff(Duration.ZERO).build())
+                        .sleeper(recordingSleeper).build(),
+                input -> {
+                    if (attempts.incrementAndGet() % 3 != 0) {
+                        throw new IOException("transient");
+                    }
+                    return "ok";
+                });
+
+        assertThat(flaky.apply("x")).isEqualTo("ok");
+        assertThat(flaky.apply("y")).isEqualTo("ok");
+
+        NodeMetrics metrics = collector.getNodeMetrics("flaky");
+        assertThat(metrics.totalExecutions()).isEqualTo(6);
+        assertThat(metrics.failureRate()).isEqualTo(4.0 / 6); // per attempt
+        assertThat(metrics.callCount()).isEqualTo(2);
+        assertThat(metrics.failedCallCount()).isZero();
+        assertThat(metrics.callFailureRate()).isZero(); // per call: both calls succeeded
+        assertThat(metrics.callsWithAttempts(3)).isEqualTo(2);
+        assertThat(metrics.callsByAttempts()).containsExactly(0L, 0L, 2L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+    }
+
+    @Test
+    void aCallThatRunsOutOfAttemptsIsOneFailedCallOfAllItsAttempts() {
+        Node<String, String> down = Nodes.createNode(
+                NodeConfig.builder("down").metricsCollector(collector)
+                        .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ZERO).build())
+                        .sleeper(recordingSleeper).build(),
+                input -> {
+                    throw new IOException("down");
+                });
+
+        assertThatThrownBy(() -> down.apply("x")).isInstanceOf(IOException.class);
+
+        NodeMetrics metrics = collector.getNodeMetrics("down");
+        assertThat(metrics.failureCount()).isEqualTo(3);
+        assertThat(metrics.callCount()).isEqualTo(1);
+        assertThat(metrics.failedCallCount()).isEqualTo(1);
+        assertThat(metrics.callFailureRate()).isEqualTo(1.0);
+        assertThat(metrics.callsWithAttempts(3)).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureThatIsNotRetriedEndsTheCallAfterOneAttempt() {
+        Node<String, String> invalid = Nodes.createNode(
+                NodeConfig.builder("invalid").metricsCollector(collector)
+                        .retryPolicy(RetryPolicy.builder().maxAttempts(5).initialBackoff(Duration.ZERO).build())
+                        .build(),
+                input -> {
+                    throw new IllegalArgumentException("bad input");
+                });
+
+        assertThatThrownBy(() -> invalid.apply("x")).isInstanceOf(IllegalArgumentException.class);
+
+        NodeMetrics metrics = collector.getNodeMetrics("invalid");
+        assertThat(metrics.callCount()).isEqualTo(1);
+        assertThat(metrics.failedCallCount()).isEqualTo(1);
+        assertThat(metrics.callsWithAttempts(1)).isEqualTo(1);
+    }
+
+    @Test
+    void aCallInterruptedDuringItsBackoffEndsFailedAfterTheAttemptsThatRan() {
+        Node<String, String> flaky = Nodes.createNode(
+                NodeConfig.builder("backoff").metricsCollector(collector)
+                        .retryPolicy(RetryPolicy.builder().maxAttempts(5).initialBackoff(Duration.ofSeconds(1)).build())
+                        .sleeper(delay -> {
+                            throw new InterruptedException("stop");
+                        })
+                        .build(),
+                input -> {
+                    throw new IOException("transient");
+                });
+
+        assertThatThrownBy(() -> flaky.apply("x")).isInstanceOf(IOException.class);
+
+        NodeMetrics metrics = collector.getNodeMetrics("backoff");
+        assertThat(metrics.totalExecutions()).isEqualTo(1);
+        assertThat(metrics.retryCount()).isEqualTo(1); // announced, never started
+        assertThat(metrics.callCount()).isEqualTo(1);
+        assertThat(metrics.failedCallCount()).isEqualTo(1);
+        assertThat(metrics.callsWithAttempts(1)).isEqualTo(1);
+    }
+
+    @Test
     void theLastFailureIsThrownWithTheEarlierOnesSuppressed() {
         AtomicInteger calls = new AtomicInteger();
         Node<String, String> alwaysFailing = Nodes.createNode(

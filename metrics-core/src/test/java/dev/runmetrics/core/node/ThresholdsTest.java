@@ -2,8 +2,11 @@ package dev.runmetrics.core.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ThresholdsTest {
@@ -152,5 +155,140 @@ class ThresholdsTest {
         collector.recordSuccess("n", 1.0e9);
         collector.recordFailure("n", 1.0e9, ErrorCategory.OTHER);
         assertThat(events).containsExactly("failureRate 0.5");
+    }
+
+    /** A node that fails its first two attempts of every call and succeeds on the third. */
+    private static Node<String, String> flakyButWorking(NodeMetricsCollector collector) {
+        AtomicInteger attempts = new AtomicInteger();
+        return Nodes.createNode(retryingThreeTimes("flaky", collector), input -> {
+            if (attempts.incrementAndGet() % 3 != 0) {
+                throw new IOException("transient");
+            }
+            return "ok";
+        });
+    }
+
+    private static Node<String, String> reallyFailing(NodeMetricsCollector collector) {
+        return Nodes.createNode(retryingThreeTimes("down", collector), input -> {
+            throw new IOException("down");
+        });
+    }
+
+    private static NodeConfig retryingThreeTimes(String name, NodeMetricsCollector collector) {
+        return NodeConfig.builder(name).metricsCollector(collector)
+                .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ZERO).build())
+                .sleeper(delay -> { })
+                .build();
+    }
+
+    private NodeMetricsCollector withFailureRateThreshold(FailureRateBasis basis) {
+        return NodeMetricsCollector.builder()
+                .failureRateThreshold(0.5, (node, rate) -> events.add("failureRate " + node + " " + rate))
+                .failureRateBasis(basis)
+                .build();
+    }
+
+    private static void callManyTimes(Node<String, String> node) {
+        for (int i = 0; i < 50; i++) {
+            try {
+                node.apply("x");
+            } catch (Exception expected) {
+                // the really failing node's calls fail; the threshold is what is under test
+            }
+        }
+    }
+
+    @Test
+    void aFlakyNodeWhoseRetriesSucceedDoesNotTripAPerCallThreshold() {
+        NodeMetricsCollector collector = withFailureRateThreshold(FailureRateBasis.PER_CALL);
+
+        callManyTimes(flakyButWorking(collector));
+
+        assertThat(events).isEmpty();
+        assertThat(collector.getNodeMetrics("flaky").failureRate()).isEqualTo(100.0 / 150);
+        assertThat(collector.getNodeMetrics("flaky").callFailureRate()).isZero();
+    }
+
+    @Test
+    void aFlakyNodeWhoseRetriesSucceedTripsAPerAttemptThreshold() {
+        NodeMetricsCollector collector = withFailureRateThreshold(FailureRateBasis.PER_ATTEMPT);
+
+        callManyTimes(flakyButWorking(collector));
+
+        // After 10 executions (the default minimum): F F S F F S F F S F, 7 of 10 failed.
+        assertThat(events).containsExactly("failureRate flaky 0.7");
+    }
+
+    @Test
+    void aReallyFailingNodeTripsBothBases() {
+        for (FailureRateBasis basis : FailureRateBasis.values()) {
+            events.clear();
+            NodeMetricsCollector collector = withFailureRateThreshold(basis);
+
+            callManyTimes(reallyFailing(collector));
+
+            assertThat(events).as(basis.name()).containsExactly("failureRate down 1.0");
+        }
+    }
+
+    @Test
+    void thePerCallThresholdWaitsForTheMinimumCallsNotExecutions() {
+        NodeMetricsCollector collector = withFailureRateThreshold(FailureRateBasis.PER_CALL);
+        Node<String, String> down = reallyFailing(collector);
+
+        for (int i = 0; i < 9; i++) {
+            callOnce(down);
+        }
+        assertThat(events).isEmpty(); // 27 failed executions, but only 9 calls
+
+        callOnce(down);
+        assertThat(events).containsExactly("failureRate down 1.0");
+    }
+
+    @Test
+    void thePerCallThresholdReArmsWhenTheCallsRecover() {
+        NodeMetricsCollector collector = NodeMetricsCollector.builder()
+                .windowSize(10)
+                .failureRateThreshold(0.5, (node, rate) -> events.add("failureRate " + node + " " + rate))
+                .failureRateMinExecutions(4)
+                .build();
+        for (int i = 0; i < 10; i++) {
+            collector.recordCall("n", 3, false);
+        }
+        for (int i = 0; i < 10; i++) {
+            collector.recordCall("n", 2, true); // the call window recovers to 0%
+        }
+        for (int i = 0; i < 6; i++) {
+            collector.recordCall("n", 1, false); // 6 of 10
+        }
+
+        assertThat(events).containsExactly("failureRate n 1.0", "failureRate n 0.6");
+    }
+
+    @Test
+    void aNodeRecordedByHandWithoutCallsIsWatchedPerExecutionUnderEitherBasis() {
+        for (FailureRateBasis basis : FailureRateBasis.values()) {
+            events.clear();
+            NodeMetricsCollector collector = withFailureRateThreshold(basis);
+            for (int i = 0; i < 10; i++) {
+                collector.recordFailure("hand", 1.0, ErrorCategory.OTHER);
+            }
+            assertThat(events).as(basis.name()).containsExactly("failureRate hand 1.0");
+        }
+    }
+
+    @Test
+    void theBasisIsShownInTheConfiguration() {
+        assertThat(withFailureRateThreshold(FailureRateBasis.PER_ATTEMPT).toString()).contains("PER_ATTEMPT");
+        assertThat(NodeMetricsCollector.builder().failureRateThreshold(0.1, (n, r) -> { }).build().toString())
+                .contains("PER_CALL");
+    }
+
+    private static void callOnce(Node<String, String> node) {
+        try {
+            node.apply("x");
+        } catch (Exception expected) {
+            // every call of this node fails
+        }
     }
 }

@@ -13,7 +13,8 @@ class ToJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> KEYS = List.of("totalExecutions", "successCount", "failureCount",
             "retryCount", "lastExecutionMs", "avgExecutionMs", "failureRate", "p50", "p90", "p99",
-            "timeoutErrors", "validationErrors", "networkErrors", "otherErrors");
+            "timeoutErrors", "validationErrors", "networkErrors", "otherErrors", "callCount", "failedCallCount",
+            "callFailureRate", "callsByAttempts");
 
     @Test
     void eachNodeHasExactlyTheDocumentedKeys() throws Exception {
@@ -37,6 +38,29 @@ class ToJsonTest {
         assertThat(fetch.get("p50").asDouble()).isEqualTo(10.0);
         assertThat(fetch.get("p99").asDouble()).isEqualTo(30.0);
         assertThat(fetch.get("timeoutErrors").asLong()).isEqualTo(1);
+        assertThat(fetch.get("callCount").asLong()).isEqualTo(2); // no calls recorded: each execution is one
+        assertThat(fetch.get("failedCallCount").asLong()).isEqualTo(1);
+        assertThat(fetch.get("callFailureRate").asDouble()).isEqualTo(0.5);
+        assertThat(fetch.get("callsByAttempts").toString()).isEqualTo("[2,0,0,0,0,0,0,0,0,0,0]");
+    }
+
+    @Test
+    void callsByAttemptsListsEveryBucketFromOneAttemptToMoreThanTheTracked() throws Exception {
+        NodeMetricsCollector collector = NodeMetricsCollector.create();
+        collector.recordCall("fetch", 1, true);
+        collector.recordCall("fetch", 3, true);
+        collector.recordCall("fetch", 10, false);
+        collector.recordCall("fetch", 11, false);
+        collector.recordCall("fetch", 40, false);
+
+        JsonNode fetch = JSON.readTree(collector.toJSON()).get("fetch");
+
+        assertThat(fetch.get("callsByAttempts").toString()).isEqualTo("[1,0,1,0,0,0,0,0,0,1,2]");
+        assertThat(fetch.get("callCount").asLong()).isEqualTo(5);
+        assertThat(fetch.get("failedCallCount").asLong()).isEqualTo(3);
+        assertThat(fetch.get("callFailureRate").asDouble()).isEqualTo(0.6);
+        assertThat(fetch.get("totalExecutions").asLong()).isZero();
+        assertThat(fetch.get("p50").isNull()).isTrue();
     }
 
     @Test

@@ -364,8 +364,10 @@ final class OpenApiSchemas {
 
     /**
      * The components of a record whose constructor throws when given null for them (everything
-     * else being a plausible value): those are never null in its JSON. Empty when the record
-     * cannot be built from sample values, so that every reference is then taken as nullable.
+     * else being a plausible value): those are never null in its JSON. When the record cannot be
+     * built from sample values (its constructor checks more than nulls, such as a list's length),
+     * the components for which it throws {@link NullPointerException} instead; every other
+     * reference is then taken as nullable.
      */
     static Set<String> refusedNulls(Class<?> type) {
         RecordComponent[] rc = type.getRecordComponents();
@@ -381,7 +383,17 @@ final class OpenApiSchemas {
             sample[i] = sample(types[i]);
         }
         if (!builds(constructor, sample)) {
-            return Set.of();
+            Set<String> refused = new HashSet<>();
+            for (int i = 0; i < rc.length; i++) {
+                if (!types[i].isPrimitive()) {
+                    Object[] withNull = sample.clone();
+                    withNull[i] = null;
+                    if (throwsNullPointer(constructor, withNull)) {
+                        refused.add(rc[i].getName());
+                    }
+                }
+            }
+            return refused;
         }
         Set<String> refused = new HashSet<>();
         for (int i = 0; i < rc.length; i++) {
@@ -402,6 +414,17 @@ final class OpenApiSchemas {
             return true;
         } catch (InvocationTargetException e) {
             return false;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot call " + constructor, e);
+        }
+    }
+
+    private static boolean throwsNullPointer(Constructor<?> constructor, Object[] args) {
+        try {
+            constructor.newInstance(args);
+            return false;
+        } catch (InvocationTargetException e) {
+            return e.getCause() instanceof NullPointerException;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot call " + constructor, e);
         }

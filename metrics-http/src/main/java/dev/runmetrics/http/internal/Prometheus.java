@@ -129,8 +129,26 @@ public final class Prometheus {
         });
         family("runmetrics_node_retries_total", "counter", "Retries of the node.");
         each(all, (ws, n, m) -> sample("runmetrics_node_retries_total", m.retryCount(), "workspace", ws, "node", n));
-        family("runmetrics_node_failure_ratio", "gauge", "Failures over executions of the node since it was "
-                + "created or reset, 0 to 1.");
+        family("runmetrics_node_calls_total", "counter", "Calls of the node that ended, by outcome: a call is one "
+                + "invocation with all its attempts (retries), and failed only if its last attempt failed.");
+        each(all, (ws, n, m) -> {
+            sample("runmetrics_node_calls_total", m.callCount() - m.failedCallCount(), "workspace", ws, "node", n,
+                    "outcome", "succeeded");
+            sample("runmetrics_node_calls_total", m.failedCallCount(), "workspace", ws, "node", n, "outcome",
+                    "failed");
+        });
+        family("runmetrics_node_calls_by_attempts_total", "counter", "Calls of the node that ended, by the number "
+                + "of attempts they took: 1 to " + NodeMetrics.TRACKED_ATTEMPTS + ", or more.");
+        each(all, (ws, n, m) -> {
+            List<Long> byAttempts = m.callsByAttempts();
+            for (int i = 0; i < byAttempts.size(); i++) {
+                sample("runmetrics_node_calls_by_attempts_total", byAttempts.get(i), "workspace", ws, "node", n,
+                        "attempts", i < NodeMetrics.TRACKED_ATTEMPTS ? Integer.toString(i + 1) : "more");
+            }
+        });
+        family("runmetrics_node_failure_ratio", "gauge", "Failed executions (attempts, retried ones included) over "
+                + "executions of the node since it was created or reset, 0 to 1; per call, use "
+                + "runmetrics_node_calls_total.");
         each(all, (ws, n, m) -> sample("runmetrics_node_failure_ratio", m.failureRate(), "workspace", ws, "node", n));
         family("runmetrics_node_last_duration_seconds", "gauge", "Duration of the node's latest execution.");
         each(all, (ws, n, m) -> {

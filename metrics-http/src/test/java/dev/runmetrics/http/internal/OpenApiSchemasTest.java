@@ -3,6 +3,7 @@ package dev.runmetrics.http.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runmetrics.core.node.NodeMetrics;
 import dev.runmetrics.core.views.RunDetail;
 import dev.runmetrics.core.views.overview.QueuedRun;
 import java.util.List;
@@ -40,5 +41,7 @@ class OpenApiSchemasTest {
         assertThat(OpenApiSchemas.refusedNulls(RunDetail.class)).containsExactlyInAnyOrder("id", "workflowId",
                 "status", "stepExecutions", "createdAt", "updatedAt");
         assertThat(OpenApiSchemas.refusedNulls(QueuedRun.class)).isEmpty();
+        // Its constructor also checks the length of callsByAttempts, so no sample builds it.
+        assertThat(OpenApiSchemas.refusedNulls(NodeMetrics.class)).containsExactly("callsByAttempts");
     }
 }
