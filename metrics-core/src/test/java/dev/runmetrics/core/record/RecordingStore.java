@@ -5,7 +5,7 @@ import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.DurationBreakdown;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.Page;
-import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupQuery;
@@ -52,7 +52,7 @@ class RecordingStore implements RunStore {
     }
 
     @Override
-    public void appendResumeAudit(String workspaceId, ResumeAudit entry) {
+    public void appendControlAudit(String workspaceId, ControlAudit entry) {
         throw new UnsupportedOperationException();
     }
 
@@ -82,7 +82,7 @@ class RecordingStore implements RunStore {
     }
 
     @Override
-    public List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
+    public List<ControlAudit> findControlAudit(String workspaceId, String runId) {
         throw new UnsupportedOperationException();
     }
 
