@@ -92,8 +92,13 @@ public final class ControlAuditLog {
      * ids must not fill the log).
      */
     public void logOnly(ControlAudit entry) {
+        logOnly(entry, "not audited: no such run in the workspace");
+    }
+
+    /** Logs the entry without storing it, saying why it is not stored. */
+    public void logOnly(ControlAudit entry, String why) {
         Objects.requireNonNull(entry, "entry");
-        log(entry, "not audited: no such run in the workspace");
+        log(entry, Objects.requireNonNull(why, "why"));
     }
 
     private static void log(ControlAudit e, String note) {
