@@ -127,7 +127,7 @@ public final class JobRestartHandler implements ResumeHandler {
                     "the run could not be claimed: " + describe(e), plan.run.attempt()));
         }
         if (claim instanceof ResumeClaim.NotFound) {
-            return refuse(workspaceId, actor, runId, stepId,
+            return refuse(workspaceId, actor, runId, stepId, inputOverrides,
                     new ResumeResult.Refused(Reason.NOT_FOUND, "run " + runId + " not found", 0));
         }
         if (claim instanceof ResumeClaim.Conflict conflict) {

@@ -87,6 +87,27 @@ public final class ControlAuditLog {
     }
 
     /**
+     * Logs the entry and appends it if its run is in its workspace, else logs it only
+     * ({@link #logOnly}): the rule for a request that may name another workspace's run. A store
+     * that cannot tell is not written to either.
+     */
+    public void appendIfRunInWorkspace(ControlAudit entry) {
+        Objects.requireNonNull(entry, "entry");
+        boolean found;
+        try {
+            found = store.findRun(entry.workspaceId(), entry.runId()).isPresent();
+        } catch (RuntimeException e) {
+            logOnly(entry, "not audited: the store could not be read");
+            return;
+        }
+        if (found) {
+            append(entry);
+        } else {
+            logOnly(entry);
+        }
+    }
+
+    /**
      * Logs the entry without storing it: for a request naming a run that is not in the workspace,
      * which is not written to the workspace's log (it may be another workspace's run, and made-up
      * ids must not fill the log).

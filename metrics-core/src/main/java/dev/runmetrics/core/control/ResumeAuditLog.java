@@ -12,9 +12,9 @@ import java.util.function.Supplier;
  * Writes the resume entries of one orchestrator to the control audit log ({@link ControlAuditLog}):
  * one entry per resume request, accepted or refused, with a new audit id and the time from the
  * orchestrator's clock, and one log line. Every {@link ResumeHandler} (the reference runner and
- * each engine adapter) audits through it, so all audit the same way. A request refused because the
- * run is not in the workspace ({@link ResumeResult.Reason#NOT_FOUND}) is logged but not stored: it
- * may name another workspace's run, which must not be recorded in the caller's workspace. A failed
+ * each engine adapter) audits through it, so all audit the same way. A request refused as
+ * {@link ResumeResult.Reason#NOT_FOUND} is stored only if its run is in the workspace, else logged
+ * only: it may name another workspace's run, which must not be recorded in the caller's workspace. A failed
  * append is logged and never thrown: it does not undo an accepted claim and never fails the caller.
  *
  * <p>Thread-safe.
@@ -52,7 +52,8 @@ public final class ResumeAuditLog {
             var entry = log.entry(ws, runId, stepId, ControlAction.RESUME, actor, r.attempt(),
                     r.reason().controlOutcome(), r.message(), inputOverrides);
             if (r.reason() == ResumeResult.Reason.NOT_FOUND) {
-                log.logOnly(entry);
+                // Not found may be the run (maybe another workspace's) or, for some handlers, its step.
+                log.appendIfRunInWorkspace(entry);
             } else {
                 log.append(entry);
             }

@@ -108,6 +108,23 @@ class ControlAuditLogTest {
     }
 
     @Test
+    void anEntryIsAppendedOnlyIfItsRunIsInItsWorkspace() {
+        dev.runmetrics.core.model.Run run = dev.runmetrics.core.model.RunFixtures.queued(WS,
+                dev.runmetrics.core.model.RunFixtures.newRunId(), "wf", NOW);
+        store.saveRun(WS, run);
+        log.appendIfRunInWorkspace(log.entry(WS, run.runId(), null, ControlAction.CANCEL, "bob", 0,
+                ControlOutcome.REFUSED, "not running", null));
+        log.appendIfRunInWorkspace(log.entry("ws-other", run.runId(), null, ControlAction.CANCEL, "eve", 0,
+                ControlOutcome.NOT_FOUND, "execution not found", null));
+
+        assertThat(store.findControlAudit(WS, run.runId())).singleElement()
+                .satisfies(a -> assertThat(a.actor()).isEqualTo("bob"));
+        assertThat(store.findControlAudit("ws-other", run.runId())).isEmpty();
+        assertThat(records).hasSize(2);
+        assertThat(records.get(1).getMessage()).endsWith("(not audited: no such run in the workspace)");
+    }
+
+    @Test
     void aStoreThatFailsDoesNotFailTheCaller() {
         ControlAuditLog failing = new ControlAuditLog(new ForwardingRunStore(store) {
             @Override

@@ -3,7 +3,6 @@ package dev.runmetrics.http.internal;
 import dev.runmetrics.core.control.ControlAuditLog;
 import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.store.ControlAction;
-import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.time.Clock;
@@ -99,19 +98,8 @@ public final class ControlAttempts {
     public void decided(String workspaceId, String actor, String runId, String stepId, ControlAction action,
             ControlOutcome outcome, String reason, Map<String, ?> inputOverrides) {
         count(workspaceId, action, outcome);
-        ControlAudit entry = log.entry(workspaceId, runId, stepId, action, actor, 0, outcome, reason, inputOverrides);
-        boolean found;
-        try {
-            found = store.findRun(workspaceId, runId).isPresent();
-        } catch (RuntimeException e) {
-            log.logOnly(entry, "not audited: the store could not be read");
-            return;
-        }
-        if (found) {
-            log.append(entry);
-        } else {
-            log.logOnly(entry);
-        }
+        log.appendIfRunInWorkspace(log.entry(workspaceId, runId, stepId, action, actor, 0, outcome, reason,
+                inputOverrides));
     }
 
     /**
