@@ -11,6 +11,7 @@ import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.RunViews;
 import dev.runmetrics.http.internal.ApiRoutes;
 import dev.runmetrics.http.internal.ConnectionsPerClient;
+import dev.runmetrics.http.internal.ControlAttempts;
 import dev.runmetrics.http.internal.Dispatcher;
 import dev.runmetrics.http.internal.EventHub;
 import dev.runmetrics.http.internal.JettyRoutes;
@@ -628,11 +629,12 @@ public final class MetricsHttpServer {
             RunViews v = views;
             EventHub hub = new EventHub(clientQueue, updateInterval, v == null ? null : v.overview()::realtime);
             RunCounters counters = new RunCounters();
+            ControlAttempts attempts = new ControlAttempts(store, clock);
             ApiRoutes api = new ApiRoutes(new ApiRoutes.Services(store, views, nodes, resume, pause, cancel, hub,
-                    counters, clock, VERSION));
+                    counters, attempts, clock, VERSION));
             TokenBuckets limiter = rateLimited ? new TokenBuckets(clock, rateBurst, ratePerSecond) : null;
             Dispatcher dispatcher = new Dispatcher(new Router(api.routes()), new TokenRegistry(tokens), slugs,
-                    limiter, maxBodyBytes);
+                    limiter, maxBodyBytes, attempts);
             listener.target = event -> {
                 counters.onEvent(event);
                 hub.onEvent(event);

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runmetrics.core.control.ResumeResult;
+import dev.runmetrics.core.store.ControlAction;
+import dev.runmetrics.core.store.ControlAudit;
+import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.ResumeOutcome;
 import dev.runmetrics.core.time.ManualClock;
@@ -63,6 +66,16 @@ class OpenApiContractTest {
                 World.START, 1, ResumeOutcome.REFUSED, "step process is not failed"));
         world.store.appendResumeAudit(WS_A, new ResumeAudit(WS_A, "audit-2", world.failed, "process", "operator-a",
                 World.START.plusSeconds(1), 2, ResumeOutcome.ACCEPTED, null));
+        // Every shape of an entry: no step, an actor refused for its token, overrides given.
+        world.store.appendControlAudit(WS_A, new ControlAudit(WS_A, "audit-3", world.failed, null,
+                ControlAction.RESUME, ControlAudit.INVALID_TOKEN, World.START.plusSeconds(2), 0,
+                ControlOutcome.UNAUTHENTICATED, "invalid token", null));
+        world.store.appendControlAudit(WS_A, new ControlAudit(WS_A, "audit-4", world.failed, "process",
+                ControlAction.RESUME, "operator-a", World.START.plusSeconds(3), 1, ControlOutcome.INVALID,
+                "input overrides must be JSON-like", Map.of("limit", 5, "tags", java.util.List.of("a"))));
+        world.store.appendControlAudit(WS_A, new ControlAudit(WS_A, "audit-5", world.failed, null,
+                ControlAction.CANCEL, "operator-a", World.START.plusSeconds(4), 0, ControlOutcome.REFUSED,
+                "execution is not running here", null));
         limited = new World(b -> b.rateLimit(1, 0.001));
         contract = OpenApiContract.of(api);
     }

@@ -14,7 +14,7 @@ import dev.runmetrics.core.store.DurationBreakdown;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.ForwardingRunStore;
 import dev.runmetrics.core.store.Page;
-import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupQuery;
 import dev.runmetrics.core.store.RunQuery;
@@ -95,9 +95,9 @@ class StoreUnavailableTest {
         }
 
         @Override
-        public List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
+        public List<ControlAudit> findControlAudit(String workspaceId, String runId) {
             check();
-            return super.findResumeAudit(workspaceId, runId);
+            return super.findControlAudit(workspaceId, runId);
         }
 
         @Override

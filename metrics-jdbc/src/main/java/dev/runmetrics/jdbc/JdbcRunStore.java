@@ -11,7 +11,7 @@ import dev.runmetrics.core.store.DurationKind;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.DurationStatistics;
 import dev.runmetrics.core.store.Page;
-import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupQuery;
@@ -66,7 +66,7 @@ import org.jdbi.v3.core.statement.Query;
  * back, also by a store built later on the same directory; without one, a full queue is the
  * {@link QueueFullPolicy}'s to decide. Either way {@code saveRun} and {@code saveStep} never wait on
  * the database. Reads may therefore lag writes; {@link #flush} waits for them. {@link #saveCheckpoint},
- * {@link #claimResume} and {@link #appendResumeAudit} are synchronous (one transaction each) and
+ * {@link #claimResume} and {@link #appendControlAudit} are synchronous (one transaction each) and
  * durable when they return; {@code claimResume} first flushes the queue so that it sees the run's
  * latest status, then locks the run's row ({@code SELECT … FOR UPDATE}) and compares and sets.
  * {@link #stats()} reports the queue and the writer.
@@ -252,21 +252,25 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         });
     }
 
+    /** The control audit log is the resume audit table with V005's columns (action, overrides). */
     private static final String INSERT_AUDIT = "INSERT INTO runmetrics.resume_audit"
-            + " (workspace_id, audit_id, run_id, step_id, actor, at, attempt, outcome, reason)"
-            + " VALUES (:ws, :audit_id, :run_id, :step_id, :actor, :at, :attempt, :outcome, :reason)"
+            + " (workspace_id, audit_id, run_id, step_id, action, actor, at, attempt, outcome, reason, input_overrides)"
+            + " VALUES (:ws, :audit_id, :run_id, :step_id, :action, :actor, :at, :attempt, :outcome, :reason,"
+            + " CAST(:input_overrides AS json))"
             + " ON CONFLICT (workspace_id, audit_id) DO NOTHING";
 
     @Override
-    public void appendResumeAudit(String workspaceId, ResumeAudit entry) {
+    public void appendControlAudit(String workspaceId, ControlAudit entry) {
         Objects.requireNonNull(entry, "entry");
         sameWorkspace(workspaceId, entry.workspaceId());
-        inWorkspace(workspaceId, "appending resume audit " + entry.auditId(), h ->
+        inWorkspace(workspaceId, "appending control audit " + entry.auditId(), h ->
                 h.createUpdate(INSERT_AUDIT).bind("ws", workspaceId).bind("audit_id", entry.auditId())
                         .bind("run_id", entry.runId()).bind("step_id", entry.stepId())
+                        .bind("action", entry.action().name())
                         .bind("actor", Rows.text(entry.actor())).bind("at", Rows.ts(entry.at()))
                         .bind("attempt", entry.attempt()).bind("outcome", entry.outcome().name())
-                        .bind("reason", Rows.text(entry.reason())).execute());
+                        .bind("reason", Rows.text(entry.reason()))
+                        .bind("input_overrides", Rows.json(entry.inputOverrides())).execute());
     }
 
     // ---- reads ------------------------------------------------------------------------------
@@ -355,9 +359,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     }
 
     @Override
-    public List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
+    public List<ControlAudit> findControlAudit(String workspaceId, String runId) {
         Objects.requireNonNull(runId, "runId");
-        return inWorkspace(workspaceId, "reading the resume audit of run " + runId, h -> h.createQuery(
+        return inWorkspace(workspaceId, "reading the control audit of run " + runId, h -> h.createQuery(
                 "SELECT * FROM runmetrics.resume_audit WHERE workspace_id = :ws AND run_id = :run_id"
                         + " ORDER BY at, audit_id")
                 .bind("ws", workspaceId).bind("run_id", runId).map((rs, ctx) -> Rows.audit(rs)).list());

@@ -6,8 +6,9 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationKind;
-import dev.runmetrics.core.store.ResumeAudit;
-import dev.runmetrics.core.store.ResumeOutcome;
+import dev.runmetrics.core.store.ControlAction;
+import dev.runmetrics.core.store.ControlAudit;
+import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupDimension;
 import dev.runmetrics.core.store.StepCheckpoint;
@@ -270,10 +271,11 @@ final class Rows {
                 rs.getInt("attempt"), output == null ? null : JsonValues.parse(output), instant(rs, "created_at"));
     }
 
-    static ResumeAudit audit(ResultSet rs) throws SQLException {
-        return new ResumeAudit(rs.getString("workspace_id"), rs.getString("audit_id"), rs.getString("run_id"),
-                rs.getString("step_id"), rs.getString("actor"), instant(rs, "at"), rs.getInt("attempt"),
-                ResumeOutcome.valueOf(rs.getString("outcome")), rs.getString("reason"));
+    static ControlAudit audit(ResultSet rs) throws SQLException {
+        return new ControlAudit(rs.getString("workspace_id"), rs.getString("audit_id"), rs.getString("run_id"),
+                rs.getString("step_id"), ControlAction.valueOf(rs.getString("action")), rs.getString("actor"),
+                instant(rs, "at"), rs.getInt("attempt"), ControlOutcome.valueOf(rs.getString("outcome")),
+                rs.getString("reason"), map(rs, "input_overrides"));
     }
 
     /** The rollup count column of a status: {@code count_completed}, ... */

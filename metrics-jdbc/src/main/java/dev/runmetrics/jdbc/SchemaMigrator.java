@@ -50,7 +50,8 @@ public final class SchemaMigrator {
 
     /** The migration files, in order; the version is the number after {@code V}. */
     static final List<String> FILES = List.of("V001__schema.sql", "V002__hourly_rollups.sql",
-            "V003__daily_rollups.sql", "V004__all_subject_rollups.sql", "V006__attempt_endings.sql");
+            "V003__daily_rollups.sql", "V004__all_subject_rollups.sql", "V005__control_audit.sql",
+            "V006__attempt_endings.sql");
 
     /** A migration's Java step: rollup rows SQL cannot compute (it cannot merge histograms). */
     private interface JavaStep {

@@ -60,7 +60,7 @@ class SchemaTest {
     @Test
     void migratingAgainAppliesNothing() throws SQLException {
         assertThat(SchemaMigrator.migrate(db.owner())).isEmpty();
-        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1, 2, 3, 4, 6);
+        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1, 2, 3, 4, 5, 6);
         try (Connection c = db.owner().getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT version, file FROM runmetrics.schema_version ORDER BY version")) {
             assertThat(rs.next()).isTrue();
@@ -75,6 +75,9 @@ class SchemaTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(4);
             assertThat(rs.getString(2)).isEqualTo("V004__all_subject_rollups.sql");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(5);
+            assertThat(rs.getString(2)).isEqualTo("V005__control_audit.sql");
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(6);
             assertThat(rs.getString(2)).isEqualTo("V006__attempt_endings.sql");

@@ -13,7 +13,6 @@ import dev.runmetrics.core.node.ErrorClassifier;
 import dev.runmetrics.core.node.NodeMetricsCollector;
 import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.record.RunRecorder;
-import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.StepCheckpoint;
@@ -220,8 +219,9 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
      * ({@code UNAVAILABLE}).
      *
      * <p><b>Concurrency and audit.</b> {@link RunStore#claimResume} decides between concurrent
-     * requests (exactly one wins); every request, accepted or refused, appends one
-     * {@link ResumeAudit}.
+     * requests (exactly one wins); every request, accepted or refused, is logged and appends one
+     * {@link dev.runmetrics.core.store.ControlAudit} (one naming a run that is not in the workspace
+     * is logged only).
      */
     @Override
     public ResumeResult resume(String workspaceId, String actor, String runId, String stepId,
@@ -232,23 +232,25 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
         Ids.require("stepId", stepId);
         Object decision = plan(workspaceId, runId, stepId, inputOverrides);
         if (decision instanceof ResumeResult.Refused refused) {
-            audits.record(workspaceId, actor, runId, stepId, refused);
+            audits.record(workspaceId, actor, runId, stepId, inputOverrides, refused);
             return refused;
         }
         Plan plan = (Plan) decision;
         if (closed) {
-            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE, "the LangGraph4j adapter is closed",
+            return audits.refuse(workspaceId, actor, runId, stepId, inputOverrides,
+                    Reason.UNAVAILABLE, "the LangGraph4j adapter is closed",
                     plan.run.attempt());
         }
         ResumeClaim claim;
         try {
             claim = store.claimResume(workspaceId, runId, plan.run.attempt(), recorder.instanceId(), recorder.now());
         } catch (RuntimeException e) {
-            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE,
+            return audits.refuse(workspaceId, actor, runId, stepId, inputOverrides, Reason.UNAVAILABLE,
                     "the run could not be claimed: " + RunTrace.describe(e), plan.run.attempt());
         }
         if (claim instanceof ResumeClaim.NotFound) {
-            return audits.refuse(workspaceId, actor, runId, stepId, Reason.NOT_FOUND, "run " + runId + " not found", 0);
+            return audits.refuse(workspaceId, actor, runId, stepId, inputOverrides,
+                    Reason.NOT_FOUND, "run " + runId + " not found", 0);
         }
         if (claim instanceof ResumeClaim.Conflict conflict) {
             Run now = conflict.current();
@@ -256,11 +258,12 @@ public final class GraphMetrics implements ResumeHandler, AutoCloseable {
                     ? "run " + runId + " was resumed by another request (it is now attempt " + now.attempt() + ", "
                             + now.status().wireName() + ")"
                     : "run " + runId + " changed meanwhile (it is now " + now.status().wireName() + ")";
-            return audits.refuse(workspaceId, actor, runId, stepId, Reason.CONFLICT, message, now.attempt());
+            return audits.refuse(workspaceId, actor, runId, stepId, inputOverrides,
+                    Reason.CONFLICT, message, now.attempt());
         }
         Run claimed = ((ResumeClaim.Claimed) claim).run();
         ResumeResult.Accepted accepted = new ResumeResult.Accepted(runId, stepId, claimed.attempt());
-        audits.record(workspaceId, actor, runId, stepId, accepted);
+        audits.record(workspaceId, actor, runId, stepId, inputOverrides, accepted);
         recorder.runResumed(workspaceId, claimed);
         RunnableConfig base;
         synchronized (configs) {

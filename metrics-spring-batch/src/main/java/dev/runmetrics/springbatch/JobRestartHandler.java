@@ -114,7 +114,7 @@ public final class JobRestartHandler implements ResumeHandler {
         Ids.require("stepId", stepId);
         Object decision = plan(workspaceId, runId, stepId, inputOverrides);
         if (decision instanceof ResumeResult.Refused refused) {
-            return refuse(workspaceId, actor, runId, stepId, refused);
+            return refuse(workspaceId, actor, runId, stepId, inputOverrides, refused);
         }
         Plan plan = (Plan) decision;
         RunStore store = batch.store();
@@ -123,11 +123,11 @@ public final class JobRestartHandler implements ResumeHandler {
             claim = store.claimResume(workspaceId, runId, plan.run.attempt(), batch.recorder().instanceId(),
                     batch.recorder().now());
         } catch (RuntimeException e) {
-            return refuse(workspaceId, actor, runId, stepId, new ResumeResult.Refused(Reason.UNAVAILABLE,
+            return refuse(workspaceId, actor, runId, stepId, inputOverrides, new ResumeResult.Refused(Reason.UNAVAILABLE,
                     "the run could not be claimed: " + describe(e), plan.run.attempt()));
         }
         if (claim instanceof ResumeClaim.NotFound) {
-            return refuse(workspaceId, actor, runId, stepId,
+            return refuse(workspaceId, actor, runId, stepId, inputOverrides,
                     new ResumeResult.Refused(Reason.NOT_FOUND, "run " + runId + " not found", 0));
         }
         if (claim instanceof ResumeClaim.Conflict conflict) {
@@ -136,12 +136,12 @@ public final class JobRestartHandler implements ResumeHandler {
                     ? "run " + runId + " was resumed by another request (it is now attempt " + now.attempt() + ", "
                             + now.status().wireName() + ")"
                     : "run " + runId + " changed meanwhile (it is now " + now.status().wireName() + ")";
-            return refuse(workspaceId, actor, runId, stepId, new ResumeResult.Refused(Reason.CONFLICT, message,
+            return refuse(workspaceId, actor, runId, stepId, inputOverrides, new ResumeResult.Refused(Reason.CONFLICT, message,
                     now.attempt()));
         }
         Run claimed = ((ResumeClaim.Claimed) claim).run();
         ResumeResult.Accepted accepted = new ResumeResult.Accepted(runId, stepId, claimed.attempt());
-        batch.audit(workspaceId, runId, stepId, actor, claimed.attempt(), ResumeOutcome.ACCEPTED, null);
+        batch.auditAnswer(workspaceId, actor, runId, stepId, inputOverrides, accepted);
         batch.expectRestart(claimed);
         try {
             executor.execute(() -> restart(plan, claimed, stepId, actor));
@@ -298,9 +298,8 @@ public final class JobRestartHandler implements ResumeHandler {
     }
 
     private ResumeResult.Refused refuse(String ws, String actor, String runId, String stepId,
-            ResumeResult.Refused refused) {
-        batch.audit(ws, runId, stepId, actor, refused.attempt(), refused.reason().outcome(), refused.message());
-        return refused;
+            Map<String, ?> inputOverrides, ResumeResult.Refused refused) {
+        return batch.auditAnswer(ws, actor, runId, stepId, inputOverrides, refused);
     }
 
     private static String describe(Throwable e) {

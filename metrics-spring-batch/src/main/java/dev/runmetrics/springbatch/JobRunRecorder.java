@@ -498,6 +498,15 @@ public final class JobRunRecorder implements JobExecutionListener, StepExecution
         return true;
     }
 
+    /**
+     * Audits the answer to a resume request (a refusal for a run not in the workspace is logged,
+     * not stored) and returns it; a failure to store it is logged, never thrown.
+     */
+    <R extends dev.runmetrics.core.control.ResumeResult> R auditAnswer(String ws, String actor, String runId,
+            String stepId, java.util.Map<String, ?> inputOverrides, R result) {
+        return audits.record(ws, actor, runId, stepId, inputOverrides, result);
+    }
+
     /** Appends a resume audit entry; a failure to store it is logged, never thrown. */
     void audit(String ws, String runId, String stepId, String actor, int attempt, ResumeOutcome outcome,
             String reason) {

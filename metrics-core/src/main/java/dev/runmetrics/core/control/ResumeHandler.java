@@ -9,7 +9,7 @@ import java.util.Map;
  * checked the caller's permission.
  *
  * <p>Implementations answer every request with a {@link ResumeResult}, never with an exception for a
- * request that is merely not allowed, and write one {@link ResumeAudit} per request, accepted or
+ * request that is merely not allowed, and write one control audit entry per request, accepted or
  * refused. They must be thread-safe: concurrent requests for the same run are expected, and exactly
  * one of them may be accepted ({@link RunStore#claimResume} decides).
  */

@@ -1,6 +1,7 @@
 package dev.runmetrics.core.control;
 
 import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.ResumeOutcome;
 import java.util.Objects;
 
@@ -85,6 +86,21 @@ public sealed interface ResumeResult {
         /** Returns the audit outcome of this refusal: {@code CONFLICT} for a lost claim, else {@code REFUSED}. */
         public ResumeOutcome outcome() {
             return this == CONFLICT ? ResumeOutcome.CONFLICT : ResumeOutcome.REFUSED;
+        }
+
+        /**
+         * Returns the control audit outcome of this refusal: {@code NOT_FOUND} for an unknown run or
+         * step, {@code INVALID} for bad overrides, {@code CONFLICT} for a lost claim,
+         * {@code UNAVAILABLE} for a store failure, else {@code REFUSED}.
+         */
+        public ControlOutcome controlOutcome() {
+            return switch (this) {
+                case NOT_FOUND, STEP_NOT_FOUND -> ControlOutcome.NOT_FOUND;
+                case INVALID_OVERRIDES -> ControlOutcome.INVALID;
+                case CONFLICT -> ControlOutcome.CONFLICT;
+                case UNAVAILABLE -> ControlOutcome.UNAVAILABLE;
+                case STEP_NOT_RESUMABLE, RUN_NOT_RESUMABLE, UNKNOWN_WORKFLOW, RUN_ACTIVE -> ControlOutcome.REFUSED;
+            };
         }
     }
 }

@@ -10,7 +10,6 @@ import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.record.RunRecorder;
-import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.RunStoreUnavailableException;
@@ -312,10 +311,12 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
      * the others get {@code CONFLICT}. A request that reads the run after another was accepted sees
      * it queued or running and gets {@code RUN_ACTIVE}.
      *
-     * <p><b>Audit.</b> Every call, accepted or refused, appends one {@link ResumeAudit} with the
-     * actor, the time, the run, the step, the attempt (the new one when accepted, the run's current
-     * one when refused, 0 if not found), the outcome and the reason. A failed append is logged; it
-     * does not undo an accepted claim.
+     * <p><b>Audit.</b> Every call, accepted or refused, writes one log line and appends one
+     * {@link dev.runmetrics.core.store.ControlAudit} (action {@code RESUME}) with the actor, the
+     * time, the run, the step, the attempt (the new one when accepted, the run's current one when
+     * refused), the outcome, the reason and the input overrides; except a call naming a run that
+     * is not in the workspace, which is logged only (it may be another workspace's run). A failed
+     * append is logged; it does not undo an accepted claim.
      */
     @Override
     public ResumeResult resume(String workspaceId, String actor, String runId, String stepId,
@@ -326,12 +327,13 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         Checks.id("stepId", stepId);
         if (deferred != null && !deferred.flushRun(workspaceId, runId)) {
             // Planning now would see those steps as never checkpointed and might run them again.
-            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE, "run " + runId + " has step"
+            return audits.refuse(workspaceId, actor, runId, stepId, inputOverrides,
+                    Reason.UNAVAILABLE, "run " + runId + " has step"
                     + " checkpoints from a store outage that are not stored yet; try again when the store is back", 0);
         }
         Object decision = plan(workspaceId, runId, stepId, inputOverrides);
         if (decision instanceof ResumeResult.Refused refused) {
-            audits.record(workspaceId, actor, runId, stepId, refused);
+            audits.record(workspaceId, actor, runId, stepId, inputOverrides, refused);
             return refused;
         }
         Plan plan = (Plan) decision;
@@ -339,11 +341,12 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         try {
             claim = store.claimResume(workspaceId, runId, plan.run.attempt(), recorder.instanceId(), recorder.now());
         } catch (RuntimeException e) {
-            return audits.refuse(workspaceId, actor, runId, stepId, Reason.UNAVAILABLE,
+            return audits.refuse(workspaceId, actor, runId, stepId, inputOverrides, Reason.UNAVAILABLE,
                     "the run could not be claimed: " + describe(e), plan.run.attempt());
         }
         if (claim instanceof ResumeClaim.NotFound) {
-            return audits.refuse(workspaceId, actor, runId, stepId, Reason.NOT_FOUND, "run " + runId + " not found", 0);
+            return audits.refuse(workspaceId, actor, runId, stepId, inputOverrides,
+                    Reason.NOT_FOUND, "run " + runId + " not found", 0);
         }
         if (claim instanceof ResumeClaim.Conflict conflict) {
             Run now = conflict.current();
@@ -351,11 +354,12 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
                     ? "run " + runId + " was resumed by another request (it is now attempt " + now.attempt() + ", "
                             + now.status().wireName() + ")"
                     : "run " + runId + " changed meanwhile (it is now " + now.status().wireName() + ")";
-            return audits.refuse(workspaceId, actor, runId, stepId, Reason.CONFLICT, message, now.attempt());
+            return audits.refuse(workspaceId, actor, runId, stepId, inputOverrides,
+                    Reason.CONFLICT, message, now.attempt());
         }
         Run claimed = ((ResumeClaim.Claimed) claim).run();
         ResumeResult.Accepted accepted = new ResumeResult.Accepted(runId, stepId, claimed.attempt());
-        audits.record(workspaceId, actor, runId, stepId, accepted);
+        audits.record(workspaceId, actor, runId, stepId, inputOverrides, accepted);
         RunAttempt execution = new RunAttempt(this, workspaceId, runId, claimed.attempt(), plan.workflow, plan.input,
                 stepId, plan.overrides, plan.restored);
         live.put(new Key(workspaceId, runId), execution);

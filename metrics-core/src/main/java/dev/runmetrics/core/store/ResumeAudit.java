@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One entry of the resume audit log (every resume from a step, accepted or refused, is audited).
- * Append-only; keyed by {@code (workspaceId, auditId)}.
+ * A resume entry of the control audit log, as callers written before pause and cancel were audited
+ * see it ({@link ControlAudit} is the whole entry: {@link ControlAudit#of} and
+ * {@link ControlAudit#asResumeAudit} convert). Keyed by {@code (workspaceId, auditId)}.
  *
  * @param workspaceId the tenant the request was made in
  * @param auditId this entry's id (UUIDv7 string), so that a retried append does not duplicate

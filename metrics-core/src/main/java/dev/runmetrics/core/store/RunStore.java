@@ -30,7 +30,7 @@ import java.util.Optional;
  * <p><b>Writes of snapshots</b> ({@link #saveRun}, {@link #saveStep}) may be asynchronous: a store
  * may queue them (bounded, see its documentation) and return at once, so that recording never
  * blocks a workflow; such a store's reads may lag its writes, except where a method says otherwise.
- * {@link #saveCheckpoint}, {@link #claimResume} and {@link #appendResumeAudit} are synchronous and
+ * {@link #saveCheckpoint}, {@link #claimResume} and {@link #appendControlAudit} are synchronous and
  * durable when they return.
  *
  * <p><b>Rollups</b> are maintained by the store, not by its callers: when a store first holds a
@@ -107,14 +107,29 @@ public interface RunStore {
             Instant claimedAt);
 
     /**
-     * Appends an entry to the resume audit log, durably. Idempotent by {@code auditId}.
+     * Appends an entry to the control audit log (resume, pause and cancel requests), durably.
+     * Idempotent by {@code auditId}. The run need not exist (the caller decides what it audits).
      *
      * @param workspaceId the tenant; must equal {@code entry.workspaceId()}
      * @param entry the entry
      * @throws IllegalArgumentException if the entry belongs to another workspace
      * @throws RunStoreException if it was not stored
      */
-    void appendResumeAudit(String workspaceId, ResumeAudit entry);
+    void appendControlAudit(String workspaceId, ControlAudit entry);
+
+    /**
+     * Appends a resume entry to the control audit log: {@link #appendControlAudit} of
+     * {@link ControlAudit#of(ResumeAudit)}, so the same log holds it. Kept for callers written
+     * before pause and cancel were audited.
+     *
+     * @param workspaceId the tenant; must equal {@code entry.workspaceId()}
+     * @param entry the entry
+     * @throws IllegalArgumentException if the entry belongs to another workspace
+     * @throws RunStoreException if it was not stored
+     */
+    default void appendResumeAudit(String workspaceId, ResumeAudit entry) {
+        appendControlAudit(workspaceId, ControlAudit.of(java.util.Objects.requireNonNull(entry, "entry")));
+    }
 
     /**
      * Returns the run, or empty if there is none with that id in the workspace.
@@ -159,12 +174,31 @@ public interface RunStore {
     List<StepCheckpoint> findCheckpoints(String workspaceId, String runId);
 
     /**
-     * Returns the resume audit entries naming a run, oldest first (by {@code at}, then
-     * {@code auditId}).
+     * Returns the control audit entries (every action) naming a run, oldest first (by {@code at},
+     * then {@code auditId}).
      *
      * @throws RunStoreException if the store cannot be read
      */
-    List<ResumeAudit> findResumeAudit(String workspaceId, String runId);
+    List<ControlAudit> findControlAudit(String workspaceId, String runId);
+
+    /**
+     * Returns the resume entries of {@link #findControlAudit} that a {@link ResumeAudit} can hold
+     * ({@link ControlAudit#asResumeAudit}: those with a step; outcomes other than accepted and
+     * conflict read as refused), in the same order. Kept for callers written before pause and
+     * cancel were audited.
+     *
+     * @throws RunStoreException if the store cannot be read
+     */
+    default List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
+        List<ResumeAudit> found = new java.util.ArrayList<>();
+        for (ControlAudit entry : findControlAudit(workspaceId, runId)) {
+            ResumeAudit resume = entry.asResumeAudit();
+            if (resume != null) {
+                found.add(resume);
+            }
+        }
+        return List.copyOf(found);
+    }
 
     /**
      * Returns the rollups of the workspace selected and bucketed by the query (see

@@ -3,7 +3,7 @@
  * — queries ({@link dev.runmetrics.core.store.RunQuery},
  * {@link dev.runmetrics.core.store.DurationQuery}, {@link dev.runmetrics.core.store.RollupQuery}),
  * pages, per-minute rollups with their duration histograms and statistics, step checkpoints,
- * resume claims and the resume audit log.
+ * resume claims and the control audit log (resume, pause and cancel requests).
  *
  * <p>A store persists run and step snapshots and answers a few primitive queries; the views
  * (execution-time statistics, run list, detail and timeline, the live overview) are computed from

@@ -12,6 +12,8 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.ControlAction;
+import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.ResumeAudit;
 import dev.runmetrics.core.store.ResumeOutcome;
 import java.util.ArrayList;
@@ -278,18 +280,30 @@ class ResumeTest {
     }
 
     @Test
-    void anUnknownRunIsNotFoundAndAudited() {
+    void anUnknownRunIsNotFoundAndNotWrittenToTheWorkspacesLog() {
         f = new RunnerFixture(1);
         String unknown = "018f0000-0000-7000-8000-000000000000";
         ResumeResult.Refused r = refused(f.runner.resume(WS, "alice", unknown, "process", null));
 
         assertThat(r.reason()).isEqualTo(Reason.NOT_FOUND);
         assertThat(r.reason().httpStatus()).isEqualTo(404);
+        assertThat(r.reason().controlOutcome()).isEqualTo(ControlOutcome.NOT_FOUND);
         assertThat(r.message()).isEqualTo("run " + unknown + " not found");
-        assertThat(audit(unknown)).singleElement().satisfies(a -> {
-            assertThat(a.outcome()).isEqualTo(ResumeOutcome.REFUSED);
-            assertThat(a.attempt()).isZero();
-            assertThat(a.reason()).isEqualTo(r.message());
+        assertThat(f.memory.findControlAudit(WS, unknown)).isEmpty();
+    }
+
+    @Test
+    void aResumeIsAuditedWithItsInputOverrides() throws Exception {
+        f = new RunnerFixture(1);
+        String runId = failedRun("basic_sequence", "process", Map.of());
+        f.runner.resume(WS, "alice", runId, "nope", Map.of("threshold", 3, "mode", "strict"));
+
+        assertThat(f.memory.findControlAudit(WS, runId)).singleElement().satisfies(a -> {
+            assertThat(a.action()).isEqualTo(ControlAction.RESUME);
+            assertThat(a.outcome()).isEqualTo(ControlOutcome.NOT_FOUND);
+            assertThat(a.stepId()).isEqualTo("nope");
+            assertThat(a.actor()).isEqualTo("alice");
+            assertThat(a.inputOverrides()).isEqualTo(Map.of("threshold", 3L, "mode", "strict"));
         });
     }
 
@@ -300,9 +314,9 @@ class ResumeTest {
         ResumeResult.Refused r = refused(f.runner.resume("ws-other", "mallory", runId, "process", null));
 
         assertThat(r).isEqualTo(new ResumeResult.Refused(Reason.NOT_FOUND, "run " + runId + " not found", 0));
-        assertThat(f.memory.findResumeAudit("ws-other", runId)).singleElement()
-                .satisfies(a -> assertThat(a.actor()).isEqualTo("mallory"));
-        assertThat(audit(runId)).isEmpty();
+        // Neither workspace's log records it: the caller's must not name another workspace's run.
+        assertThat(f.memory.findControlAudit("ws-other", runId)).isEmpty();
+        assertThat(f.memory.findControlAudit(WS, runId)).isEmpty();
         assertThat(f.memory.findRun(WS, runId).orElseThrow().attempt()).isEqualTo(1);
     }
 

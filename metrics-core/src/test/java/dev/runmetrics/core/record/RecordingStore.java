@@ -6,7 +6,7 @@ import dev.runmetrics.core.store.DurationBreakdown;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.Page;
-import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupQuery;
@@ -54,7 +54,7 @@ class RecordingStore implements RunStore {
     }
 
     @Override
-    public void appendResumeAudit(String workspaceId, ResumeAudit entry) {
+    public void appendControlAudit(String workspaceId, ControlAudit entry) {
         throw new UnsupportedOperationException();
     }
 
@@ -84,7 +84,7 @@ class RecordingStore implements RunStore {
     }
 
     @Override
-    public List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
+    public List<ControlAudit> findControlAudit(String workspaceId, String runId) {
         throw new UnsupportedOperationException();
     }
 

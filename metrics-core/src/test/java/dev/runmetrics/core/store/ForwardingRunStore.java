@@ -41,8 +41,8 @@ public class ForwardingRunStore implements RunStore {
     }
 
     @Override
-    public void appendResumeAudit(String workspaceId, ResumeAudit entry) {
-        delegate.appendResumeAudit(workspaceId, entry);
+    public void appendControlAudit(String workspaceId, ControlAudit entry) {
+        delegate.appendControlAudit(workspaceId, entry);
     }
 
     @Override
@@ -71,8 +71,8 @@ public class ForwardingRunStore implements RunStore {
     }
 
     @Override
-    public List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
-        return delegate.findResumeAudit(workspaceId, runId);
+    public List<ControlAudit> findControlAudit(String workspaceId, String runId) {
+        return delegate.findControlAudit(workspaceId, runId);
     }
 
     @Override

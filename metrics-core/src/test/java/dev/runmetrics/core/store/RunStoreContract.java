@@ -288,6 +288,77 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void everyControlActionAndOutcomeReadsBackWithItsFields() {
+        String runId = newRunId();
+        List<ControlAudit> written = new ArrayList<>();
+        int i = 0;
+        for (ControlAction action : ControlAction.values()) {
+            for (ControlOutcome outcome : ControlOutcome.values()) {
+                i++;
+                boolean resume = action == ControlAction.RESUME;
+                written.add(new ControlAudit(ws, String.format("audit-%03d", i), runId, resume ? "process" : null,
+                        action, i % 3 == 0 ? ControlAudit.INVALID_TOKEN : "operator-" + i, at(i * 10L),
+                        resume ? 2 : 0, outcome, outcome == ControlOutcome.ACCEPTED ? null : "why " + i,
+                        resume ? Map.of("limit", i, "nested", Map.of("flag", true, "list", List.of("a", 1.5))) : null));
+            }
+        }
+        List<ControlAudit> newestFirst = new ArrayList<>(written);
+        java.util.Collections.reverse(newestFirst);
+        for (ControlAudit entry : newestFirst) {
+            store().appendControlAudit(ws, entry);
+        }
+
+        assertThat(store().findControlAudit(ws, runId)).containsExactlyElementsOf(written);
+        assertThat(store().findControlAudit(otherWs, runId)).isEmpty();
+        assertThat(store().findControlAudit(ws, newRunId())).isEmpty();
+    }
+
+    @Test
+    void aControlAuditEntryIsStoredOnceForItsId() {
+        String runId = newRunId();
+        ControlAudit entry = new ControlAudit(ws, "audit-1", runId, null, ControlAction.PAUSE, "alice", at(5), 0,
+                ControlOutcome.ACCEPTED, "maintenance window", null);
+        store().appendControlAudit(ws, entry);
+        store().appendControlAudit(ws, entry);
+        store().appendControlAudit(ws, new ControlAudit(ws, "audit-1", runId, null, ControlAction.CANCEL, "mallory",
+                at(6), 0, ControlOutcome.REFUSED, "a replay with other fields", null));
+
+        assertThat(store().findControlAudit(ws, runId)).containsExactly(entry);
+    }
+
+    @Test
+    void theResumeViewOfTheControlLogHoldsResumesWithAStepOnly() {
+        String runId = newRunId();
+        ResumeAudit legacy = new ResumeAudit(ws, "audit-1", runId, "process", "bob", at(1), 2,
+                ResumeOutcome.ACCEPTED, null);
+        store().appendResumeAudit(ws, legacy);
+        ControlAudit forbidden = new ControlAudit(ws, "audit-2", runId, "process", ControlAction.RESUME, "viewer",
+                at(2), 0, ControlOutcome.FORBIDDEN, "viewer token", Map.of("k", "v"));
+        ControlAudit anonymous = new ControlAudit(ws, "audit-3", runId, null, ControlAction.RESUME,
+                ControlAudit.ANONYMOUS, at(3), 0, ControlOutcome.UNAUTHENTICATED, "no token", null);
+        ControlAudit cancel = new ControlAudit(ws, "audit-4", runId, null, ControlAction.CANCEL, "alice", at(4), 0,
+                ControlOutcome.ACCEPTED, null, null);
+        store().appendControlAudit(ws, forbidden);
+        store().appendControlAudit(ws, anonymous);
+        store().appendControlAudit(ws, cancel);
+
+        assertThat(store().findControlAudit(ws, runId)).containsExactly(ControlAudit.of(legacy), forbidden, anonymous,
+                cancel);
+        assertThat(store().findResumeAudit(ws, runId)).containsExactly(legacy, new ResumeAudit(ws, "audit-2", runId,
+                "process", "viewer", at(2), 0, ResumeOutcome.REFUSED, "viewer token"));
+    }
+
+    @Test
+    void aControlAuditEntryNamingAnotherWorkspaceIsRejected() {
+        String runId = newRunId();
+        assertThatThrownBy(() -> store().appendControlAudit(ws, new ControlAudit(otherWs, "a", runId, null,
+                ControlAction.CANCEL, "bob", at(0), 0, ControlOutcome.FORBIDDEN, "x", null)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store().findControlAudit(otherWs, runId)).isEmpty();
+        assertThat(store().findControlAudit(ws, runId)).isEmpty();
+    }
+
+    @Test
     void theAuditLogIsAppendOnlyIdempotentAndOrdered() {
         String runId = newRunId();
         ResumeAudit second = new ResumeAudit(ws, "audit-2", runId, "process", "alice", at(2000), 2,

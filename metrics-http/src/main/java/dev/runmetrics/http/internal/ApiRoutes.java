@@ -9,7 +9,9 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.node.NodeMetricsCollector;
 import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.store.Page;
-import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ControlAction;
+import dev.runmetrics.core.store.ControlAudit;
+import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.StoreHealth;
 import dev.runmetrics.core.time.Clock;
@@ -44,7 +46,8 @@ public final class ApiRoutes {
 
     /** What the handlers call; views, nodes, resume, pause and cancel may be null. */
     public record Services(RunStore store, RunViews views, WorkspaceNodeMetrics nodes, ResumeHandler resume,
-            RunAction pause, RunAction cancel, EventHub hub, RunCounters counters, Clock clock, String version) {}
+            RunAction pause, RunAction cancel, EventHub hub, RunCounters counters, ControlAttempts attempts,
+            Clock clock, String version) {}
 
     static final int MAX_REASON = 1000;
 
@@ -119,8 +122,9 @@ public final class ApiRoutes {
                             List.of(EXECUTION_ID), 200, 400, 401, 404)));
         }
         r.add(new Route("GET", "/api/workflows/executions/{execution_id}/resume-audit", Access.VIEWER, true, false,
-                BodyKind.NONE, this::resumeAudit, doc("The resume audit log of an execution, oldest first.",
-                        "executions", List.of(EXECUTION_ID), 200, 400, 401, 404)));
+                BodyKind.NONE, this::resumeAudit, doc("The control audit log of an execution, oldest first: every "
+                        + "resume, pause and cancel request naming it, whatever its outcome (also one refused for its "
+                        + "token or role).", "executions", List.of(EXECUTION_ID), 200, 400, 401, 404)));
         if (s.resume() != null) {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/resume", Access.OPERATOR, true, false,
                     BodyKind.REQUIRED_JSON, this::resume, doc("Resume a failed or paused execution from a "
@@ -130,13 +134,13 @@ public final class ApiRoutes {
         }
         if (s.pause() != null) {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/pause", Access.OPERATOR, true, false,
-                    BodyKind.OPTIONAL_JSON, ex -> control(ex, s.pause(), "pausing"), doc("Pause a running execution."
+                    BodyKind.OPTIONAL_JSON, ex -> control(ex, ControlAction.PAUSE, s.pause(), "pausing"), doc("Pause a running execution."
                             + " Optional body: {\"reason\": ...}.", "executions", List.of(EXECUTION_ID), 202, 400, 401,
                             403, 404, 409, 413, 415)));
         }
         if (s.cancel() != null) {
             r.add(new Route("POST", "/api/workflows/executions/{execution_id}/cancel", Access.OPERATOR, true, false,
-                    BodyKind.OPTIONAL_JSON, ex -> control(ex, s.cancel(), "cancelling"), doc("Cancel a running "
+                    BodyKind.OPTIONAL_JSON, ex -> control(ex, ControlAction.CANCEL, s.cancel(), "cancelling"), doc("Cancel a running "
                             + "execution. Optional body: {\"reason\": ...}.", "executions", List.of(EXECUTION_ID), 202,
                             400, 401, 403, 404, 409, 413, 415)));
         }
@@ -343,36 +347,52 @@ public final class ApiRoutes {
             throw ApiError.notFound("execution", "execution_id");
         }
         List<Map<String, Object>> items = new ArrayList<>();
-        for (ResumeAudit a : s.store().findResumeAudit(ex.workspaceId(), run)) {
-            items.add(Json.map("audit_id", a.auditId(), "execution_id", a.runId(), "step_id", a.stepId(), "actor",
-                    a.actor(), "at", Json.instant(a.at()), "attempt", a.attempt(), "outcome", a.outcome(), "reason",
-                    a.reason()));
+        for (ControlAudit a : s.store().findControlAudit(ex.workspaceId(), run)) {
+            items.add(Json.map("audit_id", a.auditId(), "execution_id", a.runId(), "action", a.action(), "step_id",
+                    a.stepId(), "actor", a.actor(), "at", Json.instant(a.at()), "attempt", a.attempt(), "outcome",
+                    a.outcome(), "reason", a.reason(), "input_overrides", a.inputOverrides()));
         }
         return Reply.json(200, Json.map("execution_id", run, "items", items, "total", items.size()));
     }
 
     private Reply resume(Exchange ex) {
-        rejectUnknownQuery(ex);
         String run = Params.runId("execution_id", ex.pathParam("execution_id"));
-        ObjectNode body = ex.body();
-        rejectUnknownFields(body, Set.of("step_id", "input_overrides"));
-        JsonNode step = body.get("step_id");
-        if (step == null || !step.isTextual()) {
-            throw ApiError.badParameter("step_id", "step_id is required and must be a string");
-        }
-        String stepId = Params.id("step_id", step.asText());
-        JsonNode overrides = body.get("input_overrides");
+        String actor = ex.principal().subject();
+        String stepId = null;
         Map<String, ?> inputOverrides = null;
-        if (overrides != null && !overrides.isNull()) {
-            if (!overrides.isObject()) {
-                throw ApiError.badParameter("input_overrides", "input_overrides must be a JSON object");
+        try {
+            rejectUnknownQuery(ex);
+            ObjectNode body = ex.body();
+            rejectUnknownFields(body, Set.of("step_id", "input_overrides"));
+            JsonNode step = body.get("step_id");
+            if (step == null || !step.isTextual()) {
+                throw ApiError.badParameter("step_id", "step_id is required and must be a string");
             }
-            @SuppressWarnings("unchecked")
-            Map<String, ?> m = (Map<String, ?>) Json.plain(overrides);
-            inputOverrides = m;
+            stepId = Params.id("step_id", step.asText());
+            JsonNode overrides = body.get("input_overrides");
+            if (overrides != null && !overrides.isNull()) {
+                if (!overrides.isObject()) {
+                    throw ApiError.badParameter("input_overrides", "input_overrides must be a JSON object");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, ?> m = (Map<String, ?>) Json.plain(overrides);
+                inputOverrides = m;
+            }
+        } catch (ApiError e) {
+            s.attempts().decided(ex.workspaceId(), actor, run, stepId, ControlAction.RESUME, ControlOutcome.INVALID,
+                    e.getMessage(), null);
+            throw e;
         }
-        ResumeResult result = s.resume().resume(ex.workspaceId(), ex.principal().subject(), run, stepId,
-                inputOverrides);
+        ResumeResult result;
+        try {
+            result = s.resume().resume(ex.workspaceId(), actor, run, stepId, inputOverrides);
+        } catch (RuntimeException e) {
+            // A handler that throws broke its contract (it answers with a Refused) and audited nothing.
+            s.attempts().decided(ex.workspaceId(), actor, run, stepId, ControlAction.RESUME, ControlOutcome.ERROR,
+                    "the resume handler failed: " + e.getClass().getName(), inputOverrides);
+            throw e;
+        }
+        s.attempts().answeredByHandler(ex.workspaceId(), result);
         if (result instanceof ResumeResult.Accepted a) {
             return Reply.json(202, Json.map("execution_id", a.runId(), "step_id", a.stepId(), "attempt", a.attempt(),
                     "status", "accepted")).withHeader("Location", "/api/workflows/executions/" + a.runId());
@@ -389,30 +409,61 @@ public final class ApiRoutes {
                         ? Map.of("Retry-After", "1") : Map.of());
     }
 
-    private Reply control(Exchange ex, RunAction action, String state) {
-        rejectUnknownQuery(ex);
+    /**
+     * Pause or cancel: every outcome is accounted for ({@link ControlAttempts#decided}), since a
+     * {@link RunAction} audits nothing itself. An accepted one's audit reason is the caller's.
+     */
+    private Reply control(Exchange ex, ControlAction kind, RunAction action, String state) {
         String run = Params.runId("execution_id", ex.pathParam("execution_id"));
+        String ws = ex.workspaceId();
+        String actor = ex.principal().subject();
         String reason = null;
-        ObjectNode body = ex.body();
-        if (body != null) {
-            rejectUnknownFields(body, Set.of("reason"));
-            JsonNode r = body.get("reason");
-            if (r != null && !r.isNull()) {
-                if (!r.isTextual() || r.asText().length() > MAX_REASON) {
-                    throw ApiError.badParameter("reason", "reason must be a string of at most " + MAX_REASON
-                            + " characters");
+        try {
+            rejectUnknownQuery(ex);
+            ObjectNode body = ex.body();
+            if (body != null) {
+                rejectUnknownFields(body, Set.of("reason"));
+                JsonNode r = body.get("reason");
+                if (r != null && !r.isNull()) {
+                    if (!r.isTextual() || r.asText().length() > MAX_REASON) {
+                        throw ApiError.badParameter("reason", "reason must be a string of at most " + MAX_REASON
+                                + " characters");
+                    }
+                    reason = r.asText();
                 }
-                reason = r.asText();
             }
+        } catch (ApiError e) {
+            s.attempts().decided(ws, actor, run, null, kind, ControlOutcome.INVALID, e.getMessage(), null);
+            throw e;
         }
-        var found = s.store().findRun(ex.workspaceId(), run);
+        Optional<dev.runmetrics.core.model.Run> found;
+        try {
+            found = s.store().findRun(ws, run);
+        } catch (RuntimeException e) {
+            s.attempts().decided(ws, actor, run, null, kind, ControlOutcome.UNAVAILABLE,
+                    "the store could not be read: " + e.getClass().getName(), null);
+            throw e;
+        }
         if (found.isEmpty()) {
-            throw ApiError.notFound("execution", "execution_id");
+            ApiError notFound = ApiError.notFound("execution", "execution_id");
+            s.attempts().decided(ws, actor, run, null, kind, ControlOutcome.NOT_FOUND, notFound.getMessage(), null);
+            throw notFound;
         }
-        if (!action.apply(ex.workspaceId(), run, reason)) {
-            throw new ApiError(409, "conflict", "execution " + run + " is not running here (it is "
+        boolean applied;
+        try {
+            applied = action.apply(ws, run, reason);
+        } catch (RuntimeException e) {
+            s.attempts().decided(ws, actor, run, null, kind, ControlOutcome.ERROR,
+                    "the orchestrator failed: " + e.getClass().getName(), null);
+            throw e;
+        }
+        if (!applied) {
+            ApiError conflict = new ApiError(409, "conflict", "execution " + run + " is not running here (it is "
                     + found.get().status().wireName() + ")", "execution_id");
+            s.attempts().decided(ws, actor, run, null, kind, ControlOutcome.REFUSED, conflict.getMessage(), null);
+            throw conflict;
         }
+        s.attempts().decided(ws, actor, run, null, kind, ControlOutcome.ACCEPTED, reason, null);
         return Reply.json(202, Json.map("execution_id", run, "status", state));
     }
 
@@ -425,7 +476,8 @@ public final class ApiRoutes {
         rejectUnknownQuery(ex);
         boolean openMetrics = Prometheus.wantsOpenMetrics(ex.header("Accept"));
         return Reply.text(200, openMetrics ? Prometheus.OPENMETRICS_CONTENT_TYPE : Prometheus.CONTENT_TYPE,
-                Prometheus.render(s.nodes(), s.counters(), ex.principal().workspaces(), s.hub(), openMetrics))
+                Prometheus.render(s.nodes(), s.counters(), s.attempts(), ex.principal().workspaces(), s.hub(),
+                        openMetrics))
                 .withHeader("Vary", "Accept");
     }
 

@@ -2,6 +2,9 @@ package dev.runmetrics.http.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runmetrics.core.model.Ids;
+import dev.runmetrics.core.store.ControlAction;
+import dev.runmetrics.core.store.ControlAudit;
+import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.RunStoreException;
 import dev.runmetrics.core.store.RunStoreUnavailableException;
 import java.util.List;
@@ -15,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The request pipeline every route goes through, independent of the server: route, authenticate
  * (401), pick the workspace (400/404), check the role (403), rate-limit (429), read and check the
- * body (413/415/400), then call the handler. Any {@link ApiError} becomes its JSON error; a store
+ * body (413/415/400), then call the handler. A resume, pause or cancel refused on the way (401,
+ * 403, a body that cannot be read) is accounted for by {@link ControlAttempts}. Any {@link ApiError} becomes its JSON error; a store
  * that cannot serve the call ({@link RunStoreException}) a 503 {@code store_unavailable} with
  * {@code Retry-After}; any other exception a 500 with a generic message and an error id, logged
  * with its stack trace here and never sent. Immutable, thread-safe.
@@ -51,14 +55,25 @@ public final class Dispatcher {
     private final Map<String, String> slugs;
     private final TokenBuckets limiter;
     private final int maxBodyBytes;
+    private final ControlAttempts attempts;
+    /** Every workspace a token may use or a slug names: those an unauthenticated request can name. */
+    private final Set<String> workspaces;
 
+    /**
+     * @param attempts where control requests refused before their handler are accounted for, or
+     *     null to account for none
+     */
     public Dispatcher(Router router, TokenRegistry tokens, Map<String, String> slugs, TokenBuckets limiter,
-            int maxBodyBytes) {
+            int maxBodyBytes, ControlAttempts attempts) {
         this.router = router;
         this.tokens = tokens;
         this.slugs = Map.copyOf(slugs);
         this.limiter = limiter;
         this.maxBodyBytes = maxBodyBytes;
+        this.attempts = attempts;
+        Set<String> known = new java.util.HashSet<>(tokens.workspaces());
+        known.addAll(this.slugs.values());
+        this.workspaces = Set.copyOf(known);
     }
 
     /**
@@ -125,8 +140,14 @@ public final class Dispatcher {
             if (prepared == null) {
                 throw new IllegalStateException("this request takes no body");
             }
+            ObjectNode parsed;
             try {
-                return handle(prepared, body(bytes, prepared.route(), prepared.request()));
+                parsed = body(bytes, prepared.route(), prepared.request());
+            } catch (ApiError e) {
+                return failed(e);
+            }
+            try {
+                return handle(prepared, parsed);
             } catch (ApiError e) {
                 return new Outcome(Reply.error(e), null);
             } catch (RunStoreException e) {
@@ -136,8 +157,15 @@ public final class Dispatcher {
             }
         }
 
-        /** The answer when the body could not be read: the read's error (413, 408, 400). */
+        /**
+         * The answer when the body could not be read or parsed: the read's error (413, 408, 400,
+         * 415); a control request's is accounted for as invalid.
+         */
         public Outcome failed(ApiError error) {
+            if (prepared != null && prepared.control() != null && prepared.runId() != null) {
+                attempts.decided(prepared.workspace(), prepared.principal().subject(), prepared.runId(), null,
+                        prepared.control(), ControlOutcome.INVALID, error.getMessage(), null);
+            }
             return new Outcome(Reply.error(error), null);
         }
     }
@@ -203,7 +231,8 @@ public final class Dispatcher {
 
     /** A request that passed the pipeline up to its body. */
     private record Prepared(RawRequest request, Route route, Map<String, String> params,
-            Map<String, List<String>> query, Principal principal, String workspace) {
+            Map<String, List<String>> query, Principal principal, String workspace, ControlAction control,
+            String runId) {
         Exchange exchange(ObjectNode body) {
             return new Exchange(request.method(), request.path(), params, query, request::header, principal,
                     workspace, body);
@@ -217,13 +246,28 @@ public final class Dispatcher {
         rejectUndocumentedQuery(route, query);
         Principal principal = null;
         String workspace = null;
+        ControlAction control = attempts == null ? null : ControlAttempts.actionOf(route);
+        String runId = control == null ? null : wellFormedRunId(match.params().get("execution_id"));
         if (route.access() != Route.Access.PUBLIC) {
             boolean websocket = route.doc().websocket();
-            principal = authenticate(request, query, websocket);
+            try {
+                principal = authenticate(request, query, websocket);
+            } catch (ApiError e) {
+                if (control != null) {
+                    attempts.unauthenticated(namedWorkspace(request), request.header("Authorization") == null
+                            ? ControlAudit.ANONYMOUS : ControlAudit.INVALID_TOKEN, runId, control, e.getMessage());
+                }
+                throw e;
+            }
             workspace = route.workspaceScoped() ? workspace(request, query, principal, websocket) : null;
             if (route.access() == Route.Access.OPERATOR && !principal.mayOperate()) {
-                throw new ApiError(403, "forbidden", "this token's role (viewer) may not do this; an operator token is "
-                        + "required", null);
+                ApiError forbidden = new ApiError(403, "forbidden", "this token's role (viewer) may not do this; an "
+                        + "operator token is required", null);
+                if (control != null && runId != null && workspace != null) {
+                    attempts.decided(workspace, principal.subject(), runId, null, control, ControlOutcome.FORBIDDEN,
+                            forbidden.getMessage(), null);
+                }
+                throw forbidden;
             }
             if (route.rateLimited() && limiter != null) {
                 long wait = limiter.tryTake(principal.limiterKey());
@@ -233,7 +277,39 @@ public final class Dispatcher {
                 }
             }
         }
-        return new Prepared(request, route, match.params(), query, principal, workspace);
+        return new Prepared(request, route, match.params(), query, principal, workspace,
+                runId == null || workspace == null ? null : control, runId);
+    }
+
+    /** The run id of a control route's path, or null if it is not one (such a request names no run). */
+    private static String wellFormedRunId(String raw) {
+        try {
+            return raw == null ? null : Params.runId("execution_id", raw);
+        } catch (ApiError e) {
+            return null;
+        }
+    }
+
+    /**
+     * The configured workspace an unauthenticated request names with {@code X-Workspace-Id} or
+     * {@code X-Workspace-Slug} (both must agree), or null: a request that names none, or one that is
+     * not configured, is attributed to no workspace.
+     */
+    private String namedWorkspace(RawRequest request) {
+        String id = request.header("X-Workspace-Id");
+        String slug = request.header("X-Workspace-Slug");
+        String bySlug = slug == null ? null : slugs.get(slug.strip().toLowerCase(Locale.ROOT));
+        if (slug != null && bySlug == null) {
+            return null;
+        }
+        if (id != null) {
+            String named = id.strip();
+            if (bySlug != null && !bySlug.equals(named)) {
+                return null;
+            }
+            return workspaces.contains(named) ? named : null;
+        }
+        return bySlug;
     }
 
     /** Query parameters a WebSocket client may use to authenticate, since a browser cannot set headers there. */

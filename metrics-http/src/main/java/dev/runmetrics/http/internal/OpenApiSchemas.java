@@ -6,7 +6,8 @@ import dev.runmetrics.core.control.ResumeResult;
 import dev.runmetrics.core.model.Ids;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.node.NodeMetrics;
-import dev.runmetrics.core.store.ResumeOutcome;
+import dev.runmetrics.core.store.ControlAction;
+import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.views.RunDetail;
 import dev.runmetrics.core.views.RunHistoryView;
 import dev.runmetrics.core.views.RunSummary;
@@ -136,18 +137,28 @@ final class OpenApiSchemas {
                     "limit", bounded(int32(), 1, RunHistoryView.MAX_LIMIT)));
             case "GET /api/workflows/executions/{execution_id}" -> record(RunDetail.class, true);
             case "GET /api/workflows/executions/{execution_id}/timeline" -> record(RunTimeline.class, true);
-            case "GET /api/workflows/executions/{execution_id}/resume-audit" -> named("ResumeAuditLog",
-                    "An execution's resume audit log, oldest first.", object(
+            case "GET /api/workflows/executions/{execution_id}/resume-audit" -> named("ControlAuditLog",
+                    "An execution's control audit log (resume, pause and cancel requests), oldest first.", object(
                     "execution_id", runId(),
-                    "items", array(named("ResumeAuditEntry", "One resume attempt.", object(
+                    "items", array(named("ControlAuditEntry", "One resume, pause or cancel request naming the "
+                            + "execution, whatever its outcome.", object(
                             "audit_id", id(),
                             "execution_id", runId(),
-                            "step_id", id(),
-                            "actor", id(),
+                            "action", enumRef(ControlAction.class),
+                            "step_id", nullable(described(id(), "The step a resume named; null for a pause or "
+                                    + "cancel, and for a resume refused before its body was read (its token or "
+                                    + "role, or an unreadable body).")),
+                            "actor", described(id(), "The token's subject; \"anonymous\" for a request without a "
+                                    + "token, \"invalid token\" for one with a token that is not valid."),
                             "at", dateTime(),
-                            "attempt", bounded(int32(), 0, Integer.MAX_VALUE),
-                            "outcome", enumRef(ResumeOutcome.class),
-                            "reason", nullable(string("Why it was refused, or null."))))),
+                            "attempt", described(bounded(int32(), 0, Integer.MAX_VALUE), "For a resume: the new "
+                                    + "attempt when accepted, else the execution's attempt when it was refused (0 if "
+                                    + "not read); 0 for a pause or cancel."),
+                            "outcome", enumRef(ControlOutcome.class),
+                            "reason", nullable(string("Why it was refused, conflicted or failed; for an accepted "
+                                    + "pause or cancel the reason its caller gave; else null.")),
+                            "input_overrides", nullable(map("type", "object", "description", "The input overrides "
+                                    + "a resume gave, or null."))))),
                     "total", count()));
             case "POST /api/workflows/executions/{execution_id}/resume" -> named("ResumeAccepted",
                     "The resume was accepted as a new attempt.", object(

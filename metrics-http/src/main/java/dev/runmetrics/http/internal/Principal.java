@@ -4,7 +4,7 @@ import dev.runmetrics.http.Role;
 import java.util.Set;
 
 /**
- * Who made a request: the token's subject (written to the resume audit log), its role, the
+ * Who made a request: the token's subject (the actor in the control audit log), its role, the
  * workspaces it may see, and the key its rate limit is kept under.
  */
 public record Principal(String subject, Role role, Set<String> workspaces, String limiterKey) {

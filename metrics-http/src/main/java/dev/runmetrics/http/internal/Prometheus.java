@@ -5,6 +5,8 @@ import dev.runmetrics.core.node.NodeDurationHistogram;
 import dev.runmetrics.core.node.NodeMetrics;
 import dev.runmetrics.core.node.NodeMetricsCollector;
 import dev.runmetrics.core.node.WorkspaceNodeMetrics;
+import dev.runmetrics.core.store.ControlAction;
+import dev.runmetrics.core.store.ControlOutcome;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,8 +74,8 @@ public final class Prometheus {
      * The whole exposition: node metrics (if a collector is given), run counters of the given
      * workspaces and WebSocket state.
      */
-    public static String render(WorkspaceNodeMetrics nodes, RunCounters runs, Set<String> workspaces,
-            EventHub hub, boolean openMetrics) {
+    public static String render(WorkspaceNodeMetrics nodes, RunCounters runs, ControlAttempts control,
+            Set<String> workspaces, EventHub hub, boolean openMetrics) {
         Prometheus p = new Prometheus(openMetrics);
         Set<String> sorted = new TreeSet<>(workspaces);
         if (nodes != null) {
@@ -96,6 +98,19 @@ public final class Prometheus {
             for (RunStatus status : ENDED) {
                 p.sample("runmetrics_runs_ended_total", ended.getOrDefault(new RunCounters.Key(ws, status.wireName()),
                         0L), "workspace", ws, "status", status.wireName());
+            }
+        }
+        Map<ControlAttempts.Key, Long> actions = control.counts();
+        p.family("runmetrics_control_actions_total", "counter", "Resume, pause and cancel requests naming a run of "
+                + "the workspace, by outcome (also those refused for their token or role), as answered by this "
+                + "process since it started.");
+        for (String ws : sorted) {
+            for (ControlAction action : ControlAction.values()) {
+                for (ControlOutcome outcome : ControlOutcome.values()) {
+                    p.sample("runmetrics_control_actions_total", actions.getOrDefault(new ControlAttempts.Key(ws,
+                            action, outcome), 0L), "workspace", ws, "action", action.name().toLowerCase(Locale.ROOT),
+                            "outcome", outcome.name().toLowerCase(Locale.ROOT));
+                }
             }
         }
         p.family("runmetrics_websocket_clients", "gauge", "WebSocket clients connected now.");

@@ -34,6 +34,15 @@ public final class TokenRegistry {
         return entries.size();
     }
 
+    /** Every workspace some token may use. */
+    public Set<String> workspaces() {
+        Set<String> all = new java.util.HashSet<>();
+        for (Entry e : entries) {
+            all.addAll(e.workspaces());
+        }
+        return Set.copyOf(all);
+    }
+
     public static byte[] sha256(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));

@@ -11,7 +11,7 @@ import dev.runmetrics.core.store.DurationKind;
 import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.DurationStatistics;
 import dev.runmetrics.core.store.Page;
-import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupDimension;
@@ -119,7 +119,7 @@ public final class InMemoryRunStore implements RunStore {
         final Map<String, Run> runs = new HashMap<>();
         final Map<StepKey, StepRun> steps = new HashMap<>();
         final Map<StepKey, StepCheckpoint> checkpoints = new HashMap<>();
-        final Map<String, ResumeAudit> audit = new LinkedHashMap<>();
+        final Map<String, ControlAudit> audit = new LinkedHashMap<>();
         final Map<String, Long> executionNumbers = new HashMap<>();
         /** One-minute rows, as the SPI describes, and hour rows so long ranges read 60x fewer rows. */
         final RollupRows minutes = new RollupRows(Rollup.MINUTE);
@@ -231,7 +231,7 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public void appendResumeAudit(String workspaceId, ResumeAudit entry) {
+    public void appendControlAudit(String workspaceId, ControlAudit entry) {
         Objects.requireNonNull(entry, "entry");
         Workspace ws = workspace(workspaceId);
         requireSameWorkspace(workspaceId, entry.workspaceId(), "audit entry " + entry.auditId());
@@ -333,21 +333,21 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public List<ResumeAudit> findResumeAudit(String workspaceId, String runId) {
+    public List<ControlAudit> findControlAudit(String workspaceId, String runId) {
         Objects.requireNonNull(runId, "runId");
         Workspace ws = existing(workspaceId);
         if (ws == null) {
             return List.of();
         }
-        List<ResumeAudit> found = new ArrayList<>();
+        List<ControlAudit> found = new ArrayList<>();
         synchronized (ws) {
-            for (ResumeAudit entry : ws.audit.values()) {
+            for (ControlAudit entry : ws.audit.values()) {
                 if (entry.runId().equals(runId)) {
                     found.add(entry);
                 }
             }
         }
-        found.sort(Comparator.comparing(ResumeAudit::at).thenComparing(ResumeAudit::auditId));
+        found.sort(Comparator.comparing(ControlAudit::at).thenComparing(ControlAudit::auditId));
         return List.copyOf(found);
     }
 

@@ -1,5 +1,5 @@
 // One run: its Gantt chart, step details, the Run Console (resume from a failed or paused step,
-// pause, cancel; operators only) and the resume audit log. Live: every event of the run's
+// pause, cancel; operators only) and the audit log of those actions. Live: every event of the run's
 // workflow on /ws/workflows/{workflow_id} reloads the run.
 
 import { request, session, liveSocket, ApiError } from '../api.js';
@@ -93,14 +93,15 @@ export async function render(view, { arg: runId, isCurrent }) {
           ? h('button', { type: 'button', class: 'primary resume', 'data-resume-step': e.step_id,
             onclick: () => openResume(e) }, 'Resume from here') : '' },
       ], steps, { id: 'steps', rowAttrs: (e) => ({ 'data-step': e.step_id, 'data-attempt': e.attempt }) })),
-      panel('Resume audit log', table([
+      panel('Audit log', table([
         { label: 'When', value: (a) => when(a.at) },
+        { label: 'Action', value: (a) => a.action },
         { label: 'Who', value: (a) => a.actor },
-        { label: 'Step', value: (a) => a.step_id },
+        { label: 'Step', value: (a) => a.step_id || '' },
         { label: 'Attempt', value: (a) => String(a.attempt), cls: 'num' },
         { label: 'Outcome', value: (a) => a.outcome },
         { label: 'Reason', value: (a) => a.reason || '' },
-      ], audit.items, { id: 'audit', empty: 'No resume was asked for this run.' })));
+      ], audit.items, { id: 'audit', empty: 'No resume, pause or cancel was asked for this run.' })));
     clearInterval(tickTimer);
     if (!ENDED.includes(timeline.status) && timeline.status !== 'paused') {
       // Running bars grow with the clock between events.
