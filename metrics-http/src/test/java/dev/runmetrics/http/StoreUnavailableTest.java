@@ -20,6 +20,8 @@ import dev.runmetrics.core.store.RollupQuery;
 import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStoreException;
 import dev.runmetrics.core.store.RunStoreUnavailableException;
+import dev.runmetrics.core.store.StepDurationQuery;
+import dev.runmetrics.core.store.StepDurationReport;
 import dev.runmetrics.core.store.StoreHealth;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import dev.runmetrics.core.views.RunViews;
@@ -110,6 +112,12 @@ class StoreUnavailableTest {
         public DurationBreakdown exactDurations(String workspaceId, DurationQuery query) {
             check();
             return super.exactDurations(workspaceId, query);
+        }
+
+        @Override
+        public StepDurationReport stepDurations(String workspaceId, StepDurationQuery query) {
+            check();
+            return super.stepDurations(workspaceId, query);
         }
     }
 
