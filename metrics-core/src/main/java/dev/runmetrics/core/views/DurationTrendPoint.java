@@ -17,17 +17,13 @@ public record DurationTrendPoint(Instant start, long count, long failed, Double 
 
     /**
      * @throws NullPointerException if start is null
-     * @throws IllegalArgumentException if a count is negative, failed exceeds count, or the
-     *     percentiles are missing although runs ended
+     * @throws IllegalArgumentException if a count is negative or failed exceeds count
      */
     public DurationTrendPoint {
         Objects.requireNonNull(start, "start");
         if (count < 0 || failed < 0 || failed > count) {
             throw new IllegalArgumentException("counts must satisfy 0 <= failed <= count, were " + failed + " and "
                     + count);
-        }
-        if ((median == null) != (p95 == null)) {
-            throw new IllegalArgumentException("median and p95 must both be present or both be null");
         }
     }
 }
