@@ -151,6 +151,7 @@ class StoreUnavailableTest {
     @ParameterizedTest
     @ValueSource(strings = {"/api/workflows/basic_sequence/executions", "/api/workflows/basic_sequence/metrics",
             "/api/workflows", "/api/v1/statistics/execution-times", "/api/v1/execution-metrics",
+            "/api/v1/statistics/execution-times/trend", "/api/v1/statistics/steps?workflow_id=basic_sequence",
             "/api/workflows/executions/0190a1b2-0000-7000-8000-000000000001",
             "/api/workflows/executions/0190a1b2-0000-7000-8000-000000000001/timeline",
             "/api/workflows/executions/0190a1b2-0000-7000-8000-000000000001/resume-audit"})
