@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@code completedAt} in {@code [from, to)}, latest by {@code completedAt}, then by {@code runId}
  * (both descending). Steps carry no workflow id and the NODE rollups are keyed by node name only,
  * so per-step statistics of a workflow come from the raw step rows; {@code runLimit} bounds what
- * one query reads, whatever the range.
+ * one query reads, whatever the range. Immutable.
  *
  * @param workflowId the workflow
  * @param from the first instant (inclusive)

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * What {@link RunStore#stepDurations} returns: how many runs it measured, whether the run limit
- * left some out, and the aggregates of each step.
+ * left some out, and the aggregates of each step. Immutable.
  *
  * @param runs how many runs were measured (at most the query's run limit)
  * @param truncated whether more runs matched than the run limit let in (the oldest were left out)

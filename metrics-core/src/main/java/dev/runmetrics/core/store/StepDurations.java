@@ -10,6 +10,7 @@ import java.util.Objects;
 /**
  * The aggregates of one step (by step id) over the step runs a {@link StepDurationQuery} selects:
  * how many ended in each status, and exact statistics of the execution times of those that ran.
+ * Immutable.
  *
  * @param stepId the step id
  * @param stepName the display name of its latest step run (by {@code completedAt}, then run id,

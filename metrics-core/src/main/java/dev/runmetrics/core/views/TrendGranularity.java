@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * The bucket of a {@link DurationTrend}: a UTC hour or a UTC day, so that every bucket is a whole
- * row of the hourly or daily rollups. In JSON, {@code "hour"} or {@code "day"}.
+ * row of the hourly or daily rollups. In JSON, {@code "hour"} or {@code "day"}. Immutable.
  */
 public enum TrendGranularity {
     /** One bucket per UTC hour. */

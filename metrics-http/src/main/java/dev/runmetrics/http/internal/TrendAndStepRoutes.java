@@ -17,7 +17,8 @@ import java.util.Optional;
  * ({@code GET /api/v1/statistics/steps}). Their ranges read {@code start_date} and
  * {@code end_date} as the execution-time statistics do ({@link Params#dateOrDateTime}); only the
  * trend's default start differs (a week before the end, not the epoch: a trend since 1970 is not
- * one anybody reads). Registered by {@link ApiRoutes} when views are configured.
+ * one anybody reads). Registered by {@link ApiRoutes} when views are configured. Thread-safe: its
+ * handlers keep no state.
  */
 final class TrendAndStepRoutes {
 
