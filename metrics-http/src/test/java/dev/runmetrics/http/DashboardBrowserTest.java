@@ -250,6 +250,129 @@ class DashboardBrowserTest {
         shot("statistics");
     }
 
+    /** Same order as the statistics test above: both only read, as a viewer; which runs first does not matter. */
+    @Test
+    @Order(7)
+    void theTrendChartAndTheStepTableAreTheApisAndShowSkippedSteps() throws Exception {
+        assertThat(world.seedHistory(7)).isGreaterThan(200);
+        List<String> conditional = List.of(
+                world.submit(ExampleWorkflows.CONDITIONAL_WORKFLOW, Map.of("mode", "fast")),
+                world.submit(ExampleWorkflows.CONDITIONAL_WORKFLOW, Map.of("mode", "thorough")),
+                world.submit(ExampleWorkflows.CONDITIONAL_WORKFLOW, Map.of("mode", "standard",
+                        ExampleWorkflows.FAIL_STEP, "standard_process")));
+        for (String run : conditional) {
+            world.await(run);
+        }
+
+        open("#/statistics?workflow=basic_sequence");
+        WebElement chart = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trend svg.trend")));
+        String range = "&start_date=" + browser.findElement(By.id("start-date")).getAttribute("value")
+                + "&end_date=" + browser.findElement(By.id("end-date")).getAttribute("value");
+        JsonNode trend = Api.json(api.get("/api/v1/statistics/execution-times/trend?workflow_id=basic_sequence" + range,
+                DashboardWorld.VIEWER));
+        assertThat(chart.getAttribute("data-bucket")).isEqualTo("day").isEqualTo(trend.get("bucket").asText());
+        assertTrendShown(trend);
+        assertThat(trend.get("buckets")).hasSize(7);
+        assertThat(trend.get("count").asLong()).isGreaterThan(200);
+        scrollTo(By.id("trend"));
+        shot("statistics-trend");
+
+        JsonNode steps = Api.json(api.get("/api/v1/statistics/steps?workflow_id=basic_sequence" + range,
+                DashboardWorld.VIEWER));
+        assertStepsShown(steps);
+        JsonNode process = steps.get("steps").get(1);
+        assertThat(process.get("step_id").asText()).isEqualTo("process");
+        assertThat(process.get("failed").asLong()).isPositive();
+        scrollTo(By.id("step-stats"));
+        shot("statistics-steps");
+
+        click(By.cssSelector("#trend-bucket a[data-bucket='hour']"));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#trend svg.trend"), "data-bucket", "hour"));
+        JsonNode hourly = Api.json(api.get("/api/v1/statistics/execution-times/trend?workflow_id=basic_sequence"
+                + range + "&bucket=hour", DashboardWorld.VIEWER));
+        assertThat(hourly.get("buckets")).hasSize(7 * 24);
+        assertTrendShown(hourly);
+        scrollTo(By.id("trend"));
+        shot("statistics-trend-hourly");
+
+        open("#/statistics?workflow=conditional_workflow");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#step-stats tr[data-step]")));
+        JsonNode branches = Api.json(api.get("/api/v1/statistics/steps?workflow_id=conditional_workflow" + range,
+                DashboardWorld.VIEWER));
+        assertStepsShown(branches);
+        // Each run takes one of the three mode branches and skips the other two.
+        long skipped = 0;
+        for (JsonNode step : branches.get("steps")) {
+            skipped += step.get("skipped").asLong();
+        }
+        assertThat(skipped).isEqualTo(6);
+        assertThat(cells("standard_process").get(2)).isEqualTo("1");
+        scrollTo(By.id("step-stats"));
+        shot("statistics-steps-skipped");
+
+        open("#/statistics");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("step-stats-hint")));
+        JsonNode all = Api.json(api.get("/api/v1/statistics/execution-times/trend?" + range.substring(1),
+                DashboardWorld.VIEWER));
+        assertThat(all.get("workflow_id").isNull()).isTrue();
+        assertTrendShown(all);
+    }
+
+    /** The trend chart has one bar per bucket of the API's answer, with its count, and its median and p95 dots. */
+    static void assertTrendShown(JsonNode trend) {
+        List<WebElement> bars = browser.findElements(By.cssSelector("#trend rect.trend-count"));
+        assertThat(bars).hasSize(trend.get("buckets").size());
+        List<Double> medians = new java.util.ArrayList<>();
+        for (int i = 0; i < bars.size(); i++) {
+            JsonNode bucket = trend.get("buckets").get(i);
+            assertThat(bars.get(i).getAttribute("data-start")).isEqualTo(bucket.get("start").asText());
+            assertThat(bars.get(i).getAttribute("data-count")).isEqualTo(bucket.get("count").asText());
+            if (!bucket.get("median").isNull()) {
+                medians.add(bucket.get("median").asDouble());
+            }
+        }
+        List<Double> shown = browser.findElements(By.cssSelector("#trend circle.trend-median")).stream()
+                .map(dot -> Double.parseDouble(dot.getAttribute("data-median"))).toList();
+        assertThat(shown).hasSameSizeAs(medians);
+        for (int i = 0; i < shown.size(); i++) {
+            assertThat(shown.get(i)).isCloseTo(medians.get(i), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(browser.findElements(By.cssSelector("#trend circle.trend-p95"))).hasSameSizeAs(medians);
+    }
+
+    /** The step table lists the API's steps in its order, with its counts, failure rate and median. */
+    static void assertStepsShown(JsonNode steps) {
+        List<String> ids = new java.util.ArrayList<>();
+        steps.get("steps").forEach(step -> ids.add(step.get("step_id").asText()));
+        assertThat(browser.findElements(By.cssSelector("#step-stats tbody tr")))
+                .extracting(row -> row.getAttribute("data-step")).containsExactlyElementsOf(ids);
+        for (JsonNode step : steps.get("steps")) {
+            List<String> cells = cells(step.get("step_id").asText());
+            assertThat(cells.get(0)).isEqualTo(step.get("step_name").asText());
+            assertThat(cells.get(1)).isEqualTo(step.get("count").asText());
+            assertThat(cells.get(2)).isEqualTo(step.get("failed").asText());
+            assertThat(Double.parseDouble(cells.get(3).replace(" %", ""))).isCloseTo(
+                    step.get("failure_rate").asDouble(), org.assertj.core.data.Offset.offset(0.051));
+            assertThat(cells.get(4)).isEqualTo(step.get("skipped").asText());
+            if (step.get("median").isNull()) {
+                assertThat(cells.get(5)).isEqualTo("—");
+            } else {
+                assertThat(Double.parseDouble(cells.get(5))).isCloseTo(step.get("median").asDouble(),
+                        org.assertj.core.data.Offset.offset(0.051));
+            }
+        }
+    }
+
+    static List<String> cells(String stepId) {
+        return browser.findElements(By.cssSelector("#step-stats tr[data-step='" + stepId + "'] td")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    static void scrollTo(By by) {
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(by));
+    }
+
     @Test
     @Order(8)
     void aResumeThatLostARaceShowsTheServersReason() throws Exception {

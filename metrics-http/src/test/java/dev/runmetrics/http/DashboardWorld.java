@@ -3,6 +3,8 @@ package dev.runmetrics.http;
 import dev.runmetrics.core.flow.RunOutcome;
 import dev.runmetrics.core.flow.WorkflowRunner;
 import dev.runmetrics.core.flow.example.ExampleWorkflows;
+import dev.runmetrics.core.model.RunFixtures;
+import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.node.NodeMetricsCollector;
 import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.node.RetryPolicy;
@@ -10,8 +12,11 @@ import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import dev.runmetrics.core.views.RunViews;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +88,48 @@ final class DashboardWorld implements AutoCloseable {
 
     RunOutcome await(String run) throws Exception {
         return runner.completion(WS, run).orElseThrow().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stores {@code days} days of basic_sequence history before now, straight into the store (the
+     * runner only makes runs now; a trend needs days): a run every 40 minutes, slower in the UTC
+     * afternoon and a little slower each day, about one in eleven failing at "process", with its
+     * three steps. Returns how many runs it stored.
+     */
+    int seedHistory(int days) {
+        Instant end = Instant.now().minus(Duration.ofHours(1));
+        Random random = new Random(42);
+        int runs = 0;
+        for (Instant queued = end.minus(Duration.ofDays(days)); queued.isBefore(end);
+                queued = queued.plus(Duration.ofMinutes(40)), runs++) {
+            double hour = queued.atZone(ZoneOffset.UTC).getHour();
+            double load = 1 + 0.6 * Math.max(0, Math.sin((hour - 8) / 12 * Math.PI))
+                    + 0.05 * Duration.between(end.minus(Duration.ofDays(days)), queued).toHours() / 24.0;
+            boolean fails = random.nextInt(11) == 0;
+            long[] ms = {Math.round(150 * (0.8 + 0.4 * random.nextDouble())),
+                    Math.round(600 * load * (0.6 + 0.8 * random.nextDouble())),
+                    Math.round(100 * (0.8 + 0.4 * random.nextDouble()))};
+            String run = RunFixtures.newRunId();
+            Instant at = queued.plusMillis(20);
+            String[][] steps = {{"initialize", "Initialize"}, {"process", "Process"}, {"finalize", "Finalize"}};
+            for (int i = 0; i < steps.length; i++) {
+                boolean failed = fails && i == 1;
+                Instant done = at.plusMillis(ms[i]);
+                store.saveStep(WS, RunFixtures.stepBuilder(WS, run, steps[i][0], i + 1,
+                        ExampleWorkflows.BASIC_SEQUENCE + "." + steps[i][0], at).stepName(steps[i][1])
+                        .status(failed ? RunStatus.FAILED : RunStatus.COMPLETED)
+                        .startedAt(at).completedAt(done).errorMessage(failed ? "upstream timed out" : null)
+                        .updatedAt(done).build());
+                at = done;
+                if (failed) {
+                    break;
+                }
+            }
+            store.saveRun(WS, RunFixtures.ended(WS, run, ExampleWorkflows.BASIC_SEQUENCE,
+                    queued, Duration.ofMillis(20), Duration.between(queued.plusMillis(20), at),
+                    fails ? RunStatus.FAILED : RunStatus.COMPLETED));
+        }
+        return runs;
     }
 
     @Override

@@ -174,7 +174,7 @@ class OpenApiContractTest {
             }
         }
         String token = post ? OPERATOR_A : VIEWER_A;
-        expect(400, request(post, path + "?zz_unknown=1", token, body).build());
+        expect(400, request(post, path + (path.contains("?") ? "&" : "?") + "zz_unknown=1", token, body).build());
         if (op.node().get("security").size() > 0) {
             expect(401, request(post, path, null, body).build());
         }
@@ -199,6 +199,16 @@ class OpenApiContractTest {
                             + "&start_date=2026-01-15T10:00:00Z&end_date=2026-01-15T10:30:00Z",
                     "/api/v1/statistics/execution-times?workflow_id=basic_sequence&status=failed",
                     "/api/v1/statistics/execution-times?start_date=0001-01-01&end_date=9999-12-31");
+            case "/api/v1/statistics/execution-times/trend" -> List.of(
+                    "/api/v1/statistics/execution-times/trend?workflow_id=basic_sequence&start_date=2026-01-15"
+                            + "&end_date=2026-01-15",
+                    "/api/v1/statistics/execution-times/trend?bucket=hour&workflow_id=nothing-ran",
+                    "/api/v1/statistics/execution-times/trend?bucket=day&start_date=0001-01-01&end_date=0001-01-02",
+                    "/api/v1/statistics/execution-times/trend?start_date=9999-12-30");
+            case "/api/v1/statistics/steps" -> List.of(
+                    "/api/v1/statistics/steps?workflow_id=basic_sequence&start_date=2026-01-15&run_limit=1",
+                    "/api/v1/statistics/steps?workflow_id=nothing-ran",
+                    "/api/v1/statistics/steps?workflow_id=basic_sequence&start_date=0001-01-01&end_date=9999-12-31");
             case "/api/v1/execution-metrics" -> List.of("/api/v1/execution-metrics?timeframe=24h",
                     "/api/v1/execution-metrics?timeframe=7d", "/api/v1/execution-metrics?timeframe=30d");
             case "/api/workflows/{workflow_id}/executions" -> List.of(
@@ -220,8 +230,16 @@ class OpenApiContractTest {
     }
 
     private static String path(OpenApiContract.Operation op, String run) {
-        return op.template().replace("{workflow_id}", World.WORKFLOW).replace("{execution_id}", run)
-                .replace("{step_id}", "process");
+        StringBuilder path = new StringBuilder(op.template().replace("{workflow_id}", World.WORKFLOW)
+                .replace("{execution_id}", run).replace("{step_id}", "process"));
+        // A required query parameter (the workflow of the step statistics) gets the World's value.
+        for (com.fasterxml.jackson.databind.JsonNode p : op.node().path("parameters")) {
+            if (p.path("in").asText().equals("query") && p.path("required").asBoolean()) {
+                path.append(path.indexOf("?") < 0 ? '?' : '&').append(p.get("name").asText()).append('=')
+                        .append(p.get("name").asText().equals("workflow_id") ? World.WORKFLOW : "x");
+            }
+        }
+        return path.toString();
     }
 
     private static HttpRequest.Builder request(boolean post, String path, String token, String body) {

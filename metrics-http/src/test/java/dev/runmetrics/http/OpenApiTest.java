@@ -28,6 +28,8 @@ class OpenApiTest {
             "GET /api/v1/me",
             "GET /metrics",
             "GET /api/v1/statistics/execution-times",
+            "GET /api/v1/statistics/execution-times/trend",
+            "GET /api/v1/statistics/steps",
             "GET /api/v1/execution-metrics",
             "GET /api/v1/node-metrics",
             "GET /api/workflows",
@@ -87,7 +89,8 @@ class OpenApiTest {
             String path = op.substring(op.indexOf(' ') + 1)
                     .replace("{workflow_id}", "basic_sequence")
                     .replace("{execution_id}", world.running)
-                    .replace("{step_id}", "process");
+                    .replace("{step_id}", "process")
+                    + (op.endsWith("/statistics/steps") ? "?workflow_id=basic_sequence" : "");
             HttpResponse<String> r = api.send(api.request(path, OPERATOR_A).header("X-Workspace-Id", WS_A)
                     .header("Content-Type", "application/json")
                     .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString(

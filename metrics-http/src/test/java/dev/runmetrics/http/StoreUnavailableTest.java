@@ -20,6 +20,8 @@ import dev.runmetrics.core.store.RollupQuery;
 import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStoreException;
 import dev.runmetrics.core.store.RunStoreUnavailableException;
+import dev.runmetrics.core.store.StepDurationQuery;
+import dev.runmetrics.core.store.StepDurationReport;
 import dev.runmetrics.core.store.StoreHealth;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import dev.runmetrics.core.views.RunViews;
@@ -111,6 +113,12 @@ class StoreUnavailableTest {
             check();
             return super.exactDurations(workspaceId, query);
         }
+
+        @Override
+        public StepDurationReport stepDurations(String workspaceId, StepDurationQuery query) {
+            check();
+            return super.stepDurations(workspaceId, query);
+        }
     }
 
     static DownStore store;
@@ -143,6 +151,7 @@ class StoreUnavailableTest {
     @ParameterizedTest
     @ValueSource(strings = {"/api/workflows/basic_sequence/executions", "/api/workflows/basic_sequence/metrics",
             "/api/workflows", "/api/v1/statistics/execution-times", "/api/v1/execution-metrics",
+            "/api/v1/statistics/execution-times/trend", "/api/v1/statistics/steps?workflow_id=basic_sequence",
             "/api/workflows/executions/0190a1b2-0000-7000-8000-000000000001",
             "/api/workflows/executions/0190a1b2-0000-7000-8000-000000000001/timeline",
             "/api/workflows/executions/0190a1b2-0000-7000-8000-000000000001/resume-audit"})

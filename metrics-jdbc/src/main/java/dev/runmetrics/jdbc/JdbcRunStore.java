@@ -20,6 +20,9 @@ import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.RunStoreException;
 import dev.runmetrics.core.store.RunStoreUnavailableException;
 import dev.runmetrics.core.store.StepCheckpoint;
+import dev.runmetrics.core.store.StepDurationQuery;
+import dev.runmetrics.core.store.StepDurationReport;
+import dev.runmetrics.core.store.StepDurations;
 import dev.runmetrics.core.store.StoreHealth;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -511,6 +514,73 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             q.bind("status", query.status().wireName());
         }
         return q;
+    }
+
+    private static final String TERMINAL = "('completed', 'failed', 'cancelled', 'timeout', 'skipped')";
+
+    /** The latest ended runs of a workflow in a range, one more than the limit (to tell a cut). */
+    private static final String LATEST_ENDED_RUNS = "SELECT run_id FROM runmetrics.workflow_executions"
+            + " WHERE workspace_id = :ws AND workflow_id = :workflow_id AND status IN " + TERMINAL
+            + " AND completed_at IS NOT NULL AND completed_at >= :from AND completed_at < :to"
+            + " ORDER BY completed_at DESC, run_id DESC LIMIT :limit";
+
+    private static final String STEP_DURATIONS;
+
+    static {
+        StringBuilder sql = new StringBuilder("WITH s AS (SELECT step_id, step_name, step_order, node_name, status,"
+                + " run_id, attempt, completed_at,"
+                + " CASE WHEN started_at IS NULL OR status = 'skipped' THEN NULL"
+                + " ELSE greatest(0, extract(epoch FROM (completed_at - started_at)) * 1000000)::float8 END AS et"
+                + " FROM runmetrics.workflow_step_executions WHERE workspace_id = :ws AND run_id = ANY(:runs)"
+                + " AND status IN " + TERMINAL + " AND completed_at IS NOT NULL)"
+                + " SELECT step_id");
+        String latest = " ORDER BY completed_at DESC, run_id DESC, attempt DESC))[1] AS ";
+        for (String c : List.of("step_name", "step_order", "node_name")) {
+            sql.append(", (array_agg(").append(c).append(latest).append(c);
+        }
+        for (RunStatus status : RunStatus.values()) {
+            if (status.isTerminal()) {
+                sql.append(", count(*) FILTER (WHERE status = '").append(status.wireName()).append("') AS n_")
+                        .append(status.wireName());
+            }
+        }
+        STEP_DURATIONS = sql.append(", count(et) AS et_n, avg(et) AS et_mean, min(et) AS et_min, max(et) AS et_max,"
+                + " percentile_disc(ARRAY[0.5, 0.75, 0.9, 0.95, 0.99]) WITHIN GROUP (ORDER BY et) AS et_p"
+                + " FROM s GROUP BY step_id").toString();
+    }
+
+    /**
+     * Two statements in one transaction: the ids of the latest {@code runLimit + 1} ended runs of
+     * the workflow in the range (the completed-at index, {@code idx_workflow_executions_completed_at},
+     * read backwards), then, for the first {@code runLimit} of them, their step rows through the
+     * steps' primary key, aggregated per step in SQL ({@code percentile_disc}: nearest rank, in microseconds,
+     * converted to milliseconds). So it reads at most {@code runLimit} runs' steps.
+     */
+    @Override
+    public StepDurationReport stepDurations(String workspaceId, StepDurationQuery query) {
+        Objects.requireNonNull(query, "query");
+        return inWorkspace(workspaceId, "computing step durations", h -> {
+            List<String> runs = h.createQuery(LATEST_ENDED_RUNS).bind("ws", workspaceId)
+                    .bind("workflow_id", query.workflowId()).bind("from", Rows.ts(query.from()))
+                    .bind("to", Rows.ts(query.to())).bind("limit", query.runLimit() + 1).mapTo(String.class).list();
+            boolean truncated = runs.size() > query.runLimit();
+            String[] measured = runs.subList(0, Math.min(runs.size(), query.runLimit())).toArray(String[]::new);
+            if (measured.length == 0) {
+                return new StepDurationReport(0, false, List.of());
+            }
+            List<StepDurations> steps = h.createQuery(STEP_DURATIONS).bind("ws", workspaceId).bind("runs", measured)
+                    .map((rs, ctx) -> {
+                        Map<RunStatus, Long> counts = new java.util.EnumMap<>(RunStatus.class);
+                        for (RunStatus status : RunStatus.values()) {
+                            if (status.isTerminal()) {
+                                counts.put(status, rs.getLong("n_" + status.wireName()));
+                            }
+                        }
+                        return new StepDurations(rs.getString("step_id"), rs.getString("step_name"),
+                                rs.getInt("step_order"), rs.getString("node_name"), counts, stats(rs, "et"));
+                    }).list();
+            return new StepDurationReport(measured.length, truncated, steps);
+        });
     }
 
     private static DurationStatistics stats(ResultSet rs, String c) throws SQLException {

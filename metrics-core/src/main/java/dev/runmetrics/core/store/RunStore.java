@@ -232,6 +232,16 @@ public interface RunStore {
     Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query);
 
     /**
+     * Returns, per step, the outcome counts and exact execution-time statistics of the step runs
+     * selected by the query ({@link StepDurationQuery}: every attempt of the latest
+     * {@code runLimit} ended runs of one workflow in a range), percentiles by nearest rank
+     * ({@link DurationStatistics#rank}). Reads at most {@code runLimit} runs' steps, however long the range.
+     *
+     * @throws RunStoreException if the store cannot be read
+     */
+    StepDurationReport stepDurations(String workspaceId, StepDurationQuery query);
+
+    /**
      * Returns whether the store can serve calls now, as it last saw it, without calling its
      * storage: never blocks, never throws. The default, for stores that cannot become
      * unavailable (in memory), is {@link StoreHealth#up()}.

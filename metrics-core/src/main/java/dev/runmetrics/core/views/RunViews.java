@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@link #statistics()} — how long runs take: execution-time statistics over a range, a
  *       workflow's summary, the workspace's workflows;
+ *   <li>{@link #durationTrend()} — how execution times change: per hour or day of a range;
+ *   <li>{@link #stepStatistics()} — how each step of a workflow behaves across its runs;
  *   <li>{@link #runs()} — what ran: the run list, a run's detail, a run's step timeline;
  *   <li>{@link #overview()} — what is happening now and lately: the live overview and its live
  *       section.
@@ -38,6 +40,8 @@ public final class RunViews {
 
     private final ExecutionTimeStatisticsView statistics;
     private final RunHistoryView runs;
+    private final DurationTrendView durationTrend;
+    private final StepStatisticsView stepStatistics;
     private final LiveOverviewView overview;
     private final String configuration;
 
@@ -47,6 +51,8 @@ public final class RunViews {
         this.statistics = new ExecutionTimeStatisticsView(b.store, rollups, calendar, b.clock, b.exactCutover,
                 b.liveLimit, b.resultCacheTtl);
         this.runs = new RunHistoryView(b.store);
+        this.durationTrend = new DurationTrendView(b.store);
+        this.stepStatistics = new StepStatisticsView(b.store);
         this.overview = new LiveOverviewView(b.store, rollups, calendar, b.clock, b.workerCapacity,
                 b.estimationWindow, b.liveLimit, b.liveListLimit, b.sampler, b.databaseLoad);
         this.configuration = b.settings();
@@ -64,6 +70,16 @@ public final class RunViews {
     /** How long runs take: execution-time statistics, workflow summaries, the workflows. */
     public ExecutionTimeStatisticsView statistics() {
         return statistics;
+    }
+
+    /** How execution times change over time: count, median and p95 per hour or day. */
+    public DurationTrendView durationTrend() {
+        return durationTrend;
+    }
+
+    /** How each step of a workflow behaves across its runs: counts, failure rate, durations. */
+    public StepStatisticsView stepStatistics() {
+        return stepStatistics;
     }
 
     /** What ran: the run list, a run's detail and its timeline. */

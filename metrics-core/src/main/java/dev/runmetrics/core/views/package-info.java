@@ -10,6 +10,10 @@
  *   <li>{@link dev.runmetrics.core.views.ExecutionTimeStatisticsView} — how long runs take:
  *       execution-time statistics over a range (exact over short ranges, from rollups within
  *       1/1024 over long ones), a workflow's summary, the workspace's workflows;
+ *   <li>{@link dev.runmetrics.core.views.DurationTrendView} — how execution times change: count,
+ *       median and p95 per UTC hour or day of a range, from the rollups;
+ *   <li>{@link dev.runmetrics.core.views.StepStatisticsView} — how each step of a workflow behaves
+ *       across its latest runs: outcome counts, failure rate and exact durations;
  *   <li>{@link dev.runmetrics.core.views.RunHistoryView} — what ran: the run list, a run's detail,
  *       a run's step timeline;
  *   <li>{@link dev.runmetrics.core.views.LiveOverviewView} — what is happening now and lately: the

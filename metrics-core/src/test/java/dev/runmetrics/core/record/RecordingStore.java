@@ -13,6 +13,8 @@ import dev.runmetrics.core.store.RollupQuery;
 import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.StepCheckpoint;
+import dev.runmetrics.core.store.StepDurationQuery;
+import dev.runmetrics.core.store.StepDurationReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +102,11 @@ class RecordingStore implements RunStore {
 
     @Override
     public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public StepDurationReport stepDurations(String workspaceId, StepDurationQuery query) {
         throw new UnsupportedOperationException();
     }
 }

@@ -91,6 +91,11 @@ public class ForwardingRunStore implements RunStore {
     }
 
     @Override
+    public StepDurationReport stepDurations(String workspaceId, StepDurationQuery query) {
+        return delegate.stepDurations(workspaceId, query);
+    }
+
+    @Override
     public StoreHealth health() {
         return delegate.health();
     }

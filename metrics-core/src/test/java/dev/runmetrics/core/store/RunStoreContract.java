@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.runmetrics.core.model.Run;
+import dev.runmetrics.core.model.RunFixtures;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.views.ExecutionTimeStatistics;
@@ -724,6 +725,136 @@ public abstract class RunStoreContract {
         assertThat(rollups.min()).as(what).isBetween(truth.min() * (1 - e) - 1e-6, truth.min() * (1 + e) + 1e-6);
         assertThat(exact.avg()).as(what).isCloseTo(truth.mean(), within(1e-6));
         assertThat(rollups.avg()).as(what).isCloseTo(truth.mean(), within(truth.mean() * e + 1e-6));
+    }
+
+    // ---- step durations ----
+
+    /** A skipped step, as the recorder writes one: ended without a start. */
+    private StepRun skipped(String runId, String stepId, int order, Instant at) {
+        return RunFixtures.stepBuilder(ws, runId, stepId, order, "node-" + stepId, at).status(RunStatus.SKIPPED)
+                .completedAt(at).updatedAt(at).build();
+    }
+
+    @Test
+    void stepDurationsAreExactPerStepOverEveryAttemptOfTheEndedRunsOfTheWorkflow() {
+        Random random = new Random(11);
+        List<Double> fetch = new ArrayList<>();
+        List<Double> parse = new ArrayList<>();
+        long parseFailed = 0;
+        for (int i = 0; i < 40; i++) {
+            Run run = saved(ended(ws, "wf", at(i * 60_000L), ofMillis(5), ofMillis(5_000), i % 4 == 0
+                    ? RunStatus.FAILED : RunStatus.COMPLETED));
+            long fetchMs = 10 + random.nextInt(900);
+            fetch.add((double) fetchMs);
+            store().saveStep(ws, step(ws, run.runId(), "fetch", 1, "http", 1, RunStatus.COMPLETED, at(i * 60_000L + 10),
+                    ofMillis(fetchMs), Map.of()));
+            long parseMs = 100 + random.nextInt(3_000);
+            parse.add((double) parseMs);
+            RunStatus parseStatus = i % 4 == 0 ? RunStatus.FAILED : i % 10 == 3 ? RunStatus.TIMEOUT : RunStatus.COMPLETED;
+            parseFailed += parseStatus == RunStatus.COMPLETED ? 0 : 1;
+            store().saveStep(ws, step(ws, run.runId(), "parse", 2, "parser", 1, parseStatus,
+                    at(i * 60_000L + 1_000), ofMillis(parseMs), Map.of()));
+            if (i % 2 == 0) {
+                store().saveStep(ws, skipped(run.runId(), "notify", 3, at(i * 60_000L + 4_000)));
+            }
+        }
+        // A resumed run: its second attempt's steps count as well.
+        Run resumed = saved(ended(ws, "wf", at(50 * 60_000L), ofMillis(5), ofMillis(5_000), RunStatus.COMPLETED)
+                .toBuilder().attempt(2).build());
+        store().saveStep(ws, step(ws, resumed.runId(), "parse", 2, "parser", 1, RunStatus.FAILED,
+                at(50 * 60_000L + 10), ofMillis(700), Map.of()));
+        store().saveStep(ws, step(ws, resumed.runId(), "parse", 2, "parser-v2", 2, RunStatus.COMPLETED,
+                at(50 * 60_000L + 2_000), ofMillis(900), Map.of()));
+        parse.add(700.0);
+        parse.add(900.0);
+        parseFailed++;
+        // Not measured: a running run, another workflow, a run that ended outside the range, and a step still running.
+        Run live = saved(started(queued(ws, newRunId(), "wf", at(10)), ofMillis(5)));
+        store().saveStep(ws, step(ws, live.runId(), "fetch", 1, "http", 1, RunStatus.COMPLETED, at(20), ofMillis(99_000),
+                Map.of()));
+        Run other = saved(ended(ws, "other", at(10), ofMillis(5), ofMillis(50), RunStatus.COMPLETED));
+        store().saveStep(ws, step(ws, other.runId(), "fetch", 1, "http", 1, RunStatus.COMPLETED, at(20),
+                ofMillis(99_000), Map.of()));
+        Run late = saved(ended(ws, "wf", T0.plus(Duration.ofDays(2)), ofMillis(5), ofMillis(50), RunStatus.COMPLETED));
+        store().saveStep(ws, step(ws, late.runId(), "fetch", 1, "http", 1, RunStatus.COMPLETED,
+                T0.plus(Duration.ofDays(2)), ofMillis(99_000), Map.of()));
+        store().saveStep(ws, step(ws, resumed.runId(), "cleanup", 4, "janitor", 2, RunStatus.RUNNING,
+                at(50 * 60_000L + 3_000), Duration.ZERO, Map.of()));
+        awaitWrites();
+
+        StepDurationReport report = store().stepDurations(ws,
+                new StepDurationQuery("wf", T0, T0.plus(Duration.ofDays(1)), 1000));
+
+        assertThat(report.runs()).isEqualTo(41);
+        assertThat(report.truncated()).isFalse();
+        assertThat(report.steps()).extracting(StepDurations::stepId).containsExactly("fetch", "parse", "notify");
+        StepDurations f = report.steps().get(0);
+        assertThat(f.count(RunStatus.COMPLETED)).isEqualTo(40);
+        assertThat(f.counts().keySet()).containsExactly(RunStatus.COMPLETED);
+        assertThat(f.stepName()).isEqualTo("fetch name");
+        assertThat(f.nodeName()).isEqualTo("http");
+        assertExact(f.executionTime(), fetch);
+        StepDurations p = report.steps().get(1);
+        assertThat(p.count(RunStatus.FAILED) + p.count(RunStatus.TIMEOUT)).isEqualTo(parseFailed);
+        assertThat(p.count(RunStatus.COMPLETED) + p.count(RunStatus.FAILED) + p.count(RunStatus.TIMEOUT))
+                .isEqualTo(42);
+        assertThat(p.count(RunStatus.TIMEOUT)).isEqualTo(4);
+        assertThat(p.nodeName()).as("the latest step run's node").isEqualTo("parser-v2");
+        assertExact(p.executionTime(), parse);
+        StepDurations n = report.steps().get(2);
+        assertThat(n.count(RunStatus.SKIPPED)).isEqualTo(20);
+        assertThat(n.stepOrder()).isEqualTo(3);
+        assertThat(n.executionTime().count()).as("a skipped step has no execution time").isZero();
+        assertThat(n.executionTime().p50()).isNull();
+
+        assertThat(store().stepDurations(ws, new StepDurationQuery("wf", at(-10_000), at(-1), 10)))
+                .isEqualTo(new StepDurationReport(0, false, List.of()));
+        assertThat(store().stepDurations(ws, new StepDurationQuery("nothing-ran", T0, T0.plusSeconds(3600), 10))
+                .steps()).isEmpty();
+        assertThat(store().stepDurations(otherWs, new StepDurationQuery("wf", T0, T0.plus(Duration.ofDays(1)), 1000)))
+                .isEqualTo(new StepDurationReport(0, false, List.of()));
+    }
+
+    private static void assertExact(DurationStatistics actual, List<Double> samples) {
+        DurationStatistics expected = DurationStatistics.exactOf(samples.stream().mapToDouble(Double::doubleValue)
+                .toArray());
+        assertThat(actual.exact()).isTrue();
+        assertThat(actual.count()).isEqualTo(samples.size());
+        assertThat(actual.mean()).isCloseTo(expected.mean(), within(1e-6));
+        assertThat(actual.min()).isCloseTo(expected.min(), within(1e-6));
+        assertThat(actual.max()).isCloseTo(expected.max(), within(1e-6));
+        assertThat(actual.p50()).isCloseTo(expected.p50(), within(1e-6));
+        assertThat(actual.p95()).isCloseTo(expected.p95(), within(1e-6));
+        assertThat(actual.p99()).isCloseTo(expected.p99(), within(1e-6));
+    }
+
+    @Test
+    void stepDurationsReadOnlyTheLatestEndedRunsUpToTheRunLimit() {
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // Queued in reverse order of their end: "latest" is by completedAt, not by queuedAt.
+            Run run = saved(ended(ws, "wf", at(10_000 - i * 1_000L), ofMillis(5), ofMillis(100 + i * 2_000L),
+                    RunStatus.COMPLETED));
+            runs.add(run);
+            store().saveStep(ws, step(ws, run.runId(), "only", 1, "n", 1, RunStatus.COMPLETED, run.startedAt(),
+                    ofMillis(100L * (i + 1)), Map.of()));
+        }
+        awaitWrites();
+        Instant to = T0.plus(Duration.ofHours(1));
+
+        StepDurationReport three = store().stepDurations(ws, new StepDurationQuery("wf", T0, to, 3));
+        assertThat(three.runs()).isEqualTo(3);
+        assertThat(three.truncated()).isTrue();
+        // Run i ends at 10 s - i s + 100 ms + 2 i s: the latest three are i = 4, 3, 2 (steps 500, 400, 300 ms).
+        assertThat(three.steps()).singleElement().satisfies(step -> {
+            assertThat(step.count(RunStatus.COMPLETED)).isEqualTo(3);
+            assertThat(step.executionTime().min()).isCloseTo(300.0, within(1e-6));
+            assertThat(step.executionTime().max()).isCloseTo(500.0, within(1e-6));
+        });
+        StepDurationReport all = store().stepDurations(ws, new StepDurationQuery("wf", T0, to, 5));
+        assertThat(all.runs()).isEqualTo(5);
+        assertThat(all.truncated()).isFalse();
+        assertThat(all.steps().get(0).count(RunStatus.COMPLETED)).isEqualTo(5);
     }
 
     // ---- tenancy ----

@@ -94,6 +94,7 @@ public final class ApiRoutes {
                                     new Param("query", "end_date", "string", false,
                                             "ISO-8601 date (inclusive day) or date-time (exclusive); default now.")),
                             200, 400, 401, 404, 429)));
+            r.addAll(new TrendAndStepRoutes(s).routes());
             r.add(new Route("GET", "/api/v1/execution-metrics", Access.VIEWER, true, true, BodyKind.NONE,
                     this::executionMetrics, doc("The live overview (execution metrics) of the workspace (camelCase).",
                             "statistics", List.of(new Param("query", "timeframe", "string", false,
@@ -178,7 +179,7 @@ public final class ApiRoutes {
         return List.copyOf(r);
     }
 
-    private static Doc doc(String summary, String tag, List<Param> params, int... statuses) {
+    static Doc doc(String summary, String tag, List<Param> params, int... statuses) {
         List<Integer> st = new ArrayList<>();
         for (int x : statuses) {
             st.add(x);
@@ -489,7 +490,7 @@ public final class ApiRoutes {
     // ------------------------------------------------------------------ checks
 
     /** A query parameter the endpoint does not know is a 400 naming it: typos should not pass silently. */
-    private static void rejectUnknownQuery(Exchange ex, String... known) {
+    static void rejectUnknownQuery(Exchange ex, String... known) {
         Set<String> allowed = Set.of(known);
         for (String name : ex.queryParams().keySet()) {
             if (!allowed.contains(name)) {

@@ -8,13 +8,17 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.node.NodeMetrics;
 import dev.runmetrics.core.store.ControlAction;
 import dev.runmetrics.core.store.ControlOutcome;
+import dev.runmetrics.core.views.DurationTrend;
 import dev.runmetrics.core.views.RunDetail;
 import dev.runmetrics.core.views.RunHistoryView;
 import dev.runmetrics.core.views.RunSummary;
 import dev.runmetrics.core.views.RunTimeline;
 import dev.runmetrics.core.views.StepDetail;
+import dev.runmetrics.core.views.StepStatisticsView;
+import dev.runmetrics.core.views.TrendGranularity;
 import dev.runmetrics.core.views.WorkflowListing;
 import dev.runmetrics.core.views.WorkflowMetricsSummary;
+import dev.runmetrics.core.views.WorkflowStepStatistics;
 import dev.runmetrics.core.views.overview.LiveOverview;
 import dev.runmetrics.core.views.overview.QueuedRun;
 import dev.runmetrics.core.views.overview.RunInProgress;
@@ -125,6 +129,8 @@ final class OpenApiSchemas {
                             "items", array(named("WorkflowExecutionTimes", "One workflow's statistics.",
                                     statisticsObject("workflow_id", id()))),
                             "total", count())))));
+            case "GET /api/v1/statistics/execution-times/trend" -> record(DurationTrend.class, true);
+            case "GET /api/v1/statistics/steps" -> record(WorkflowStepStatistics.class, true);
             case "GET /api/v1/execution-metrics" -> record(LiveOverview.class, false);
             case "GET /api/workflows" -> named("WorkflowList", "The workspace's workflows, most ended runs first.",
                     object("items", array(record(WorkflowListing.class, true)), "total", count()));
@@ -241,6 +247,9 @@ final class OpenApiSchemas {
                 }
                 yield withDefault(map("type", "string", "enum", names), Timeframe.LAST_HOUR.wireName());
             }
+            case "bucket" -> enumOf(TrendGranularity.HOUR.wireName(), TrendGranularity.DAY.wireName());
+            case "run_limit" -> withDefault(bounded(int32(), 1, StepStatisticsView.MAX_RUN_LIMIT),
+                    StepStatisticsView.DEFAULT_RUN_LIMIT);
             case "start_date", "end_date" -> map("type", "string", "maxLength", 40, "pattern", DATE_PATTERN,
                     "examples", List.of("2026-01-15", "2026-01-15T10:00:00Z"));
             case "token" -> map("type", "string", "minLength", 1, "maxLength", 1024);

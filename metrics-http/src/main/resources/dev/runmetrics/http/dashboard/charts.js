@@ -246,3 +246,103 @@ export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
     s('line', { x1: m.l, x2: m.l + pw, y1: bottom, y2: bottom, class: 'axis' }));
   return svg;
 }
+
+function utcDay(iso) {
+  return new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** A bucket start as its UTC day ("Mar 2") or hour ("14:00", or "Mar 2 14:00" with the day). */
+function bucketLabel(iso, bucket, withDay) {
+  if (bucket === 'day') return utcDay(iso);
+  const hour = `${String(new Date(iso).getUTCHours()).padStart(2, '0')}:00`;
+  return withDay ? `${utcDay(iso)} ${hour}` : hour;
+}
+
+/**
+ * A duration trend: per bucket, the runs that ended as bars (left axis, count) and the median and
+ * p95 execution times as lines (right axis, ms; an empty bucket leaves a gap). points:
+ * [{start, count, failed, median, p95}] as GET /api/v1/statistics/execution-times/trend gives
+ * them; bucket: 'hour' or 'day' (UTC).
+ */
+export function trendChart({ points, bucket, title, width = 960, height = 300 }) {
+  const m = { l: 58, r: 70, t: 34, b: 46 };
+  const svg = frame(width, height, title);
+  svg.classList.add('trend');
+  svg.setAttribute('data-bucket', bucket);
+  const pw = width - m.l - m.r;
+  const ph = height - m.t - m.b;
+  const slot = pw / Math.max(points.length, 1);
+  const has = (v) => v !== null && v !== undefined;
+  const ct = ticks(0, Math.max(...points.map((p) => p.count), 0) || 1, 4);
+  const c1 = ct[ct.length - 1];
+  const durations = points.flatMap((p) => [p.median, p.p95]).filter(has);
+  const dt = ticks(0, Math.max(...durations, 0) || 1, 4);
+  const d1 = dt[dt.length - 1];
+  const yc = (v) => m.t + ph - (v / c1) * ph;
+  const yd = (v) => m.t + ph - (v / d1) * ph;
+  const cx = (i) => m.l + (i + 0.5) * slot;
+  ct.forEach((v) => svg.append(s('line', { x1: m.l, x2: m.l + pw, y1: yc(v), y2: yc(v), class: 'grid' }),
+    s('text', { x: m.l - 6, y: yc(v) + 4, class: 'tick', 'text-anchor': 'end' }, shortNum(v))));
+  dt.forEach((v) => svg.append(s('text', { x: m.l + pw + 6, y: yd(v) + 4, class: 'tick trend-dur-tick' },
+    shortNum(v))));
+  const every = Math.max(1, Math.ceil(points.length / (bucket === 'hour' ? 8 : 12)));
+  let labelledDay = null;
+  points.forEach((p, i) => {
+    const tip = `${bucketLabel(p.start, bucket, true)} UTC: ${p.count} run${p.count === 1 ? '' : 's'} ended`
+      + (p.failed ? ` (${p.failed} failed)` : '')
+      + (has(p.median) ? `, median ${shortNum(p.median)} ms, p95 ${shortNum(p.p95)} ms` : '');
+    svg.append(s('rect', { x: m.l + i * slot + slot * 0.12, y: yc(p.count), width: Math.max(1, slot * 0.76),
+      height: Math.max(0, m.t + ph - yc(p.count)), class: 'bar trend-count', 'data-start': p.start,
+      'data-count': p.count }, s('title', {}, tip)));
+    if (p.failed) {
+      svg.append(s('rect', { x: m.l + i * slot + slot * 0.12, y: yc(p.failed), width: Math.max(1, slot * 0.76),
+        height: Math.max(0, m.t + ph - yc(p.failed)), class: 'trend-failed' }, s('title', {}, tip)));
+    }
+    if (i % every === 0) {
+      // An hour label names its day when the day changed since the last label.
+      const day = utcDay(p.start);
+      svg.append(s('line', { x1: cx(i), x2: cx(i), y1: m.t + ph, y2: m.t + ph + 4, class: 'axis' }),
+        s('text', { x: cx(i), y: m.t + ph + 16, class: 'tick', 'text-anchor': 'middle' },
+          bucketLabel(p.start, bucket, day !== labelledDay)));
+      labelledDay = day;
+    }
+  });
+  [['median', 'trend-median'], ['p95', 'trend-p95']].forEach(([key, cls]) => {
+    let d = '';
+    points.forEach((p, i) => {
+      if (!has(p[key])) return;
+      const joined = i > 0 && has(points[i - 1][key]);
+      d += `${joined ? 'L' : 'M'}${cx(i).toFixed(1)},${yd(p[key]).toFixed(1)}`;
+    });
+    svg.append(s('path', { d, class: `line ${cls}` }));
+    points.forEach((p, i) => {
+      if (has(p[key])) {
+        svg.append(s('circle', { cx: cx(i), cy: yd(p[key]), r: 2.5, class: `dot ${cls}`, [`data-${key}`]: p[key] },
+          s('title', {}, `${bucketLabel(p.start, bucket, true)} UTC: ${key} ${shortNum(p[key])} ms`)));
+      }
+    });
+  });
+  if (points.every((p) => p.count === 0)) {
+    svg.append(s('text', { x: m.l + pw / 2, y: m.t + ph / 2, class: 'empty', 'text-anchor': 'middle' },
+      'no run ended in this range'));
+  }
+  const legend = [['runs ended', 'bar', 'rect'], ['of them failed', 'trend-failed', 'rect'],
+    ['median (ms)', 'line trend-median', 'line'], ['p95 (ms)', 'line trend-p95', 'line']];
+  let lx = m.l;
+  legend.forEach(([label, cls, shape]) => {
+    svg.append(shape === 'rect' ? s('rect', { x: lx, y: 8, width: 14, height: 10, class: cls })
+      : s('line', { x1: lx, x2: lx + 16, y1: 13, y2: 13, class: cls }),
+    s('text', { x: lx + 20, y: 17, class: 'tick' }, label));
+    lx += 34 + label.length * 6.5;
+  });
+  svg.append(s('line', { x1: m.l, x2: m.l, y1: m.t, y2: m.t + ph, class: 'axis' }),
+    s('line', { x1: m.l + pw, x2: m.l + pw, y1: m.t, y2: m.t + ph, class: 'axis' }),
+    s('line', { x1: m.l, x2: m.l + pw, y1: m.t + ph, y2: m.t + ph, class: 'axis' }),
+    s('text', { x: 14, y: m.t + ph / 2, class: 'label', 'text-anchor': 'middle',
+      transform: `rotate(-90 14 ${m.t + ph / 2})` }, 'runs ended'),
+    s('text', { x: width - 10, y: m.t + ph / 2, class: 'label', 'text-anchor': 'middle',
+      transform: `rotate(90 ${width - 10} ${m.t + ph / 2})` }, 'execution time (ms)'),
+    s('text', { x: m.l + pw / 2, y: height - 4, class: 'label', 'text-anchor': 'middle' },
+      bucket === 'day' ? 'UTC day' : 'UTC hour'));
+  return svg;
+}

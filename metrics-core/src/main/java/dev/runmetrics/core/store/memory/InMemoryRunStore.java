@@ -19,6 +19,9 @@ import dev.runmetrics.core.store.RollupQuery;
 import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.store.StepCheckpoint;
+import dev.runmetrics.core.store.StepDurationQuery;
+import dev.runmetrics.core.store.StepDurationReport;
+import dev.runmetrics.core.store.StepDurations;
 import dev.runmetrics.core.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every write is synchronous and immediately visible to reads. Rollups are maintained exactly as
  * {@link RunStore} describes, keyed by this store's instance id. Exact statistics
- * ({@link #exactDurations}) scan the workspace's ended attempts, so they cost O(attempts).
+ * ({@link #exactDurations}, {@link #stepDurations}) scan the workspace's ended attempts (and
+ * steps), so they cost O(attempts + steps).
  *
  * <p>Memory grows with every run, step and minute stored; a long-running host prunes with
  * {@link #pruneRunsEndedBefore(Instant)}, which, like a database's retention, never touches rollups.
@@ -52,6 +56,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryRunStore implements RunStore {
     private static final Comparator<Run> NEWEST_FIRST =
             Comparator.comparing(Run::queuedAt).thenComparing(Run::runId).reversed();
+    private static final Comparator<Run> LATEST_ENDED_FIRST =
+            Comparator.comparing(Run::completedAt).thenComparing(Run::runId).reversed();
+    /** Which step run of a step is its latest: what its name, order and node are taken from. */
+    private static final Comparator<StepRun> LATEST_STEP = Comparator.comparing(StepRun::completedAt)
+            .thenComparing(StepRun::runId).thenComparingInt(StepRun::attempt);
     private static final Comparator<StepRun> STEP_ORDER = Comparator.comparingInt(StepRun::attempt)
             .thenComparingInt(StepRun::stepOrder)
             .thenComparing(StepRun::queuedAt)
@@ -437,6 +446,49 @@ public final class InMemoryRunStore implements RunStore {
         Map<String, DurationHistogram> out = new TreeMap<>();
         byWorkflow.forEach((workflow, histogram) -> out.put(workflow, histogram.build()));
         return out;
+    }
+
+    @Override
+    public StepDurationReport stepDurations(String workspaceId, StepDurationQuery query) {
+        Objects.requireNonNull(query, "query");
+        Workspace ws = existing(workspaceId);
+        if (ws == null) {
+            return new StepDurationReport(0, false, List.of());
+        }
+        List<Run> candidates = new ArrayList<>();
+        Map<String, List<StepRun>> byStep = new TreeMap<>();
+        synchronized (ws) {
+            for (Run run : ws.runs.values()) {
+                if (query.matches(run)) {
+                    candidates.add(run);
+                }
+            }
+            candidates.sort(LATEST_ENDED_FIRST);
+            Set<String> measured = new HashSet<>();
+            for (Run run : candidates.subList(0, Math.min(query.runLimit(), candidates.size()))) {
+                measured.add(run.runId());
+            }
+            for (StepRun step : ws.steps.values()) {
+                if (measured.contains(step.runId()) && step.status().isTerminal() && step.completedAt() != null) {
+                    byStep.computeIfAbsent(step.stepId(), id -> new ArrayList<>()).add(step);
+                }
+            }
+        }
+        List<StepDurations> steps = new ArrayList<>(byStep.size());
+        byStep.forEach((stepId, runs) -> {
+            StepRun latest = runs.stream().max(LATEST_STEP).orElseThrow();
+            EnumMap<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
+            for (StepRun step : runs) {
+                counts.merge(step.status(), 1L, Long::sum);
+            }
+            double[] millis = runs.stream().filter(step -> step.status() != RunStatus.SKIPPED)
+                    .map(StepRun::executionTime).flatMap(Optional::stream)
+                    .mapToDouble(duration -> duration.toNanos() / 1_000_000.0).toArray();
+            steps.add(new StepDurations(stepId, latest.stepName(), latest.stepOrder(), latest.nodeName(), counts,
+                    DurationStatistics.exactOf(millis)));
+        });
+        return new StepDurationReport(Math.min(query.runLimit(), candidates.size()),
+                candidates.size() > query.runLimit(), steps);
     }
 
     private static DurationStatistics exact(List<Run> runs, DurationKind kind) {

@@ -4,6 +4,7 @@ import { request, query } from '../api.js';
 import { h, clear, num, panel, tile, table } from '../ui.js';
 import { barChart } from '../charts.js';
 import { workflowPicker, listWorkflows } from './runs.js';
+import { trendSections } from './statistics-trends.js';
 
 /** How many workflows the by-workflow table compares (the ones with the most ended executions). */
 const BY_WORKFLOW_LIMIT = 12;
@@ -43,7 +44,8 @@ export async function render(view, { params }) {
 
   const statsOf = (wf) => request('api/v1/statistics/execution-times' + query({ workflow_id: wf, start_date: start,
     end_date: end }));
-  const [st, ...perWorkflow] = await Promise.all([statsOf(workflow),
+  const [trends, st, ...perWorkflow] = await Promise.all([
+    trendSections({ workflow, start, end, bucket: params.get('bucket') ?? '' }), statsOf(workflow),
     ...workflows.slice(0, BY_WORKFLOW_LIMIT).map((w) => statsOf(w.workflow_id))]);
   const link = (wf) => '#/statistics' + query({ workflow: wf, start_date: start, end_date: end });
   const keys = [['min', 'Minimum'], ['median', 'Median'], ['avg', 'Average'], ['p95', '95th percentile'],
@@ -65,6 +67,7 @@ export async function render(view, { params }) {
         { label: 'Workflow', value: (r) => h('a', { href: link(r.workflow_id) }, r.workflow_id) },
         { label: 'Ended', value: (r) => String(r.count), cls: 'num' },
         ...['median', 'avg', 'p95', 'max'].map((k) => ({ label: k, value: (r) => num(r[k], 1), cls: 'num' })),
-      ], perWorkflow, { id: 'by-workflow' }))));
+      ], perWorkflow, { id: 'by-workflow' }))),
+    trends);
   return null;
 }
