@@ -156,6 +156,7 @@ final class RunTrace {
                 return action.apply(state, config);
             }
         }
+        recordsCalls(spec);
         RetryPolicy policy = metrics.retryPolicy(path);
         if (policy != null && policy.maxAttempts() > 1) {
             CompletableFuture<Map<String, Object>> out = new CompletableFuture<>();
@@ -168,11 +169,11 @@ final class RunTrace {
         try {
             result = action.apply(state, config);
         } catch (Throwable e) {
-            failed(spec, start, e);
+            failed(spec, start, e, 1);
             throw e;
         }
         if (result == null) {
-            failed(spec, start, new NullPointerException("node '" + path + "' returned no future"));
+            failed(spec, start, new NullPointerException("node '" + path + "' returned no future"), 1);
             return null;
         }
         CompletableFuture<Map<String, Object>> out = new CompletableFuture<>();
@@ -180,9 +181,9 @@ final class RunTrace {
         result.whenComplete((value, error) -> {
             try {
                 if (error == null) {
-                    completed(step, start, value);
+                    completed(step, start, value, 1);
                 } else {
-                    failed(step, start, error);
+                    failed(step, start, error, 1);
                 }
             } finally {
                 // Completed with exactly what the node's future holds, so nothing downstream can tell.
@@ -212,7 +213,7 @@ final class RunTrace {
         }
         result.whenComplete((value, error) -> {
             if (error == null) {
-                completed(spec, start, value);
+                completed(spec, start, value, number);
                 out.complete(value);
                 return;
             }
@@ -221,7 +222,7 @@ final class RunTrace {
             boolean again = number < policy.maxAttempts() && cause instanceof Exception
                     && shouldRetry(policy, cause, category);
             if (!again) {
-                failed(spec, start, error);
+                failed(spec, start, error, number);
                 out.completeExceptionally(error);
                 return;
             }
@@ -305,11 +306,25 @@ final class RunTrace {
         recorder.stepStarted(workspaceId, runId, spec, null);
     }
 
-    private void completed(StepSpec spec, long start, Map<String, Object> output) {
+    /**
+     * Tells the collector that this node's calls are recorded (before its first try), so a call
+     * that needed several tries counts once, by its outcome, and its tries are counted apart.
+     */
+    private void recordsCalls(StepSpec spec) {
+        NodeMetricsCollector collector = metrics.collector();
+        if (collector != null) {
+            guarded(() -> collector.node(spec.nodeName()).recordsCalls());
+        }
+    }
+
+    private void completed(StepSpec spec, long start, Map<String, Object> output, int tries) {
         double ms = elapsedMs(start);
         NodeMetricsCollector collector = metrics.collector();
         if (collector != null) {
-            guarded(() -> collector.recordSuccess(spec.nodeName(), ms));
+            guarded(() -> {
+                collector.recordSuccess(spec.nodeName(), ms);
+                collector.recordCall(spec.nodeName(), tries, true);
+            });
         }
         Map<String, Object> summary = summaryOf(output);
         synchronized (this) {
@@ -318,13 +333,16 @@ final class RunTrace {
         recorder.stepCompleted(workspaceId, runId, spec.stepId(), summary);
     }
 
-    private void failed(StepSpec spec, long start, Throwable error) {
+    private void failed(StepSpec spec, long start, Throwable error, int tries) {
         double ms = elapsedMs(start);
         Throwable cause = unwrap(error);
         ErrorCategory category = classify(cause);
         NodeMetricsCollector collector = metrics.collector();
         if (collector != null) {
-            guarded(() -> collector.recordFailure(spec.nodeName(), ms, category));
+            guarded(() -> {
+                collector.recordFailure(spec.nodeName(), ms, category);
+                collector.recordCall(spec.nodeName(), tries, false);
+            });
         }
         String message = describe(cause);
         synchronized (this) {

@@ -315,6 +315,11 @@ abstract class GraphMetricsContract {
         assertThat(collector.getNodeMetrics("fetch").networkErrors()).isEqualTo(1);
         assertThat(collector.getNodeMetrics("fetch").retryCount()).isEqualTo(1);
         assertThat(collector.getNodeMetrics("fetch").successCount()).isEqualTo(1);
+        // One call that needed two tries: it succeeded, so the per-call failure rate is 0.
+        assertThat(collector.getNodeMetrics("fetch").callCount()).isEqualTo(1);
+        assertThat(collector.getNodeMetrics("fetch").failedCallCount()).isZero();
+        assertThat(collector.getNodeMetrics("fetch").callsByAttempts().get(1)).isEqualTo(1);
+        assertThat(collector.getNodeMetrics("fetch").callFailureRate()).isZero();
     }
 
     @Test

@@ -260,8 +260,9 @@ public final class NodeMetricsCollector {
      * executions also counts as a call of one attempt, so a node recorded by hand without calls has
      * per-call numbers equal to its per-attempt ones. From its first call on, only recorded calls
      * count; the executions before it stay counted as calls of one attempt (counts never go down),
-     * so the attempts of that first call, recorded before it, count as such calls too. Nodes made
-     * by {@link Nodes#createNode} record each call at its end and switch before their first
+     * so the attempts of that first call, recorded before it, count as such calls too, unless the
+     * host said so first with {@link NodeMetricsHandle#recordsCalls()} (on {@link #node}). Nodes
+     * made by {@link Nodes#createNode} record each call at its end and switch before their first
      * attempt, so none of their executions count as calls of their own. Record calls on a node for
      * every call or for none.
      *

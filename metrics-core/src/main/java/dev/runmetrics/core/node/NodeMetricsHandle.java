@@ -148,10 +148,12 @@ public final class NodeMetricsHandle {
     }
 
     /**
-     * From now on this node counts only the calls recorded with {@link #recordCall}, not each
-     * execution as a call; a created node says so before its first attempt.
+     * Says that this node's calls are recorded with {@link #recordCall}: from now on it counts
+     * only those, not each execution as a call. A host that records calls by hand calls this
+     * before a node's first attempt (a created node does), so that the attempts of its first call
+     * are not also counted as calls of one attempt. Idempotent; costs a volatile read once set.
      */
-    void recordsCalls() {
+    public void recordsCalls() {
         state.recordsCalls();
     }
 
