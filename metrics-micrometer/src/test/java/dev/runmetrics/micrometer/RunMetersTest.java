@@ -150,8 +150,9 @@ class RunMetersTest {
 
         assertThat(runTimer(MeterNames.RUN_QUEUE_WAIT, "etl").count()).isEqualTo(1); // the first start only
         assertThat(ended("etl", "completed")).isEqualTo(1.0);
-        // As the run model defines it: from the first start to the end of the last attempt.
-        assertThat(seconds(runTimer(MeterNames.RUN_EXECUTION, "etl", "completed"))).isEqualTo(17.0);
+        // As the run model defines it: the time it executed, 4 s before the pause and 2 s after,
+        // without the 10 s it sat paused and the 1 s it waited to start again.
+        assertThat(seconds(runTimer(MeterNames.RUN_EXECUTION, "etl", "completed"))).isEqualTo(6.0);
         assertThat(stepTimer(MeterNames.STEP_EXECUTION, "etl", "extract", "paused").count()).isEqualTo(1);
         assertThat(stepTimer(MeterNames.STEP_EXECUTION, "etl", "extract", "completed").count()).isEqualTo(1);
         assertThat(gauge(MeterNames.RUNS_RUNNING, "etl")).isEqualTo(0.0);
