@@ -48,6 +48,7 @@ public final class SeedCommand {
     private static final List<String> MODES = List.of("fast", "standard", "thorough");
     private static final String ID_PATTERN = "[A-Za-z0-9_][A-Za-z0-9_.:-]{0,199}";
 
+    /** What {@code seed --help} prints. */
     public static final String HELP = """
             usage: java -jar examples/target/runmetrics-examples.jar seed --workspace-id W [flags]
 
