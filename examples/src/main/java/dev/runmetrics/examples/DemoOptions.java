@@ -83,6 +83,7 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
                                    restart from that step with {"fail_step": null}
               --help               this text
 
+            example runs into a workspace of this store: seed --workspace-id W (seed --help)
             other examples: collector, recorder, jdbc, http (java -jar examples/target/runmetrics-examples.jar help)
             """;
 

@@ -22,6 +22,7 @@ public final class Main {
         String[] rest = named ? Arrays.copyOfRange(args, 1, args.length) : args;
         switch (example) {
             case "demo" -> DemoServer.main(rest);
+            case "seed" -> SeedCommand.main(rest);
             case "collector" -> CollectorExample.main(rest);
             case "recorder" -> RecorderExample.main(rest);
             case "jdbc" -> JdbcExample.main(rest);
@@ -43,6 +44,8 @@ public final class Main {
 
                 examples:
                   demo        the demo server: PostgreSQL, load, API and dashboard (default; demo --help for flags)
+                  seed        example runs of the four workflows (examples/workflows/*.json) in a workspace of the demo's
+                              store: seed --workspace-id W [--project-id P] [--runs N] [--skip-existing] (seed --help)
                   collector   a created node with retries and a timeout, then the collector's JSON
                   recorder    an existing orchestrator recording its runs through RunRecorder, then its statistics and live overview
                   jdbc        the JDBC store on a DataSource ([jdbc-url [user [password]]]; default: embedded PostgreSQL)

@@ -13,10 +13,13 @@ import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.node.Sleeper;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -45,6 +48,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link Latency#none()} or a sleeper that moves a fake clock), then calls the {@link StepHook}
  * (tests count calls or fail steps on demand), then does its work. Outputs are small JSON objects
  * derived from the input and the dependencies' outputs, so a test can check them value by value.
+ *
+ * <p>The work of each step is an <b>action</b> named after the step ({@link #actions()}); the
+ * definitions here and the definition files of the examples module ({@code examples/workflows/})
+ * build their steps from the same actions through {@link #work} and {@link #nodeConfig}, so a
+ * workflow read from a file runs exactly like its Java twin.
  *
  * <p>Stateless; the definitions are immutable and thread-safe.
  */
@@ -79,13 +87,9 @@ public final class ExampleWorkflows {
     public static WorkflowDefinition basicSequence(Options o) {
         String wf = BASIC_SEQUENCE;
         return WorkflowDefinition.builder(wf).name("Basic Sequence")
-                .step(step(o, wf, "initialize", "Initialize", in -> Map.of("records", records(in), "initialized", true)))
-                .step(step(o, wf, "process", "Process", in -> Map.of(
-                        "processed_records", number(in.output("initialize"), "records"), "results", "success"))
-                        .dependsOn("initialize"))
-                .step(step(o, wf, "finalize", "Finalize", in -> Map.of(
-                        "finalized", true, "total", number(in.output("process"), "processed_records")))
-                        .dependsOn("process"))
+                .step(step(o, wf, "initialize", "Initialize"))
+                .step(step(o, wf, "process", "Process").dependsOn("initialize"))
+                .step(step(o, wf, "finalize", "Finalize").dependsOn("process"))
                 .build();
     }
 
@@ -93,95 +97,76 @@ public final class ExampleWorkflows {
     public static WorkflowDefinition parallelProcessing(Options o) {
         String wf = PARALLEL_PROCESSING;
         WorkflowDefinition.Builder b = WorkflowDefinition.builder(wf).name("Parallel Processing")
-                .step(step(o, wf, "data_preparation", "Data Preparation",
-                        in -> Map.of("records", records(in), "partitions", 3)));
-        String[] branches = {"a", "b", "c"};
-        for (int i = 0; i < branches.length; i++) {
-            int index = i;
-            String branch = branches[i];
-            b.step(step(o, wf, "branch_" + branch, "Branch " + branch.toUpperCase(java.util.Locale.ROOT), in -> {
-                long total = number(in.output("data_preparation"), "records");
-                long share = total / 3 + (index == 2 ? total % 3 : 0); // the last branch takes the remainder
-                return Map.of("branch", branch, "processed", share);
-            }).dependsOn("data_preparation"));
+                .step(step(o, wf, "data_preparation", "Data Preparation"));
+        for (String branch : BRANCHES) {
+            b.step(step(o, wf, "branch_" + branch, "Branch " + branch.toUpperCase(Locale.ROOT))
+                    .dependsOn("data_preparation"));
         }
-        return b.step(step(o, wf, "merge_results", "Merge Results", in -> {
-            long total = 0;
-            for (String branch : branches) {
-                total += number(in.output("branch_" + branch), "processed");
-            }
-            return Map.of("total_processed", total, "branches", in.outputs().size());
-        }).dependsOn("branch_a", "branch_b", "branch_c")).build();
+        return b.step(step(o, wf, "merge_results", "Merge Results").dependsOn("branch_a", "branch_b", "branch_c"))
+                .build();
     }
 
     /** Returns conditional_workflow: evaluate_condition → one process by {@code mode} → aggregate_results. */
     public static WorkflowDefinition conditionalWorkflow(Options o) {
         String wf = CONDITIONAL_WORKFLOW;
         WorkflowDefinition.Builder b = WorkflowDefinition.builder(wf).name("Conditional Workflow")
-                .step(step(o, wf, "evaluate_condition", "Evaluate Condition", in -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("mode", in.value("mode"));
-                    out.put("records", records(in));
-                    return out;
-                }));
-        Object[][] modes = {{"fast", 0.8}, {"standard", 0.9}, {"thorough", 0.99}};
-        for (Object[] m : modes) {
-            String mode = (String) m[0];
-            double quality = (Double) m[1];
+                .step(step(o, wf, "evaluate_condition", "Evaluate Condition"));
+        for (String mode : MODES.keySet()) {
             String name = Character.toUpperCase(mode.charAt(0)) + mode.substring(1) + " Process";
-            b.step(step(o, wf, mode + "_process", name, in -> Map.of("strategy", mode, "quality", quality,
-                    "records", number(in.output("evaluate_condition"), "records")))
-                    .dependsOn("evaluate_condition")
+            b.step(step(o, wf, mode + "_process", name).dependsOn("evaluate_condition")
                     .condition(StepCondition.inputEquals("mode", mode)));
         }
-        return b.step(step(o, wf, "aggregate_results", "Aggregate Results", in -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("strategies", List.copyOf(in.outputs().keySet()));
-            for (Object value : in.outputs().values()) {
-                out.put("quality", ((Map<?, ?>) value).get("quality"));
-            }
-            return out;
-        }).dependsOn("fast_process", "standard_process", "thorough_process")).build();
+        return b.step(step(o, wf, "aggregate_results", "Aggregate Results")
+                .dependsOn("fast_process", "standard_process", "thorough_process")).build();
     }
 
     /** Returns data_pipeline: a seven-step ETL. */
     public static WorkflowDefinition dataPipeline(Options o) {
         String wf = DATA_PIPELINE;
         return WorkflowDefinition.builder(wf).name("Data Pipeline")
-                .step(step(o, wf, "validate_source", "Validate Source", in -> Map.of(
-                        "source", in.input().getOrDefault("source", "orders"), "valid", true, "rows", records(in))))
-                .step(step(o, wf, "extract_data", "Extract Data", in -> Map.of(
-                        "rows_extracted", number(in.output("validate_source"), "rows")))
-                        .dependsOn("validate_source"))
-                .step(step(o, wf, "transform_data", "Transform Data", in -> {
-                    long rows = number(in.output("extract_data"), "rows_extracted");
-                    long dropped = rows / 20; // 5% of rows are rejected by the transformation
-                    return Map.of("rows_transformed", rows - dropped, "rows_dropped", dropped);
-                }).dependsOn("extract_data"))
-                .step(step(o, wf, "validate_transformation", "Validate Transformation", in -> Map.of(
-                        "valid", true, "rows", number(in.output("transform_data"), "rows_transformed")))
-                        .dependsOn("transform_data"))
-                .step(step(o, wf, "load_data", "Load Data", in -> Map.of(
-                        "rows_loaded", number(in.output("validate_transformation"), "rows")))
-                        .dependsOn("validate_transformation"))
-                .step(step(o, wf, "post_load_validation", "Post-Load Validation", in -> Map.of(
-                        "verified", true, "rows", number(in.output("load_data"), "rows_loaded")))
-                        .dependsOn("load_data"))
-                .step(step(o, wf, "cleanup", "Cleanup", in -> Map.of("cleaned", true))
-                        .dependsOn("post_load_validation"))
+                .step(step(o, wf, "validate_source", "Validate Source"))
+                .step(step(o, wf, "extract_data", "Extract Data").dependsOn("validate_source"))
+                .step(step(o, wf, "transform_data", "Transform Data").dependsOn("extract_data"))
+                .step(step(o, wf, "validate_transformation", "Validate Transformation").dependsOn("transform_data"))
+                .step(step(o, wf, "load_data", "Load Data").dependsOn("validate_transformation"))
+                .step(step(o, wf, "post_load_validation", "Post-Load Validation").dependsOn("load_data"))
+                .step(step(o, wf, "cleanup", "Cleanup").dependsOn("post_load_validation"))
                 .build();
     }
 
-    private static StepDefinition.Builder step(Options o, String workflowId, String stepId, String name,
-            NodeFunction<StepInput, Object> body) {
-        NodeConfig.Builder config = NodeConfig.builder(workflowId + "." + stepId)
-                .retryPolicy(o.retryPolicy).sleeper(o.sleeper);
-        if (o.metricsCollector != null) {
-            config.metricsCollector(o.metricsCollector);
-        } else if (o.nodeMetrics != null) {
-            config.metrics(o.nodeMetrics);
+    // ------------------------------------------------------------------ the step actions
+
+    private static final String[] BRANCHES = {"a", "b", "c"};
+    /** The conditional branches and the quality each reports, in definition order. */
+    private static final Map<String, Double> MODES = orderedMap("fast", 0.8, "standard", 0.9, "thorough", 0.99);
+    private static final Map<String, NodeFunction<StepInput, Object>> ACTIONS = actionTable();
+
+    /**
+     * Returns the names of the step actions: the work of each step of the four workflows, named
+     * after the step that does it in the Java definitions ({@code initialize}, {@code branch_a},
+     * {@code fast_process}, …). A workflow read from a definition file names one per step.
+     */
+    public static Set<String> actions() {
+        return ACTIONS.keySet();
+    }
+
+    /**
+     * Returns the work of a step as every example step does it: the simulated latency (by
+     * workflow and step id), the hook, the {@value #FAIL_STEP} and {@value #PAUSE_STEP} input
+     * knobs (by step id), then the named action's work.
+     *
+     * @param o the options (latency, sleeper, hook)
+     * @param workflowId the workflow, as the latency and the hook see it
+     * @param stepId the step, as the latency and the failure knobs see it
+     * @param action one of {@link #actions()}
+     * @throws IllegalArgumentException if there is no such action
+     */
+    public static NodeFunction<StepInput, Object> work(Options o, String workflowId, String stepId, String action) {
+        NodeFunction<StepInput, Object> body = ACTIONS.get(action);
+        if (body == null) {
+            throw new IllegalArgumentException("unknown action '" + action + "' (known: " + ACTIONS.keySet() + ")");
         }
-        NodeFunction<StepInput, Object> work = in -> {
+        return in -> {
             o.sleeper.sleep(o.latency.of(workflowId, stepId));
             o.hook.beforeStep(workflowId, in);
             if (named(in.value(FAIL_STEP), stepId)) {
@@ -192,7 +177,99 @@ public final class ExampleWorkflows {
             }
             return body.apply(in);
         };
-        return StepDefinition.builder(stepId, work).name(name).nodeConfig(config.build());
+    }
+
+    /**
+     * Returns the node configuration of an example step: the options' retry policy, sleeper and
+     * node metrics.
+     *
+     * @param o the options
+     * @param nodeName the node's name ({@code <workflow id>.<step id>} in the Java definitions)
+     */
+    public static NodeConfig.Builder nodeConfig(Options o, String nodeName) {
+        NodeConfig.Builder config = NodeConfig.builder(nodeName).retryPolicy(o.retryPolicy).sleeper(o.sleeper);
+        if (o.metricsCollector != null) {
+            config.metricsCollector(o.metricsCollector);
+        } else if (o.nodeMetrics != null) {
+            config.metrics(o.nodeMetrics);
+        }
+        return config;
+    }
+
+    private static StepDefinition.Builder step(Options o, String workflowId, String stepId, String name) {
+        return StepDefinition.builder(stepId, work(o, workflowId, stepId, stepId)).name(name)
+                .nodeConfig(nodeConfig(o, workflowId + "." + stepId).build());
+    }
+
+    private static Map<String, NodeFunction<StepInput, Object>> actionTable() {
+        Map<String, NodeFunction<StepInput, Object>> a = new LinkedHashMap<>();
+        // basic_sequence
+        a.put("initialize", in -> Map.of("records", records(in), "initialized", true));
+        a.put("process", in -> Map.of(
+                "processed_records", number(in.output("initialize"), "records"), "results", "success"));
+        a.put("finalize", in -> Map.of("finalized", true, "total", number(in.output("process"), "processed_records")));
+        // parallel_processing
+        a.put("data_preparation", in -> Map.of("records", records(in), "partitions", 3));
+        for (int i = 0; i < BRANCHES.length; i++) {
+            int index = i;
+            String branch = BRANCHES[i];
+            a.put("branch_" + branch, in -> {
+                long total = number(in.output("data_preparation"), "records");
+                long share = total / 3 + (index == 2 ? total % 3 : 0); // the last branch takes the remainder
+                return Map.of("branch", branch, "processed", share);
+            });
+        }
+        a.put("merge_results", in -> {
+            long total = 0;
+            for (String branch : BRANCHES) {
+                total += number(in.output("branch_" + branch), "processed");
+            }
+            return Map.of("total_processed", total, "branches", in.outputs().size());
+        });
+        // conditional_workflow
+        a.put("evaluate_condition", in -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("mode", in.value("mode"));
+            out.put("records", records(in));
+            return out;
+        });
+        for (Map.Entry<String, Double> m : MODES.entrySet()) {
+            String mode = m.getKey();
+            double quality = m.getValue();
+            a.put(mode + "_process", in -> Map.of("strategy", mode, "quality", quality,
+                    "records", number(in.output("evaluate_condition"), "records")));
+        }
+        a.put("aggregate_results", in -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("strategies", List.copyOf(in.outputs().keySet()));
+            for (Object value : in.outputs().values()) {
+                out.put("quality", ((Map<?, ?>) value).get("quality"));
+            }
+            return out;
+        });
+        // data_pipeline
+        a.put("validate_source", in -> Map.of(
+                "source", in.input().getOrDefault("source", "orders"), "valid", true, "rows", records(in)));
+        a.put("extract_data", in -> Map.of("rows_extracted", number(in.output("validate_source"), "rows")));
+        a.put("transform_data", in -> {
+            long rows = number(in.output("extract_data"), "rows_extracted");
+            long dropped = rows / 20; // 5% of rows are rejected by the transformation
+            return Map.of("rows_transformed", rows - dropped, "rows_dropped", dropped);
+        });
+        a.put("validate_transformation", in -> Map.of(
+                "valid", true, "rows", number(in.output("transform_data"), "rows_transformed")));
+        a.put("load_data", in -> Map.of("rows_loaded", number(in.output("validate_transformation"), "rows")));
+        a.put("post_load_validation", in -> Map.of("verified", true, "rows", number(in.output("load_data"), "rows_loaded")));
+        a.put("cleanup", in -> Map.of("cleaned", true));
+        return Collections.unmodifiableMap(a);
+    }
+
+    private static <V> Map<String, V> orderedMap(String k1, V v1, String k2, V v2, String k3, V v3) {
+        Map<String, V> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        m.put(k3, v3);
+        return Collections.unmodifiableMap(m);
     }
 
     private static boolean named(Object value, String stepId) {
@@ -236,19 +313,35 @@ public final class ExampleWorkflows {
          * for transform_data) varied uniformly by ±30% each time.
          */
         static Latency realistic() {
-            Map<String, Long> baseMs = Map.ofEntries(Map.entry("initialize", 150L), Map.entry("process", 600L),
-                    Map.entry("finalize", 100L), Map.entry("data_preparation", 300L), Map.entry("branch_a", 500L),
-                    Map.entry("branch_b", 700L), Map.entry("branch_c", 400L), Map.entry("merge_results", 200L),
-                    Map.entry("evaluate_condition", 50L), Map.entry("fast_process", 200L),
-                    Map.entry("standard_process", 600L), Map.entry("thorough_process", 1500L),
-                    Map.entry("aggregate_results", 150L), Map.entry("validate_source", 100L),
-                    Map.entry("extract_data", 800L), Map.entry("transform_data", 1200L),
-                    Map.entry("validate_transformation", 200L), Map.entry("load_data", 900L),
-                    Map.entry("post_load_validation", 300L), Map.entry("cleanup", 80L));
+            return around(REALISTIC_BASE_MS);
+        }
+
+        /**
+         * The base latency of each step of {@link #realistic()}, in milliseconds, by step id (a
+         * step not named here: 200 ms).
+         */
+        Map<String, Long> REALISTIC_BASE_MS = Map.ofEntries(Map.entry("initialize", 150L),
+                Map.entry("process", 600L), Map.entry("finalize", 100L), Map.entry("data_preparation", 300L),
+                Map.entry("branch_a", 500L), Map.entry("branch_b", 700L), Map.entry("branch_c", 400L),
+                Map.entry("merge_results", 200L), Map.entry("evaluate_condition", 50L),
+                Map.entry("fast_process", 200L), Map.entry("standard_process", 600L),
+                Map.entry("thorough_process", 1500L), Map.entry("aggregate_results", 150L),
+                Map.entry("validate_source", 100L), Map.entry("extract_data", 800L),
+                Map.entry("transform_data", 1200L), Map.entry("validate_transformation", 200L),
+                Map.entry("load_data", 900L), Map.entry("post_load_validation", 300L), Map.entry("cleanup", 80L));
+
+        /**
+         * Returns latencies around a base per step id (200 ms for a step not in the map), varied
+         * uniformly by ±30% each time.
+         *
+         * @param baseMs the base latency in milliseconds by step id; copied
+         */
+        static Latency around(Map<String, Long> baseMs) {
+            Map<String, Long> base = Map.copyOf(baseMs);
             return (workflowId, stepId) -> {
-                long base = baseMs.getOrDefault(stepId, 200L);
+                long ms = base.getOrDefault(stepId, 200L);
                 double factor = 0.7 + 0.6 * ThreadLocalRandom.current().nextDouble();
-                return Duration.ofMillis(Math.round(base * factor));
+                return Duration.ofMillis(Math.round(ms * factor));
             };
         }
     }
