@@ -196,6 +196,54 @@ class DemoServerTest {
         return items.isEmpty() ? 0 : items.get(0).get("execution_number").asLong();
     }
 
+    /**
+     * A second demo on the first one's embedded PostgreSQL, as the root README shows: with its own
+     * --data-dir it starts (the same one is refused: its spill journal is one process's), both
+     * write at once, and every run of each is stored in the one database.
+     */
+    @Test
+    void aSecondDemoWritesToTheFirstOnesDatabaseWithADataDirOfItsOwn(@TempDir Path secondDir) throws Exception {
+        List<String> load = List.of("--port", "0", "--rate", "40", "--latency-scale", "0.02", "--status-every", "0");
+        DemoServer first = DemoServer.start(options(with(load, "--data-dir", dataDir.toString())),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            java.util.Properties pw = new java.util.Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(dataDir.resolve(DemoDatabase.PASSWORD_FILE))) {
+                pw.load(in);
+            }
+            String port = java.nio.file.Files.readString(dataDir.resolve("postgres.port")).strip();
+            List<String> onFirst = with(load, "--jdbc-url", "jdbc:postgresql://localhost:" + port + "/runmetrics",
+                    "--jdbc-user", DemoDatabase.OWNER_ROLE, "--jdbc-password", pw.getProperty(DemoDatabase.OWNER_ROLE),
+                    "--app-user", DemoDatabase.APP_ROLE, "--app-password", pw.getProperty(DemoDatabase.APP_ROLE));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoServer.start(options(
+                    with(onFirst, "--data-dir", dataDir.toString())), new PrintStream(new ByteArrayOutputStream(), true,
+                    StandardCharsets.UTF_8))).hasMessageContaining("holds the spill journal");
+            DemoServer second = DemoServer.start(options(with(onFirst, "--data-dir", secondDir.toString())),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                eventually(Duration.ofSeconds(30), () -> first.submittedRunIds().size() > 20
+                        && second.submittedRunIds().size() > 20, "both demos submit runs");
+            } finally {
+                second.close();
+            }
+            // The second drained on close; the first's own runs are there too.
+            assertThat(storedRunIds(first)).containsAll(second.submittedRunIds())
+                    .hasSizeGreaterThan(second.submittedRunIds().size() + 10);
+        } finally {
+            first.close();
+        }
+    }
+
+    private static List<String> with(List<String> args, String... more) {
+        List<String> out = new java.util.ArrayList<>(args);
+        out.addAll(List.of(more));
+        return out;
+    }
+
+    private static DemoOptions options(List<String> args) throws Exception {
+        return DemoOptions.parse(args.toArray(String[]::new));
+    }
+
     private static Set<String> storedRunIds(DemoServer demo) throws Exception {
         Set<String> ids = new HashSet<>();
         try (Connection c = demo.appDataSource().getConnection()) {

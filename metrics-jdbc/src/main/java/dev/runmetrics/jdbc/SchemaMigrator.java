@@ -339,6 +339,8 @@ public final class SchemaMigrator {
      * SELECT/INSERT/UPDATE on the tables, SELECT on the view. No DELETE, no ownership, so the
      * role cannot turn row-level security off; the role itself must not have BYPASSRLS (or be a
      * superuser). The same statements are in the module README for hosts that grant by hand.
+     * Concurrent calls (several processes starting at once) take turns on the migration's advisory
+     * lock, as PostgreSQL fails concurrent GRANTs on one object.
      *
      * @param owner connections as the schema's owner
      * @param role the application role, a plain SQL identifier
@@ -350,7 +352,12 @@ public final class SchemaMigrator {
             throw new IllegalArgumentException("role must be a plain SQL identifier, was " + role);
         }
         try (Connection c = owner.getConnection(); Statement st = c.createStatement()) {
+            // Concurrent GRANTs on one table fail ("tuple concurrently updated"): processes that start
+            // at once and each grant after migrating take turns, on the migration's lock.
+            c.setAutoCommit(false);
+            st.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")");
             st.execute(grantSql(role));
+            c.commit();
         } catch (SQLException e) {
             throw new RunStoreException("granting the runmetrics schema to " + role + " failed", e);
         }

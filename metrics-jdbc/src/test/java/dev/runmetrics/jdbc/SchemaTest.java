@@ -105,6 +105,37 @@ class SchemaTest {
         assertThat(errors).isEmpty();
     }
 
+    /**
+     * Every process of a host that starts at once grants the app role after migrating (the demo
+     * does); PostgreSQL fails concurrent GRANTs on one object with "tuple concurrently updated"
+     * unless they are serialized.
+     */
+    @Test
+    void concurrentGrantsOfTheAppRoleSerializeOnTheAdvisoryLock() throws Exception {
+        int sessions = 6;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(sessions);
+        java.util.List<Throwable> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread[] threads = new Thread[sessions];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                try {
+                    for (int round = 0; round < 10; round++) {
+                        together.await();
+                        SchemaMigrator.grantAppRole(db.owner(), TestDatabase.APP_ROLE);
+                    }
+                } catch (Throwable t) {
+                    errors.add(t);
+                    together.reset();
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(errors).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "idx_workflow_executions_workspace_status | SELECT * FROM runmetrics.workflow_executions WHERE workspace_id = 'explain-1' AND status IN ('queued', 'running') ORDER BY queued_at, run_id LIMIT 10",
