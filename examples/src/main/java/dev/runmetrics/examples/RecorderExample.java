@@ -73,7 +73,8 @@ public final class RecorderExample {
                         now));
         System.out.println("workflow summary: " + views.statistics().workflowSummary(WS, WORKFLOW));
         LiveOverview m = views.overview().of(WS, Timeframe.LAST_HOUR);
-        System.out.printf("live overview, throughput: %.1f runs/min over the last hour, success rate %.1f%%%n",
+        System.out.printf("live overview, throughput: %d runs in the last complete minute, %.1f runs/min on average"
+                + " over the last hour, success rate %.1f%%%n", m.throughput().executionsLastMinute(),
                 m.throughput().executionsPerMinute(), m.performance().successRate());
         System.out.println("live overview, execution latency (s): " + m.latency().executionLatency());
         m.performance().byAgent().forEach(node -> System.out.println("live overview, by node: " + node));

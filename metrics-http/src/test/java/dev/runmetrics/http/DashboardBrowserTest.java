@@ -257,6 +257,124 @@ class DashboardBrowserTest {
         shot("statistics");
     }
 
+    /**
+     * Same order as the statistics tests: the overview's tiles are the API's figures (the current
+     * rates apart from the period average), its throughput chart has complete buckets only, a
+     * skipped step is counted apart, and every time on the page is local with its zone named.
+     */
+    @Test
+    @Order(7)
+    @SuppressWarnings("unchecked")
+    void theOverviewsFiguresAreTheApisWithCompleteBucketsAndOneTimeConvention() throws Exception {
+        // A conditional run the fast way skips the standard and thorough branches.
+        String conditional = world.submit(ExampleWorkflows.CONDITIONAL_WORKFLOW, Map.of("mode", "fast"));
+        assertThat(world.await(conditional).status()).isEqualTo(RunStatus.COMPLETED);
+        String thorough = ExampleWorkflows.CONDITIONAL_WORKFLOW + ".thorough_process";
+
+        JsonNode m = null;
+        Map<String, Object> page = null;
+        // The page and the API must answer for the same minute: a minute that turns between them is
+        // read again. The tiles are redrawn by every execution_update, so the page is read in one go.
+        for (int i = 0; i < 3; i++) {
+            open("#/overview?tf=1h");
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-node='" + thorough + "']")));
+            page = overviewAsShown(thorough);
+            m = Api.json(api.get("/api/v1/execution-metrics?timeframe=1h", DashboardWorld.VIEWER));
+            if (m.get("throughput").get("recentWindowEnd").asText().equals(page.get("windowEnd"))) {
+                break;
+            }
+        }
+        JsonNode t = m.get("throughput");
+        assertThat(page.get("windowEnd")).isEqualTo(t.get("recentWindowEnd").asText());
+        assertThat(page.get("throughputLabel")).isEqualTo("Throughput, last minute");
+        assertThat(page.get("throughputValue")).isEqualTo(t.get("executionsLastMinute").asLong() + " / min");
+        String hint = (String) page.get("throughputHint");
+        assertThat(number(hint, "last 5 min ([0-9.]+) / min"))
+                .isCloseTo(t.get("executionsPerMinuteLast5Minutes").asDouble(), org.assertj.core.data.Offset.offset(0.051));
+        assertThat(number(hint, "period avg ([0-9.]+) / min"))
+                .isCloseTo(t.get("executionsPerMinute").asDouble(), org.assertj.core.data.Offset.offset(0.0051));
+        // A peak of one-minute buckets is a count: no decimals (none yet while every run ended this minute).
+        if (t.get("peakThroughput").isNull()) {
+            assertThat(hint).contains("peak — / min");
+        } else {
+            assertThat(hint).containsPattern("peak [0-9]+ / min");
+            assertThat(number(hint, "peak ([0-9]+) / min")).isEqualTo(t.get("peakThroughput").get("value").asDouble());
+        }
+        assertThat(number((String) page.get("capacityValue"), "([0-9.]+) %"))
+                .isCloseTo(t.get("capacityUtilizationLastMinute").asDouble(), org.assertj.core.data.Offset.offset(0.051));
+        String capacityHint = (String) page.get("capacityHint");
+        assertThat(number(capacityHint, "last 5 min ([0-9.]+) %"))
+                .isCloseTo(t.get("capacityUtilizationLast5Minutes").asDouble(), org.assertj.core.data.Offset.offset(0.051));
+        assertThat(number(capacityHint, "period avg ([0-9.]+) %"))
+                .isCloseTo(t.get("capacityUtilization").asDouble(), org.assertj.core.data.Offset.offset(0.051));
+
+        // The chart ends with the last complete bucket; the one in progress is said to be left out.
+        JsonNode trend = t.get("throughputTrend");
+        assertThat(trend.get(trend.size() - 1).get("complete").asBoolean()).isFalse();
+        assertThat(page.get("chartPoints")).isEqualTo(String.valueOf(trend.size() - 1));
+        assertThat(page.get("chartLast")).isEqualTo(trend.get(trend.size() - 2).get("timestamp").asText());
+        assertThat((String) page.get("partial")).contains("Complete 1 min buckets only", "the current one");
+
+        // The skipped branch: no executions, no failures, counted under Skipped.
+        JsonNode node = null;
+        for (JsonNode a : m.get("performance").get("byAgent")) {
+            if (a.get("agentId").asText().equals(thorough)) {
+                node = a;
+            }
+        }
+        assertThat(node.get("skipped").asLong()).isPositive();
+        assertThat(((List<Object>) page.get("nodeCells")).subList(0, 5)).containsExactly(thorough,
+                String.valueOf(node.get("executions").asLong()), String.valueOf(node.get("failures").asLong()),
+                "0.0 %", String.valueOf(node.get("skipped").asLong()));
+
+        // One time convention: local time with the zone named, never an ISO instant in the text.
+        String zone = (String) page.get("zone");
+        assertThat(zone).isNotBlank();
+        assertThat(page.get("zoneText")).isEqualTo("times in " + zone);
+        for (String at : ((String) page.get("period")).split(" – ")) {
+            assertThat(at).endsWith(zone);
+        }
+        assertThat((List<?>) page.get("anomalyTimes")).allSatisfy(at -> assertThat((String) at).endsWith(zone));
+        assertThat(page.get("xLabel")).isEqualTo("time (" + zone + ")");
+        assertThat((String) page.get("text")).doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:");
+        shot("overview-figures");
+    }
+
+    /** What the overview shows, read in one script so that no redraw falls between two reads. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> overviewAsShown(String node) {
+        return (Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
+                const q = (sel) => document.querySelector(sel);
+                const tile = (key, part) => q(`[data-tile='${key}'] .tile-${part}`).textContent;
+                const chart = q("svg[aria-label='Throughput over time']");
+                const xLabel = [...chart.querySelectorAll('text')].map((e) => e.textContent)
+                  .find((s) => s.startsWith('time ('));
+                const anomalies = [...document.querySelectorAll('#anomalies tbody tr')]
+                  .filter((r) => r.children.length > 1).map((r) => r.children[0].textContent);
+                return {
+                  windowEnd: q("[data-tile='throughput']").dataset.windowEnd,
+                  throughputLabel: tile('throughput', 'label'), throughputValue: tile('throughput', 'value'),
+                  throughputHint: tile('throughput', 'hint'), capacityValue: tile('capacity', 'value'),
+                  capacityHint: tile('capacity', 'hint'),
+                  chartPoints: chart.getAttribute('data-points'), chartLast: chart.getAttribute('data-last'),
+                  xLabel, partial: q('#throughput-partial').textContent,
+                  nodeCells: [...document.querySelectorAll(`tr[data-node='${arguments[0]}'] td`)].map((c) => c.textContent),
+                  zone: new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date())
+                    .find((p) => p.type === 'timeZoneName').value,
+                  zoneText: q('#zone').textContent, period: q('#period').textContent, anomalyTimes: anomalies,
+                  text: q('#view').innerText,
+                };
+                """, node);
+    }
+
+    /** The first group of {@code pattern} in {@code text}, as a number. */
+    private static double number(String text, String pattern) {
+        java.util.regex.Matcher found = java.util.regex.Pattern.compile(pattern).matcher(text);
+        assertThat(found.find()).as("'%s' in '%s'", pattern, text).isTrue();
+        return Double.parseDouble(found.group(1));
+    }
+
     /** Same order as the statistics test above: both only read, as a viewer; which runs first does not matter. */
     @Test
     @Order(7)

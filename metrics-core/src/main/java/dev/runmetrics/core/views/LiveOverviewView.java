@@ -38,6 +38,7 @@ import dev.runmetrics.core.views.overview.Resources;
 import dev.runmetrics.core.views.overview.RunInProgress;
 import dev.runmetrics.core.views.overview.SystemLoad;
 import dev.runmetrics.core.views.overview.Throughput;
+import dev.runmetrics.core.views.overview.ThroughputPoint;
 import dev.runmetrics.core.views.overview.TimedValue;
 import dev.runmetrics.core.views.overview.Timeframe;
 import dev.runmetrics.core.views.overview.TimelinePoint;
@@ -98,10 +99,13 @@ import java.util.function.Supplier;
  * that depends on an unknown duration is null. The medians of a workspace are reused for a minute
  * (by the clock) before they are read from the rollups again.
  *
- * <p><b>Throughput.</b> Per minute/hour/day: executions over the elapsed period. Trend: per
- * bucket, executions per minute. {@code capacityUtilization}: the execution time of the ended runs
- * over {@code maxCapacity} (the configured workers) × the elapsed period, in percent (a run is
- * counted wholly in the period it ended in).
+ * <p><b>Throughput.</b> Two kinds of figure (see {@link Throughput}). Period averages — per
+ * minute/hour/day: executions over the elapsed period; {@code capacityUtilization}: the execution
+ * time of the ended runs over {@code maxCapacity} (the configured workers) × the elapsed period, in
+ * percent (a run is counted wholly in the period it ended in). Current rates — the same over the
+ * last complete minute and the last five complete minutes, read from one-minute WORKFLOW rollups
+ * ending at the start of the minute holding now (one more small rollup query). Trend: per bucket,
+ * executions per minute, the last bucket marked incomplete; the peak is the highest complete one.
  *
  * <p><b>Hours and days</b> are in the configured zone: {@code byHour} sums each hour of the day
  * over the period; a day's share of the period is its covered time / 24 h, so
@@ -110,14 +114,22 @@ import java.util.function.Supplier;
  * minutes so that each falls in one local hour.
  *
  * <p><b>Pattern rules</b> — over the timeline buckets, with μ and σ the mean and population
- * standard deviation of the executions per completed bucket:
+ * standard deviation of the executions per bucket of the <i>history</i>: the complete buckets
+ * (never the one in progress) from the workload's start. When the period begins with empty buckets,
+ * the workload started inside it: those empty buckets and the first non-empty one (which it
+ * started partway through) are not history and are never judged, so a workload's first minutes
+ * are not a spike against the silence before it. With fewer than
+ * {@value PatternRules#MIN_HISTORY_BUCKETS} history buckets there are no bursts, spikes or drops.
+ * Besides its σ distance, each needs an effect a person would call one (so that steady load, whose
+ * buckets differ by a few percent, never trips a rule however small its σ):
  * <ul>
- *   <li><i>burst</i>: a maximal run of consecutive buckets each with more than μ + 2σ and at least
- *       5 executions; impact by its peak's distance from μ: high from 4σ, medium from 3σ, else low;
- *   <li><i>spike</i>: a bucket with more than μ + 3σ and at least 5 executions; severity high from
- *       5σ, medium from 4σ, else low;
- *   <li><i>drop</i>: a completed bucket with fewer than μ − 3σ executions, when μ ≥ 5; severity by
- *       the same σ distances below μ;
+ *   <li><i>burst</i>: a maximal run of consecutive buckets each with more than μ + 2σ, at least
+ *       25% above μ and at least 5 executions; impact by its peak's distance from μ: high from
+ *       4σ, medium from 3σ, else low;
+ *   <li><i>spike</i>: a bucket with more than μ + 3σ, at least 50% above μ and at least 5
+ *       executions; severity high from 5σ, medium from 4σ, else low;
+ *   <li><i>drop</i>: a complete bucket with fewer than μ − 3σ executions and at most half of μ,
+ *       when μ ≥ 5; severity by the same σ distances below μ;
  *   <li><i>failure_surge</i>: a bucket with at least 5 executions whose failure rate (failed or
  *       timed out) is above twice the period's and at least 20%; severity high from 50%, medium
  *       from 35%, else low;
@@ -125,7 +137,9 @@ import java.util.function.Supplier;
  *       none with 0; <i>quietHours</i>: up to 3 other hours the period covers with the fewest. Both
  *       listed ascending.
  * </ul>
- * With σ = 0 (every bucket alike) there are no bursts, spikes or drops.
+ * With σ = 0 (every bucket alike) there are no bursts, spikes or drops. An anomaly's description
+ * names the bucket by its length only; its instant is the {@code timestamp} field, so that a page
+ * shows every time in one convention.
  *
  * <p><b>Resources.</b> CPU and memory: the {@linkplain RunViews.Builder#resourceSampler sampler's}
  * samples in the period, or, when there are none, one sample taken now. Models: the MODEL
@@ -139,6 +153,8 @@ import java.util.function.Supplier;
 public final class LiveOverviewView {
     /** How long a workspace's completion and start estimates are reused. */
     static final Duration ESTIMATES_TTL = Duration.ofMinutes(1);
+    /** The longer of the two windows of the current rates (the other is the last minute). */
+    static final Duration RECENT_WINDOW = Duration.ofMinutes(5);
 
     private static final System.Logger LOG = System.getLogger(LiveOverviewView.class.getName());
     private static final long[] DISTRIBUTION_EDGES_MICROS = {0, 1_000_000, 5_000_000, 10_000_000, 30_000_000,
@@ -201,7 +217,7 @@ public final class LiveOverviewView {
 
         Realtime realtime = realtime(workspaceId, now);
         List<TimelinePoint> timeline = timeline(scan);
-        Throughput throughput = throughput(current, timeline, bucket, elapsedSeconds);
+        Throughput throughput = throughput(workspaceId, current, timeline, bucket, now, elapsedSeconds);
         Latency latency = latency(current);
         Performance performance = performance(workspaceId, current, previous, scan, from, to, elapsedSeconds,
                 timeframe.length());
@@ -369,22 +385,51 @@ public final class LiveOverviewView {
         return points;
     }
 
-    private Throughput throughput(Rollup current, List<TimelinePoint> timeline, Duration bucket,
-            double elapsedSeconds) {
+    private Throughput throughput(String workspaceId, Rollup current, List<TimelinePoint> timeline, Duration bucket,
+            Instant now, double elapsedSeconds) {
         double perMinute = current.total() / (elapsedSeconds / 60.0);
         double bucketMinutes = bucket.toMinutes();
-        List<TimedValue> trend = timeline.stream()
-                .map(p -> new TimedValue(p.timestamp(), p.executions() / bucketMinutes)).toList();
+        List<ThroughputPoint> trend = new ArrayList<>(timeline.size());
         TimedValue peak = null;
-        for (TimedValue v : trend) {
-            if (v.value() > 0 && (peak == null || v.value() > peak.value())) {
-                peak = v;
+        for (int i = 0; i < timeline.size(); i++) {
+            TimelinePoint p = timeline.get(i);
+            boolean complete = i < timeline.size() - 1;
+            double value = p.executions() / bucketMinutes;
+            trend.add(new ThroughputPoint(p.timestamp(), value, complete));
+            if (complete && value > 0 && (peak == null || value > peak.value())) {
+                peak = new TimedValue(p.timestamp(), value);
             }
         }
-        DurationStatistics exec = current.executionTime().statistics();
-        double busySeconds = exec.count() == 0 ? 0 : exec.mean() * exec.count() / 1000.0;
-        double utilization = busySeconds / (workerCapacity * elapsedSeconds) * 100.0;
-        return new Throughput(perMinute, perMinute * 60, perMinute * 1440, trend, peak, utilization, workerCapacity);
+        double utilization = busySeconds(current) / (workerCapacity * elapsedSeconds) * 100.0;
+
+        // The current rates: the last complete minutes, one rollup row a minute merged across workflows.
+        Instant recentEnd = PeriodCalendar.floor(now, Rollup.MINUTE);
+        Instant lastMinute = recentEnd.minus(Rollup.MINUTE);
+        Instant recentStart = recentEnd.minus(RECENT_WINDOW);
+        long lastMinuteCount = 0;
+        double lastMinuteBusy = 0;
+        long recentCount = 0;
+        double recentBusy = 0;
+        for (Rollup r : store.rollups(workspaceId, new RollupQuery(RollupDimension.WORKFLOW, null, false,
+                recentStart, recentEnd, Rollup.MINUTE).withHistograms(DurationKind.EXECUTION_TIME))) {
+            recentCount += r.total();
+            recentBusy += busySeconds(r);
+            if (r.bucketStart().equals(lastMinute)) {
+                lastMinuteCount += r.total();
+                lastMinuteBusy += busySeconds(r);
+            }
+        }
+        double recentMinutes = RECENT_WINDOW.toMinutes();
+        return new Throughput(perMinute, perMinute * 60, perMinute * 1440, trend, peak, utilization, workerCapacity,
+                recentEnd, lastMinuteCount, recentCount / recentMinutes,
+                lastMinuteBusy / (workerCapacity * 60.0) * 100.0,
+                recentBusy / (workerCapacity * 60.0 * recentMinutes) * 100.0);
+    }
+
+    /** The execution time of a rollup's runs, in seconds. */
+    private static double busySeconds(Rollup r) {
+        DurationStatistics exec = r.executionTime().statistics();
+        return exec.count() == 0 ? 0 : exec.mean() * exec.count() / 1000.0;
     }
 
     private static Latency latency(Rollup current) {
@@ -415,10 +460,12 @@ public final class LiveOverviewView {
         for (Rollup node : store.rollups(workspaceId,
                 new RollupQuery(RollupDimension.NODE, null, true, from, to, null)
                         .withHistograms(DurationKind.EXECUTION_TIME))) {
-            long n = node.total();
+            long skipped = node.count(RunStatus.SKIPPED);
+            long n = node.total() - skipped;
+            long nodeFailures = failures(node);
             byAgent.add(new AgentPerformance(node.subject(), node.subject(), n,
                     percent(node.count(RunStatus.COMPLETED), n), meanSeconds(node.executionTime()),
-                    percent(failures(node), n)));
+                    percent(nodeFailures, n), nodeFailures, skipped));
         }
         byAgent.sort(Comparator.comparingLong(AgentPerformance::executions).reversed()
                 .thenComparing(AgentPerformance::agentId));

@@ -15,18 +15,31 @@ import java.util.Locale;
  * Stateless; the rules are stated in {@link LiveOverviewView} and by the constants here.
  *
  * <p>μ and σ are the mean and population standard deviation of the executions per bucket over the
- * <em>completed</em> buckets (the last bucket, still in progress, would pull them down); the period
- * failure rate is over all buckets. With σ = 0 (every bucket alike) nothing stands out.
+ * <em>history</em>: the complete buckets (the last bucket, still in progress, would pull them
+ * down) from the workload's start — when the period opens with empty buckets, the workload
+ * started inside it, and neither those buckets nor the first non-empty one (it started partway
+ * through it) are history or judged. The σ rules need {@link #MIN_HISTORY_BUCKETS} history
+ * buckets and an effect of a size a person would notice, not only a σ distance: steady load has a
+ * tiny σ, so a bucket 9% above the mean can be 3σ out and still be noise. The period failure rate
+ * is over all buckets. With σ = 0 (every bucket alike) nothing stands out.
  */
 final class PatternRules {
     /** A bucket with fewer executions than this is never a spike, burst or failure surge. */
     static final long MIN_EXECUTIONS = 5;
     /** A drop needs a mean of at least this many executions per bucket. */
     static final double MIN_MEAN_FOR_DROP = 5;
-    /** Busy bucket (part of a burst): more than μ + 2σ. */
+    /** Bursts, spikes and drops need at least this many history buckets to judge by. */
+    static final int MIN_HISTORY_BUCKETS = 10;
+    /** Busy bucket (part of a burst): more than μ + 2σ... */
     static final double BURST_SIGMAS = 2;
-    /** Spike: more than μ + 3σ; drop: fewer than μ − 3σ. */
+    /** ...and at least this much above μ (25%). */
+    static final double BURST_MIN_RISE = 0.25;
+    /** Spike: more than μ + 3σ; drop: fewer than μ − 3σ... */
     static final double ANOMALY_SIGMAS = 3;
+    /** ...and a spike at least this much above μ (50%)... */
+    static final double SPIKE_MIN_RISE = 0.5;
+    /** ...and a drop at least this much below it (to half of μ or less). */
+    static final double DROP_MIN_FALL = 0.5;
     /** Failure surge: a failure rate above this multiple of the period's... */
     static final double SURGE_FACTOR = 2;
     /** ...and at least this rate. */
@@ -39,25 +52,44 @@ final class PatternRules {
         int size() {
             return executions.length;
         }
+
+        /**
+         * The first bucket of the history: 0 when the period's first bucket has an execution, else
+         * the bucket after the first one that has (the workload's first, partial, bucket).
+         */
+        int historyStart() {
+            for (int i = 0; i < executions.length; i++) {
+                if (executions[i] > 0) {
+                    return i == 0 ? 0 : i + 1;
+                }
+            }
+            return executions.length;
+        }
     }
 
-    /** μ and σ of the completed buckets (all but the last). */
-    record Spread(double mean, double sigma) {
-        static Spread of(long[] executions) {
-            int n = Math.max(0, executions.length - 1);
+    /** μ and σ of the history (complete buckets from {@code start}), and how many buckets it has. */
+    record Spread(double mean, double sigma, int buckets) {
+        static Spread of(long[] executions, int start) {
+            int end = Math.max(0, executions.length - 1);
+            int n = Math.max(0, end - start);
             if (n == 0) {
-                return new Spread(0, 0);
+                return new Spread(0, 0, 0);
             }
             double sum = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = start; i < end; i++) {
                 sum += executions[i];
             }
             double mean = sum / n;
             double squares = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = start; i < end; i++) {
                 squares += (executions[i] - mean) * (executions[i] - mean);
             }
-            return new Spread(mean, Math.sqrt(squares / n));
+            return new Spread(mean, Math.sqrt(squares / n), n);
+        }
+
+        /** Whether there is enough history, with any spread at all, for a σ rule to judge by. */
+        boolean judges() {
+            return buckets >= MIN_HISTORY_BUCKETS && sigma > 0;
         }
 
         double z(long count) {
@@ -66,12 +98,13 @@ final class PatternRules {
     }
 
     static List<Burst> bursts(Buckets b) {
-        Spread s = Spread.of(b.executions());
+        int start = b.historyStart();
+        Spread s = Spread.of(b.executions(), start);
         List<Burst> out = new ArrayList<>();
-        if (s.sigma() == 0) {
+        if (!s.judges()) {
             return out;
         }
-        int i = 0;
+        int i = start;
         while (i < b.size()) {
             if (!busy(b.executions()[i], s)) {
                 i++;
@@ -93,11 +126,13 @@ final class PatternRules {
     }
 
     private static boolean busy(long count, Spread s) {
-        return count >= MIN_EXECUTIONS && count > s.mean() + BURST_SIGMAS * s.sigma();
+        return count >= MIN_EXECUTIONS && count > s.mean() + BURST_SIGMAS * s.sigma()
+                && count >= s.mean() * (1 + BURST_MIN_RISE);
     }
 
     static List<Anomaly> anomalies(Buckets b) {
-        Spread s = Spread.of(b.executions());
+        int start = b.historyStart();
+        Spread s = Spread.of(b.executions(), start);
         long allExecutions = 0;
         long allFailures = 0;
         for (int i = 0; i < b.size(); i++) {
@@ -110,27 +145,29 @@ final class PatternRules {
         for (int i = 0; i < b.size(); i++) {
             long n = b.executions()[i];
             Instant at = b.starts().get(i);
-            if (s.sigma() > 0 && n >= MIN_EXECUTIONS && n > s.mean() + ANOMALY_SIGMAS * s.sigma()) {
+            boolean judged = s.judges() && i >= start;
+            if (judged && n >= MIN_EXECUTIONS && n > s.mean() + ANOMALY_SIGMAS * s.sigma()
+                    && n >= s.mean() * (1 + SPIKE_MIN_RISE)) {
                 double z = s.z(n);
                 out.add(new Anomaly(at, AnomalyType.SPIKE, sigmaLevel(z), String.format(Locale.ROOT,
-                        "%d executions in the %s from %s, %.1fσ above the period's mean of %.1f per bucket",
-                        n, bucket, at, z, s.mean())));
+                        "%d executions in this %s, %.1fσ above the period's mean of %.1f per bucket (%d buckets)",
+                        n, bucket, z, s.mean(), s.buckets())));
             }
             boolean completed = i < b.size() - 1;
-            if (completed && s.sigma() > 0 && s.mean() >= MIN_MEAN_FOR_DROP
-                    && n < s.mean() - ANOMALY_SIGMAS * s.sigma()) {
+            if (judged && completed && s.mean() >= MIN_MEAN_FOR_DROP
+                    && n < s.mean() - ANOMALY_SIGMAS * s.sigma() && n <= s.mean() * (1 - DROP_MIN_FALL)) {
                 double z = -s.z(n);
                 out.add(new Anomaly(at, AnomalyType.DROP, sigmaLevel(z), String.format(Locale.ROOT,
-                        "%d executions in the %s from %s, %.1fσ below the period's mean of %.1f per bucket",
-                        n, bucket, at, z, s.mean())));
+                        "%d executions in this %s, %.1fσ below the period's mean of %.1f per bucket (%d buckets)",
+                        n, bucket, z, s.mean(), s.buckets())));
             }
             if (n >= MIN_EXECUTIONS) {
                 double rate = (double) b.failures()[i] / n;
                 if (rate > SURGE_FACTOR * periodRate && rate >= SURGE_MIN_RATE) {
                     Level severity = rate >= 0.5 ? Level.HIGH : rate >= 0.35 ? Level.MEDIUM : Level.LOW;
                     out.add(new Anomaly(at, AnomalyType.FAILURE_SURGE, severity, String.format(Locale.ROOT,
-                            "%d of %d executions failed in the %s from %s (%.1f%%), against %.1f%% over the period",
-                            b.failures()[i], n, bucket, at, rate * 100, periodRate * 100)));
+                            "%d of %d executions failed in this %s (%.1f%%), against %.1f%% over the period",
+                            b.failures()[i], n, bucket, rate * 100, periodRate * 100)));
                 }
             }
         }

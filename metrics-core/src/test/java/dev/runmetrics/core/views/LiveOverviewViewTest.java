@@ -33,6 +33,7 @@ import dev.runmetrics.core.views.overview.Realtime;
 import dev.runmetrics.core.views.overview.Resources;
 import dev.runmetrics.core.views.overview.RunInProgress;
 import dev.runmetrics.core.views.overview.Throughput;
+import dev.runmetrics.core.views.overview.ThroughputPoint;
 import dev.runmetrics.core.views.overview.TimedValue;
 import dev.runmetrics.core.views.overview.Timeframe;
 import dev.runmetrics.core.views.overview.TimelinePoint;
@@ -233,12 +234,104 @@ class LiveOverviewViewTest {
         assertThat(t.executionsPerDay()).isCloseTo(6 / (ELAPSED / 86400), within(1e-9));
         assertThat(t.throughputTrend()).hasSize(60);
         assertThat(t.throughputTrend()).filteredOn(v -> v.value() > 0).containsExactly(
-                new TimedValue(at("2026-03-02T10:00:00Z"), 2), new TimedValue(at("2026-03-02T10:10:00Z"), 2),
-                new TimedValue(at("2026-03-02T10:20:00Z"), 1), new TimedValue(at("2026-03-02T10:21:00Z"), 1));
+                new ThroughputPoint(at("2026-03-02T10:00:00Z"), 2, true),
+                new ThroughputPoint(at("2026-03-02T10:10:00Z"), 2, true),
+                new ThroughputPoint(at("2026-03-02T10:20:00Z"), 1, true),
+                new ThroughputPoint(at("2026-03-02T10:21:00Z"), 1, true));
+        assertThat(t.throughputTrend()).filteredOn(v -> !v.complete()).singleElement()
+                .isEqualTo(new ThroughputPoint(at("2026-03-02T10:30:00Z"), 0, false));
         assertThat(t.peakThroughput()).isEqualTo(new TimedValue(at("2026-03-02T10:00:00Z"), 2));
         assertThat(t.maxCapacity()).isEqualTo(2);
         // 165.5 s of execution over 2 workers × 3570 s
         assertThat(t.capacityUtilization()).isCloseTo(165.5 / (2 * ELAPSED) * 100, rel(165.5 / (2 * ELAPSED) * 100));
+    }
+
+    /**
+     * Six runs of 10 s a minute from 10:00, twelve in 10:29 (the last complete minute) and twenty in
+     * 10:30, the minute holding now: the current rates read the last complete minutes, the period
+     * average spreads 206 runs over the 59.5 elapsed minutes, and the peak leaves the partial minute out.
+     */
+    @Test
+    void currentRatesAreTheLastCompleteMinutesApartFromThePeriodAverage() {
+        for (Instant m = at("2026-03-02T10:00:00Z"); !m.isAfter(at("2026-03-02T10:30:00Z")); m = m.plusSeconds(60)) {
+            int n = m.equals(at("2026-03-02T10:30:00Z")) ? 20 : m.equals(at("2026-03-02T10:29:00Z")) ? 12 : 6;
+            for (int i = 0; i < n; i++) {
+                store.saveRun(WS, RunFixtures.ended(WS, "etl", m.plusSeconds(i), Duration.ZERO, Duration.ofSeconds(10),
+                        RunStatus.COMPLETED));
+            }
+        }
+
+        Throughput t = overview.of(WS, Timeframe.LAST_HOUR).throughput();
+
+        assertThat(t.recentWindowEnd()).isEqualTo(at("2026-03-02T10:30:00Z"));
+        assertThat(t.executionsLastMinute()).isEqualTo(12);
+        assertThat(t.executionsPerMinuteLast5Minutes()).isCloseTo((4 * 6 + 12) / 5.0, within(1e-9));
+        // 12 runs × 10 s over 2 workers × 60 s; 36 × 10 s over 2 × 300 s
+        assertThat(t.capacityUtilizationLastMinute()).isCloseTo(100.0, rel(100.0));
+        assertThat(t.capacityUtilizationLast5Minutes()).isCloseTo(60.0, rel(60.0));
+        assertThat(t.executionsPerMinute()).isCloseTo(206 / (ELAPSED / 60), within(1e-9));
+        assertThat(t.executionsPerDay()).isCloseTo(t.executionsPerMinute() * 1440, within(1e-9));
+        assertThat(t.capacityUtilization()).isCloseTo(2060 / (2 * ELAPSED) * 100, rel(2060 / (2 * ELAPSED) * 100));
+        assertThat(t.peakThroughput()).isEqualTo(new TimedValue(at("2026-03-02T10:29:00Z"), 12));
+        assertThat(t.throughputTrend().get(59)).isEqualTo(new ThroughputPoint(at("2026-03-02T10:30:00Z"), 20, false));
+        assertThat(t.throughputTrend().subList(0, 59)).allSatisfy(p -> assertThat(p.complete()).isTrue());
+    }
+
+    @Test
+    void withNothingEndedLatelyTheCurrentRatesAreZeroWhateverThePeriodAverage() {
+        handMadeWorkspace(); // the last run ended at 10:21:30, more than five minutes before 10:30
+
+        Throughput t = overview.of(WS, Timeframe.LAST_HOUR).throughput();
+
+        assertThat(t.executionsPerMinute()).isPositive();
+        assertThat(t.executionsLastMinute()).isZero();
+        assertThat(t.executionsPerMinuteLast5Minutes()).isZero();
+        assertThat(t.capacityUtilizationLastMinute()).isZero();
+        assertThat(t.capacityUtilizationLast5Minutes()).isZero();
+    }
+
+    /** A conditional branch not taken: "thorough" ran once and was skipped five times. */
+    @Test
+    void aSkippedStepIsNeitherASuccessNorAFailureAndIsCountedApart() {
+        store.saveStep(WS, step(WS, "r0", "thorough", 1, "thorough", 1, RunStatus.COMPLETED,
+                at("2026-03-02T10:00:00Z"), Duration.ofSeconds(2), Map.of()));
+        store.saveStep(WS, step(WS, "r1", "thorough", 1, "thorough", 1, RunStatus.FAILED,
+                at("2026-03-02T10:01:00Z"), Duration.ofSeconds(2), Map.of()));
+        for (int i = 0; i < 5; i++) {
+            Instant skippedAt = at("2026-03-02T10:05:00Z").plusSeconds(i);
+            store.saveStep(WS, RunFixtures.stepBuilder(WS, "s" + i, "thorough", 1, "thorough", skippedAt)
+                    .status(RunStatus.SKIPPED).completedAt(skippedAt).updatedAt(skippedAt).build());
+        }
+
+        AgentPerformance a = overview.of(WS, Timeframe.LAST_HOUR).performance().byAgent().get(0);
+
+        assertThat(a.agentId()).isEqualTo("thorough");
+        assertThat(a.executions()).isEqualTo(2);
+        assertThat(a.skipped()).isEqualTo(5);
+        assertThat(a.failures()).isEqualTo(1);
+        assertThat(a.successRate()).isEqualTo(50.0);
+        assertThat(a.errorRate()).isEqualTo(50.0);
+        assertThat(a.avgRuntime()).isCloseTo(2.0, rel(2.0));
+    }
+
+    /** 54 quiet minutes, then a workload of about 175 a minute for five: no spike, drop or burst. */
+    @Test
+    void aWorkloadStartingInsideThePeriodIsNoAnomaly() {
+        for (Instant m = at("2026-03-02T10:25:00Z"); !m.isAfter(at("2026-03-02T10:30:00Z")); m = m.plusSeconds(60)) {
+            int n = m.equals(at("2026-03-02T10:25:00Z")) ? 90 : m.equals(at("2026-03-02T10:30:00Z")) ? 80
+                    : m.getEpochSecond() / 60 % 2 == 0 ? 170 : 182;
+            for (int i = 0; i < n; i++) {
+                store.saveRun(WS, RunFixtures.ended(WS, "etl", m.plusMillis(i * 100L), Duration.ZERO,
+                        Duration.ofMillis(100), RunStatus.COMPLETED));
+            }
+        }
+
+        LiveOverview m = overview.of(WS, Timeframe.LAST_HOUR);
+
+        assertThat(m.patterns().anomalies()).isEmpty();
+        assertThat(m.patterns().bursts()).isEmpty();
+        assertThat(m.throughput().executionsLastMinute()).isBetween(170L, 182L);
+        assertThat(m.throughput().executionsPerMinute()).isLessThan(20);
     }
 
     @Test

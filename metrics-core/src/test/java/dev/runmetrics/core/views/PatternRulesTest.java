@@ -171,4 +171,88 @@ class PatternRulesTest {
         assertThat(PatternRules.bursts(buckets(flat))).isEmpty();
         assertThat(PatternRules.anomalies(buckets(flat))).isEmpty();
     }
+
+    /** Steady load around 173 a bucket: 170 and 176 alternating (σ 3), {@code tail} after 40 of them. */
+    private static long[] steady(long... tail) {
+        return LongStream.concat(LongStream.range(0, 40).map(i -> i % 2 == 0 ? 170 : 176), LongStream.of(tail))
+                .toArray();
+    }
+
+    @Test
+    void steadyLoadNoiseIsNeitherABurstNorAnAnomaly() {
+        // 189 against μ 173.4 and σ 3.9 is 4σ out, but only 9% above the mean: noise, not an event
+        long[] counts = steady(189, 172, 175, 40);
+        assertThat(PatternRules.anomalies(buckets(counts))).isEmpty();
+        assertThat(PatternRules.bursts(buckets(counts))).isEmpty();
+    }
+
+    @Test
+    void aRealSpikeOnSteadyLoadIsStillFlagged() {
+        // 400 is more than twice μ and far beyond 3σ
+        long[] counts = steady(400, 172, 40);
+        assertThat(of(PatternRules.anomalies(buckets(counts)), AnomalyType.SPIKE)).singleElement().satisfies(a -> {
+            assertThat(a.timestamp()).isEqualTo(T0.plusSeconds(60 * 40));
+            assertThat(a.severity()).isEqualTo(Level.HIGH);
+        });
+        assertThat(PatternRules.bursts(buckets(counts))).singleElement()
+                .satisfies(b -> assertThat(b.peakExecutions()).isEqualTo(400));
+    }
+
+    @Test
+    void aDropMustHalveTheMeanNotOnlyLeaveThreeSigma() {
+        // 150 is 6σ below μ 173 on steady load, yet 87% of it: no drop; 60 is one
+        assertThat(of(PatternRules.anomalies(buckets(steady(150, 172, 40))), AnomalyType.DROP)).isEmpty();
+        assertThat(of(PatternRules.anomalies(buckets(steady(60, 172, 40))), AnomalyType.DROP)).singleElement()
+                .satisfies(a -> assertThat(a.timestamp()).isEqualTo(T0.plusSeconds(60 * 40)));
+    }
+
+    @Test
+    void theFirstMinutesOfAWorkloadAreNoSpikeAgainstTheSilenceBeforeIt() {
+        // a demo started 5 minutes ago in a 1h view: 54 empty minutes, a partial first one, then ~175
+        long[] counts = new long[60];
+        counts[54] = 90;
+        for (int i = 55; i < 59; i++) {
+            counts[i] = i % 2 == 0 ? 170 : 182;
+        }
+        counts[59] = 30;
+        assertThat(PatternRules.anomalies(buckets(counts))).isEmpty();
+        assertThat(PatternRules.bursts(buckets(counts))).isEmpty();
+    }
+
+    @Test
+    void aWorkloadsPartialFirstBucketIsNotHistoryNorJudged() {
+        // started 25 minutes ago: 34 empty minutes, a partial first one (40, would be a drop), then 24 at ~175
+        long[] counts = new long[60];
+        counts[34] = 40;
+        for (int i = 35; i < 59; i++) {
+            counts[i] = i % 2 == 0 ? 170 : 180;
+        }
+        counts[59] = 30;
+        assertThat(PatternRules.anomalies(buckets(counts))).isEmpty();
+        // a real spike after the start is judged against the 24 buckets since, not the silence before
+        counts[50] = 400;
+        assertThat(PatternRules.anomalies(buckets(counts))).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AnomalyType.SPIKE);
+            assertThat(a.timestamp()).isEqualTo(T0.plusSeconds(60 * 50));
+            assertThat(a.description()).contains("400 executions in this 1-minute bucket", "(24 buckets)");
+        });
+    }
+
+    @Test
+    void withFewerThanTenHistoryBucketsNothingIsASpikeOrBurst() {
+        // nine complete buckets of about 10, then 40 in the bucket in progress: 15σ out, but nine
+        // buckets are too few to judge by
+        long[] nine = {8, 12, 8, 12, 8, 12, 8, 12, 8, 40};
+        assertThat(PatternRules.anomalies(buckets(nine))).isEmpty();
+        assertThat(PatternRules.bursts(buckets(nine))).isEmpty();
+        long[] ten = {8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 40};
+        assertThat(of(PatternRules.anomalies(buckets(ten)), AnomalyType.SPIKE)).hasSize(1);
+        assertThat(PatternRules.bursts(buckets(ten))).hasSize(1);
+    }
+
+    @Test
+    void anAnomalysDescriptionNamesNoInstantSoThePageShowsOneTimeConvention() {
+        List<Anomaly> anomalies = PatternRules.anomalies(buckets(noisy(40, 0)));
+        assertThat(anomalies).isNotEmpty().allSatisfy(a -> assertThat(a.description()).doesNotContain("2026", "T10:"));
+    }
 }

@@ -19,9 +19,12 @@ import dev.runmetrics.core.views.TrendGranularity;
 import dev.runmetrics.core.views.WorkflowListing;
 import dev.runmetrics.core.views.WorkflowMetricsSummary;
 import dev.runmetrics.core.views.WorkflowStepStatistics;
+import dev.runmetrics.core.views.overview.AgentPerformance;
 import dev.runmetrics.core.views.overview.LiveOverview;
 import dev.runmetrics.core.views.overview.QueuedRun;
 import dev.runmetrics.core.views.overview.RunInProgress;
+import dev.runmetrics.core.views.overview.Throughput;
+import dev.runmetrics.core.views.overview.ThroughputPoint;
 import dev.runmetrics.core.views.overview.Timeframe;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -77,6 +80,39 @@ final class OpenApiSchemas {
             RunTimeline.class, Set.of("executionId"),
             RunInProgress.class, Set.of("runId"),
             QueuedRun.class, Set.of("queueId"));
+
+    /**
+     * What the components of a core record mean, where a reader could take one for another (the
+     * live overview's period averages and current rates): written as the property's description.
+     */
+    private static final Map<Class<?>, Map<String, String>> PROPERTY_DESCRIPTIONS = Map.of(
+            Throughput.class, Map.ofEntries(
+                    Map.entry("executionsPerMinute", "Period average, not the current rate: runs that ended in the "
+                            + "period per minute of its elapsed part (minutes before the first run included)."),
+                    Map.entry("executionsPerHour", "Period average: executionsPerMinute x 60."),
+                    Map.entry("executionsPerDay", "Period average: executionsPerMinute x 1440."),
+                    Map.entry("capacityUtilization", "Period average, percent: execution time of the runs that "
+                            + "ended in the period over maxCapacity workers x its elapsed part."),
+                    Map.entry("throughputTrend", "Per timeline bucket, runs ended per minute; the last bucket, "
+                            + "the one holding now, has complete=false."),
+                    Map.entry("peakThroughput", "The highest complete trend point, or null when none has a run."),
+                    Map.entry("recentWindowEnd", "The end of the last complete minute (now floored to the "
+                            + "minute): the current rates cover the minutes just before it."),
+                    Map.entry("executionsLastMinute", "Current rate: runs that ended in the last complete minute."),
+                    Map.entry("executionsPerMinuteLast5Minutes", "Current rate: runs that ended in the last five "
+                            + "complete minutes, divided by 5."),
+                    Map.entry("capacityUtilizationLastMinute", "Current, percent: execution time of the runs "
+                            + "that ended in the last complete minute over maxCapacity workers x 60 s."),
+                    Map.entry("capacityUtilizationLast5Minutes", "Current, percent: the same over the last five "
+                            + "complete minutes.")),
+            ThroughputPoint.class, Map.of(
+                    "complete", "False for the bucket in progress, whose value still grows; charts leave it out."),
+            AgentPerformance.class, Map.of(
+                    "executions", "Step attempts that ran and ended; skipped steps are not counted.",
+                    "successRate", "Percent of executions completed (skipped steps left out).",
+                    "errorRate", "Percent of executions failed or timed out (skipped steps left out).",
+                    "failures", "Step attempts that failed or timed out.",
+                    "skipped", "Step attempts skipped without running: neither a success nor a failure."));
 
     private final Map<String, Object> components = new TreeMap<>();
     /** Which record (and naming) a component name was made from, so two never share a name. */
@@ -325,7 +361,13 @@ final class OpenApiSchemas {
             if (t.getRawClass() == String.class && RUN_IDS.getOrDefault(type, Set.of()).contains(component)) {
                 s = runId();
             }
-            properties.put(p.getName(), t.isPrimitive() || neverNull.contains(component) ? s : nullable(s));
+            Map<String, Object> property = t.isPrimitive() || neverNull.contains(component) ? s : nullable(s);
+            String description = PROPERTY_DESCRIPTIONS.getOrDefault(type, Map.of()).get(component);
+            if (description != null) {
+                property = new LinkedHashMap<>(property);
+                property.put("description", description);
+            }
+            properties.put(p.getName(), property);
         }
         Map<String, Object> schema = map("type", "object", "description", "The record " + type.getName()
                 + (snake ? ", its components in snake_case" : "") + " (see its Javadoc).", "additionalProperties",

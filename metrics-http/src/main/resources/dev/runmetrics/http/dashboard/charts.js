@@ -1,7 +1,7 @@
 // Charts as plain SVG: a time line, a bar chart and the run Gantt chart. Every chart has labelled
 // axes with units; the SVG scales to its container's width (viewBox).
 
-import { s, dur } from './ui.js';
+import { s, dur, when, zoneName } from './ui.js';
 
 /** Round tick values covering [min, max], about `count` of them. */
 export function ticks(min, max, count = 5) {
@@ -37,11 +37,18 @@ function frame(width, height, title) {
 
 /**
  * A line over time. points: [{t: ISO string, v: number|null}] (null leaves a gap); yLabel names
- * the quantity with its unit; the x axis is local time.
+ * the quantity with its unit; the x axis is local time, its zone named. The svg carries the first
+ * and last points' instants and how many have a value (data-first, data-last, data-points).
  */
 export function lineChart({ points, yLabel, title, format = shortNum, width = 560, height = 230 }) {
   const m = { l: 58, r: 14, t: 12, b: 42 };
   const svg = frame(width, height, title || yLabel);
+  const drawn = points.filter((p) => p.v !== null && p.v !== undefined);
+  svg.setAttribute('data-points', String(drawn.length));
+  if (points.length > 0) {
+    svg.setAttribute('data-first', points[0].t);
+    svg.setAttribute('data-last', points[points.length - 1].t);
+  }
   const pw = width - m.l - m.r;
   const ph = height - m.t - m.b;
   const ts = points.map((p) => Date.parse(p.t));
@@ -73,7 +80,7 @@ export function lineChart({ points, yLabel, title, format = shortNum, width = 56
   points.forEach((p, i) => {
     if (missing(i) || !(missing(i - 1) && missing(i + 1))) return;
     svg.append(s('circle', { cx: x(ts[i]), cy: y(p.v), r: 2.5, class: 'dot' },
-      s('title', {}, `${new Date(ts[i]).toLocaleString()}: ${format(p.v)}`)));
+      s('title', {}, `${when(points[i].t)}: ${format(p.v)}`)));
   });
   if (vs.length === 0) {
     svg.append(s('text', { x: m.l + pw / 2, y: m.t + ph / 2, class: 'empty', 'text-anchor': 'middle' },
@@ -83,7 +90,7 @@ export function lineChart({ points, yLabel, title, format = shortNum, width = 56
     s('line', { x1: m.l, x2: m.l + pw, y1: m.t + ph, y2: m.t + ph, class: 'axis' }),
     s('text', { x: 14, y: m.t + ph / 2, class: 'label', 'text-anchor': 'middle',
       transform: `rotate(-90 14 ${m.t + ph / 2})` }, yLabel),
-    s('text', { x: m.l + pw / 2, y: height - 4, class: 'label', 'text-anchor': 'middle' }, 'time (local)'));
+    s('text', { x: m.l + pw / 2, y: height - 4, class: 'label', 'text-anchor': 'middle' }, `time (${zoneName()})`));
   return svg;
 }
 

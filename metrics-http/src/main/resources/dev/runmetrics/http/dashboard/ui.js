@@ -62,12 +62,37 @@ export function pct(v) {
   return v === null || v === undefined ? '—' : `${num(v, 1)} %`;
 }
 
-/** A timestamp in the viewer's time zone. */
+/**
+ * The viewer's time zone as the page names it next to every time: "UTC", "GMT+1", "CET", ... Every
+ * time on a page is local time in this zone (the API's instants are UTC; the page converts them).
+ */
+export function zoneName(at = new Date()) {
+  const part = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(at)
+    .find((p) => p.type === 'timeZoneName');
+  return part ? part.value : Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** A timestamp in the viewer's time zone, the zone shown: "Mar 2, 2026, 10:30:00 GMT+1". */
 export function when(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit',
-    minute: '2-digit', second: '2-digit' });
+    minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+}
+
+/** A count: a whole number, never decimals ("182"), or an em dash for null. */
+export function count(v) {
+  return v === null || v === undefined || Number.isNaN(v) ? '—' : String(Math.round(v));
+}
+
+/**
+ * A rate (per minute): whole when it is whole or at least 10 ("182", "12"), else with as many
+ * decimals as it needs to read as more than nothing ("7.2", "0.03").
+ */
+export function rate(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (Number.isInteger(v) || Math.abs(v) >= 10) return String(Math.round(v));
+  return Number(v).toFixed(Math.abs(v) >= 1 ? 1 : 2);
 }
 
 export function statusBadge(status) {

@@ -3,7 +3,7 @@
 // /ws/executions, and the whole view is reloaded every 30 s.
 
 import { request, query, liveSocket } from '../api.js';
-import { h, clear, dur, num, pct, when, panel, table, tile, shortId, connection } from '../ui.js';
+import { h, clear, dur, num, pct, when, zoneName, count, rate, panel, table, tile, shortId, connection } from '../ui.js';
 import { lineChart, barChart } from '../charts.js';
 
 const TIMEFRAMES = ['1h', '24h', '7d', '30d'];
@@ -28,8 +28,8 @@ export async function render(view, { params, isCurrent }) {
     clear(liveTiles,
       tile('Running now', String(rt.currentlyRunning), 'running'),
       tile('Queue depth', String(rt.queueDepth), 'queue', `avg wait ${dur(rt.avgQueueWaitTime)}`),
-      tile('Throughput', `${num(data.throughput.executionsPerMinute, 2)} / min`, 'throughput',
-        `peak ${num(data.throughput.peakThroughput?.value, 2)} / min${change(vs.executionsChange, ' %')}`),
+      throughputTile(data.throughput, vs),
+      capacityTile(data.throughput),
       tile('Success rate', pct(data.performance.successRate), 'success',
         `${data.performance.totalExecutions} runs ended${change(vs.successRateChange, ' pts')}`),
       tile('Median latency', dur(data.latency.executionLatency.median), 'median',
@@ -51,6 +51,29 @@ export async function render(view, { params, isCurrent }) {
       { label: 'Queued', value: (q) => when(q.queuedAt) },
       { label: 'Expected start', value: (q) => when(q.estimatedStartTime) },
     ], rt.queuedExecutions, { id: 'queued' }), cut(rt.queuedExecutions.length, rt.queueDepth, 'next to start')]);
+  }
+
+  /**
+   * Throughput now: runs ended in the last complete minute, then the last five minutes, the period
+   * average and the peak complete bucket. The period average spreads the period's runs over all of
+   * it, so it is shown as such, never as the current rate.
+   */
+  function throughputTile(t, vs) {
+    const el = tile('Throughput, last minute', `${count(t.executionsLastMinute)} / min`, 'throughput',
+      `last 5 min ${rate(t.executionsPerMinuteLast5Minutes)} / min · period avg ${rate(t.executionsPerMinute)} / min`
+        + `${change(vs.executionsChange, ' %')} · peak ${rate(t.peakThroughput?.value)} / min`);
+    el.dataset.windowEnd = t.recentWindowEnd;
+    el.title = `Runs that ended in the minute before ${when(t.recentWindowEnd)}`;
+    return el;
+  }
+
+  /** Capacity used: the execution time of the runs that ended, over the workers, now and on average. */
+  function capacityTile(t) {
+    const el = tile('Capacity used, last minute', pct(t.capacityUtilizationLastMinute), 'capacity',
+      `last 5 min ${pct(t.capacityUtilizationLast5Minutes)} · period avg ${pct(t.capacityUtilization)}`
+        + ` · ${t.maxCapacity} workers`);
+    el.dataset.windowEnd = t.recentWindowEnd;
+    return el;
   }
 
   /** The server lists only the first few live runs (listLimit); say so when a list was cut. */
@@ -81,15 +104,21 @@ export async function render(view, { params, isCurrent }) {
         'data-timeframe': t }, t)));
     const perf = [...data.performance.byAgent].sort((a, b) => b.executions - a.executions);
     const lat = data.latency;
-    const trend = data.throughput.throughputTrend;
+    // Complete buckets only: the one holding now still grows and would be drawn as a cliff.
+    const trend = data.throughput.throughputTrend.filter((p) => p.complete);
+    const partial = data.throughput.throughputTrend.find((p) => !p.complete);
     clear(view,
       h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), tf,
-        h('span', { class: 'muted' }, `${when(data.periodStart)} – ${when(data.periodEnd)}`)),
+        h('span', { class: 'muted', id: 'period' }, `${when(data.periodStart)} – ${when(data.periodEnd)}`),
+        h('span', { class: 'muted', id: 'zone' }, `times in ${zoneName()}`)),
       liveTiles,
       h('div', { class: 'grid2' },
         panel('Throughput', lineChart({ points: trend.map((p) => ({ t: p.timestamp, v: p.value })),
           yLabel: bucketName(trend) === '1 min' ? 'runs ended / min' : `runs ended / min (per ${bucketName(trend)})`,
-          title: 'Throughput over time' })),
+          title: 'Throughput over time' }),
+        partial ? h('p', { class: 'muted', id: 'throughput-partial' },
+          `Complete ${bucketName(trend)} buckets only; the current one (since ${when(partial.timestamp)}) `
+            + 'is drawn when it ends.') : null),
         panel('Latency', lineChart({ points: data.patterns.timeline.map((p) => ({ t: p.timestamp, v: p.avgDuration })),
           yLabel: 'average run duration (s)', title: 'Average run duration over time' }))),
       h('div', { class: 'grid2' },
@@ -102,13 +131,18 @@ export async function render(view, { params, isCurrent }) {
           { label: 'avg', value: (r) => dur(r[1].avg), cls: 'num' },
         ], [['queue wait', lat.queueLatency], ['execution', lat.executionLatency], ['end to end', lat.endToEndLatency]]))),
       panel('Live executions', liveList),
-      h('div', { class: 'grid2' },
+      h('div', {},
         panel('Performance by node', table([
           { label: 'Node', value: (a) => a.agentName },
-          { label: 'Executions', value: (a) => String(a.executions), cls: 'num' },
+          { label: 'Executions', value: (a) => count(a.executions), cls: 'num' },
+          { label: 'Failures', value: (a) => count(a.failures), cls: 'num' },
+          { label: 'Error rate', value: (a) => pct(a.errorRate), cls: 'num' },
+          { label: 'Skipped', value: (a) => count(a.skipped), cls: 'num' },
           { label: 'Success', value: (a) => pct(a.successRate), cls: 'num' },
           { label: 'Avg runtime', value: (a) => dur(a.avgRuntime), cls: 'num' },
-        ], perf, { id: 'by-node', empty: 'No node ran in this period.' })),
+        ], perf, { id: 'by-node', empty: 'No node ran in this period.', rowAttrs: (a) => ({ 'data-node': a.agentId }) }),
+        h('p', { class: 'muted' }, 'A skipped step did not run: it counts in Skipped only, not in the executions '
+          + 'or either rate.')),
         panel('Anomalies', table([
           { label: 'When', value: (a) => when(a.timestamp) },
           { label: 'Type', value: (a) => a.type },
