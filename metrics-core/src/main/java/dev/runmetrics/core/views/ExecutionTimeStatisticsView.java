@@ -31,7 +31,8 @@ import java.util.TreeSet;
 
 /**
  * How long runs take, per workflow: the execution-time statistics of the runs that ended in a
- * range ({@link #executionTimes}), a workflow's summary over all its ended runs
+ * range ({@link #executionTimes}, and per workflow in one call {@link #executionTimesByWorkflow}),
+ * whether a workflow is known at all ({@link #knowsWorkflow}), a workflow's summary over all its ended runs
  * ({@link #workflowSummary}), and the workspace's workflows with their outcome counts
  * ({@link #workflows}). Obtained from {@link RunViews#statistics()}; every method takes the
  * workspace first and reads only that workspace's data.
@@ -67,8 +68,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * <p>Thread-safe: its configuration is immutable and its only state, the optional
- * {@linkplain RunViews.Builder#resultCacheTtl result cache} of {@link #executionTimes}, is a
- * concurrent cache of immutable values; every method may be called from any thread, as the
+ * {@linkplain RunViews.Builder#resultCacheTtl result caches} of {@link #executionTimes} and
+ * {@link #executionTimesByWorkflow}, are concurrent caches of immutable values; every method may be called from any thread, as the
  * store's are.
  */
 public final class ExecutionTimeStatisticsView {
