@@ -200,7 +200,7 @@ export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
       s('text', { x: lx + 18, y: 17, class: 'tick' }, label));
     lx += 30 + label.length * 6.5;
   });
-  svg.append(s('text', { x: lx, y: 17, class: 'tick' }, '↻ retried (dashed outline)'));
+  svg.append(s('text', { x: lx, y: 17, class: 'tick' }, '↻ retried (dashed)'));
   rows.forEach((r, i) => {
     const ry = m.t + i * rowH;
     if (r.header !== undefined) {
