@@ -180,6 +180,39 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
                 "completed"));
         assertThat(barStatus("finalize", 2)).isEqualTo("completed");
+        // The history names the operator of the pause and of the resume.
+        wait.until(d -> d.findElements(By.cssSelector("#history tr[data-event='completed']")).size() == 1);
+        assertThat(browser.findElements(By.cssSelector("#history tr[data-event]")))
+                .extracting(e -> e.getAttribute("data-event") + "@" + e.getAttribute("data-attempt"))
+                .containsExactly("queued@1", "started@1", "paused@1", "resumed@2", "started@2", "completed@2");
+        assertThat(text(By.cssSelector("#history tr[data-event='paused']"))).contains("alice (operator)");
+        assertThat(text(By.cssSelector("#history tr[data-event='resumed']"))).contains("alice (operator)");
+        assertThat(text(By.cssSelector("#history tr[data-event='started'][data-attempt='1']"))).contains("—");
+        shot("run-history");
+    }
+
+    @Test
+    @Order(5)
+    void aFailedRunShowsItsUnreachedStepsPendingAndAnOperatorReadsAStepsFullOutput() throws Exception {
+        String run = world.submit(ExampleWorkflows.DATA_PIPELINE, Map.of(ExampleWorkflows.FAIL_STEP, "load_data"));
+        assertThat(world.await(run).status()).isEqualTo(RunStatus.FAILED);
+        open("#/run/" + run);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#steps tr[data-step='cleanup']")));
+        assertThat(barStatus("load_data", 1)).isEqualTo("failed");
+        assertThat(barStatus("post_load_validation", 1)).isEqualTo("pending");
+        assertThat(barStatus("cleanup", 1)).isEqualTo("pending");
+        assertThat(text(By.id("step-counts"))).isEqualTo("4 completed, 1 failed, 0 skipped, 2 pending of 7");
+        assertThat(text(By.cssSelector("#steps tr[data-step='cleanup']"))).contains("Cleanup", "pending");
+        assertThat(browser.findElements(By.cssSelector("#history tr[data-event]")))
+                .extracting(e -> e.getAttribute("data-event")).containsExactly("queued", "started", "failed");
+
+        click(By.cssSelector("button[data-output-step='extract_data']"));
+        WebElement output = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("step-output")));
+        JsonNode fromApi = Api.json(api.get("/api/workflows/executions/" + run + "/steps/extract_data/output",
+                DashboardWorld.OPERATOR, DashboardWorld.WS));
+        assertThat(Api.JSON.readTree(output.getText())).isEqualTo(fromApi.get("output"));
+        assertThat(fromApi.get("output").isNull()).isFalse();
+        shot("run-pending-steps");
     }
 
     @Test
@@ -196,7 +229,9 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector(".run-head h1 .badge"), "data-status",
                 "cancelled"));
         assertThat(barStatus("process", 1)).isEqualTo("cancelled");
-        assertThat(browser.findElements(By.cssSelector("svg.gantt g[data-step='finalize']"))).isEmpty();
+        // Never scheduled: a planned step the run did not reach, pending (not a step run).
+        assertThat(barStatus("finalize", 1)).isEqualTo("pending");
+        assertThat(text(By.cssSelector("#history tr[data-event='cancelled']"))).contains("alice (operator)");
         assertThat(browser.findElements(By.cssSelector("button[data-resume-step]"))).isEmpty();
         assertThat(browser.findElements(By.id("cancel-run"))).isEmpty();
         assertThat(Api.json(api.get("/api/workflows/executions/" + held, DashboardWorld.OPERATOR)).get("status")
@@ -214,6 +249,7 @@ class DashboardBrowserTest {
         assertThat(barStatus("finalize", 1)).isEqualTo("failed");
         assertThat(browser.findElements(By.cssSelector("[data-resume-step]"))).isEmpty();
         assertThat(browser.findElements(By.xpath("//button[contains(., 'Resume')]"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("[data-output-step]"))).isEmpty();
         assertThat(browser.findElement(By.id("who")).getText()).contains("viewer");
         shot("run-as-viewer");
     }

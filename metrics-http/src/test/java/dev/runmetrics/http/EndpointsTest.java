@@ -253,10 +253,18 @@ class EndpointsTest {
         JsonNode body = json(r);
         assertThat(body.get("execution_id").asText()).isEqualTo(world.failed);
         assertThat(body.get("status").asText()).isEqualTo("failed");
-        assertThat(body.get("step_count").asInt()).isEqualTo(2);
+        // Planned with three steps: "finalize", never reached, counts as pending.
+        assertThat(body.get("step_count").asInt()).isEqualTo(3);
         assertThat(body.get("completed_step_count").asInt()).isEqualTo(1);
         assertThat(body.get("failed_step_count").asInt()).isEqualTo(1);
         assertThat(body.get("skipped_step_count").asInt()).isZero();
+        assertThat(body.get("pending_step_count").asInt()).isEqualTo(1);
+        JsonNode finalize = body.get("step_timeline").get(2);
+        assertThat(finalize.get("step_id").asText()).isEqualTo("finalize");
+        assertThat(finalize.get("reached").asBoolean()).isFalse();
+        assertThat(finalize.get("status").asText()).isEqualTo("queued");
+        assertThat(finalize.get("queued_at").isNull()).isTrue();
+        assertThat(body.get("step_timeline").get(1).get("reached").asBoolean()).isTrue();
         assertThat(body.get("error_message").asText()).isEqualTo("Step 'process' failed");
         JsonNode process = body.get("step_timeline").get(1);
         assertThat(process.get("step_name").asText()).isEqualTo("Process");

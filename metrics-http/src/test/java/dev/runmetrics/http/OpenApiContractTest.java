@@ -135,6 +135,9 @@ class OpenApiContractTest {
             assertThat(contract.checkRequestBody("POST", op.template(), body)).isEmpty();
         }
 
+        // A GET that only operators may make (a step's full output) is read with an operator's token.
+        boolean operatorOnly = !post && !websocket && op.node().get("responses").has("403");
+        String reader = operatorOnly ? OPERATOR_A : VIEWER_A;
         if (websocket) {
             WebSocket ws = api.client.newWebSocketBuilder().header("Authorization", "Bearer " + VIEWER_A)
                     .header("X-Workspace-Id", WS_A).buildAsync(URI.create("ws://127.0.0.1:" + world.server.port()
@@ -161,19 +164,27 @@ class OpenApiContractTest {
                 expect(409, post(path.replace(world.running, world.completed1), OPERATOR_A, body).build());
             }
         } else {
-            HttpResponse<String> ok = expect(200, get(path, VIEWER_A).build());
+            HttpResponse<String> ok = expect(200, get(path, reader).build());
             for (String variant : variants(op.template())) {
-                expect(200, get(variant, VIEWER_A).build());
+                expect(200, get(variant, reader).build());
             }
             String etag = ok.headers().firstValue("ETag").orElseThrow();
-            expect(304, get(path, VIEWER_A).header("If-None-Match", etag).build());
-            expect(200, get(path, VIEWER_A).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            expect(304, get(path, reader).header("If-None-Match", etag).build());
+            expect(200, get(path, reader).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
             if (op.template().contains("{execution_id}")) {
-                expect(404, get(path.replace(world.completed1, UNKNOWN_RUN), VIEWER_A).build());
-                expect(400, get(path.replace(world.completed1, "not-a-uuid"), VIEWER_A).build());
+                expect(404, get(path.replace(world.completed1, UNKNOWN_RUN), reader).build());
+                expect(400, get(path.replace(world.completed1, "not-a-uuid"), reader).build());
+            }
+            if (operatorOnly) {
+                expect(403, get(path, VIEWER_A).build());
+            }
+            if (op.template().endsWith("/steps/{step_id}/output")) {
+                expect(404, get(path.replace("/steps/process/", "/steps/no_such_step/"), reader).build());
+                expect(404, get(path + "?attempt=2", reader).build());
+                expect(400, get(path + "?attempt=0", reader).build());
             }
         }
-        String token = post ? OPERATOR_A : VIEWER_A;
+        String token = post ? OPERATOR_A : reader;
         expect(400, request(post, path + (path.contains("?") ? "&" : "?") + "zz_unknown=1", token, body).build());
         if (op.node().get("security").size() > 0) {
             expect(401, request(post, path, null, body).build());
@@ -217,6 +228,10 @@ class OpenApiContractTest {
                     "/api/workflows/basic_sequence/executions?skip=2147483647",
                     "/api/workflows/nothing-ran/executions");
             case "/api/workflows/{workflow_id}/metrics" -> List.of("/api/workflows/nothing-ran/metrics");
+            case "/api/workflows/executions/{execution_id}/steps/{step_id}/output" -> List.of(
+                    "/api/workflows/executions/" + world.completed1 + "/steps/process/output?attempt=1",
+                    "/api/workflows/executions/" + world.completed1 + "/steps/finalize/output",
+                    "/api/workflows/executions/" + world.failed + "/steps/initialize/output");
             case "/api/workflows/executions/{execution_id}", "/api/workflows/executions/{execution_id}/timeline",
                     "/api/workflows/executions/{execution_id}/resume-audit" -> {
                 List<String> out = new ArrayList<>();

@@ -38,6 +38,7 @@ class OpenApiTest {
             "GET /api/workflows/executions/{execution_id}",
             "GET /api/workflows/executions/{execution_id}/timeline",
             "GET /api/workflows/executions/{execution_id}/resume-audit",
+            "GET /api/workflows/executions/{execution_id}/steps/{step_id}/output",
             "POST /api/workflows/executions/{execution_id}/resume",
             "POST /api/workflows/executions/{execution_id}/pause",
             "POST /api/workflows/executions/{execution_id}/cancel",
@@ -88,7 +89,8 @@ class OpenApiTest {
             String method = op.substring(0, op.indexOf(' '));
             String path = op.substring(op.indexOf(' ') + 1)
                     .replace("{workflow_id}", "basic_sequence")
-                    .replace("{execution_id}", world.running)
+                    // A step's output needs a completed step (a checkpoint).
+                    .replace("{execution_id}", op.endsWith("/output") ? world.completed1 : world.running)
                     .replace("{step_id}", "process")
                     + (op.endsWith("/statistics/steps") ? "?workflow_id=basic_sequence" : "");
             HttpResponse<String> r = api.send(api.request(path, OPERATOR_A).header("X-Workspace-Id", WS_A)

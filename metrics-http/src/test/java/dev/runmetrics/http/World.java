@@ -7,6 +7,7 @@ import dev.runmetrics.core.node.ErrorCategory;
 import dev.runmetrics.core.node.NodeMetricsCollector;
 import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.record.RunRecorder;
+import dev.runmetrics.core.store.StepCheckpoint;
 import dev.runmetrics.core.store.memory.InMemoryRunStore;
 import dev.runmetrics.core.time.ManualClock;
 import dev.runmetrics.core.views.RunViews;
@@ -18,7 +19,8 @@ import java.util.function.UnaryOperator;
 /**
  * A started server over an in-memory store, with runs recorded through a real RunRecorder on a
  * manual clock: in workspace ws-a three ended runs of basic_sequence (two completed, one failed at
- * "process") and one still running; in ws-b one completed run.
+ * "process", planned with its three steps so that "finalize" is pending) and one still running; in
+ * ws-b one completed run. Each completed step has its checkpoint.
  */
 final class World implements AutoCloseable {
 
@@ -104,7 +106,9 @@ final class World implements AutoCloseable {
     }
 
     String failedRun(String ws) {
-        String run = recorder.runQueued(ws, WORKFLOW, "Basic sequence", Map.of("mode", "standard"));
+        // Planned like the reference runner plans its runs: "finalize", never reached, shows as pending.
+        String run = recorder.runQueued(ws, WORKFLOW, "Basic sequence", Map.of("mode", "standard"), null,
+                java.util.List.of(INITIALIZE, PROCESS, FINALIZE));
         tick(1);
         recorder.runStarted(ws, run);
         step(ws, run, INITIALIZE, 1, Map.of("data_size", 1));
@@ -128,6 +132,8 @@ final class World implements AutoCloseable {
     void step(String ws, String run, StepSpec spec, int seconds, Object output) {
         recorder.stepStarted(ws, run, spec, Map.of("k", "v"));
         tick(seconds);
+        // As the reference runner does: the full output is checkpointed before the step counts as completed.
+        store.saveCheckpoint(ws, new StepCheckpoint(ws, run, spec.stepId(), 1, output, recorder.now()));
         recorder.stepCompleted(ws, run, spec.stepId(), output);
     }
 

@@ -220,7 +220,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the runner is closed");
         }
-        String runId = recorder.runQueued(workspaceId, workflowId, workflow.name(), in, attrs);
+        // The whole definition is planned, so the run shows the steps it never reaches as pending.
+        String runId = recorder.runQueued(workspaceId, workflowId, workflow.name(), in, attrs,
+                workflow.steps().stream().map(StepDefinition::spec).toList());
         RuntimeException notStored = checkpoint(new StepCheckpoint(workspaceId, runId, INPUT_CHECKPOINT, 1, in,
                 recorder.now()));
         if (notStored != null) {

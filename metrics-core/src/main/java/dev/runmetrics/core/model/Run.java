@@ -50,7 +50,10 @@ import java.util.Optional;
  *     heartbeat is older than the host's lease belongs to a dead process (interrupted)
  * @param attributes host-defined attributes set when the run is queued (JSON-like values), never
  *     null; well-known: {@value #USER_ID} and {@value #PRIORITY} (the live overview's
- *     {@code userId} and {@code priority})
+ *     {@code userId} and {@code priority}); kept by the recorder: {@value #PLANNED_STEPS} (the
+ *     steps the orchestrator planned, {@link #plannedSteps()}) and {@value #STATUS_HISTORY} (the
+ *     run's status changes, {@link #statusHistory()}), which replace a host's attribute of the
+ *     same name
  */
 public record Run(
         String workspaceId,
@@ -77,6 +80,16 @@ public record Run(
     public static final String USER_ID = "user_id";
     /** Attribute key: the run's queue priority (integer, higher first). */
     public static final String PRIORITY = "priority";
+    /**
+     * Attribute key: the steps of the workflow's definition, as the orchestrator planned them when
+     * it queued the run (a list of {@code {step_id, step_name, step_order, node_name}}); absent
+     * when the orchestrator does not know them in advance.
+     */
+    public static final String PLANNED_STEPS = "planned_steps";
+    /** Attribute key: the run's status changes, oldest first ({@link RunStatusChange#toAttribute()}). */
+    public static final String STATUS_HISTORY = "status_history";
+    /** The most status changes kept: the first one (queued) and the latest ones. */
+    public static final int MAX_STATUS_HISTORY = 200;
 
     /**
      * Checks the snapshot and copies the summaries.
@@ -120,6 +133,81 @@ public record Run(
             Duration active = d.minus(waitedBetweenAttempts);
             return active.isNegative() ? Duration.ZERO : active;
         });
+    }
+
+    /**
+     * The steps the orchestrator planned for this run ({@value #PLANNED_STEPS}), in the order
+     * given; empty when it named none. Entries that are not well-formed are left out.
+     */
+    public java.util.List<StepSpec> plannedSteps() {
+        if (!(attributes.get(PLANNED_STEPS) instanceof java.util.List<?> list)) {
+            return java.util.List.of();
+        }
+        java.util.List<StepSpec> specs = new java.util.ArrayList<>();
+        for (Object item : list) {
+            if (item instanceof Map<?, ?> m && m.get("step_id") instanceof String id
+                    && m.get("node_name") instanceof String node) {
+                try {
+                    Object name = m.get("step_name");
+                    int order = m.get("step_order") instanceof Number n ? n.intValue() : 0;
+                    specs.add(new StepSpec(id, name instanceof String s ? s : id, Math.max(0, order), node));
+                } catch (IllegalArgumentException e) {
+                    // a malformed entry (a host's attribute of the same name): left out
+                }
+            }
+        }
+        return java.util.List.copyOf(specs);
+    }
+
+    /** Returns the attribute value {@value #PLANNED_STEPS} holds for these steps. */
+    public static java.util.List<Object> plannedStepsAttribute(java.util.List<StepSpec> steps) {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (StepSpec step : steps) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("step_id", step.stepId());
+            m.put("step_name", step.stepName());
+            m.put("step_order", step.stepOrder());
+            m.put("node_name", step.nodeName());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The run's status changes as the recorder kept them ({@value #STATUS_HISTORY}), oldest
+     * first; empty for a run recorded without them (before they were kept, or written to the
+     * store by other means). Entries that are not well-formed are left out.
+     */
+    public java.util.List<RunStatusChange> statusHistory() {
+        if (!(attributes.get(STATUS_HISTORY) instanceof java.util.List<?> list)) {
+            return java.util.List.of();
+        }
+        java.util.List<RunStatusChange> changes = new java.util.ArrayList<>();
+        for (Object item : list) {
+            RunStatusChange change = RunStatusChange.fromAttribute(item);
+            if (change != null) {
+                changes.add(change);
+            }
+        }
+        return java.util.List.copyOf(changes);
+    }
+
+    /**
+     * Returns a copy with a status change added to its {@linkplain #statusHistory() history}: past
+     * {@value #MAX_STATUS_HISTORY} changes, the oldest after the first are dropped.
+     */
+    public Run withStatusChange(RunStatusChange change) {
+        java.util.List<Object> history = new java.util.ArrayList<>();
+        if (attributes.get(STATUS_HISTORY) instanceof java.util.List<?> list) {
+            history.addAll(list);
+        }
+        history.add(change.toAttribute());
+        while (history.size() > MAX_STATUS_HISTORY) {
+            history.remove(1);
+        }
+        Map<String, Object> attrs = new java.util.LinkedHashMap<>(attributes);
+        attrs.put(STATUS_HISTORY, history);
+        return toBuilder().attributes(attrs).build();
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.runmetrics.core.internal.UuidV7;
 import dev.runmetrics.core.model.JsonValues;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
+import dev.runmetrics.core.model.RunStatusChange;
 import dev.runmetrics.core.model.StepRun;
 import dev.runmetrics.core.model.StepSpec;
 import dev.runmetrics.core.model.Summaries;
@@ -141,13 +142,37 @@ public final class RunRecorder {
      */
     public String runQueued(String workspaceId, String workflowId, String workflowName, Object input,
             Map<String, ?> attributes) {
+        return runQueued(workspaceId, workflowId, workflowName, input, attributes, null);
+    }
+
+    /**
+     * Like {@link #runQueued(String, String, String, Object, Map)}, with the steps the
+     * orchestrator plans to run, so that a run's timeline and detail show every step of the
+     * workflow, also those the run never reached (as pending). They are kept with the run (the
+     * attribute {@link Run#PLANNED_STEPS}), not as step runs: a step run exists only once the
+     * step is scheduled, so queue-wait statistics count only steps that really waited.
+     *
+     * @param attributes JSON-like values, or null
+     * @param plannedSteps the steps of the workflow's definition, in order, or null (or empty)
+     *     when the orchestrator does not know them in advance
+     * @return the run id
+     */
+    public String runQueued(String workspaceId, String workflowId, String workflowName, Object input,
+            Map<String, ?> attributes, List<StepSpec> plannedSteps) {
         String runId = ids.nextString();
         guard("runQueued", () -> {
             Instant now = now();
+            Map<String, Object> attrs = attributes == null ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(JsonValues.copyOfMap(attributes));
+            attrs.remove(Run.STATUS_HISTORY); // the recorder's own
+            attrs.remove(Run.PLANNED_STEPS);
+            if (plannedSteps != null && !plannedSteps.isEmpty()) {
+                attrs.put(Run.PLANNED_STEPS, Run.plannedStepsAttribute(plannedSteps));
+            }
             LiveRun run = new LiveRun(Run.builder().workspaceId(workspaceId).runId(runId).workflowId(workflowId)
                     .workflowName(workflowName == null ? workflowId : workflowName).status(RunStatus.QUEUED)
                     .queuedAt(now).inputSummary(Summaries.summarize(input, summaryMaxChars)).createdAt(now)
-                    .updatedAt(now).instanceId(instanceId).heartbeatAt(now).attributes(attributes).build());
+                    .updatedAt(now).instanceId(instanceId).heartbeatAt(now).attributes(attrs).build());
             live.put(new Key(workspaceId, runId), run);
             synchronized (run) {
                 publishRun(run, RunEvent.Type.RUN_QUEUED, now);
@@ -342,7 +367,8 @@ public final class RunRecorder {
         }
         // The dead owner's instance id and last heartbeat stay: they tell who left the run and when.
         Run failed = run.toBuilder().status(RunStatus.FAILED).completedAt(end).errorMessage(reason).updatedAt(now)
-                .build();
+                .build().withStatusChange(new RunStatusChange(RunStatusChange.Event.INTERRUPTED, RunStatus.FAILED,
+                        run.attempt(), end, reason));
         save(failed);
         fire(new RunEvent(RunEvent.Type.RUN_FAILED, now, failed, null));
     }
@@ -566,6 +592,22 @@ public final class RunRecorder {
     }
 
     private void publishRun(LiveRun run, RunEvent.Type type, Instant now) {
+        RunStatusChange.Event change = switch (type) {
+            case RUN_QUEUED -> RunStatusChange.Event.QUEUED;
+            case RUN_STARTED -> RunStatusChange.Event.STARTED;
+            case RUN_RESUMED -> RunStatusChange.Event.RESUMED;
+            case RUN_PAUSED -> RunStatusChange.Event.PAUSED;
+            case RUN_COMPLETED -> RunStatusChange.Event.COMPLETED;
+            case RUN_FAILED -> RunStatusChange.Event.FAILED;
+            case RUN_CANCELLED -> RunStatusChange.Event.CANCELLED;
+            case RUN_TIMEOUT -> RunStatusChange.Event.TIMEOUT;
+            default -> null;
+        };
+        if (change != null) {
+            Run s = run.snapshot;
+            run.snapshot = s.withStatusChange(new RunStatusChange(change, s.status(), s.attempt(), now,
+                    s.errorMessage()));
+        }
         save(run.snapshot);
         fire(new RunEvent(type, now, run.snapshot, null));
     }

@@ -6,6 +6,7 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.RunQuery;
 import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.store.StepCheckpoint;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -58,8 +59,8 @@ public final class RunHistoryView {
     }
 
     /**
-     * A run with the step runs of all its attempts, or empty if the workspace has no run with that
-     * id.
+     * A run with the step runs of all its attempts (and its planned steps that no attempt
+     * reached) and its status history, or empty if the workspace has no run with that id.
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the workspace id is malformed
@@ -68,11 +69,13 @@ public final class RunHistoryView {
         Checks.id("workspaceId", workspaceId);
         Objects.requireNonNull(runId, "runId");
         return store.findRun(workspaceId, runId)
-                .map(run -> RunDetail.of(run, store.findSteps(workspaceId, runId)));
+                .map(run -> RunDetail.of(run, store.findSteps(workspaceId, runId),
+                        store.findControlAudit(workspaceId, runId)));
     }
 
     /**
-     * A run's timeline (every step of every attempt, with step counts), or empty if the workspace
+     * A run's timeline (every step of every attempt, and its planned steps that no attempt
+     * reached, with step counts), or empty if the workspace
      * has no run with that id.
      *
      * @throws NullPointerException if an argument is null
@@ -83,6 +86,35 @@ public final class RunHistoryView {
         Objects.requireNonNull(runId, "runId");
         return store.findRun(workspaceId, runId)
                 .map(run -> RunTimeline.of(run, store.findSteps(workspaceId, runId)));
+    }
+
+    /**
+     * The full output of a step of a run: its checkpoint of the given attempt, or of the latest
+     * attempt that has one when {@code attempt} is empty. Empty if the workspace has no such run
+     * ({@link StepOutput.NoRun}) or the step has no checkpoint there ({@link StepOutput.NoCheckpoint}:
+     * it has not completed, or its orchestrator keeps no checkpoints).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the workspace or step id is malformed or the attempt is
+     *     below 1
+     */
+    public StepOutput stepOutput(String workspaceId, String runId, String stepId, Optional<Integer> attempt) {
+        Checks.id("workspaceId", workspaceId);
+        Objects.requireNonNull(runId, "runId");
+        Checks.id("stepId", stepId);
+        Objects.requireNonNull(attempt, "attempt");
+        attempt.ifPresent(a -> Checks.atLeast("attempt", a, 1));
+        if (store.findRun(workspaceId, runId).isEmpty()) {
+            return new StepOutput.NoRun();
+        }
+        StepCheckpoint found = null;
+        for (StepCheckpoint c : store.findCheckpoints(workspaceId, runId)) {
+            if (c.stepId().equals(stepId) && (attempt.isEmpty() ? found == null || c.attempt() > found.attempt()
+                    : c.attempt() == attempt.get())) {
+                found = c;
+            }
+        }
+        return found == null ? new StepOutput.NoCheckpoint() : new StepOutput.Found(found);
     }
 
     @Override

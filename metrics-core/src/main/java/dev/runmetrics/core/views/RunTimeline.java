@@ -3,6 +3,11 @@ package dev.runmetrics.core.views;
 import dev.runmetrics.core.model.Run;
 import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.model.StepRun;
+import dev.runmetrics.core.model.StepSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,17 +34,18 @@ import java.util.Objects;
  * @param startedAt when it first started, or null
  * @param completedAt when its latest attempt ended, or null
  * @param totalDurationSeconds execution time in seconds, or null until ended
- * @param stepCount distinct steps
+ * @param stepCount distinct steps, reached or planned
  * @param completedStepCount steps whose latest entry is {@code COMPLETED}
  * @param failedStepCount steps whose latest entry is {@code FAILED} or {@code TIMEOUT}
  * @param skippedStepCount steps whose latest entry is {@code SKIPPED}
+ * @param pendingStepCount planned steps that no attempt reached
  * @param stepTimeline every step of every attempt, ordered by attempt, step order, queue time and
  *     step id; unmodifiable
  * @param errorMessage the run's error, or null
  */
 public record RunTimeline(String executionId, String workflowId, RunStatus status, int attempt,
         Instant startedAt, Instant completedAt, Double totalDurationSeconds, int stepCount, int completedStepCount,
-        int failedStepCount, int skippedStepCount, List<StepTimelineEntry> stepTimeline,
+        int failedStepCount, int skippedStepCount, int pendingStepCount, List<StepTimelineEntry> stepTimeline,
         String errorMessage) {
 
     /** @throws NullPointerException if a required component is null */
@@ -67,8 +73,39 @@ public record RunTimeline(String executionId, String workflowId, RunStatus statu
                 default -> { }
             }
         }
+        List<StepTimelineEntry> entries = new ArrayList<>(steps.stream().map(StepTimelineEntry::of).toList());
+        List<StepSpec> pending = unreached(run, steps);
+        if (!pending.isEmpty()) {
+            for (StepSpec step : pending) {
+                entries.add(StepTimelineEntry.pending(step, run.attempt()));
+            }
+            // The store's order, the unreached steps among their attempt's by position.
+            entries.sort(Comparator.comparingInt(StepTimelineEntry::attempt)
+                    .thenComparingInt(StepTimelineEntry::stepOrder)
+                    .thenComparing(StepTimelineEntry::queuedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                    .thenComparing(StepTimelineEntry::stepId));
+        }
         return new RunTimeline(run.runId(), run.workflowId(), run.status(), run.attempt(),
-                run.startedAt(), run.completedAt(), RunSummary.seconds(run), latest.size(), completed, failed, skipped,
-                steps.stream().map(StepTimelineEntry::of).toList(), run.errorMessage());
+                run.startedAt(), run.completedAt(), RunSummary.seconds(run), latest.size() + pending.size(), completed,
+                failed, skipped, pending.size(), entries, run.errorMessage());
+    }
+
+    /** The run's planned steps that have no step run in any attempt, in plan order. */
+    static List<StepSpec> unreached(Run run, List<StepRun> steps) {
+        List<StepSpec> planned = run.plannedSteps();
+        if (planned.isEmpty()) {
+            return List.of();
+        }
+        Set<String> reached = new HashSet<>();
+        for (StepRun step : steps) {
+            reached.add(step.stepId());
+        }
+        List<StepSpec> out = new ArrayList<>();
+        for (StepSpec step : planned) {
+            if (reached.add(step.stepId())) {
+                out.add(step);
+            }
+        }
+        return out;
     }
 }

@@ -119,7 +119,13 @@ class RunRecorderTest {
         assertThat(run.inputSummary()).isEqualTo(Map.of("mode", "fast"));
         assertThat(run.resultsSummary()).isEqualTo(Map.of("output", "success"));
         assertThat(run.instanceId()).isEqualTo("jvm-1");
-        assertThat(run.attributes()).isEqualTo(Map.of(Run.USER_ID, "u-7"));
+        // The host's attributes, and the recorder's own record of the run's status changes.
+        assertThat(run.attributes()).containsOnlyKeys(Run.USER_ID, Run.STATUS_HISTORY)
+                .containsEntry(Run.USER_ID, "u-7");
+        assertThat(run.statusHistory()).extracting(c -> c.event().name(), c -> c.at()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("QUEUED", run.queuedAt()),
+                org.assertj.core.groups.Tuple.tuple("STARTED", run.startedAt()),
+                org.assertj.core.groups.Tuple.tuple("COMPLETED", run.completedAt()));
         assertThat(events).extracting(RunEvent::type).containsExactly(RunEvent.Type.RUN_QUEUED,
                 RunEvent.Type.RUN_STARTED, RunEvent.Type.RUN_COMPLETED);
     }

@@ -69,6 +69,35 @@ public abstract class RunStoreContract {
     // ---- runs ----
 
     @Test
+    void aRunsPlannedStepsAndStatusHistoryReadBackAndSurviveAResumeClaim() {
+        List<dev.runmetrics.core.model.StepSpec> planned = List.of(
+                new dev.runmetrics.core.model.StepSpec("extract", "Extract", 1, "extract-node"),
+                new dev.runmetrics.core.model.StepSpec("load", "Load \"all\"", 2, "load-node"));
+        Run failed = ended(ws, "wf-basic", at(0), ofMillis(10), ofMillis(500), RunStatus.FAILED);
+        failed = failed.toBuilder().attributes(Map.of(Run.USER_ID, "u-1", Run.PLANNED_STEPS,
+                Run.plannedStepsAttribute(planned))).build()
+                .withStatusChange(new dev.runmetrics.core.model.RunStatusChange(
+                        dev.runmetrics.core.model.RunStatusChange.Event.QUEUED, RunStatus.QUEUED, 1, at(0), null))
+                .withStatusChange(new dev.runmetrics.core.model.RunStatusChange(
+                        dev.runmetrics.core.model.RunStatusChange.Event.FAILED, RunStatus.FAILED, 1,
+                        at(510).plusNanos(123_000), "Step 'load' failed"));
+        store().saveRun(ws, failed);
+        awaitWrites();
+
+        Run read = store().findRun(ws, failed.runId()).orElseThrow();
+        assertThat(read.plannedSteps()).isEqualTo(planned);
+        assertThat(read.statusHistory()).isEqualTo(failed.statusHistory());
+        assertThat(read.attributes()).containsEntry(Run.USER_ID, "u-1");
+
+        ResumeClaim claim = store().claimResume(ws, failed.runId(), 1, "me", at(2_000));
+        assertThat(claim).isInstanceOf(ResumeClaim.Claimed.class);
+        Run claimed = store().findRun(ws, failed.runId()).orElseThrow();
+        assertThat(claimed.plannedSteps()).isEqualTo(planned);
+        assertThat(claimed.statusHistory()).isEqualTo(failed.statusHistory());
+        assertThat(store().findRun(otherWs, failed.runId())).isEmpty();
+    }
+
+    @Test
     void aSavedRunReadsBackWithItsFields() {
         Run run = ended(ws, "wf-basic", at(0), ofMillis(150), ofMillis(2_500), RunStatus.COMPLETED);
         store().saveRun(ws, run);

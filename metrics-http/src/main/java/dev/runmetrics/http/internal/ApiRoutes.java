@@ -13,6 +13,7 @@ import dev.runmetrics.core.store.ControlAction;
 import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.RunStore;
+import dev.runmetrics.core.store.StepCheckpoint;
 import dev.runmetrics.core.store.StoreHealth;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.ExecutionTimeStatistics;
@@ -20,6 +21,7 @@ import dev.runmetrics.core.views.ExecutionTimeStatisticsView;
 import dev.runmetrics.core.views.RunHistoryView;
 import dev.runmetrics.core.views.RunSummary;
 import dev.runmetrics.core.views.RunViews;
+import dev.runmetrics.core.views.StepOutput;
 import dev.runmetrics.core.views.WorkflowExecutionTimes;
 import dev.runmetrics.core.views.WorkflowListing;
 import dev.runmetrics.core.views.overview.Timeframe;
@@ -55,6 +57,9 @@ public final class ApiRoutes {
             "The execution (run) id, a lowercase UUID.");
     private static final Param WORKFLOW_ID = new Param("path", "workflow_id", "string", true,
             "The workflow id, 1 to 200 characters.");
+
+    private static final Param STEP_ID = new Param("path", "step_id", "string", true, "The step id, as the "
+            + "workflow names it.");
 
     private final Services s;
 
@@ -121,6 +126,16 @@ public final class ApiRoutes {
             r.add(new Route("GET", "/api/workflows/executions/{execution_id}/timeline", Access.VIEWER, true, false,
                     BodyKind.NONE, this::timeline, doc("An execution's step timeline.", "executions",
                             List.of(EXECUTION_ID), 200, 400, 401, 404)));
+            r.add(new Route("GET", "/api/workflows/executions/{execution_id}/steps/{step_id}/output", Access.OPERATOR,
+                    true, false, BodyKind.NONE, this::stepOutput, doc("The full output of a step: its checkpoint "
+                            + "(not truncated, unlike the output summary of the detail and timeline), of the latest "
+                            + "attempt that completed the step, or of the attempt given. Operators only: outputs may "
+                            + "hold data a viewer should not see (403 for a viewer token). 404 not_found for an "
+                            + "unknown execution (also another workspace's), checkpoint_not_found when the step has "
+                            + "no checkpoint in that attempt (it did not complete, or its orchestrator keeps none).",
+                            "executions", List.of(EXECUTION_ID, STEP_ID, new Param("query", "attempt", "integer",
+                                    false, "The run attempt, from 1; default: the latest with a checkpoint of the "
+                                            + "step.")), 200, 400, 401, 403, 404)));
         }
         r.add(new Route("GET", "/api/workflows/executions/{execution_id}/resume-audit", Access.VIEWER, true, false,
                 BodyKind.NONE, this::resumeAudit, doc("The control audit log of an execution, oldest first: every "
@@ -339,6 +354,27 @@ public final class ApiRoutes {
         String run = Params.runId("execution_id", ex.pathParam("execution_id"));
         return s.views().runs().timeline(ex.workspaceId(), run).map(t -> Reply.snake(200, t))
                 .orElseThrow(() -> ApiError.notFound("execution", "execution_id"));
+    }
+
+    private Reply stepOutput(Exchange ex) {
+        rejectUnknownQuery(ex, "attempt");
+        String run = Params.runId("execution_id", ex.pathParam("execution_id"));
+        String step = Params.id("step_id", ex.pathParam("step_id"));
+        String attemptText = ex.query("attempt");
+        Optional<Integer> attempt = attemptText == null ? Optional.empty()
+                : Optional.of(Params.integer("attempt", attemptText, 1, 1, Integer.MAX_VALUE));
+        StepOutput found = s.views().runs().stepOutput(ex.workspaceId(), run, step, attempt);
+        if (found instanceof StepOutput.Found f) {
+            StepCheckpoint c = f.checkpoint();
+            return Reply.json(200, Json.map("execution_id", c.runId(), "step_id", c.stepId(), "attempt", c.attempt(),
+                    "created_at", Json.instant(c.createdAt()), "output", c.output()));
+        }
+        if (found instanceof StepOutput.NoRun) {
+            throw ApiError.notFound("execution", "execution_id");
+        }
+        throw new ApiError(404, "checkpoint_not_found", "step '" + Router.truncate(step) + "' of execution " + run
+                + " has no checkpoint" + attempt.map(a -> " in attempt " + a).orElse("")
+                + " (it has not completed, or its orchestrator keeps no checkpoints)", "step_id");
     }
 
     private Reply resumeAudit(Exchange ex) {

@@ -179,6 +179,14 @@ final class OpenApiSchemas {
                     "limit", bounded(int32(), 1, RunHistoryView.MAX_LIMIT)));
             case "GET /api/workflows/executions/{execution_id}" -> record(RunDetail.class, true);
             case "GET /api/workflows/executions/{execution_id}/timeline" -> record(RunTimeline.class, true);
+            case "GET /api/workflows/executions/{execution_id}/steps/{step_id}/output" -> named("StepOutput",
+                    "A step's full output: its checkpoint of one attempt.", object(
+                    "execution_id", runId(),
+                    "step_id", id(),
+                    "attempt", bounded(int32(), 1, Integer.MAX_VALUE),
+                    "created_at", described(dateTime(), "When the step completed in that attempt."),
+                    "output", described(map(), "The step's full output, any JSON value (null for none), as the "
+                            + "orchestrator checkpointed it; not truncated.")));
             case "GET /api/workflows/executions/{execution_id}/resume-audit" -> named("ControlAuditLog",
                     "An execution's control audit log (resume, pause and cancel requests), oldest first.", object(
                     "execution_id", runId(),
@@ -265,6 +273,7 @@ final class OpenApiSchemas {
         return switch (p.name()) {
             case "workflow_id", "step_id", "workspace_id", "workspace_slug" -> id();
             case "execution_id" -> runId();
+            case "attempt" -> bounded(int32(), 1, Integer.MAX_VALUE);
             case "skip" -> withDefault(bounded(int32(), 0, Integer.MAX_VALUE), 0);
             case "limit" -> withDefault(bounded(int32(), 1, RunHistoryView.MAX_LIMIT), RunHistoryView.DEFAULT_LIMIT);
             case "status" -> {
@@ -649,7 +658,8 @@ final class OpenApiSchemas {
                 "duplicate_field", "unreadable_body", "websocket_required")));
         codes.put(401, new TreeSet<>(List.of("unauthorized")));
         codes.put(403, new TreeSet<>(List.of("forbidden", "origin_not_allowed")));
-        codes.put(404, new TreeSet<>(List.of("not_found", "workspace_not_found", "workflow_not_found")));
+        codes.put(404, new TreeSet<>(List.of("not_found", "workspace_not_found", "workflow_not_found",
+                "checkpoint_not_found")));
         codes.put(409, new TreeSet<>(List.of("conflict")));
         codes.put(413, new TreeSet<>(List.of("payload_too_large")));
         codes.put(415, new TreeSet<>(List.of("unsupported_media_type")));

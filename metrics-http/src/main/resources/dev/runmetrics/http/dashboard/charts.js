@@ -153,10 +153,9 @@ export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
   // One segment of the axis per stretch of activity. An idle gap between attempts longer than all
   // the activity (a resume an hour later) is cut out and drawn as a break, so attempt 1 keeps a
   // readable width.
-  const spans = attempts.map((a) => {
-    const ts = timesOf(entries.filter((e) => e.attempt === a));
-    return { start: Math.min(...ts), end: Math.max(...ts) };
-  }).sort((p, q) => p.start - q.start);
+  // An attempt whose steps were all never reached (pending) has no times and no span.
+  const spans = attempts.map((a) => timesOf(entries.filter((e) => e.attempt === a))).filter((ts) => ts.length)
+    .map((ts) => ({ start: Math.min(...ts), end: Math.max(...ts) })).sort((p, q) => p.start - q.start);
   const activeTotal = spans.reduce((sum, sp) => sum + (sp.end - sp.start), 0);
   const segments = [];
   spans.forEach((sp) => {
@@ -201,14 +200,14 @@ export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
       : 'seconds since the run\'s first step was queued'));
   // Legend
   const legend = [['queue wait', 'gq'], ['completed', 'st-completed'], ['failed', 'st-failed'],
-    ['running', 'st-running'], ['paused', 'st-paused'], ['cancelled / skipped', 'st-cancelled']];
+    ['running', 'st-running'], ['paused', 'st-paused'], ['cancelled / skipped', 'st-cancelled'], ['pending', 'st-pending']];
   let lx = m.l;
   legend.forEach(([label, cls]) => {
     svg.append(s('rect', { x: lx, y: 8, width: 14, height: 10, class: `gbar ${cls}` }),
       s('text', { x: lx + 18, y: 17, class: 'tick' }, label));
     lx += 30 + label.length * 6.5;
   });
-  svg.append(s('text', { x: lx, y: 17, class: 'tick' }, '↻ retried (dashed outline)'));
+  svg.append(s('text', { x: lx, y: 17, class: 'tick' }, '↻ retried (dashed)'));
   rows.forEach((r, i) => {
     const ry = m.t + i * rowH;
     if (r.header !== undefined) {
@@ -218,12 +217,16 @@ export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
       return;
     }
     const e = r.entry;
-    const g = s('g', { class: 'grow', 'data-step': e.step_id, 'data-attempt': e.attempt, 'data-status': e.status });
+    // A planned step no attempt reached: a row with no bar, marked pending.
+    const pending = e.reached === false;
+    const shown = pending ? 'pending' : e.status;
+    const g = s('g', { class: pending ? 'grow pending' : 'grow', 'data-step': e.step_id, 'data-attempt': e.attempt,
+      'data-status': shown });
     g.append(s('text', { x: 16, y: ry + rowH / 2 + 4, class: 'rowlabel' }, e.step_name || e.step_id));
     const q = e.queued_at ? Date.parse(e.queued_at) : null;
     const st = e.started_at ? Date.parse(e.started_at) : null;
     const en = e.completed_at ? Date.parse(e.completed_at) : (st ? now : null);
-    const tip = `${e.step_name} (attempt ${e.attempt}): ${e.status}`
+    const tip = `${e.step_name} (attempt ${e.attempt}): ${pending ? 'pending, not reached' : e.status}`
       + (q && st ? `, waited ${dur((st - q) / 1000)}` : '')
       + (st && en ? `, ran ${dur((en - st) / 1000)}` : '')
       + (e.retry_count ? `, ${e.retry_count} retr${e.retry_count === 1 ? 'y' : 'ies'}` : '')
@@ -243,8 +246,12 @@ export function gantt(entries, { now = Date.now(), width = 960 } = {}) {
       g.append(s('rect', { x: at - 4, y: ry + 5, width: 8, height: rowH - 10, class: `gbar st-${e.status}` },
         s('title', {}, tip)));
     }
-    const endX = x(en ?? q ?? t0) + (st === null && e.completed_at ? 4 : 0);
-    const note = (st && en ? dur((en - st) / 1000) : e.status)
+    const endX = pending ? m.l + 12 : x(en ?? q ?? t0) + (st === null && e.completed_at ? 4 : 0);
+    if (pending) {
+      g.append(s('rect', { x: m.l + 2, y: ry + 5, width: 10, height: rowH - 10, class: 'gbar st-pending' },
+        s('title', {}, tip)));
+    }
+    const note = (st && en ? dur((en - st) / 1000) : shown)
       + (e.retry_count ? `  ↻ ${e.retry_count} ${e.retry_count === 1 ? 'retry' : 'retries'}` : '');
     g.append(s('text', { x: endX + 5, y: ry + rowH / 2 + 4, class: 'tick' }, note));
     svg.append(g);

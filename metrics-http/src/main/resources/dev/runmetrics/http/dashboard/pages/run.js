@@ -1,5 +1,6 @@
-// One run: its Gantt chart, step details, the Run Console (resume from a failed or paused step,
-// pause, cancel; operators only) and the audit log of those actions. Live: every event of the run's
+// One run: its Gantt chart (every planned step, the unreached ones pending), step details (with a
+// step's full output for operators), the Run Console (resume from a failed or paused step, pause,
+// cancel; operators only), the run's status history and the audit log of those actions. Live: every event of the run's
 // workflow on /ws/workflows/{workflow_id} reloads the run.
 
 import { request, session, liveSocket, ApiError } from '../api.js';
@@ -17,6 +18,7 @@ export async function render(view, { arg: runId, isCurrent }) {
   let tickTimer = null;
   const outcome = h('div', { id: 'console-outcome', role: 'status' });
   const ganttHolder = h('div', { id: 'timeline' });
+  const outputHolder = h('div', { id: 'output-holder' });
 
   async function load() {
     const [detail, timeline, audit] = await Promise.all([request(base), request(`${base}/timeline`),
@@ -69,8 +71,9 @@ export async function render(view, { arg: runId, isCurrent }) {
           fact('Started', when(timeline.started_at)),
           fact('Ended', when(timeline.completed_at)),
           fact('Duration', dur(timeline.total_duration_seconds)),
-          fact('Steps', `${timeline.completed_step_count} completed, ${timeline.failed_step_count} failed, `
-            + `${timeline.skipped_step_count} skipped of ${timeline.step_count}`),
+          fact('Steps', h('span', { id: 'step-counts' }, `${timeline.completed_step_count} completed, `
+            + `${timeline.failed_step_count} failed, ${timeline.skipped_step_count} skipped, `
+            + `${timeline.pending_step_count} pending of ${timeline.step_count}`)),
           fact('Input', h('code', {}, JSON.stringify(detail.input_variables ?? {})))),
         timeline.error_message ? h('p', { class: timeline.status === 'paused' ? 'form-warn' : 'form-error' },
           timeline.error_message) : null,
@@ -80,19 +83,36 @@ export async function render(view, { arg: runId, isCurrent }) {
       panel('Steps', table([
         { label: 'Step', value: (e) => h('span', {}, e.step_name, h('br'), h('small', { class: 'muted' }, e.node_name)) },
         { label: 'Attempt', value: (e) => String(e.attempt), cls: 'num' },
-        { label: 'Status', value: (e) => statusBadge(e.status) },
+        { label: 'Status', value: (e) => statusBadge(e.reached === false ? 'pending' : e.status) },
         { label: 'Queue wait', value: (e) => e.queued_at && e.started_at
           ? dur((Date.parse(e.started_at) - Date.parse(e.queued_at)) / 1000) : '—', cls: 'num' },
         { label: 'Duration', value: (e) => dur(e.duration_seconds), cls: 'num' },
         { label: 'Retries', value: (e) => String(e.retry_count), cls: 'num' },
         { label: 'Error / output', value: (e) => e.error_message
           ? h('span', { class: e.status === 'paused' ? 'warn' : 'err' }, e.error_message)
-          : h('code', {}, e.output_summary ? JSON.stringify(e.output_summary) : '') },
+          : h('span', {}, h('code', {}, e.output_summary ? JSON.stringify(e.output_summary) : ''),
+            operator && e.status === 'completed' ? h('button', { type: 'button', class: 'full-output',
+              'data-output-step': e.step_id, onclick: () => showOutput(e) }, 'Full output') : null) },
         { label: '', value: (e) => (operator && resumable && e.attempt === latest
           && ['failed', 'paused'].includes(e.status))
           ? h('button', { type: 'button', class: 'primary resume', 'data-resume-step': e.step_id,
             onclick: () => openResume(e) }, 'Resume from here') : '' },
       ], steps, { id: 'steps', rowAttrs: (e) => ({ 'data-step': e.step_id, 'data-attempt': e.attempt }) })),
+      outputHolder,
+      panel('Status history', h('div', {},
+        (detail.status_history || []).some((c) => !c.recorded)
+          ? h('p', { class: 'muted', id: 'history-reconstructed' }, 'Reconstructed from the run as last stored: '
+            + 'this run was recorded before its status changes were kept, so only its first queue and start, '
+            + 'its accepted resumes and its latest end are known.') : null,
+        table([
+          { label: 'When', value: (c) => when(c.at) },
+          { label: 'Change', value: (c) => c.event },
+          { label: 'Status', value: (c) => statusBadge(c.status) },
+          { label: 'Attempt', value: (c) => String(c.attempt), cls: 'num' },
+          { label: 'Who', value: (c) => c.actor || '—' },
+          { label: 'Message', value: (c) => c.message || '' },
+        ], detail.status_history || [], { id: 'history', empty: 'No status change is known.',
+          rowAttrs: (c) => ({ 'data-event': c.event, 'data-attempt': c.attempt }) }))),
       panel('Audit log', table([
         { label: 'When', value: (a) => when(a.at) },
         { label: 'Action', value: (a) => a.action },
@@ -111,7 +131,23 @@ export async function render(view, { arg: runId, isCurrent }) {
 
   function redrawGantt() {
     const entries = state.timeline.step_timeline || [];
-    clear(ganttHolder, entries.length ? gantt(entries) : h('p', { class: 'muted' }, 'No step has started yet.'));
+    // Planned steps alone (none reached yet) have no times to draw.
+    clear(ganttHolder, entries.some((e) => e.reached !== false) ? gantt(entries)
+      : h('p', { class: 'muted' }, 'No step has started yet.'));
+  }
+
+  async function showOutput(entry) {
+    const title = `Full output of “${entry.step_name}” (attempt ${entry.attempt})`;
+    clear(outputHolder, panel(title, h('p', { class: 'muted' }, 'Loading…')));
+    try {
+      const answer = await request(`${base}/steps/${encodeURIComponent(entry.step_id)}/output?attempt=${entry.attempt}`);
+      clear(outputHolder, panel(title, h('pre', { class: 'step-output', id: 'step-output',
+        'data-step': entry.step_id }, JSON.stringify(answer.output, null, 2))));
+    } catch (e) {
+      clear(outputHolder, panel(title, h('p', { class: 'form-error', id: 'step-output-error' },
+        e instanceof ApiError && e.code === 'checkpoint_not_found'
+          ? 'This step has no stored output in that attempt.' : `Could not load the output: ${e.explanation || e.message}`)));
+    }
   }
 
   function fact(label, value) {
