@@ -39,7 +39,7 @@ class OpenApiSchemasTest {
     @Test
     void aComponentIsNeverNullExactlyWhenTheRecordsConstructorRefusesNullForIt() {
         assertThat(OpenApiSchemas.refusedNulls(RunDetail.class)).containsExactlyInAnyOrder("id", "workflowId",
-                "status", "stepExecutions", "createdAt", "updatedAt");
+                "status", "stepExecutions", "statusHistory", "createdAt", "updatedAt");
         assertThat(OpenApiSchemas.refusedNulls(QueuedRun.class)).isEmpty();
         // Its constructor also checks the length of callsByAttempts, so no sample builds it.
         assertThat(OpenApiSchemas.refusedNulls(NodeMetrics.class)).containsExactly("callsByAttempts");
