@@ -454,7 +454,10 @@ public final class MetricsHttpServer {
 
         /**
          * Messages a WebSocket client may have waiting; a client that falls further behind is
-         * dropped (closed with 1013). Default 256.
+         * dropped (closed with 1013). Default 256. A workflow or step stream's client may have this
+         * many events waiting (it gets every one, in order); an {@code /ws/executions} client this
+         * many runs, each with its latest {@code execution_changed} only, the live section counting
+         * as one.
          *
          * @throws IllegalArgumentException if below 1
          */
@@ -467,7 +470,10 @@ public final class MetricsHttpServer {
         }
 
         /**
-         * Least time between two {@code execution_update}s of a workspace; default 500 ms.
+         * The window over which changes are coalesced into one {@code execution_update} (the live
+         * section) of a workspace: the first change after a quiet window is sent at once, later ones
+         * at most once per window; default 500 ms. It does not delay a run's own changes: those go
+         * out at once as {@code execution_changed}.
          *
          * @throws NullPointerException if interval is null
          * @throws IllegalArgumentException if below 10 ms
@@ -663,6 +669,7 @@ public final class MetricsHttpServer {
                     + ", nodeMetrics=" + (nodes != null) + ", tokens=" + tokens.size() + ", slugs=" + slugs.keySet()
                     + ", rateLimit=" + (rateLimited ? rateBurst + " burst, " + ratePerSecond + "/s" : "off")
                     + ", maxBodyBytes=" + maxBodyBytes + ", webSocketQueue=" + clientQueue
+                    + ", executionUpdateInterval=" + updateInterval
                     + ", requestHeaderTimeout=" + headerTimeout + ", requestBodyTimeout=" + bodyTimeout
                     + ", maxConnectionsPerClient=" + maxConnectionsPerClient;
         }

@@ -47,6 +47,128 @@ class EventHubTest {
         }
     }
 
+    /** A client whose sends complete only when the test says so. */
+    static final class HeldSink implements EventHub.Sink {
+        final List<String> sent = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.BlockingQueue<Runnable> inFlight = new java.util.concurrent.LinkedBlockingQueue<>();
+        volatile int closedWith = -1;
+
+        @Override
+        public void send(String text, Runnable done, Consumer<Throwable> failed) {
+            sent.add(text);
+            inFlight.add(done);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closedWith = code;
+        }
+
+        /** Completes the send in flight and waits for the next one to start. */
+        void completeAndAwaitNext() throws InterruptedException {
+            int before = sent.size();
+            java.util.Objects.requireNonNull(inFlight.poll(5, java.util.concurrent.TimeUnit.SECONDS), "a send in flight")
+                    .run();
+            awaitSent(before + 1);
+        }
+
+        void awaitSent(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (sent.size() < n && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            assertThat(sent).hasSize(n);
+        }
+    }
+
+    @Test
+    void anExecutionsClientGetsTheLatestStateOfARunThatChangedWhileItsSendWasInFlight() throws Exception {
+        EventHub hub = new EventHub(8, Duration.ofSeconds(10), null);
+        hub.start();
+        try {
+            HeldSink held = new HeldSink();
+            hub.register(Subscription.executions("ws"), held);
+            RunRecorder recorder = RunRecorder.builder(new InMemoryRunStore()).listener(hub).build();
+            String first = recorder.runQueued("ws", "wf", "wf", null);
+            held.awaitSent(1); // in flight, never completed yet
+            recorder.runStarted("ws", first);
+            recorder.stepStarted("ws", first, new StepSpec("s", "S", 1, "node"), null);
+            recorder.stepCompleted("ws", first, "s", null);
+            recorder.runCompleted("ws", first, null);
+            String second = recorder.runQueued("ws", "wf", "wf", null);
+            recorder.runStarted("ws", second);
+
+            held.completeAndAwaitNext();
+            held.completeAndAwaitNext();
+            assertThat(held.sent).hasSize(3);
+            assertThat(held.sent.get(0)).contains("\"event\":\"execution_changed\"", first, "\"status\":\"queued\"");
+            // queued -> running -> completed while the first send was in flight: only the latest state follows
+            assertThat(held.sent.get(1)).contains(first, "\"status\":\"completed\"");
+            assertThat(held.sent.get(2)).contains(second, "\"status\":\"running\"");
+            held.inFlight.take().run();
+            Thread.sleep(50);
+            assertThat(held.sent).hasSize(3); // nothing else waited
+            assertThat(held.closedWith).isEqualTo(-1);
+        } finally {
+            hub.stop();
+        }
+    }
+
+    @Test
+    void anExecutionsClientThatStopsReadingHoldsAtMostOneMessagePerRunUpToTheBoundThenIsDropped() throws Exception {
+        EventHub hub = new EventHub(8, Duration.ofSeconds(10), null);
+        hub.start();
+        try {
+            HeldSink stuck = new HeldSink();
+            FastSink fast = new FastSink();
+            FastSink workflow = new FastSink();
+            hub.register(Subscription.executions("ws"), stuck);
+            hub.register(Subscription.executions("ws"), fast);
+            hub.register(Subscription.workflow("ws", "wf"), workflow);
+            RunRecorder recorder = RunRecorder.builder(new InMemoryRunStore()).listener(hub).build();
+            String inFlight = recorder.runQueued("ws", "wf", "wf", null);
+            stuck.awaitSent(1);
+            // eight runs waiting, each changed three times: within the bound of 8 runs
+            for (int i = 0; i < 8; i++) {
+                String run = recorder.runQueued("ws", "wf", "wf", null);
+                recorder.runStarted("ws", run);
+                recorder.runCompleted("ws", run, null);
+                // the other clients keep up (they are sent each run before the next one starts)
+                awaitLast(fast, run, "\"status\":\"completed\"");
+                awaitLast(workflow, "workflow_completed");
+            }
+            assertThat(workflow.sent).hasSize(1 + 8 * 3);
+            assertThat(stuck.closedWith).isEqualTo(-1);
+            assertThat(hub.clientCount()).isEqualTo(3);
+            // a ninth run would be the ninth waiting: the client is dropped, the others are not
+            String last = recorder.runQueued("ws", "wf", "wf", null);
+            assertThat(stuck.closedWith).isEqualTo(EventHub.CLOSE_TOO_SLOW);
+            assertThat(hub.droppedClients()).isEqualTo(1);
+            assertThat(hub.clientCount()).isEqualTo(2);
+            assertThat(stuck.sent).hasSize(1).allSatisfy(m -> assertThat(m).contains(inFlight));
+
+            awaitLast(fast, last);
+            assertThat(fast.sent.get(fast.sent.size() - 1)).contains("\"status\":\"queued\"");
+            awaitLast(workflow, last);
+            // the workflow stream gets every lifecycle event, in order
+            assertThat(workflow.sent).hasSize(1 + 8 * 3 + 1);
+            assertThat(recorder.counters().listenerFailures()).isZero();
+        } finally {
+            hub.stop();
+        }
+    }
+
+    /** Waits until the sink's last message contains every text given. */
+    private static void awaitLast(FastSink sink, String... texts) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((sink.sent.isEmpty() || !java.util.Arrays.stream(texts)
+                .allMatch(sink.sent.get(sink.sent.size() - 1)::contains)) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(sink.sent).isNotEmpty();
+        assertThat(sink.sent.get(sink.sent.size() - 1)).contains(texts);
+    }
+
     @Test
     void aClientThatStopsReadingIsDroppedWithoutSlowingTheRecorder() {
         EventHub hub = new EventHub(8, Duration.ofMillis(100), null);

@@ -36,6 +36,7 @@ class SlowClientsTest {
     private static final String SLOW_BODY_CLIENT = "127.0.0.2";
     private static final String SLOW_HEADER_CLIENT = "127.0.0.3";
     private static final String GREEDY_CLIENT = "127.0.0.4";
+    private static final String STALLED_WEBSOCKET_CLIENT = "127.0.0.5";
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)\r\n");
 
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -248,6 +249,64 @@ class SlowClientsTest {
             assertThat(actions.calls).containsExactly("pause " + WS_A + " " + world.running + " maintenance window");
             // the body was read to its end, so the connection serves the next request
             assertThat(exchange(s, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void anExecutionsClientThatStopsReadingIsClosedAtItsBoundWhileTheOthersAndTheRecorderGoOn() throws Exception {
+        int bound = 16;
+        try (World world = new World(b -> b.webSocketQueue(bound), false);
+                AutoCloseable socketsFirst = this::closeSockets) {
+            // a WebSocket client that upgrades, then never reads: its receive window stays small
+            Socket stalled = new Socket();
+            sockets.add(stalled);
+            stalled.setReceiveBufferSize(4096);
+            stalled.bind(new InetSocketAddress(STALLED_WEBSOCKET_CLIENT, 0));
+            stalled.connect(new InetSocketAddress("127.0.0.1", world.server.port()), 2_000);
+            stalled.setSoTimeout(5_000);
+            send(stalled, "GET /ws/executions HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Authorization: Bearer " + VIEWER_A + "\r\nX-Workspace-Id: " + WS_A + "\r\n\r\n");
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                head.write(stalled.getInputStream().read());
+            }
+            assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
+            WebSocketTest.Inbox reader = new WebSocketTest.Inbox();
+            java.net.http.WebSocket ws = LiveExecutionsTest.connect(world, reader);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (world.server.handler().webSocketClients() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(world.server.handler().webSocketClients()).isEqualTo(2);
+
+            // wide runs (an 8 KB name) fill the socket buffers within a few hundred runs; then each
+            // new run waits in the stalled client's outbox, until the bound is passed
+            String name = "w".repeat(8_000);
+            long slowestCallNanos = 0;
+            int runs = 0;
+            String last = null;
+            while (world.server.handler().webSocketClients() == 2 && runs < 20_000) {
+                long t0 = System.nanoTime();
+                last = world.recorder.runQueued(WS_A, "wide", name, null);
+                world.recorder.runCancelled(WS_A, last, "done");
+                slowestCallNanos = Math.max(slowestCallNanos, System.nanoTime() - t0);
+                runs++;
+                // the reading client is not held up: it gets each run's latest state before the next run
+                com.fasterxml.jackson.databind.JsonNode m;
+                do {
+                    m = reader.nextEvent("execution_changed");
+                } while (!(m.get("data").get("execution_id").asText().equals(last)
+                        && m.get("data").get("status").asText().equals("cancelled")));
+            }
+            assertThat(world.server.handler().webSocketClients()).as("clients after %d runs", runs).isEqualTo(1);
+            assertThat(runs).as("runs recorded before the stalled client was closed").isGreaterThan(bound);
+            String metrics = world.api.get("/metrics", VIEWER_A).body();
+            assertThat(metrics).contains("runmetrics_websocket_dropped_clients_total 1");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(slowestCallNanos)).as("slowest queued + cancelled, ms")
+                    .isLessThan(1_000);
+            ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
         }
     }
 

@@ -215,12 +215,17 @@ public final class LiveOverviewAtScale {
             return null;
         }
 
+        /** The next {@code execution_update} (the run changes sent between them are skipped). */
         String next() throws InterruptedException {
-            String m = messages.poll(10, TimeUnit.SECONDS);
-            if (m == null) {
-                throw new IllegalStateException("no execution_update within 10 s");
+            while (true) {
+                String m = messages.poll(10, TimeUnit.SECONDS);
+                if (m == null) {
+                    throw new IllegalStateException("no execution_update within 10 s");
+                }
+                if (m.startsWith("{\"event\":\"execution_update\"")) {
+                    return m;
+                }
             }
-            return m;
         }
     }
 }

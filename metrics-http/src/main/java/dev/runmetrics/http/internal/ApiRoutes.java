@@ -186,8 +186,9 @@ public final class ApiRoutes {
         if (s.views() != null) {
             r.add(new Route("GET", "/ws/executions", Access.VIEWER, true, false, BodyKind.NONE,
                     ex -> upgrade(ex, Subscription.executions(ex.workspaceId())),
-                    wsDoc("Live overview: execution_update messages (the realtime section) of the workspace, "
-                            + "after each change, at most twice a second.", List.of())));
+                    wsDoc("Live overview of the workspace: execution_changed (a run's latest state) as each run "
+                            + "changes, and execution_update (the realtime section) on connect and after changes, "
+                            + "at most once per executionUpdateInterval (500 ms by default).", List.of())));
         }
         r.add(new Route("GET", "/openapi.json", Access.PUBLIC, false, false, BodyKind.NONE, this::openApi,
                 doc("This document.", "meta", List.of(), 200)));

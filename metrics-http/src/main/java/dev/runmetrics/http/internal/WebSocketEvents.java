@@ -95,6 +95,39 @@ public final class WebSocketEvents {
         return Json.map("event", name, "data", data);
     }
 
+    /**
+     * The executions stream's message for a run event: the run's state after it,
+     * {@code {"event": "execution_changed", "data": {...}}} with {@code execution_id},
+     * {@code workflow_id}, {@code workflow_name}, {@code attempt}, {@code status},
+     * {@code queued_at}, {@code started_at}, {@code completed_at} (null until then), {@code user_id}
+     * (null when absent), {@code priority} (0 when absent), {@code error} (null unless it failed,
+     * timed out, was cancelled or paused) and {@code timestamp} (when it changed).
+     *
+     * @throws IllegalArgumentException if the event is a step event
+     */
+    static Map<String, Object> executionChanged(RunEvent e) {
+        if (e.type().isStepEvent()) {
+            throw new IllegalArgumentException("a step event changes no run state: " + e.type());
+        }
+        Run run = e.run();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("execution_id", run.runId());
+        data.put("workflow_id", run.workflowId());
+        data.put("workflow_name", run.workflowName());
+        data.put("attempt", run.attempt());
+        data.put("status", run.status().wireName());
+        data.put("queued_at", Json.instant(run.queuedAt()));
+        data.put("started_at", Json.instant(run.startedAt()));
+        data.put("completed_at", Json.instant(run.completedAt()));
+        Object user = run.attributes().get(Run.USER_ID);
+        data.put("user_id", user == null ? null : user.toString());
+        Object priority = run.attributes().get(Run.PRIORITY);
+        data.put("priority", priority instanceof Number p ? p.intValue() : 0);
+        data.put("error", run.errorMessage());
+        data.put("timestamp", Json.instant(e.at()));
+        return Json.map("event", "execution_changed", "data", data);
+    }
+
     private static Double seconds(LifecycleTimes t) {
         return t.executionTime().map(d -> d.toNanos() / 1e9).orElse(null);
     }
