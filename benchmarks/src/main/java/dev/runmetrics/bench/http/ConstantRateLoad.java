@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -42,11 +43,12 @@ public final class ConstantRateLoad {
 
     /** One rate's outcome. */
     record Result(double targetRate, double sentRate, long requests, long failed, long non2xx, double p50Ms,
-            double p90Ms, double p99Ms, double p999Ms, double maxMs) {
+            double p90Ms, double p99Ms, double p999Ms, double maxMs, String firstError) {
 
         String row() {
             return String.format(Locale.ROOT, "| %,.0f | %,.0f | %,d | %,d | %,d | %.2f | %.2f | %.2f | %.2f | %.2f |",
-                    targetRate, sentRate, requests, failed, non2xx, p50Ms, p90Ms, p99Ms, p999Ms, maxMs);
+                    targetRate, sentRate, requests, failed, non2xx, p50Ms, p90Ms, p99Ms, p999Ms, maxMs)
+                    + (firstError == null ? "" : "\n  (first failure: " + firstError + ")");
         }
     }
 
@@ -123,6 +125,7 @@ public final class ConstantRateLoad {
         Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
         AtomicLong failed = new AtomicLong();
         AtomicLong non2xx = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
         Semaphore slots = new Semaphore(inFlight);
         long periodNanos = (long) (1e9 / rate);
         long start = System.nanoTime();
@@ -152,6 +155,8 @@ public final class ConstantRateLoad {
                 recorder.recordValue(Math.min(latency, TimeUnit.SECONDS.toNanos(60)));
                 if (error != null) {
                     failed.incrementAndGet();
+                    Throwable cause = error.getCause() != null ? error.getCause() : error;
+                    firstError.compareAndSet(null, cause.getClass().getSimpleName() + ": " + cause.getMessage());
                 } else if (response.statusCode() / 100 != 2) {
                     non2xx.incrementAndGet();
                 }
@@ -162,7 +167,7 @@ public final class ConstantRateLoad {
         Histogram h = recorder.getIntervalHistogram();
         double seconds = measure.toNanos() / 1e9;
         return new Result(rate, sent / seconds, h.getTotalCount(), failed.get(), non2xx.get(), ms(h, 50), ms(h, 90),
-                ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1e6);
+                ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1e6, firstError.get());
     }
 
     private static double ms(Histogram h, double percentile) {

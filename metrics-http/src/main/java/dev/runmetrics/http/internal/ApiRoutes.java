@@ -284,12 +284,13 @@ public final class ApiRoutes {
                     Json.instant(start), "end_date", Json.instant(end), "unit", "ms", "items", items, "total",
                     items.size()));
         }
-        if (workflow != null && !view.knowsWorkflow(ex.workspaceId(), workflow)) {
+        ExecutionTimeStatistics st = view.executionTimes(ex.workspaceId(), Optional.ofNullable(workflow),
+                Optional.ofNullable(status), start, end);
+        // A workflow with attempts in the range is known; only an empty answer needs the (uncached) check.
+        if (workflow != null && st.count() == 0 && !view.knowsWorkflow(ex.workspaceId(), workflow)) {
             throw new ApiError(404, "workflow_not_found", "no run of workflow '" + workflow
                     + "' in this workspace", "workflow_id");
         }
-        ExecutionTimeStatistics st = view.executionTimes(ex.workspaceId(), Optional.ofNullable(workflow),
-                Optional.ofNullable(status), start, end);
         Map<String, Object> body = Json.map("workflow_id", workflow, "status", statusName, "start_date",
                 Json.instant(start), "end_date", Json.instant(end), "unit", "ms");
         body.putAll(statisticsFields(st));
