@@ -2,6 +2,7 @@ package dev.runmetrics.core.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runmetrics.core.node.LogCapture;
 import dev.runmetrics.core.store.ControlAction;
 import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.ControlOutcome;
@@ -11,11 +12,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,33 +24,21 @@ class ControlAuditLogTest {
     private static final String RUN = "018f0000-0000-7000-8000-000000000001";
     private static final Instant NOW = Instant.parse("2024-05-01T10:00:00Z");
 
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private final Logger jul = Logger.getLogger(ControlAuditLog.class.getName());
     private final InMemoryRunStore store = new InMemoryRunStore();
     private final ControlAuditLog log = new ControlAuditLog(store, () -> NOW);
 
+    private LogCapture capture;
+    private List<LogRecord> records;
+
     @BeforeEach
     void capture() {
-        jul.addHandler(handler);
+        capture = new LogCapture(ControlAuditLog.class);
+        records = capture.records();
     }
 
     @AfterEach
     void release() {
-        jul.removeHandler(handler);
+        capture.close();
     }
 
     private String onlyLine() {

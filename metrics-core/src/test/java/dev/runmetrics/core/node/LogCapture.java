@@ -10,7 +10,7 @@ import java.util.logging.Logger;
  * Captures what a {@link System.Logger} writes, for tests. With no SLF4J provider on the test class
  * path, System.Logger goes to java.util.logging, so a JUL handler sees every record.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
@@ -28,15 +28,18 @@ final class LogCapture implements AutoCloseable {
         }
     };
 
-    LogCapture(Class<?> loggerOwner) {
+    /** Starts capturing what the logger named after {@code loggerOwner} writes, until {@link #close}. */
+    public LogCapture(Class<?> loggerOwner) {
         this.logger = Logger.getLogger(loggerOwner.getName());
         logger.addHandler(handler);
     }
 
-    List<LogRecord> records() {
+    /** The records captured so far, oldest first (a live, thread-safe view). */
+    public List<LogRecord> records() {
         return records;
     }
 
+    /** Stops capturing. */
     @Override
     public void close() {
         logger.removeHandler(handler);
