@@ -260,18 +260,9 @@ public final class ApiRoutes {
         if (groupBy != null && workflow != null) {
             throw ApiError.badParameter("group_by", "group_by=workflow and workflow_id exclude each other");
         }
-        Instant from = Params.dateOrDateTime("start_date", ex.query("start_date"), false);
-        Instant to = Params.dateOrDateTime("end_date", ex.query("end_date"), true);
-        Instant toAsGiven = Params.dateOrDateTime("end_date", ex.query("end_date"), false);
-        if (from != null && toAsGiven != null && toAsGiven.isBefore(from)) {
-            throw ApiError.badParameter("end_date", "end_date is before start_date");
-        }
-        Instant now = s.clock().wallTime();
-        Instant start = from == null ? Instant.EPOCH : from;
-        Instant end = to == null ? (now.isBefore(start) ? start : now) : to;
-        if (end.isBefore(start)) {
-            throw ApiError.badParameter("end_date", "end_date is before start_date");
-        }
+        Params.Range range = Params.range(ex.query("start_date"), ex.query("end_date"), s.clock().wallTime(), null);
+        Instant start = range.from();
+        Instant end = range.to();
         ExecutionTimeStatisticsView view = s.views().statistics();
         String statusName = status == null ? null : status.wireName();
         if (groupBy != null) {

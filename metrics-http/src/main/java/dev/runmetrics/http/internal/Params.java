@@ -85,6 +85,40 @@ public final class Params {
     /** The last instant a date parameter may name, and where an end date of 9999-12-31 ends. */
     public static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
+    /** A range {@code [from, to)} read from {@code start_date} and {@code end_date}. */
+    public record Range(Instant from, Instant to) {}
+
+    /**
+     * The range of {@code start_date} and {@code end_date} (either absent: null), as the
+     * statistics endpoints read it: a date end is inclusive ({@link #dateOrDateTime}); an open end
+     * is {@code now} (or the start, if that is later); an open start is the epoch or, with a
+     * {@code defaultSpan}, that long before the end (not before {@link #FIRST_INSTANT}).
+     *
+     * @throws ApiError 400 naming the parameter if a date is malformed or the end is before the start
+     */
+    public static Range range(String startDate, String endDate, Instant now, java.time.Duration defaultSpan) {
+        Instant from = dateOrDateTime("start_date", startDate, false);
+        Instant to = dateOrDateTime("end_date", endDate, true);
+        Instant toAsGiven = dateOrDateTime("end_date", endDate, false);
+        if (from != null && toAsGiven != null && toAsGiven.isBefore(from)) {
+            throw ApiError.badParameter("end_date", "end_date is before start_date");
+        }
+        Instant start;
+        Instant end;
+        if (from == null && defaultSpan != null) {
+            end = to == null ? now : to;
+            Instant back = end.minus(defaultSpan);
+            start = back.isBefore(FIRST_INSTANT) ? FIRST_INSTANT : back;
+        } else {
+            start = from == null ? Instant.EPOCH : from;
+            end = to == null ? (now.isBefore(start) ? start : now) : to;
+        }
+        if (end.isBefore(start)) {
+            throw ApiError.badParameter("end_date", "end_date is before start_date");
+        }
+        return new Range(start, end);
+    }
+
     /**
      * An ISO-8601 date ({@code 2024-01-15}) or date-time ({@code 2024-01-15T10:00:00Z}, an offset
      * or none, meaning UTC). A date is the start of that day in UTC, or with {@code endOfDay} the

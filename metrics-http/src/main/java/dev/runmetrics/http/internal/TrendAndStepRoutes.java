@@ -7,7 +7,6 @@ import dev.runmetrics.http.internal.Route.Access;
 import dev.runmetrics.http.internal.Route.BodyKind;
 import dev.runmetrics.http.internal.Route.Param;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,38 +59,9 @@ final class TrendAndStepRoutes {
                                         + StepStatisticsView.DEFAULT_RUN_LIMIT + ").")), 200, 400, 401, 404, 429)));
     }
 
-    /** A parsed range [from, to). */
-    private record Range(Instant from, Instant to) {}
-
-    /**
-     * The range as the execution-time statistics read it, except that without a start_date and
-     * with a {@code defaultSpan} it starts that long before its end.
-     */
-    private Range range(Exchange ex, Duration defaultSpan) {
-        Instant from = Params.dateOrDateTime("start_date", ex.query("start_date"), false);
-        Instant to = Params.dateOrDateTime("end_date", ex.query("end_date"), true);
-        Instant toAsGiven = Params.dateOrDateTime("end_date", ex.query("end_date"), false);
-        if (from != null && toAsGiven != null && toAsGiven.isBefore(from)) {
-            throw ApiError.badParameter("end_date", "end_date is before start_date");
-        }
-        Instant now = s.clock().wallTime();
-        Instant start;
-        Instant end;
-        if (from == null && defaultSpan != null) {
-            end = to == null ? now : to;
-            start = later(Params.FIRST_INSTANT, end.minus(defaultSpan));
-        } else {
-            start = from == null ? Instant.EPOCH : from;
-            end = to == null ? (now.isBefore(start) ? start : now) : to;
-        }
-        if (end.isBefore(start)) {
-            throw ApiError.badParameter("end_date", "end_date is before start_date");
-        }
-        return new Range(start, end);
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
+    /** The range as the execution-time statistics read it, or with a default span when start_date is absent. */
+    private Params.Range range(Exchange ex, Duration defaultSpan) {
+        return Params.range(ex.query("start_date"), ex.query("end_date"), s.clock().wallTime(), defaultSpan);
     }
 
     private static String workflowFilter(Exchange ex) {
@@ -110,7 +80,7 @@ final class TrendAndStepRoutes {
             throw ApiError.badParameter("bucket", "bucket must be hour or day, was '" + Router.truncate(bucketText)
                     + "'");
         }
-        Range r = range(ex, DEFAULT_TREND_SPAN);
+        Params.Range r = range(ex, DEFAULT_TREND_SPAN);
         TrendGranularity granularity = bucket.orElseGet(() -> TrendGranularity.forRange(r.from(), r.to()));
         long buckets = granularity.bucketsIn(r.from(), r.to());
         if (buckets > DurationTrendView.MAX_BUCKETS) {
@@ -128,7 +98,7 @@ final class TrendAndStepRoutes {
         String workflow = Params.id("workflow_id", ex.query("workflow_id"));
         int runLimit = Params.integer("run_limit", ex.query("run_limit"), StepStatisticsView.DEFAULT_RUN_LIMIT, 1,
                 StepStatisticsView.MAX_RUN_LIMIT);
-        Range r = range(ex, null);
+        Params.Range r = range(ex, null);
         return Reply.snake(200, s.views().stepStatistics().steps(ex.workspaceId(), workflow, r.from(), r.to(),
                 runLimit));
     }
