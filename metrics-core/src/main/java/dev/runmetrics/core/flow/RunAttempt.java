@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -35,6 +34,8 @@ final class RunAttempt {
     final String workspaceId;
     final String runId;
     final int attempt;
+    /** The run's queue priority ({@link QueuedStep}): every step of this attempt waits by it. */
+    final int priority;
     final WorkflowDefinition workflow;
     final CompletableFuture<RunOutcome> done = new CompletableFuture<>();
 
@@ -48,7 +49,7 @@ final class RunAttempt {
     // Guarded by this.
     private final Map<String, State> states = new LinkedHashMap<>();
     private final Map<String, Object> outputs = new LinkedHashMap<>();
-    private final Map<String, FutureTask<Void>> queued = new HashMap<>();
+    private final Map<String, QueuedStep> queued = new HashMap<>();
     private final Map<String, Thread> running = new HashMap<>();
     private int inFlight;
     private boolean started;
@@ -59,7 +60,8 @@ final class RunAttempt {
     private RunOutcome outcome;
     private boolean delivered;
 
-    RunAttempt(WorkflowRunner runner, String workspaceId, String runId, int attempt, WorkflowDefinition workflow,
+    RunAttempt(WorkflowRunner runner, String workspaceId, String runId, int attempt, int priority,
+            WorkflowDefinition workflow,
             Map<String, Object> input, String resumedStep, Map<String, Object> overrides,
             Map<String, Object> restoredOutputs) {
         this.runner = runner;
@@ -67,6 +69,7 @@ final class RunAttempt {
         this.workspaceId = workspaceId;
         this.runId = runId;
         this.attempt = attempt;
+        this.priority = priority;
         this.workflow = workflow;
         this.input = input;
         this.resumedStep = resumedStep;
@@ -135,7 +138,7 @@ final class RunAttempt {
     }
 
     private void unqueue(String stepId) {
-        FutureTask<Void> task = queued.remove(stepId);
+        QueuedStep task = queued.remove(stepId);
         runner.unqueue(task);
         inFlight--;
     }
@@ -314,7 +317,7 @@ final class RunAttempt {
         }
         states.put(id, State.QUEUED);
         inFlight++;
-        FutureTask<Void> task = new FutureTask<>(() -> runStep(step, in), null);
+        QueuedStep task = runner.queuedStep(priority, () -> runStep(step, in));
         queued.put(id, task);
         try {
             runner.execute(task);

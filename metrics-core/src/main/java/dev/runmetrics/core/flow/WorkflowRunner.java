@@ -30,11 +30,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The reference orchestrator: runs {@link WorkflowDefinition}s on a fixed number of worker
@@ -63,6 +64,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the executor ({@code stepQueued}) and started when a worker is free ({@code stepStarted}); the
  * run is {@code runStarted} when its first step starts. Independent steps run in parallel, up to
  * the number of workers.
+ *
+ * <p><b>Priority.</b> Steps waiting for a worker are served by their run's priority, the
+ * {@link Run#PRIORITY} attribute given to {@link #submit(String, String, Map, Map) submit}
+ * (an integer, higher first; 0 when absent or not a number), and within one priority in the order
+ * they were queued. So when every worker is busy, the next free worker takes a step of the
+ * highest-priority run that waits, whether that run is new or already running; a running step is
+ * never pre-empted. A resumed attempt keeps its run's priority. That is the order the live
+ * overview lists queued runs in (priority descending, then queued first), so its estimated starts
+ * follow the runner.
  *
  * <p>A step that fails (after its node's retries) blocks the steps downstream of it; independent
  * branches still run to their end; then the run fails with the first failure's message. A step
@@ -131,6 +141,8 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
     /** The checkpoints waiting for the store to come back; null under {@link CheckpointPolicy#REQUIRED}. */
     private final DeferredCheckpoints deferred;
     private final Map<Key, RunAttempt> live = new ConcurrentHashMap<>();
+    /** Orders the steps of equal priority in the queue: first queued, first started. */
+    private final AtomicLong queueSequence = new AtomicLong();
     private final Map<Key, RunAttempt> finished;
     private volatile boolean closed;
 
@@ -150,7 +162,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
             }
         };
         AtomicInteger threads = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        // Only QueuedSteps are ever executed (see execute), so the queue orders them by priority.
+        this.executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                new PriorityBlockingQueue<Runnable>(64, (x, y) -> ((QueuedStep) x).compareTo((QueuedStep) y)),
                 task -> {
                     Thread t = new Thread(task, "runmetrics-runner-" + threads.incrementAndGet());
                     t.setDaemon(true);
@@ -205,7 +219,8 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
      * @param workspaceId the tenant
      * @param workflowId a workflow this runner was built with
      * @param input the workflow input, a JSON object of JSON-like values, or null for {@code {}}
-     * @param attributes run attributes such as {@link Run#USER_ID}, or null
+     * @param attributes run attributes such as {@link Run#USER_ID}, or null; {@link Run#PRIORITY}
+     *     orders the run's steps in the queue (see the class documentation)
      * @return the run id
      * @throws NullPointerException if the workspace or workflow id is null
      * @throws IllegalArgumentException if the workflow is unknown, an id is malformed, or the input
@@ -230,7 +245,8 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
             LOG.log(Level.WARNING, "the input of run " + runId + " was not checkpointed; it will not be resumable",
                     notStored);
         }
-        RunAttempt execution = new RunAttempt(this, workspaceId, runId, 1, workflow, in, null, Map.of(), Map.of());
+        RunAttempt execution = new RunAttempt(this, workspaceId, runId, 1, QueuedStep.priorityOf(attrs), workflow, in,
+                null, Map.of(), Map.of());
         live.put(new Key(workspaceId, runId), execution);
         execution.start();
         return runId;
@@ -362,8 +378,9 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         Run claimed = ((ResumeClaim.Claimed) claim).run();
         ResumeResult.Accepted accepted = new ResumeResult.Accepted(runId, stepId, claimed.attempt());
         audits.record(workspaceId, actor, runId, stepId, inputOverrides, accepted);
-        RunAttempt execution = new RunAttempt(this, workspaceId, runId, claimed.attempt(), plan.workflow, plan.input,
-                stepId, plan.overrides, plan.restored);
+        RunAttempt execution = new RunAttempt(this, workspaceId, runId, claimed.attempt(),
+                QueuedStep.priorityOf(claimed.attributes()), plan.workflow, plan.input, stepId, plan.overrides,
+                plan.restored);
         live.put(new Key(workspaceId, runId), execution);
         recorder.runResumed(workspaceId, claimed);
         execution.start();
@@ -483,7 +500,10 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
         return workers;
     }
 
-    /** Returns how many steps wait for a worker now (the live overview's queue depth, in steps). */
+    /**
+     * Returns how many steps wait for a worker now. The live overview's queue depth counts runs
+     * that wait for their first step instead; this counts every waiting step, of new and running runs.
+     */
     public int queuedSteps() {
         return executor.getQueue().size();
     }
@@ -575,7 +595,12 @@ public final class WorkflowRunner implements ResumeHandler, AutoCloseable {
                 null);
     }
 
-    void execute(FutureTask<Void> task) {
+    /** Returns a step task that waits in the queue by {@code priority}, after those queued before it. */
+    QueuedStep queuedStep(int priority, Runnable step) {
+        return new QueuedStep(priority, queueSequence.incrementAndGet(), step);
+    }
+
+    void execute(QueuedStep task) {
         executor.execute(task);
     }
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -415,6 +416,111 @@ class WorkflowRunnerTest {
         assertThat(f.events).noneMatch(e -> e.type() == RunEvent.Type.STEP_COMPLETED
                 && e.step().stepId().equals("process"));
         assertThat(f.calls("finalize")).isZero();
+    }
+
+    /** Submits a basic_sequence run with the given priority attribute (none when null), one second after the last. */
+    private String submitWithPriority(Object priority) {
+        f.clock.advance(Duration.ofSeconds(1));
+        return f.runner.submit(WS, "basic_sequence", Map.of(),
+                priority == null ? Map.of() : Map.of(Run.PRIORITY, priority));
+    }
+
+    @Test
+    void aFreeWorkerTakesTheStepOfTheHighestPriorityRunThatWaitsAndEqualPrioritiesInTurn() throws Exception {
+        f = new RunnerFixture(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> starts = new CopyOnWriteArrayList<>();
+        f.extraHook = (wf, in) -> {
+            starts.add(in.runId() + "/" + in.stepId());
+            if (starts.size() == 1) {
+                blocking.countDown();
+                release.await(5, TimeUnit.SECONDS);
+            }
+        };
+        String first = f.submit("basic_sequence", Map.of());
+        assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue();
+        String low1 = submitWithPriority(null);
+        String high = submitWithPriority(10);
+        String low2 = submitWithPriority(0L);
+        String mid = submitWithPriority(5);
+        String notANumber = submitWithPriority("urgent"); // counts as 0, like the overview's rule
+        assertThat(f.runner.queuedSteps()).isEqualTo(5);
+
+        release.countDown();
+        for (String run : List.of(first, low1, high, low2, mid, notANumber)) {
+            assertThat(f.await(run).status()).isEqualTo(RunStatus.COMPLETED);
+        }
+        // A higher-priority run's later steps also go before the lower ones that wait; equal
+        // priorities go in the order their steps were queued (first's "process" after the
+        // first steps queued while its "initialize" ran).
+        assertThat(starts).containsExactly(first + "/initialize",
+                high + "/initialize", high + "/process", high + "/finalize",
+                mid + "/initialize", mid + "/process", mid + "/finalize",
+                low1 + "/initialize", low2 + "/initialize", notANumber + "/initialize", first + "/process",
+                low1 + "/process", low2 + "/process", notANumber + "/process", first + "/finalize",
+                low1 + "/finalize", low2 + "/finalize", notANumber + "/finalize");
+    }
+
+    @Test
+    void theLiveOverviewListsTheQueueInTheOrderTheRunnerStartsIt() throws Exception {
+        f = new RunnerFixture(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> startedRuns = new CopyOnWriteArrayList<>();
+        f.extraHook = (wf, in) -> {
+            if (in.stepId().equals("initialize")) {
+                startedRuns.add(in.runId());
+            }
+            if (startedRuns.size() == 1) {
+                blocking.countDown();
+                release.await(5, TimeUnit.SECONDS);
+            }
+        };
+        String first = f.submit("basic_sequence", Map.of());
+        assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue();
+        List<String> queued = List.of(submitWithPriority(0), submitWithPriority(5), submitWithPriority(0),
+                submitWithPriority(10), submitWithPriority(5));
+        dev.runmetrics.core.views.overview.Realtime realtime = dev.runmetrics.core.views.RunViews.builder(f.memory)
+                .clock(f.clock).workerCapacity(1).build().overview().realtime(WS);
+        assertThat(realtime.queueDepth()).isEqualTo(5);
+        List<String> listed = realtime.queuedExecutions().stream()
+                .map(dev.runmetrics.core.views.overview.QueuedRun::queueId).toList();
+        assertThat(listed).containsExactly(queued.get(3), queued.get(1), queued.get(4), queued.get(0), queued.get(2));
+
+        release.countDown();
+        for (String run : queued) {
+            f.await(run);
+        }
+        assertThat(startedRuns).containsExactlyElementsOf(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(first), listed.stream()).toList());
+    }
+
+    @Test
+    void cancellingARunTakesItsPrioritizedStepsOffTheQueue() throws Exception {
+        f = new RunnerFixture(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        f.extraHook = (wf, in) -> {
+            if (blocking.getCount() == 1) {
+                blocking.countDown();
+                release.await(5, TimeUnit.SECONDS);
+            }
+        };
+        String first = f.submit("basic_sequence", Map.of());
+        assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue();
+        String high = submitWithPriority(10);
+        String low = submitWithPriority(0);
+        assertThat(f.runner.queuedSteps()).isEqualTo(2);
+
+        assertThat(f.runner.cancel(WS, high, "not needed")).isTrue();
+        assertThat(f.runner.queuedSteps()).isEqualTo(1);
+        release.countDown();
+
+        assertThat(f.await(high).status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(f.await(low).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.await(first).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.calls("initialize")).isEqualTo(2);
     }
 
     @Test
