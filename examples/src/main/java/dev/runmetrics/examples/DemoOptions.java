@@ -29,10 +29,20 @@ import java.util.regex.Pattern;
  * @param otel whether runs are also traced with OpenTelemetry, spans to the log ({@code --otel})
  * @param langgraph whether a LangGraph4j graph runs on the schedule too ({@code --langgraph})
  * @param springBatch whether a Spring Batch job runs on the schedule too ({@code --spring-batch})
+ * @param burstEvery how often the load adds a burst of runs at once (zero: no bursts)
+ * @param burstSize how many runs a burst submits, or null for {@value #BURST_WORKER_MULTIPLE} times
+ *     {@code workers} (see {@link #burstRuns()})
  */
 public record DemoOptions(int port, String bind, double rate, Duration duration, Path dataDir, String jdbcUrl,
         String jdbcUser, String jdbcPassword, String appUser, String appPassword, double latencyScale, int workers,
-        Duration statusInterval, Integer micrometerPort, boolean otel, boolean langgraph, boolean springBatch) {
+        Duration statusInterval, Integer micrometerPort, boolean otel, boolean langgraph, boolean springBatch,
+        Duration burstEvery, Integer burstSize) {
+
+    /** A burst's default size, in workers: far above what the workers take at once, so runs queue. */
+    public static final int BURST_WORKER_MULTIPLE = 4;
+
+    /** The default of {@code --burst-every}. */
+    public static final Duration DEFAULT_BURST_EVERY = Duration.ofMinutes(10);
 
     /** Thrown for a bad command line; its message says what is wrong. */
     public static final class UsageException extends Exception {
@@ -46,7 +56,12 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
     /** The options of a plain {@code demo}. */
     public static DemoOptions defaults() {
         return new DemoOptions(8080, "127.0.0.1", 2.0, null, Path.of(".runmetrics-demo"), null, null, null, null, null,
-                1.0, 32, Duration.ofSeconds(5), null, false, false, false);
+                1.0, 32, Duration.ofSeconds(5), null, false, false, false, DEFAULT_BURST_EVERY, null);
+    }
+
+    /** Returns how many runs a burst submits: {@code burstSize}, or {@value #BURST_WORKER_MULTIPLE} × {@code workers}. */
+    public int burstRuns() {
+        return burstSize != null ? burstSize : BURST_WORKER_MULTIPLE * workers;
     }
 
     public static final String HELP = """
@@ -59,7 +74,11 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
             flags:
               --port N             HTTP port (default 8080; 0 picks a free one)
               --bind ADDR          HTTP bind address (default 127.0.0.1; 0.0.0.0 for every interface)
-              --rate R             runs submitted per second, across workspaces (default 2; 0 = no load)
+              --rate R             runs submitted per second, across workspaces (default 2; 0 = no load,
+                                   no bursts either)
+              --burst-every D      add a burst of runs at once every D, the first after min(D, 30s)
+                                   (default 10m; 0 = no bursts)
+              --burst-size N       runs in a burst (default 4 x --workers: they queue for the workers)
               --duration D         stop after D, e.g. 30s, 10m, 2h (default: run until Ctrl-C)
               --data-dir DIR       embedded PostgreSQL data and port (default ./.runmetrics-demo)
               --jdbc-url URL       use this PostgreSQL instead of the embedded one
@@ -112,6 +131,8 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
         boolean otel = d.otel;
         boolean langgraph = d.langgraph;
         boolean springBatch = d.springBatch;
+        Duration burstEvery = d.burstEvery;
+        Integer burstSize = d.burstSize;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -164,6 +185,8 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
                 case "--workers" -> workers = intValue(name, value, 1, 1024);
                 case "--status-every" -> statusInterval = duration(name, value, true);
                 case "--micrometer" -> micrometerPort = intValue(name, value, 0, 65535);
+                case "--burst-every" -> burstEvery = duration(name, value, true);
+                case "--burst-size" -> burstSize = intValue(name, value, 1, 100_000);
                 default -> throw new UsageException("unknown flag " + name);
             }
         }
@@ -171,17 +194,19 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
             throw new UsageException("--jdbc-user, --jdbc-password, --app-user and --app-password need --jdbc-url");
         }
         return new DemoOptions(port, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser,
-                appPassword, latencyScale, workers, statusInterval, micrometerPort, otel, langgraph, springBatch);
+                appPassword, latencyScale, workers, statusInterval, micrometerPort, otel, langgraph, springBatch,
+                burstEvery, burstSize);
     }
 
     /** Returns a copy with another port. */
     public DemoOptions withPort(int p) {
         return new DemoOptions(p, bind, rate, duration, dataDir, jdbcUrl, jdbcUser, jdbcPassword, appUser, appPassword,
-                latencyScale, workers, statusInterval, micrometerPort, otel, langgraph, springBatch);
+                latencyScale, workers, statusInterval, micrometerPort, otel, langgraph, springBatch, burstEvery,
+                burstSize);
     }
 
     private static final Pattern FLAGS = Pattern.compile("--(port|bind|rate|duration|data-dir|jdbc-url|jdbc-user"
-            + "|jdbc-password|app-user|app-password|latency-scale|workers|status-every|micrometer)");
+            + "|jdbc-password|app-user|app-password|latency-scale|workers|status-every|micrometer|burst-every|burst-size)");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, a number of seconds, or ISO {@code PT30S}. */

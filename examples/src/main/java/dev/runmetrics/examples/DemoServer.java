@@ -87,6 +87,13 @@ public final class DemoServer implements AutoCloseable {
     static final double PAUSE_SHARE = 0.04;
     /** Chance that a step try hits a transient network error (retried by the node's policy). */
     static final double TRANSIENT_ERROR_CHANCE = 0.04;
+    /** The run priorities of the load ({@link Run#PRIORITY}, higher first), each with its share of the runs. */
+    static final int HIGH_PRIORITY = 10;
+    static final double HIGH_PRIORITY_SHARE = 0.05;
+    static final int RAISED_PRIORITY = 5;
+    static final double RAISED_PRIORITY_SHARE = 0.15;
+    /** The first burst comes after this, or after one {@code --burst-every} if that is shorter. */
+    static final Duration FIRST_BURST_AFTER = Duration.ofSeconds(30);
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -112,6 +119,7 @@ public final class DemoServer implements AutoCloseable {
     private final LongAdder interrupted = new LongAdder();
     private final Set<String> submittedIds = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> submittedPerWorkspace = new ConcurrentHashMap<>();
+    private final LongAdder bursts = new LongAdder();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
 
@@ -229,6 +237,11 @@ public final class DemoServer implements AutoCloseable {
             if (o.rate() > 0) {
                 long periodNanos = Math.max(1_000_000L, Math.round(1e9 / o.rate()));
                 ld.scheduleAtFixedRate(this::submitOne, 0, periodNanos, TimeUnit.NANOSECONDS);
+                if (!o.burstEvery().isZero()) {
+                    long every = o.burstEvery().toNanos();
+                    long first = Math.min(every, FIRST_BURST_AFTER.toNanos());
+                    ld.scheduleAtFixedRate(this::submitBurst, first, every, TimeUnit.NANOSECONDS);
+                }
                 if (lg != null || sb != null) {
                     // Each engine as often as each example workflow: the load's rate over the four.
                     long enginePeriod = Math.max(1_000_000L, Math.round(1e9 * WORKFLOW_IDS.size() / o.rate()));
@@ -387,7 +400,7 @@ public final class DemoServer implements AutoCloseable {
                 input.put(ExampleWorkflows.PAUSE_STEP, APPROVAL_STEP.get(workflowId));
             }
             Map<String, Object> attributes = Map.of(Run.USER_ID,
-                    ws.slug() + "-user-" + random.nextInt(1, 25));
+                    ws.slug() + "-user-" + random.nextInt(1, 25), Run.PRIORITY, priority(random.nextDouble()));
             String runId = runner.submit(ws.id(), workflowId, input, attributes);
             submittedIds.add(runId);
             submittedPerWorkspace.get(ws.id()).increment();
@@ -396,6 +409,23 @@ public final class DemoServer implements AutoCloseable {
         } catch (RuntimeException e) {
             out.println("load generator: " + e); // keep going: one bad submit must not stop the load
         }
+    }
+
+    /**
+     * A burst: {@link DemoOptions#burstRuns()} runs at once (by default four times the workers),
+     * each like one of the steady load, so that runs queue and the runner's priorities show.
+     */
+    private void submitBurst() {
+        bursts.increment();
+        for (int i = options.burstRuns(); i > 0 && !load.isShutdown(); i--) {
+            submitOne();
+        }
+    }
+
+    /** A run's priority: {@value #HIGH_PRIORITY} for 5% of runs, {@value #RAISED_PRIORITY} for 15%, else 0. */
+    static int priority(double u) {
+        return u < HIGH_PRIORITY_SHARE ? HIGH_PRIORITY : u < HIGH_PRIORITY_SHARE + RAISED_PRIORITY_SHARE
+                ? RAISED_PRIORITY : 0;
     }
 
     /** One invocation of each engine's workflow; an engine still busy with the previous one skips it. */
@@ -482,6 +512,17 @@ public final class DemoServer implements AutoCloseable {
         b.append("              ~").append(Math.round(FAILURE_SHARE * 100)).append("% fail, ~")
                 .append(Math.round(PAUSE_SHARE * 100)).append("% pause for approval, ")
                 .append(Math.round(TRANSIENT_ERROR_CHANCE * 100)).append("% of step tries hit a retried transient error\n");
+        if (options.rate() > 0) {
+            b.append("              priority ").append(HIGH_PRIORITY).append(" for ~")
+                    .append(Math.round(HIGH_PRIORITY_SHARE * 100)).append("% of runs, ").append(RAISED_PRIORITY)
+                    .append(" for ~").append(Math.round(RAISED_PRIORITY_SHARE * 100))
+                    .append("%, else 0 (the runner starts higher first)\n");
+            b.append("              ").append(options.burstEvery().isZero() ? "no bursts (--burst-every 0)"
+                    : "a burst of " + options.burstRuns() + " runs at once (" + options.workers() + " workers) every "
+                            + human(options.burstEvery()) + ", the first after "
+                            + human(options.burstEvery().compareTo(FIRST_BURST_AFTER) < 0 ? options.burstEvery()
+                                    : FIRST_BURST_AFTER)).append('\n');
+        }
         String engines = " in workspace " + WORKSPACES.get(0).slug() + ", as often as each example workflow\n";
         if (langGraph != null) {
             b.append("  langgraph4j ").append(langGraph).append(engines);
@@ -541,9 +582,11 @@ public final class DemoServer implements AutoCloseable {
         }
         StoreHealth health = store.health();
         int deferred = runner.deferredCheckpoints();
-        return String.format(Locale.ROOT, "[%tT] submitted %d (%s) | running %d | completed %d | failed %d | paused %d"
+        return String.format(Locale.ROOT, "[%tT] submitted %d (%s) | running %d | steps queued %d | bursts %d"
+                + " | completed %d | failed %d | paused %d"
                 + " | cancelled %d | resumed %d | writer queue %d, written %d%s", System.currentTimeMillis(),
-                submittedIds.size(), perWs, runner.runsInFlight(), counts.completed.sum(), counts.failed.sum(),
+                submittedIds.size(), perWs, runner.runsInFlight(), runner.queuedSteps(), bursts.sum(),
+                counts.completed.sum(), counts.failed.sum(),
                 counts.paused.sum(), counts.cancelled.sum(), counts.resumed.sum(), w.queueDepth(), w.written(),
                 w.healthy() ? "" : " (database failing: retrying)")
                 + (w.spilling() || w.spillBacklog() > 0 ? String.format(Locale.ROOT, " | spill journal %d snapshots,"
