@@ -84,6 +84,9 @@ final class DemoDatabase implements AutoCloseable {
             host    all   all        ::1/128       scram-sha-256
             """;
 
+    /** How many idle connections of the store's role are kept for reuse. */
+    static final int STORE_CONNECTIONS = 48;
+
     private final EmbeddedPostgres embedded;
     private final Path pgdata;
     private final DataSource owner;
@@ -98,7 +101,10 @@ final class DemoDatabase implements AutoCloseable {
         this.pgdata = pgdata;
         this.owner = owner;
         this.app = app;
-        this.pooled = new ReusingDataSource(app, 16);
+        // Enough idle connections for a saturated runner (32 workers checkpointing at once, the
+        // writer, the API's reads): fewer, and a burst's workers open new ones faster than the
+        // store lets logins wait, which it reports as the database being unavailable.
+        this.pooled = new ReusingDataSource(app, STORE_CONNECTIONS);
         this.description = description;
     }
 

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * @param otel whether runs are also traced with OpenTelemetry, spans to the log ({@code --otel})
  * @param langgraph whether a LangGraph4j graph runs on the schedule too ({@code --langgraph})
  * @param springBatch whether a Spring Batch job runs on the schedule too ({@code --spring-batch})
- * @param burstEvery how often the load adds a burst of runs at once (zero: no bursts)
+ * @param burstEvery how often the load adds a burst of runs within a few seconds (zero: no bursts)
  * @param burstSize how many runs a burst submits, or null for {@value #BURST_WORKER_MULTIPLE} times
  *     {@code workers} (see {@link #burstRuns()})
  */
@@ -76,8 +76,8 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
               --bind ADDR          HTTP bind address (default 127.0.0.1; 0.0.0.0 for every interface)
               --rate R             runs submitted per second, across workspaces (default 2; 0 = no load,
                                    no bursts either)
-              --burst-every D      add a burst of runs at once every D, the first after min(D, 30s)
-                                   (default 10m; 0 = no bursts)
+              --burst-every D      add a burst of runs every D, submitted within 3s (or D/2), the first
+                                   after min(D, 30s) (default 10m; 0 = no bursts)
               --burst-size N       runs in a burst (default 4 x --workers: they queue for the workers)
               --duration D         stop after D, e.g. 30s, 10m, 2h (default: run until Ctrl-C)
               --data-dir DIR       embedded PostgreSQL data and port (default ./.runmetrics-demo)

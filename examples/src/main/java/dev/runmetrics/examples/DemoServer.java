@@ -94,6 +94,12 @@ public final class DemoServer implements AutoCloseable {
     static final double RAISED_PRIORITY_SHARE = 0.15;
     /** The first burst comes after this, or after one {@code --burst-every} if that is shorter. */
     static final Duration FIRST_BURST_AFTER = Duration.ofSeconds(30);
+    /**
+     * A burst's runs are submitted evenly over this long (or over half of {@code --burst-every}
+     * if that is shorter): still several times what the workers take, without every worker
+     * asking the database for a connection in the same instant.
+     */
+    static final Duration BURST_SPREAD = Duration.ofSeconds(3);
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -412,14 +418,25 @@ public final class DemoServer implements AutoCloseable {
     }
 
     /**
-     * A burst: {@link DemoOptions#burstRuns()} runs at once (by default four times the workers),
-     * each like one of the steady load, so that runs queue and the runner's priorities show.
+     * A burst: {@link DemoOptions#burstRuns()} runs (by default four times the workers) within
+     * {@link #BURST_SPREAD}, each like one of the steady load, so that runs queue and the runner's
+     * priorities show.
      */
     private void submitBurst() {
         bursts.increment();
-        for (int i = options.burstRuns(); i > 0 && !load.isShutdown(); i--) {
-            submitOne();
+        int runs = options.burstRuns();
+        long spread = burstSpread().toNanos();
+        try {
+            for (int i = 0; i < runs; i++) {
+                load.schedule(this::submitOne, spread * i / runs, TimeUnit.NANOSECONDS);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the load is stopping: the rest of the burst with it
         }
+    }
+
+    private Duration burstSpread() {
+        return Duration.ofNanos(Math.min(BURST_SPREAD.toNanos(), options.burstEvery().toNanos() / 2));
     }
 
     /** A run's priority: {@value #HIGH_PRIORITY} for 5% of runs, {@value #RAISED_PRIORITY} for 15%, else 0. */
@@ -518,7 +535,8 @@ public final class DemoServer implements AutoCloseable {
                     .append(" for ~").append(Math.round(RAISED_PRIORITY_SHARE * 100))
                     .append("%, else 0 (the runner starts higher first)\n");
             b.append("              ").append(options.burstEvery().isZero() ? "no bursts (--burst-every 0)"
-                    : "a burst of " + options.burstRuns() + " runs at once (" + options.workers() + " workers) every "
+                    : "a burst of " + options.burstRuns() + " runs in " + human(burstSpread()) + " ("
+                            + options.workers() + " workers) every "
                             + human(options.burstEvery()) + ", the first after "
                             + human(options.burstEvery().compareTo(FIRST_BURST_AFTER) < 0 ? options.burstEvery()
                                     : FIRST_BURST_AFTER)).append('\n');

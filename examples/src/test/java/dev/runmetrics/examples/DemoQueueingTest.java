@@ -44,12 +44,12 @@ class DemoQueueingTest {
     void burstsAboveCapacityQueueAndHigherPriorityRunsWaitLess() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         DemoServer demo = DemoServer.start(DemoOptions.parse("--port", "0", "--rate", "2", "--workers", "2",
-                "--latency-scale", "0.05", "--burst-every", "3s", "--burst-size", "40", "--status-every", "0",
+                "--latency-scale", "0.05", "--burst-every", "4s", "--burst-size", "40", "--status-every", "0",
                 "--data-dir", dataDir.toString()), new PrintStream(printed, true, StandardCharsets.UTF_8));
         AtomicInteger maxQueueDepth = new AtomicInteger();
         WebSocket socket = null;
         try {
-            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("a burst of 40 runs at once (2 workers) every 3s")
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("a burst of 40 runs in 2s (2 workers) every 4s")
                     .contains("priority 10 for ~5% of runs, 5 for ~15%, else 0");
             socket = liveOverview(demo, "acme", maxQueueDepth);
             eventually(Duration.ofSeconds(60), () -> maxQueueDepth.get() > 0,
