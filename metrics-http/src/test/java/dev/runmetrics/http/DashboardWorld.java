@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A real server for the dashboard: an in-memory store, a RunRecorder, the reference WorkflowRunner
@@ -52,6 +53,11 @@ final class DashboardWorld implements AutoCloseable {
 
     /** @param latencyScale how much of the examples' realistic step latency each step waits */
     DashboardWorld(int port, double latencyScale) {
+        this(port, latencyScale, UnaryOperator.identity());
+    }
+
+    /** @param httpOptions configures the server further (the execution update interval, ...) */
+    DashboardWorld(int port, double latencyScale, UnaryOperator<MetricsHttpServer.Builder> httpOptions) {
         MetricsHttpServer.Builder http = MetricsHttpServer.builder(store).port(port).views(views)
                 .nodeMetrics(nodes).noRateLimit()
                 .token(OPERATOR, "alice (operator)", Role.OPERATOR, WS)
@@ -74,7 +80,7 @@ final class DashboardWorld implements AutoCloseable {
                 .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(40)).build())
                 .build();
         runner = WorkflowRunner.builder(recorder, store).workers(4).workflows(ExampleWorkflows.all(options)).build();
-        server = http.resumeHandler(runner).pause(runner::pause).cancel(runner::cancel).build();
+        server = httpOptions.apply(http).resumeHandler(runner).pause(runner::pause).cancel(runner::cancel).build();
         server.start();
     }
 

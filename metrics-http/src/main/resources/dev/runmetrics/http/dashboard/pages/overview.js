@@ -1,10 +1,13 @@
 // The live overview: the workspace at a glance. The period view comes from /api/v1/execution-metrics; the
 // realtime part (running now, queue, live executions) is replaced by each execution_update on
-// /ws/executions, and the whole view is reloaded every 30 s.
+// /ws/executions and changed at once by each execution_changed (overview-live.js), and the whole
+// view is reloaded every 30 s.
 
 import { request, query, liveSocket } from '../api.js';
 import { h, clear, dur, num, pct, when, zoneName, count, rate, panel, table, tile, shortId, connection } from '../ui.js';
 import { lineChart, barChart } from '../charts.js';
+import { liveRealtime } from './overview-live.js';
+import { patternsPanel } from './overview-patterns.js';
 
 const TIMEFRAMES = ['1h', '24h', '7d', '30d'];
 
@@ -148,23 +151,28 @@ export async function render(view, { params, isCurrent }) {
           { label: 'Type', value: (a) => a.type },
           { label: 'Severity', value: (a) => h('span', { class: `sev sev-${a.severity}` }, a.severity) },
           { label: 'What', value: (a) => a.description },
-        ], data.patterns.anomalies, { id: 'anomalies', empty: 'No anomalies in this period.' }))));
+        ], data.patterns.anomalies, { id: 'anomalies', empty: 'No anomalies in this period.' }))),
+      patternsPanel(data));
     drawRealtime(data.realtime);
   }
 
   draw();
+  const live = liveRealtime(data.realtime, (rt) => {
+    data.realtime = rt;
+    drawRealtime(rt);
+  });
   const socket = liveSocket('ws/executions', {
     onState: connection,
     onMessage: (m) => {
-      if (m.event === 'execution_update' && m.data) {
-        data.realtime = m.data;
-        drawRealtime(m.data);
-      }
+      if (m.event === 'execution_update' && m.data) live.update(m.data);
+      else if (m.event === 'execution_changed' && m.data) live.change(m.data);
     },
   });
   const refresh = setInterval(async () => {
     try {
       data = await request('api/v1/execution-metrics' + query({ timeframe }));
+      live.update(data.realtime);
+      data.realtime = live.current;
       if (isCurrent()) draw();
     } catch (e) {
       // The live indicator already shows an outage; the last view stays on screen.
@@ -172,6 +180,7 @@ export async function render(view, { params, isCurrent }) {
   }, 30000);
   return () => {
     socket.close();
+    live.close();
     clearInterval(refresh);
   };
 }
