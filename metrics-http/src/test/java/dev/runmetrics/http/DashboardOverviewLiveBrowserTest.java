@@ -143,6 +143,8 @@ class DashboardOverviewLiveBrowserTest {
     @Test
     @Order(2)
     void runsThatStartQueueAndEndAfterThePageLoadedShowAtOnceWithoutAReload() throws Exception {
+        // A fresh load: the indicator then shows this page's own WebSocket, not the previous page's.
+        browser.get("about:blank");
         dashboard.open("#/overview");
         WebDriverWait wait = dashboard.waiting();
         wait.until(ExpectedConditions.textToBe(By.id("conn"), "live updates: connected"));
@@ -165,11 +167,12 @@ class DashboardOverviewLiveBrowserTest {
         for (int i = 0; i < 3; i++) {
             running.add(world.submit(ExampleWorkflows.BASIC_SEQUENCE, hold));
         }
-        String queued = world.runner.submit(DashboardWorld.WS, ExampleWorkflows.BASIC_SEQUENCE, hold,
-                Map.of(Run.USER_ID, "u-9", Run.PRIORITY, 7));
         for (String run : running) {
             soon.until(ExpectedConditions.presenceOfElementLocated(runLink("live-executions", run)));
         }
+        // Only once all four hold their workers: a priority run queued earlier would start first.
+        String queued = world.runner.submit(DashboardWorld.WS, ExampleWorkflows.BASIC_SEQUENCE, hold,
+                Map.of(Run.USER_ID, "u-9", Run.PRIORITY, 7));
         WebElement queuedRow = soon.until(ExpectedConditions.presenceOfElementLocated(
                 By.xpath("//table[@id='queued']//tr[td/a[@href='#/run/" + queued + "']]")));
         assertThat(queuedRow.findElements(By.tagName("td")).get(2).getText()).isEqualTo("7");
