@@ -94,6 +94,7 @@ class DashboardOverviewLiveBrowserTest {
         dashboard.open("#/overview?tf=24h");
         WebDriverWait wait = dashboard.waiting();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#bursts tr[data-start]")));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('patterns').scrollIntoView()");
         dashboard.shot("overview-patterns");
 
         assertThat(dashboard.text(By.cssSelector("[data-value='peak-hours']"))).isEqualTo(hours(summary.get("peakHours")));
@@ -121,11 +122,11 @@ class DashboardOverviewLiveBrowserTest {
 
         List<JsonNode> withRuns = new ArrayList<>();
         overview.get("performance").get("byHour").forEach(h -> {
-            if (h.get("executions").asLong() > 0) {
+            if (h.get("executions").asLong() > 0 || contains(summary.get("quietHours"), h.get("hour").asInt())) {
                 withRuns.add(h);
             }
         });
-        assertThat(withRuns).hasSizeGreaterThan(12); // a run every 40 minutes covers every hour
+        assertThat(withRuns).hasSizeGreaterThan(12); // a run every 40 minutes: most hours have one or two
         assertThat(browser.findElements(By.cssSelector("#by-hour tbody tr[data-hour]"))).hasSize(withRuns.size());
         for (JsonNode h : withRuns) {
             int hour = h.get("hour").asInt();

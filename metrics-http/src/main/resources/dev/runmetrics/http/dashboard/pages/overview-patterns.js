@@ -27,7 +27,8 @@ export function patternsPanel(data) {
   const byHour = data.performance.byHour;
   const peak = new Set(summary.peakHours);
   const quiet = new Set(summary.quietHours);
-  const hoursWithRuns = byHour.filter((r) => r.executions > 0);
+  // Hours with runs, and quiet hours even without: "none at 03:00" is what a quiet hour says.
+  const hoursWithRuns = byHour.filter((r) => r.executions > 0 || quiet.has(r.hour));
   return h('section', { class: 'panel', id: 'patterns' },
     h('h2', {}, 'Patterns'),
     h('div', { class: 'figures' },
