@@ -68,7 +68,8 @@ public record DemoOptions(int port, String bind, double rate, Duration duration,
             usage: java -jar examples/target/runmetrics-examples.jar [demo] [flags]
 
             Starts PostgreSQL (embedded, data kept in --data-dir), the four example workflows under a steady
-            load in the workspaces acme and globex, and the HTTP API and dashboard; prints demo tokens.
+            load with bursts above capacity (--burst-every, --burst-size) and run priorities 0, 5 and 10, in
+            the workspaces acme and globex, and the HTTP API and dashboard; prints demo tokens.
             Ctrl-C stops it cleanly (the writer drains first); start it again to continue the history.
 
             flags:

@@ -46,8 +46,9 @@ import java.util.function.Supplier;
 
 /**
  * The demo: an embedded PostgreSQL (or an existing one), the JDBC store, the reference
- * {@link WorkflowRunner} running the four example workflows under a steady generated load in two
- * workspaces, and the HTTP API (and dashboard) with demo tokens; a live status line; a clean stop.
+ * {@link WorkflowRunner} running the four example workflows under a generated load in two
+ * workspaces (a steady rate, bursts above the workers' capacity every so often, run priorities
+ * 0, 5 and 10), and the HTTP API (and dashboard) with demo tokens; a live status line; a clean stop.
  *
  * <p>Run it with {@code java -jar examples/target/runmetrics-examples.jar demo --help}; embed it
  * (tests do) with {@link #start(DemoOptions, PrintStream)} and {@link #close()}.

@@ -93,7 +93,8 @@ import java.util.function.Supplier;
  * <p><b>Live estimates.</b> A running run's {@code estimatedCompletion} is its start plus its
  * workflow's median execution time over the
  * {@linkplain RunViews.Builder#estimationWindow estimation window}. Queued runs are taken in order
- * (priority descending, then queued first) by the worker expected to be free first: idle workers
+ * (priority descending, then queued first: the order {@code WorkflowRunner} starts them in) by the
+ * worker expected to be free first: idle workers
  * now, busy ones at their run's estimated completion (now if already past); a run then holds its
  * worker for its workflow's median (or the median of all workflows, if it has none). An estimate
  * that depends on an unknown duration is null. The medians of a workspace are reused for a minute
