@@ -20,4 +20,14 @@ public record DatabaseActivity(long statements, long statementNanos, int connect
             throw new IllegalArgumentException("database activity figures must not be negative");
         }
     }
+
+    /**
+     * The same activity with the pool's size as the host's pool tells it (the store sees only the
+     * connections it holds, not the pool's idle ones).
+     *
+     * @throws IllegalArgumentException if size is negative
+     */
+    public DatabaseActivity withPoolSize(Integer size) {
+        return new DatabaseActivity(statements, statementNanos, connectionsInUse, peakConnectionsInUse, size);
+    }
 }
