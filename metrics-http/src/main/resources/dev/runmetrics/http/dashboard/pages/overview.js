@@ -5,6 +5,7 @@
 import { request, query, liveSocket } from '../api.js';
 import { h, clear, dur, num, pct, when, zoneName, count, rate, panel, table, tile, shortId, connection } from '../ui.js';
 import { lineChart, barChart } from '../charts.js';
+import { resourcesPanel } from './overview-resources.js';
 
 const TIMEFRAMES = ['1h', '24h', '7d', '30d'];
 
@@ -148,7 +149,8 @@ export async function render(view, { params, isCurrent }) {
           { label: 'Type', value: (a) => a.type },
           { label: 'Severity', value: (a) => h('span', { class: `sev sev-${a.severity}` }, a.severity) },
           { label: 'What', value: (a) => a.description },
-        ], data.patterns.anomalies, { id: 'anomalies', empty: 'No anomalies in this period.' }))));
+        ], data.patterns.anomalies, { id: 'anomalies', empty: 'No anomalies in this period.' }))),
+      resourcesPanel({ timeframe, overview: data }));
     drawRealtime(data.realtime);
   }
 
