@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
- * Samples CPU and memory use into a small ring, for the live overview's {@code resources.compute}
- * and {@code realtime.systemLoad}. The host schedules it ({@link #scheduleOn}) and hands it to
- * {@link RunViews.Builder#resourceSampler}; without that, the overview shows one sample taken when
- * it is computed.
+ * Samples CPU and memory use into a small ring in memory, for the live overview's
+ * {@code realtime.systemLoad} and, when no {@linkplain RunViews.Builder#resourceSamples sample
+ * store} keeps per-minute samples (which survive a restart), its {@code resources.compute}. The
+ * host schedules it ({@link #scheduleOn}) and hands it to {@link RunViews.Builder#resourceSampler};
+ * without that, the overview shows one sample taken when it is computed.
  *
  * <p>{@link #jvm} measures this JVM's machine CPU load (the {@code com.sun.management}
  * {@code OperatingSystemMXBean}, when the JVM has it) and heap use as a percentage of the maximum

@@ -222,8 +222,9 @@ public final class RunViews {
         }
 
         /**
-         * The sampler whose ring feeds the live overview's resource samples (default: one JVM
-         * sample per overview).
+         * The sampler whose ring feeds the live overview's resource samples when no
+         * {@link #resourceSamples sample store} is configured, and whose current sample is the live
+         * section's system load (default: one JVM sample per overview).
          *
          * @throws NullPointerException if sampler is null
          */

@@ -18,6 +18,9 @@ const FIGURES = [
   { key: 'dbQueryTimeMs', label: 'Query time', unit: 'ms', write: (v) => (v === null || v === undefined ? '—' : `${num(v, 2)} ms`) },
 ];
 
+/** The figure the chart shows, kept across the overview's reloads (every 30 s) and timeframes. */
+let shown = FIGURES[0].key;
+
 /**
  * The resources panel of an overview (its data and timeframe); it loads the history itself and
  * fills in when it arrives. Returns the panel's element at once.
@@ -25,7 +28,6 @@ const FIGURES = [
 export function resourcesPanel({ timeframe, overview }) {
   const body = h('div', { id: 'resources' }, h('p', { class: 'muted' }, 'Loading resources…'));
   const el = panel('Resources', body);
-  let shown = FIGURES[0].key;
   let history = null;
 
   function latest(key) {
