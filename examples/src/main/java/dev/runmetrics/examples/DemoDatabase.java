@@ -399,6 +399,11 @@ final class DemoDatabase implements AutoCloseable {
         return pooled;
     }
 
+    /** How many connections the store's reusing DataSource holds open (borrowed and idle). */
+    int storePoolSize() {
+        return pooled.openConnections();
+    }
+
     /**
      * The database of Spring Batch's JDBC job repository ({@code --spring-batch}): the owner role
      * in schema {@value #SPRING_BATCH_SCHEMA}, created at the first call with Spring Batch's own

@@ -13,14 +13,13 @@ import dev.runmetrics.core.node.WorkspaceNodeMetrics;
 import dev.runmetrics.core.node.RetryPolicy;
 import dev.runmetrics.core.record.RunEvent;
 import dev.runmetrics.core.record.RunListener;
+import dev.runmetrics.core.record.ResourceRecorder;
 import dev.runmetrics.core.record.RunRecorder;
 import dev.runmetrics.core.store.StoreHealth;
-import dev.runmetrics.core.time.Clock;
-import dev.runmetrics.core.views.ResourceSampler;
 import dev.runmetrics.core.views.RunViews;
-import dev.runmetrics.core.views.overview.DatabaseLoad;
 import dev.runmetrics.http.MetricsHttpServer;
 import dev.runmetrics.http.Role;
+import dev.runmetrics.jdbc.JdbcResourceSampleStore;
 import dev.runmetrics.jdbc.JdbcRunStore;
 import dev.runmetrics.jdbc.WriterStats;
 import java.io.IOException;
@@ -42,7 +41,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 /**
  * The demo: an embedded PostgreSQL (or an existing one), the JDBC store, the reference
@@ -110,6 +108,8 @@ public final class DemoServer implements AutoCloseable {
     private final WorkspaceNodeMetrics nodes;
     private final RunRecorder recorder;
     private final WorkflowRunner runner;
+    /** Keeps a resource sample a minute per workspace (scheduled on the timer). */
+    private final ResourceRecorder resources;
     private final MetricsHttpServer http;
     private final MicrometerEndpoint micrometer;
     private final DemoTracing tracing;
@@ -156,12 +156,14 @@ public final class DemoServer implements AutoCloseable {
             AtomicInteger threads = new AtomicInteger();
             sch = Executors.newScheduledThreadPool(1, daemon("runmetrics-demo-timer", threads));
             this.scheduler = sch;
-            ResourceSampler sampler = ResourceSampler.jvm(Clock.system(), 360);
-            sampler.scheduleOn(sch, Duration.ofSeconds(10)); // an hour of samples, one every 10 s
+            // Resource samples are kept in the database, a row a minute per workspace: the overview's
+            // CPU, memory and database history (and GET /api/v1/resources) survive a restart, and the
+            // database load it shows is the latest minute's real figures.
+            JdbcResourceSampleStore samples = JdbcResourceSampleStore.builder(s).build();
             // A polled long-range statistic merges its rollups once per 5 s instead of once per request
             // (the setting the HTTP load benchmark meets its target with; see benchmarks/README.md).
-            RunViews views = RunViews.builder(s).workerCapacity(o.workers()).resourceSampler(sampler)
-                    .databaseLoad(new WriterLoad(s)).resultCacheTtl(Duration.ofSeconds(5)).build();
+            RunViews views = RunViews.builder(s).workerCapacity(o.workers()).resourceSamples(samples)
+                    .resultCacheTtl(Duration.ofSeconds(5)).build();
 
             this.tokens = new LinkedHashMap<>();
             MetricsHttpServer.Builder hb = MetricsHttpServer.builder(s).views(views).nodeMetrics(nodes)
@@ -201,6 +203,14 @@ public final class DemoServer implements AutoCloseable {
             r = WorkflowRunner.builder(recorder, s).workers(o.workers())
                     .workflows(ExampleWorkflows.all(workflowOptions)).build();
             this.runner = r;
+            WorkflowRunner runnerForProbes = r;
+            this.resources = ResourceRecorder.builder(samples, s.instanceId())
+                    .workspaces(WORKSPACES.stream().map(Workspace::id).toList())
+                    .workers(runnerForProbes::busyWorkers, runnerForProbes::workers)
+                    .queuedSteps(runnerForProbes::queuedSteps)
+                    .database(() -> store.databaseActivity().withPoolSize(database.storePoolSize()))
+                    .build();
+            resources.scheduleOn(sch);
             // The engines record into the first workspace, through the same recorder and store.
             String enginesWorkspace = WORKSPACES.get(0).id();
             lg = o.langgraph() ? new DemoLangGraph(recorder, s, enginesWorkspace, nodes.collector(enginesWorkspace),
@@ -376,6 +386,11 @@ public final class DemoServer implements AutoCloseable {
     /** Runs that completed in this session (the status line's count). */
     long completedRuns() {
         return counts.completed.sum();
+    }
+
+    /** The recorder of the per-minute resource samples (tests take one at once instead of waiting). */
+    ResourceRecorder resourceRecorder() {
+        return resources;
     }
 
     /** Step checkpoints the runner keeps until the store is back. */
@@ -773,34 +788,6 @@ public final class DemoServer implements AutoCloseable {
                 default -> {
                 }
             }
-        }
-    }
-
-    /**
-     * The live overview's database load from the store's writer: one connection (the writer's), its
-     * transactions per second since the previous look, and the mean time of a batch.
-     */
-    static final class WriterLoad implements Supplier<DatabaseLoad> {
-        private final JdbcRunStore store;
-        private long lastBatches;
-        private long lastNanos = System.nanoTime();
-        private Double lastRate;
-
-        WriterLoad(JdbcRunStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public synchronized DatabaseLoad get() {
-            WriterStats s = store.stats();
-            long now = System.nanoTime();
-            double seconds = (now - lastNanos) / 1e9;
-            if (seconds >= 1) {
-                lastRate = (s.batches() - lastBatches) / seconds;
-                lastBatches = s.batches();
-                lastNanos = now;
-            }
-            return new DatabaseLoad(1, lastRate, s.batches() == 0 ? null : s.meanBatchMillis());
         }
     }
 }

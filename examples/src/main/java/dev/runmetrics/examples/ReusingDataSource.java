@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -29,6 +30,8 @@ final class ReusingDataSource implements DataSource, AutoCloseable {
 
     private final DataSource target;
     private final BlockingDeque<Connection> idle;
+    /** Physical connections open: borrowed and idle. */
+    private final AtomicInteger open = new AtomicInteger();
 
     ReusingDataSource(DataSource target, int maxIdle) {
         this.target = target;
@@ -38,7 +41,16 @@ final class ReusingDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         Connection physical = idle.pollFirst();
-        return wrap(physical != null ? physical : target.getConnection());
+        if (physical == null) {
+            physical = target.getConnection();
+            open.incrementAndGet();
+        }
+        return wrap(physical);
+    }
+
+    /** How many physical connections are open now, borrowed or idle: the pool's size. */
+    int openConnections() {
+        return open.get();
     }
 
     @Override
@@ -79,7 +91,8 @@ final class ReusingDataSource implements DataSource, AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Connection c) {
+    private void closeQuietly(Connection c) {
+        open.decrementAndGet();
         try {
             c.close();
         } catch (SQLException ignored) {

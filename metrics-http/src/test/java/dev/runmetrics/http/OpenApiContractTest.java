@@ -12,10 +12,13 @@ import dev.runmetrics.core.store.ControlAction;
 import dev.runmetrics.core.store.ControlAudit;
 import dev.runmetrics.core.store.ControlOutcome;
 import dev.runmetrics.core.store.ResumeAudit;
+import dev.runmetrics.core.store.ResourceSample;
 import dev.runmetrics.core.store.ResumeOutcome;
+import dev.runmetrics.core.store.memory.InMemoryResourceSampleStore;
 import dev.runmetrics.core.time.ManualClock;
 import dev.runmetrics.core.views.ResourceSampler;
 import java.net.URI;
+import java.time.Instant;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -56,7 +59,8 @@ class OpenApiContractTest {
         world = new World(b -> b.noRateLimit().maxBodyBytes(4096).allowOrigins(ALLOWED_ORIGIN)
                 .resumeHandler(OpenApiContractTest::scriptedResume).pause(actions::pause).cancel(actions::cancel),
                 // Fixed CPU and memory, so that an unchanged overview has an unchanged ETag (304).
-                v -> v.resourceSampler(new ResourceSampler(new ManualClock(World.START), 8, () -> 12.5, () -> 40)),
+                v -> v.resourceSampler(new ResourceSampler(new ManualClock(World.START), 8, () -> 12.5, () -> 40))
+                        .resourceSamples(keptSamples()),
                 true);
         actions.allowed = world.running;
         api = world.api;
@@ -84,6 +88,16 @@ class OpenApiContractTest {
     static void stop() {
         world.close();
         limited.close();
+    }
+
+    /** Two instances' samples of the minute before the start, one of them knowing nothing. */
+    static InMemoryResourceSampleStore keptSamples() {
+        InMemoryResourceSampleStore kept = new InMemoryResourceSampleStore();
+        Instant minute = World.START.minusSeconds(60);
+        kept.save(new ResourceSample(WS_A, "instance-1", minute, 31.5, 44.0, 2, 4, 3, 2, 8, 12.5, 1.75));
+        kept.save(new ResourceSample(WS_A, "instance-2", minute, null, null, null, null, null, null, null, null,
+                null));
+        return kept;
     }
 
     /** Accepts a resume from "process"; any other step is refused with the reason it names. */
@@ -220,6 +234,7 @@ class OpenApiContractTest {
                     "/api/v1/statistics/steps?workflow_id=basic_sequence&start_date=2026-01-15&run_limit=1",
                     "/api/v1/statistics/steps?workflow_id=nothing-ran",
                     "/api/v1/statistics/steps?workflow_id=basic_sequence&start_date=0001-01-01&end_date=9999-12-31");
+            case "/api/v1/resources" -> List.of("/api/v1/resources?timeframe=24h", "/api/v1/resources?timeframe=30d");
             case "/api/v1/execution-metrics" -> List.of("/api/v1/execution-metrics?timeframe=24h",
                     "/api/v1/execution-metrics?timeframe=7d", "/api/v1/execution-metrics?timeframe=30d");
             case "/api/workflows/{workflow_id}/executions" -> List.of(

@@ -32,6 +32,7 @@ class OpenApiTest {
             "GET /api/v1/statistics/steps",
             "GET /api/v1/execution-metrics",
             "GET /api/v1/node-metrics",
+            "GET /api/v1/resources",
             "GET /api/workflows",
             "GET /api/workflows/{workflow_id}/metrics",
             "GET /api/workflows/{workflow_id}/executions",

@@ -12,6 +12,7 @@ import dev.runmetrics.core.store.DurationQuery;
 import dev.runmetrics.core.store.DurationStatistics;
 import dev.runmetrics.core.store.Page;
 import dev.runmetrics.core.store.ControlAudit;
+import dev.runmetrics.core.store.DatabaseActivity;
 import dev.runmetrics.core.store.ResumeClaim;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupQuery;
@@ -101,6 +102,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     private final Duration flushTimeout;
     private final Duration closeTimeout;
     private final BatchWriter writer;
+    private final StatementMeter meter = new StatementMeter();
 
     private JdbcRunStore(Builder b) {
         if (b.migrationDataSource != null) {
@@ -112,6 +114,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         this.availability = new StoreAvailability(connections, b.probeTimeout, instanceId);
         this.statementTimeoutMillis = millis(b.statementTimeout);
         this.jdbi = Jdbi.create(connections);
+        meter.install(jdbi);
         this.flushTimeout = b.flushTimeout;
         this.closeTimeout = b.closeTimeout;
         SpillJournal journal = b.spillDirectory == null ? null
@@ -142,6 +145,16 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     /** Returns the id this store writes its rollup rows under (unique per store instance). */
     public String instanceId() {
         return instanceId;
+    }
+
+    /**
+     * Returns the store's own measurements of its database work so far (see {@code StatementMeter}:
+     * the statements JDBI runs and their time, the connections its handles hold; not the pool's
+     * size, which only the host's pool knows). Each call resets the peak of connections in use, so
+     * one reader (a resource recorder) should own it.
+     */
+    public DatabaseActivity databaseActivity() {
+        return meter.activity();
     }
 
     /** Returns the current state of the write queue and writer thread. */
@@ -612,7 +625,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                 .mapTo(String.class).one();
     }
 
-    private <T> T inWorkspace(String workspaceId, String what, HandleCallback<T, RuntimeException> work) {
+    <T> T inWorkspace(String workspaceId, String what, HandleCallback<T, RuntimeException> work) {
         Objects.requireNonNull(workspaceId, "workspaceId");
         availability.check(what);
         T result;

@@ -51,7 +51,7 @@ public final class SchemaMigrator {
     /** The migration files, in order; the version is the number after {@code V}. */
     static final List<String> FILES = List.of("V001__schema.sql", "V002__hourly_rollups.sql",
             "V003__daily_rollups.sql", "V004__all_subject_rollups.sql", "V005__control_audit.sql",
-            "V006__attempt_endings.sql");
+            "V006__attempt_endings.sql", "V007__resource_samples.sql");
 
     /** A migration's Java step: rollup rows SQL cannot compute (it cannot merge histograms). */
     private interface JavaStep {
@@ -372,6 +372,7 @@ public final class SchemaMigrator {
                 + ".execution_rollups_daily, " + SCHEMA + ".workflow_execution_counters TO " + role + ";\n"
                 + "GRANT SELECT, INSERT ON " + SCHEMA + ".resume_audit, " + SCHEMA + ".run_attempt_endings TO " + role
                 + ";\n"
+                + "GRANT SELECT, INSERT, UPDATE, DELETE ON " + SCHEMA + ".resource_samples TO " + role + ";\n"
                 + "GRANT SELECT ON " + SCHEMA + ".execution_time_statistics, " + SCHEMA + ".schema_version TO "
                 + role + ";\n";
     }

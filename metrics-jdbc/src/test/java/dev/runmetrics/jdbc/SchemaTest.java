@@ -60,7 +60,7 @@ class SchemaTest {
     @Test
     void migratingAgainAppliesNothing() throws SQLException {
         assertThat(SchemaMigrator.migrate(db.owner())).isEmpty();
-        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1, 2, 3, 4, 5, 6);
+        assertThat(SchemaMigrator.migrations()).containsOnlyKeys(1, 2, 3, 4, 5, 6, 7);
         try (Connection c = db.owner().getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT version, file FROM runmetrics.schema_version ORDER BY version")) {
             assertThat(rs.next()).isTrue();
@@ -81,6 +81,9 @@ class SchemaTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(6);
             assertThat(rs.getString(2)).isEqualTo("V006__attempt_endings.sql");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(7);
+            assertThat(rs.getString(2)).isEqualTo("V007__resource_samples.sql");
             assertThat(rs.next()).isFalse();
         }
     }

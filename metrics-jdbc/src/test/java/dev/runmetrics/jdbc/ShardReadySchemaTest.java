@@ -42,7 +42,7 @@ class ShardReadySchemaTest {
         List<String> tables = perWorkspaceTables();
         assertThat(tables).as("the migrated tables").contains("workflow_executions", "workflow_step_executions",
                 "step_checkpoints", "resume_audit", "execution_rollups", "execution_rollups_hourly",
-                "execution_rollups_daily", "workflow_execution_counters");
+                "execution_rollups_daily", "workflow_execution_counters", "resource_samples");
         Map<String, String> nullable = query("""
                 SELECT c.relname, a.attnotnull::text
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

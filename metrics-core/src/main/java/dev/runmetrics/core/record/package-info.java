@@ -5,6 +5,8 @@
  * {@code Run} and {@code StepRun} snapshots, writes them to a {@code RunStore} and hands a
  * {@link dev.runmetrics.core.record.RunEvent} to each {@link dev.runmetrics.core.record.RunListener};
  * {@link dev.runmetrics.core.record.RecorderCounters} tell how that went.
+ * {@link dev.runmetrics.core.record.ResourceRecorder} records the instance's resource use, a sample a
+ * minute per workspace served.
  *
  * <p>Conventions: the recorder never throws into its caller and never blocks it for long (a bad
  * call or a failing store is logged and counted, never turned into a failed workflow); it makes

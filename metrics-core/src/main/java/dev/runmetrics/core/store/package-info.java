@@ -3,7 +3,10 @@
  * — queries ({@link dev.runmetrics.core.store.RunQuery},
  * {@link dev.runmetrics.core.store.DurationQuery}, {@link dev.runmetrics.core.store.RollupQuery}),
  * pages, per-minute rollups with their duration histograms and statistics, step checkpoints,
- * resume claims and the control audit log (resume, pause and cancel requests).
+ * resume claims and the control audit log (resume, pause and cancel requests). Beside it, its own
+ * small SPI: {@link dev.runmetrics.core.store.ResourceSampleStore} keeps per-minute
+ * {@link dev.runmetrics.core.store.ResourceSample}s of each instance, and
+ * {@link dev.runmetrics.core.store.DatabaseActivity} is what a store measures of its own database work.
  *
  * <p>A store persists run and step snapshots and answers a few primitive queries; the views
  * (execution-time statistics, run list, detail and timeline, the live overview) are computed from

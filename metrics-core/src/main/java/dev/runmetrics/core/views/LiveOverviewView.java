@@ -13,6 +13,7 @@ import dev.runmetrics.core.model.RunStatus;
 import dev.runmetrics.core.store.DurationHistogram;
 import dev.runmetrics.core.store.DurationKind;
 import dev.runmetrics.core.store.DurationStatistics;
+import dev.runmetrics.core.store.ResourceSample;
 import dev.runmetrics.core.store.Rollup;
 import dev.runmetrics.core.store.RollupDimension;
 import dev.runmetrics.core.store.RollupQuery;
@@ -34,6 +35,7 @@ import dev.runmetrics.core.views.overview.Performance;
 import dev.runmetrics.core.views.overview.PeriodComparison;
 import dev.runmetrics.core.views.overview.QueuedRun;
 import dev.runmetrics.core.views.overview.Realtime;
+import dev.runmetrics.core.views.overview.ResourceBucket;
 import dev.runmetrics.core.views.overview.Resources;
 import dev.runmetrics.core.views.overview.RunInProgress;
 import dev.runmetrics.core.views.overview.SystemLoad;
@@ -142,10 +144,14 @@ import java.util.function.Supplier;
  * names the bucket by its length only; its instant is the {@code timestamp} field, so that a page
  * shows every time in one convention.
  *
- * <p><b>Resources.</b> CPU and memory: the {@linkplain RunViews.Builder#resourceSampler sampler's}
- * samples in the period, or, when there are none, one sample taken now. Models: the MODEL
- * rollups. Database load: the {@linkplain RunViews.Builder#databaseLoad configured supplier}, or
- * {@link DatabaseLoad#UNKNOWN}.
+ * <p><b>Resources.</b> CPU and memory: with a {@linkplain RunViews.Builder#resourceSamples sample
+ * store}, the kept per-minute samples of every instance in the timeline's buckets, each point the
+ * bucket's mean (as {@link ResourceHistoryView} computes it; that view also gives the maximum and
+ * the workers, queue and database figures); else the {@linkplain RunViews.Builder#resourceSampler
+ * sampler's} in-memory samples in the period; when there are none, one sample taken now. Models:
+ * the MODEL rollups. Database load: the {@linkplain RunViews.Builder#databaseLoad configured
+ * supplier}; without one, the latest kept minute's, combined across instances (connections and
+ * query rate summed, query time weighted by the rate, in seconds); else {@link DatabaseLoad#UNKNOWN}.
  *
  * <p>Thread-safe: its configuration is immutable and its only state, a per-workspace cache of the
  * live section's estimates, is a concurrent map of immutable values; every method may be called
@@ -173,16 +179,18 @@ public final class LiveOverviewView {
     private final ResourceSampler sampler;
     private final boolean samplerConfigured;
     private final Supplier<DatabaseLoad> databaseLoad;
+    private final ResourceHistoryView history;
     private final ConcurrentHashMap<String, Estimates> estimates = new ConcurrentHashMap<>();
 
     /**
      * @param clock timestamps the JVM sample taken when no sampler is configured
      * @param sampler the host's sampler, or null: then one JVM sample is taken per computation
-     * @param databaseLoad the host's database load, or null: then it is unknown
+     * @param databaseLoad the host's database load, or null: then the latest kept sample's, or unknown
+     * @param history the kept per-minute samples (which may be none)
      */
     LiveOverviewView(RunStore store, RollupTotals rollups, PeriodCalendar calendar, Clock clock, int workerCapacity,
             Duration estimationWindow, int liveLimit, int liveListLimit, ResourceSampler sampler,
-            Supplier<DatabaseLoad> databaseLoad) {
+            Supplier<DatabaseLoad> databaseLoad, ResourceHistoryView history) {
         this.store = store;
         this.rollups = rollups;
         this.calendar = calendar;
@@ -193,6 +201,7 @@ public final class LiveOverviewView {
         this.samplerConfigured = sampler != null;
         this.sampler = sampler != null ? sampler : ResourceSampler.jvm(clock, 1);
         this.databaseLoad = databaseLoad;
+        this.history = history;
     }
 
     /**
@@ -223,7 +232,7 @@ public final class LiveOverviewView {
         Performance performance = performance(workspaceId, current, previous, scan, from, to, elapsedSeconds,
                 timeframe.length());
         Patterns patterns = patterns(timeline, scan, current.total(), from, now, bucket, elapsedSeconds);
-        Resources resources = resources(workspaceId, from, to);
+        Resources resources = resources(workspaceId, from, to, bucket);
         return new LiveOverview(timeframe, workspaceId, now, from, to, realtime, throughput, latency, performance,
                 patterns, resources);
     }
@@ -526,21 +535,31 @@ public final class LiveOverviewView {
         return new Patterns(timeline, PatternRules.bursts(buckets), summary, PatternRules.anomalies(buckets));
     }
 
-    private Resources resources(String workspaceId, Instant from, Instant to) {
+    private Resources resources(String workspaceId, Instant from, Instant to, Duration bucket) {
         List<TimedValue> cpu = new ArrayList<>();
         List<TimedValue> memory = new ArrayList<>();
-        List<ResourceSampler.Sample> samples = samplerConfigured ? sampler.samples() : List.of();
-        samples = samples.stream().filter(s -> !s.at().isBefore(from) && s.at().isBefore(to)).toList();
-        if (samples.isEmpty()) {
-            samples = List.of(sampler.current());
+        List<ResourceSample> kept = List.of();
+        if (history.keepsSamples()) {
+            // The kept samples of every instance, as the timeline's buckets (ResourceHistoryView).
+            kept = history.samples(workspaceId, from, to);
+            for (ResourceBucket b : ResourceHistoryView.buckets(kept, from, to, bucket)) {
+                if (b.cpuPercent() != null) {
+                    cpu.add(new TimedValue(b.timestamp(), b.cpuPercent().mean()));
+                }
+                if (b.heapPercent() != null) {
+                    memory.add(new TimedValue(b.timestamp(), b.heapPercent().mean()));
+                }
+            }
+        } else {
+            List<ResourceSampler.Sample> samples = samplerConfigured ? sampler.samples() : List.of();
+            for (ResourceSampler.Sample s : samples) {
+                if (!s.at().isBefore(from) && s.at().isBefore(to)) {
+                    addSample(s, cpu, memory);
+                }
+            }
         }
-        for (ResourceSampler.Sample s : samples) {
-            if (s.cpu() != null) {
-                cpu.add(new TimedValue(s.at(), s.cpu()));
-            }
-            if (s.memory() != null) {
-                memory.add(new TimedValue(s.at(), s.memory()));
-            }
+        if (cpu.isEmpty() && memory.isEmpty()) {
+            addSample(sampler.current(), cpu, memory);
         }
         Map<String, ModelUsage> models = new LinkedHashMap<>();
         for (Rollup m : store.rollups(workspaceId,
@@ -548,7 +567,7 @@ public final class LiveOverviewView {
                         .withHistograms(DurationKind.EXECUTION_TIME))) {
             models.put(m.subject(), new ModelUsage(m.total(), m.tokens(), meanSeconds(m.executionTime()), m.cost()));
         }
-        DatabaseLoad db = DatabaseLoad.UNKNOWN;
+        DatabaseLoad db = ResourceHistoryView.latestDatabaseLoad(kept);
         if (databaseLoad != null) {
             try {
                 db = Objects.requireNonNullElse(databaseLoad.get(), DatabaseLoad.UNKNOWN);
@@ -557,6 +576,15 @@ public final class LiveOverviewView {
             }
         }
         return new Resources(new Compute(cpu, memory, null), models, db);
+    }
+
+    private static void addSample(ResourceSampler.Sample s, List<TimedValue> cpu, List<TimedValue> memory) {
+        if (s.cpu() != null) {
+            cpu.add(new TimedValue(s.at(), s.cpu()));
+        }
+        if (s.memory() != null) {
+            memory.add(new TimedValue(s.at(), s.memory()));
+        }
     }
 
     private static Optional<Duration> median(DurationHistogram h) {

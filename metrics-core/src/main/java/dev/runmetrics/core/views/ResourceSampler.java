@@ -1,8 +1,7 @@
 package dev.runmetrics.core.views;
 
+import dev.runmetrics.core.internal.JvmLoad;
 import dev.runmetrics.core.time.Clock;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -14,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
- * Samples CPU and memory use into a small ring, for the live overview's {@code resources.compute}
- * and {@code realtime.systemLoad}. The host schedules it ({@link #scheduleOn}) and hands it to
- * {@link RunViews.Builder#resourceSampler}; without that, the overview shows one sample taken when
- * it is computed.
+ * Samples CPU and memory use into a small ring in memory, for the live overview's
+ * {@code realtime.systemLoad} and, when no {@linkplain RunViews.Builder#resourceSamples sample
+ * store} keeps per-minute samples (which survive a restart), its {@code resources.compute}. The
+ * host schedules it ({@link #scheduleOn}) and hands it to {@link RunViews.Builder#resourceSampler};
+ * without that, the overview shows one sample taken when it is computed.
  *
  * <p>{@link #jvm} measures this JVM's machine CPU load (the {@code com.sun.management}
  * {@code OperatingSystemMXBean}, when the JVM has it) and heap use as a percentage of the maximum
@@ -79,7 +79,7 @@ public final class ResourceSampler {
      * @throws IllegalArgumentException if capacity is below 1
      */
     public static ResourceSampler jvm(Clock clock, int capacity) {
-        return new ResourceSampler(clock, capacity, ResourceSampler::jvmCpuPercent, ResourceSampler::heapPercent);
+        return new ResourceSampler(clock, capacity, JvmLoad::cpuPercent, JvmLoad::heapPercent);
     }
 
     /** Takes a sample without keeping it (what the overview shows when nothing is scheduled). */
@@ -128,26 +128,6 @@ public final class ResourceSampler {
             LOG.log(System.Logger.Level.DEBUG, "resource probe " + what + " failed", e);
             return null;
         }
-    }
-
-    private static double jvmCpuPercent() {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        try {
-            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-                double load = sun.getCpuLoad();
-                return load < 0 ? Double.NaN : load * 100.0;
-            }
-        } catch (LinkageError e) {
-            // no jdk.management module: fall back to the load average below
-        }
-        double average = os.getSystemLoadAverage();
-        return average < 0 ? Double.NaN : Math.min(100.0, average / os.getAvailableProcessors() * 100.0);
-    }
-
-    private static double heapPercent() {
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long max = heap.getMax() > 0 ? heap.getMax() : heap.getCommitted();
-        return max <= 0 ? Double.NaN : heap.getUsed() * 100.0 / max;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.runmetrics.core.views;
 
 import dev.runmetrics.core.internal.Checks;
+import dev.runmetrics.core.store.ResourceSampleStore;
 import dev.runmetrics.core.store.RunStore;
 import dev.runmetrics.core.time.Clock;
 import dev.runmetrics.core.views.overview.DatabaseLoad;
@@ -21,7 +22,9 @@ import java.util.function.Supplier;
  *   <li>{@link #stepStatistics()} — how each step of a workflow behaves across its runs;
  *   <li>{@link #runs()} — what ran: the run list, a run's detail, a run's step timeline;
  *   <li>{@link #overview()} — what is happening now and lately: the live overview and its live
- *       section.
+ *       section;
+ *   <li>{@link #resources()} — how CPU, memory, workers, queue and database were used over a
+ *       timeframe, from the kept per-minute resource samples.
  * </ul>
  * The views are computed here, in core, from the store's primitives (runs and steps by id or page,
  * rollups for a time range, the live set), so every store answers them the same way.
@@ -43,6 +46,7 @@ public final class RunViews {
     private final DurationTrendView durationTrend;
     private final StepStatisticsView stepStatistics;
     private final LiveOverviewView overview;
+    private final ResourceHistoryView resources;
     private final String configuration;
 
     private RunViews(Builder b) {
@@ -53,8 +57,9 @@ public final class RunViews {
         this.runs = new RunHistoryView(b.store);
         this.durationTrend = new DurationTrendView(b.store);
         this.stepStatistics = new StepStatisticsView(b.store);
+        this.resources = new ResourceHistoryView(b.resourceSamples, calendar);
         this.overview = new LiveOverviewView(b.store, rollups, calendar, b.clock, b.workerCapacity,
-                b.estimationWindow, b.liveLimit, b.liveListLimit, b.sampler, b.databaseLoad);
+                b.estimationWindow, b.liveLimit, b.liveListLimit, b.sampler, b.databaseLoad, resources);
         this.configuration = b.settings();
     }
 
@@ -92,6 +97,14 @@ public final class RunViews {
         return overview;
     }
 
+    /**
+     * How resources were used over a timeframe: the kept per-minute samples of every instance, in
+     * buckets (empty without a {@linkplain Builder#resourceSamples sample store}).
+     */
+    public ResourceHistoryView resources() {
+        return resources;
+    }
+
     @Override
     public String toString() {
         return "RunViews{" + configuration + "}";
@@ -112,6 +125,7 @@ public final class RunViews {
         private int liveListLimit = DEFAULT_LIVE_LIST_LIMIT;
         private ResourceSampler sampler;
         private Supplier<DatabaseLoad> databaseLoad;
+        private ResourceSampleStore resourceSamples;
         private Duration resultCacheTtl = Duration.ZERO;
 
         private Builder(RunStore store) {
@@ -208,8 +222,9 @@ public final class RunViews {
         }
 
         /**
-         * The sampler whose ring feeds the live overview's resource samples (default: one JVM
-         * sample per overview).
+         * The sampler whose ring feeds the live overview's resource samples when no
+         * {@link #resourceSamples sample store} is configured, and whose current sample is the live
+         * section's system load (default: one JVM sample per overview).
          *
          * @throws NullPointerException if sampler is null
          */
@@ -226,6 +241,19 @@ public final class RunViews {
          */
         public Builder databaseLoad(Supplier<DatabaseLoad> supplier) {
             this.databaseLoad = Objects.requireNonNull(supplier, "supplier");
+            return this;
+        }
+
+        /**
+         * Where the per-minute resource samples are kept (a {@code ResourceRecorder} writes them):
+         * the live overview's CPU and memory history and, without a {@link #databaseLoad} supplier,
+         * its database load then come from them, and {@link RunViews#resources()} reads them
+         * (default: none kept).
+         *
+         * @throws NullPointerException if store is null
+         */
+        public Builder resourceSamples(ResourceSampleStore store) {
+            this.resourceSamples = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -262,7 +290,8 @@ public final class RunViews {
         private String settings() {
             return "store=" + store + ", workerCapacity=" + workerCapacity + ", zone=" + zone + ", exactCutover="
                     + exactCutover + ", estimationWindow=" + estimationWindow + ", liveLimit=" + liveLimit
-                    + ", liveListLimit=" + liveListLimit + ", resultCacheTtl=" + resultCacheTtl;
+                    + ", liveListLimit=" + liveListLimit + ", resultCacheTtl=" + resultCacheTtl
+                    + (resourceSamples == null ? "" : ", resourceSamples=" + resourceSamples);
         }
 
         @Override

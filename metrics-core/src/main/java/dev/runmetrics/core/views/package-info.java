@@ -17,9 +17,13 @@
  *   <li>{@link dev.runmetrics.core.views.RunHistoryView} — what ran: the run list, a run's detail,
  *       a run's step timeline;
  *   <li>{@link dev.runmetrics.core.views.LiveOverviewView} — what is happening now and lately: the
- *       live overview, whose data types are in {@link dev.runmetrics.core.views.overview}.
+ *       live overview, whose data types are in {@link dev.runmetrics.core.views.overview};
+ *   <li>{@link dev.runmetrics.core.views.ResourceHistoryView} — how resources were used: the kept
+ *       per-minute resource samples of every instance over a timeframe, in buckets.
  * </ul>
- * {@link dev.runmetrics.core.views.ResourceSampler} samples CPU and memory for the live overview.
+ * {@link dev.runmetrics.core.views.ResourceSampler} samples CPU and memory in memory for the live
+ * overview; {@code dev.runmetrics.core.record.ResourceRecorder} keeps per-minute samples in a
+ * {@code ResourceSampleStore}, which outlive a restart.
  *
  * <p>Conventions:
  * <ul>

@@ -104,6 +104,16 @@ public final class ApiRoutes {
                     this::executionMetrics, doc("The live overview (execution metrics) of the workspace (camelCase).",
                             "statistics", List.of(new Param("query", "timeframe", "string", false,
                                     "1h (default), 24h, 7d or 30d.")), 200, 400, 401, 404, 429)));
+            r.add(new Route("GET", "/api/v1/resources", Access.VIEWER, true, true, BodyKind.NONE,
+                    this::resources, doc("The workspace's resource use over the timeframe (camelCase), from the "
+                            + "per-minute samples every instance serving it keeps: CPU and heap percent, workers, "
+                            + "queued steps, database connections, queries per second and query time (ms), each as "
+                            + "the mean and max per bucket (the overview's timeline buckets). Each minute combines "
+                            + "the instances first (CPU and heap: mean; counts and rates: sum; query time: weighted "
+                            + "by the queries). Every bucket of the period is listed; one without samples has "
+                            + "minutes 0 and null figures.",
+                            "statistics", List.of(new Param("query", "timeframe", "string", false,
+                                    "1h (default), 24h, 7d or 30d.")), 200, 400, 401, 404, 429)));
             r.add(new Route("GET", "/api/workflows", Access.VIEWER, true, true, BodyKind.NONE, this::workflows,
                     doc("The workspace's workflows: each with an ended execution (all time) or one queued or running "
                             + "now, with ended executions counted by outcome, most first. It lets a "
@@ -298,15 +308,22 @@ public final class ApiRoutes {
 
     private Reply executionMetrics(Exchange ex) {
         rejectUnknownQuery(ex, "timeframe");
+        return Reply.json(200, s.views().overview().of(ex.workspaceId(), timeframe(ex)));
+    }
+
+    private Reply resources(Exchange ex) {
+        rejectUnknownQuery(ex, "timeframe");
+        return Reply.json(200, s.views().resources().of(ex.workspaceId(), timeframe(ex)));
+    }
+
+    private static Timeframe timeframe(Exchange ex) {
         String tf = ex.query("timeframe");
-        Timeframe timeframe;
         try {
-            timeframe = tf == null ? Timeframe.LAST_HOUR : Timeframe.parse(tf);
+            return tf == null ? Timeframe.LAST_HOUR : Timeframe.parse(tf);
         } catch (IllegalArgumentException e) {
             throw ApiError.badParameter("timeframe", "timeframe must be one of 1h, 24h, 7d, 30d, was '"
                     + Router.truncate(tf) + "'");
         }
-        return Reply.json(200, s.views().overview().of(ex.workspaceId(), timeframe));
     }
 
     private Reply workflows(Exchange ex) {

@@ -22,6 +22,8 @@ import dev.runmetrics.core.views.WorkflowStepStatistics;
 import dev.runmetrics.core.views.overview.AgentPerformance;
 import dev.runmetrics.core.views.overview.LiveOverview;
 import dev.runmetrics.core.views.overview.QueuedRun;
+import dev.runmetrics.core.views.overview.ResourceBucket;
+import dev.runmetrics.core.views.overview.ResourceHistory;
 import dev.runmetrics.core.views.overview.RunInProgress;
 import dev.runmetrics.core.views.overview.Throughput;
 import dev.runmetrics.core.views.overview.ThroughputPoint;
@@ -107,6 +109,20 @@ final class OpenApiSchemas {
                             + "complete minutes.")),
             ThroughputPoint.class, Map.of(
                     "complete", "False for the bucket in progress, whose value still grows; charts leave it out."),
+            ResourceBucket.class, Map.ofEntries(
+                    Map.entry("minutes", "Minutes of the bucket with at least one instance's sample."),
+                    Map.entry("cpuPercent", "Machine CPU load, percent 0-100; per minute the mean over instances."),
+                    Map.entry("heapPercent", "JVM heap in use over its maximum, percent 0-100; per minute the mean "
+                            + "over instances."),
+                    Map.entry("workersBusy", "Workers running a step (count), summed over instances."),
+                    Map.entry("workersTotal", "Configured workers (count), summed over instances."),
+                    Map.entry("queuedSteps", "Steps waiting for a worker (count), summed over instances."),
+                    Map.entry("dbConnectionsInUse", "The most database connections each store held at once in "
+                            + "the minute (count), summed over instances."),
+                    Map.entry("dbPoolSize", "Connections the stores' pools held open (count), summed."),
+                    Map.entry("dbQueriesPerSecond", "Statements the stores ran per second, summed over instances."),
+                    Map.entry("dbQueryTimeMs", "Mean statement time in milliseconds, weighted by each instance's "
+                            + "queries per second.")),
             AgentPerformance.class, Map.of(
                     "executions", "Step attempts that ran and ended; skipped steps are not counted.",
                     "successRate", "Percent of executions completed (skipped steps left out).",
@@ -168,6 +184,7 @@ final class OpenApiSchemas {
             case "GET /api/v1/statistics/execution-times/trend" -> record(DurationTrend.class, true);
             case "GET /api/v1/statistics/steps" -> record(WorkflowStepStatistics.class, true);
             case "GET /api/v1/execution-metrics" -> record(LiveOverview.class, false);
+            case "GET /api/v1/resources" -> record(ResourceHistory.class, false);
             case "GET /api/workflows" -> named("WorkflowList", "The workspace's workflows, most ended runs first.",
                     object("items", array(record(WorkflowListing.class, true)), "total", count()));
             case "GET /api/workflows/{workflow_id}/metrics" -> record(WorkflowMetricsSummary.class, true);

@@ -40,7 +40,8 @@ function frame(width, height, title) {
  * the quantity with its unit; the x axis is local time, its zone named. The svg carries the first
  * and last points' instants and how many have a value (data-first, data-last, data-points).
  */
-export function lineChart({ points, yLabel, title, format = shortNum, width = 560, height = 230 }) {
+export function lineChart({ points, yLabel, title, format = shortNum, width = 560, height = 230,
+  empty = 'no runs in this period' }) {
   const m = { l: 58, r: 14, t: 12, b: 42 };
   const svg = frame(width, height, title || yLabel);
   const drawn = points.filter((p) => p.v !== null && p.v !== undefined);
@@ -84,7 +85,7 @@ export function lineChart({ points, yLabel, title, format = shortNum, width = 56
   });
   if (vs.length === 0) {
     svg.append(s('text', { x: m.l + pw / 2, y: m.t + ph / 2, class: 'empty', 'text-anchor': 'middle' },
-      'no runs in this period'));
+      empty));
   }
   svg.append(s('line', { x1: m.l, x2: m.l, y1: m.t, y2: m.t + ph, class: 'axis' }),
     s('line', { x1: m.l, x2: m.l + pw, y1: m.t + ph, y2: m.t + ph, class: 'axis' }),

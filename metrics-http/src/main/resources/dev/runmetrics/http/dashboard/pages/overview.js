@@ -8,6 +8,7 @@ import { h, clear, dur, num, pct, when, zoneName, count, rate, panel, table, til
 import { lineChart, barChart } from '../charts.js';
 import { liveRealtime } from './overview-live.js';
 import { patternsPanel } from './overview-patterns.js';
+import { resourcesPanel } from './overview-resources.js';
 
 const TIMEFRAMES = ['1h', '24h', '7d', '30d'];
 
@@ -152,7 +153,8 @@ export async function render(view, { params, isCurrent }) {
           { label: 'Severity', value: (a) => h('span', { class: `sev sev-${a.severity}` }, a.severity) },
           { label: 'What', value: (a) => a.description },
         ], data.patterns.anomalies, { id: 'anomalies', empty: 'No anomalies in this period.' }))),
-      patternsPanel(data));
+      patternsPanel(data),
+      resourcesPanel({ timeframe, overview: data }));
     drawRealtime(data.realtime);
   }
 
