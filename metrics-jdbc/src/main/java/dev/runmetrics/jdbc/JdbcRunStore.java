@@ -555,22 +555,66 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query) {
         Objects.requireNonNull(query, "query");
         return inWorkspace(workspaceId, "reading exact execution times", h -> {
-            Query q = bindDurationQuery(h.createQuery(EXACT_EXECUTION_TIMES), workspaceId, query);
-            Map<String, DurationHistogram.Builder> byWorkflow = new TreeMap<>();
-            q.setFetchSize(2000).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                    .forEach(e -> byWorkflow.computeIfAbsent(e.getKey(), k -> DurationHistogram.builder())
-                            .recordMicros(e.getValue()));
-            Map<String, DurationHistogram> out = new TreeMap<>();
-            byWorkflow.forEach((workflow, histogram) -> out.put(workflow, histogram.build()));
-            return out;
+            return histogramsByWorkflow(bindDurationQuery(h.createQuery(EXACT_EXECUTION_TIMES), workspaceId, query));
         });
+    }
+
+    /**
+     * Reads several ranges in one statement (one {@code OR} of the ranges) when they share their
+     * workflow and status filters, as the two edges of a long range do; otherwise one per range.
+     */
+    @Override
+    public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, List<DurationQuery> queries) {
+        Objects.requireNonNull(queries, "queries");
+        if (queries.size() == 1) {
+            return exactExecutionTimes(workspaceId, queries.get(0));
+        }
+        if (queries.isEmpty()) {
+            Objects.requireNonNull(workspaceId, "workspaceId");
+            return Map.of();
+        }
+        DurationQuery first = queries.get(0);
+        for (DurationQuery q : queries) {
+            if (!Objects.equals(q.workflowId(), first.workflowId()) || q.status() != first.status()) {
+                return RunStore.super.exactExecutionTimes(workspaceId, queries);
+            }
+        }
+        StringBuilder ranges = new StringBuilder();
+        for (int i = 0; i < queries.size(); i++) {
+            ranges.append(i == 0 ? "(" : " OR ").append("(completed_at >= :from").append(i)
+                    .append(" AND completed_at < :to").append(i).append(")");
+        }
+        String sql = "SELECT workflow_id, execution_time_us FROM runmetrics.run_attempt_endings"
+                + " WHERE workspace_id = :ws AND " + ranges + ") AND execution_time_us IS NOT NULL <workflow> <status>";
+        return inWorkspace(workspaceId, "reading exact execution times", h -> {
+            Query q = bindFilters(h.createQuery(sql), workspaceId, first);
+            for (int i = 0; i < queries.size(); i++) {
+                q.bind("from" + i, Rows.ts(queries.get(i).from())).bind("to" + i, Rows.ts(queries.get(i).to()));
+            }
+            return histogramsByWorkflow(q);
+        });
+    }
+
+    private static Map<String, DurationHistogram> histogramsByWorkflow(Query q) {
+        Map<String, DurationHistogram.Builder> byWorkflow = new TreeMap<>();
+        q.setFetchSize(2000).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> byWorkflow.computeIfAbsent(e.getKey(), k -> DurationHistogram.builder())
+                        .recordMicros(e.getValue()));
+        Map<String, DurationHistogram> out = new TreeMap<>();
+        byWorkflow.forEach((workflow, histogram) -> out.put(workflow, histogram.build()));
+        return out;
     }
 
     /** Binds a duration query's workspace, range and optional workflow and status to a statement. */
     private static Query bindDurationQuery(Query q, String workspaceId, DurationQuery query) {
+        return bindFilters(q, workspaceId, query).bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+    }
+
+    /** Binds a duration query's workspace and optional workflow and status (not its range). */
+    private static Query bindFilters(Query q, String workspaceId, DurationQuery query) {
         q.define("workflow", query.workflowId() == null ? "" : "AND workflow_id = :workflow_id")
                 .define("status", query.status() == null ? "" : "AND status = :status")
-                .bind("ws", workspaceId).bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+                .bind("ws", workspaceId);
         if (query.workflowId() != null) {
             q.bind("workflow_id", query.workflowId());
         }

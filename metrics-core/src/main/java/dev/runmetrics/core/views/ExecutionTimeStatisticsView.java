@@ -239,8 +239,8 @@ public final class ExecutionTimeStatisticsView {
         if (endWhole.isBefore(to)) {
             edges.add(new DurationQuery(workflow, status, endWhole, to));
         }
-        for (DurationQuery edge : edges) {
-            store.exactExecutionTimes(workspaceId, edge).forEach((wf, h) ->
+        if (!edges.isEmpty()) {
+            store.exactExecutionTimes(workspaceId, edges).forEach((wf, h) ->
                     byWorkflow.computeIfAbsent(perWorkflow ? wf : "", k -> new ArrayList<>(3)).add(h));
         }
         Map<String, DurationHistogram> out = new TreeMap<>();
