@@ -103,6 +103,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     private final Duration closeTimeout;
     private final BatchWriter writer;
     private final StatementMeter meter = new StatementMeter();
+    private final RollupReadCache readCache;
 
     private JdbcRunStore(Builder b) {
         if (b.migrationDataSource != null) {
@@ -117,6 +118,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         meter.install(jdbi);
         this.flushTimeout = b.flushTimeout;
         this.closeTimeout = b.closeTimeout;
+        this.readCache = new RollupReadCache(b.rollupReadCacheBytes);
         SpillJournal journal = b.spillDirectory == null ? null
                 : new SpillJournal(b.spillDirectory, b.spillMaxBytes, b.spillSegmentBytes, b.spillFsyncEvery);
         try {
@@ -155,6 +157,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
      */
     public DatabaseActivity databaseActivity() {
         return meter.activity();
+    }
+
+    /** The rollup read cache, for tests that count its hits. */
+    RollupReadCache rollupReadCache() {
+        return readCache;
     }
 
     /** Returns the current state of the write queue and writer thread. */
@@ -410,6 +417,29 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     }
 
     /**
+     * The SELECT of the row versions a rollup read would add up ({@link RollupReadCache.RowVersion}):
+     * the same branches and conditions as {@link #rollupsSql}, but only the key, {@code xmin} and
+     * the counts' total, in a fixed order, so that two lists compare element by element.
+     */
+    private static String rollupVersionsSql(List<RollupTier.Part> plan, boolean oneSubject) {
+        String total = Rows.COUNT_COLUMNS.replace(",", " +");
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < plan.size(); i++) {
+            if (i > 0) {
+                sql.append(" UNION ALL ");
+            }
+            sql.append("SELECT ").append(i).append(" AS part, subject,")
+                    .append(" (extract(epoch FROM bucket_start) * 1000000)::bigint AS start_us, instance_id,")
+                    .append(" xmin::text::bigint AS version, ").append(total).append(" AS total FROM runmetrics.")
+                    .append(plan.get(i).tier().table)
+                    .append(" WHERE workspace_id = :ws AND dimension = :dimension")
+                    .append(oneSubject ? " AND subject = :subject" : " AND subject <> ''")
+                    .append(" AND bucket_start >= :from").append(i).append(" AND bucket_start < :to").append(i);
+        }
+        return sql.append(" ORDER BY part, subject, start_us, instance_id").toString();
+    }
+
+    /**
      * Reads the stored rows of the range (all instances) and adds them up in Java into the query's
      * buckets, as {@link Rollup#merge} would; the SQL only selects. Each stretch of the range comes
      * from the coarsest rollup table that fits it ({@link RollupTier#plan}): the whole UTC days
@@ -419,6 +449,12 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
      * that merges all subjects reads the all-subjects rows ({@link Rows#ALL_SUBJECTS}), one per
      * bucket and instance, instead of one per subject. Only the histograms the query
      * {@linkplain RollupQuery#wants wants} are read and decoded; the others come back empty.
+     *
+     * <p>With the {@linkplain Builder#rollupReadCache read cache} on (the default), the read first
+     * fetches the versions of those rows (key, {@code xmin}, total count; no histograms) and, when
+     * they are exactly the versions a remembered answer was read from, returns that answer; so the
+     * answer is always the one reading the rows gives, and a range of past days costs one small
+     * query instead of decoding every row's histograms ({@link RollupReadCache} says why).
      */
     @Override
     public List<Rollup> rollups(String workspaceId, RollupQuery query) {
@@ -428,30 +464,58 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         // One subject, or all subjects merged (their sum rows), or every subject on its own.
         String subjectFilter = query.subject() != null ? query.subject()
                 : query.groupBySubject() ? null : Rows.ALL_SUBJECTS;
+        return inWorkspace(workspaceId, "reading rollups", h -> {
+            if (!readCache.enabled()) {
+                return readRollups(h, workspaceId, query, plan, subjectFilter, keepSubject);
+            }
+            // The versions first: an answer stored with them is at least as new as they are.
+            List<RollupReadCache.RowVersion> versions = bindRange(h.createQuery(
+                    rollupVersionsSql(plan, subjectFilter != null)), workspaceId, query, plan, subjectFilter)
+                    .setFetchSize(2000)
+                    .map((rs, ctx) -> new RollupReadCache.RowVersion(rs.getInt(1), rs.getString(2), rs.getLong(3),
+                            rs.getString(4), rs.getLong(5), rs.getLong(6)))
+                    .list();
+            List<Rollup> remembered = readCache.get(workspaceId, query, versions);
+            if (remembered != null) {
+                return remembered;
+            }
+            List<Rollup> answer = readRollups(h, workspaceId, query, plan, subjectFilter, keepSubject);
+            readCache.put(workspaceId, query, versions, answer);
+            return answer;
+        });
+    }
+
+    private static Query bindRange(Query q, String workspaceId, RollupQuery query, List<RollupTier.Part> plan,
+            String subjectFilter) {
+        q.bind("ws", workspaceId).bind("dimension", query.dimension().name());
+        for (int i = 0; i < plan.size(); i++) {
+            q.bind("from" + i, Rows.ts(plan.get(i).from())).bind("to" + i, Rows.ts(plan.get(i).to()));
+        }
+        if (subjectFilter != null) {
+            q.bind("subject", subjectFilter);
+        }
+        return q;
+    }
+
+    /** Fetches the plan's rows and adds them up into the query's buckets (see {@link #rollups}). */
+    private static List<Rollup> readRollups(Handle h, String workspaceId, RollupQuery query,
+            List<RollupTier.Part> plan, String subjectFilter, boolean keepSubject) {
         String sql = rollupsSql(plan, subjectFilter != null, query.histograms());
         // Rows are added into their bucket as they stream in (nothing per row is kept), with
         // HdrCounts: a row costs its non-empty histogram buckets, not a full HdrHistogram decode.
-        Map<RollupAccumulator.Key, RollupAccumulator.Sums> buckets = inWorkspace(workspaceId, "reading rollups", h -> {
-            Query q = h.createQuery(sql).bind("ws", workspaceId).bind("dimension", query.dimension().name());
-            for (int i = 0; i < plan.size(); i++) {
-                q.bind("from" + i, Rows.ts(plan.get(i).from())).bind("to" + i, Rows.ts(plan.get(i).to()));
+        Query q = bindRange(h.createQuery(sql), workspaceId, query, plan, subjectFilter);
+        q.setFetchSize(2000);
+        Map<RollupAccumulator.Key, RollupAccumulator.Sums> buckets = q.scanResultSet((supplier, ctx) -> {
+            Map<RollupAccumulator.Key, RollupAccumulator.Sums> sums = new HashMap<>();
+            ResultSet rs = supplier.get();
+            while (rs.next()) {
+                Instant start = Rows.instant(rs, "bucket_start");
+                String subject = keepSubject ? rs.getString("subject") : null;
+                sums.computeIfAbsent(new RollupAccumulator.Key(query.dimension(), subject,
+                        query.bucketStartOf(start)), k -> new RollupAccumulator.Sums())
+                        .addStored(rs, query.histograms());
             }
-            if (subjectFilter != null) {
-                q.bind("subject", subjectFilter);
-            }
-            q.setFetchSize(2000);
-            return q.scanResultSet((supplier, ctx) -> {
-                Map<RollupAccumulator.Key, RollupAccumulator.Sums> sums = new HashMap<>();
-                ResultSet rs = supplier.get();
-                while (rs.next()) {
-                    Instant start = Rows.instant(rs, "bucket_start");
-                    String subject = keepSubject ? rs.getString("subject") : null;
-                    sums.computeIfAbsent(new RollupAccumulator.Key(query.dimension(), subject,
-                            query.bucketStartOf(start)), k -> new RollupAccumulator.Sums())
-                            .addStored(rs, query.histograms());
-                }
-                return sums;
-            });
+            return sums;
         });
         Duration length = query.bucketLength();
         List<Rollup> out = new ArrayList<>(buckets.size());
@@ -504,22 +568,66 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query) {
         Objects.requireNonNull(query, "query");
         return inWorkspace(workspaceId, "reading exact execution times", h -> {
-            Query q = bindDurationQuery(h.createQuery(EXACT_EXECUTION_TIMES), workspaceId, query);
-            Map<String, DurationHistogram.Builder> byWorkflow = new TreeMap<>();
-            q.setFetchSize(2000).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                    .forEach(e -> byWorkflow.computeIfAbsent(e.getKey(), k -> DurationHistogram.builder())
-                            .recordMicros(e.getValue()));
-            Map<String, DurationHistogram> out = new TreeMap<>();
-            byWorkflow.forEach((workflow, histogram) -> out.put(workflow, histogram.build()));
-            return out;
+            return histogramsByWorkflow(bindDurationQuery(h.createQuery(EXACT_EXECUTION_TIMES), workspaceId, query));
         });
+    }
+
+    /**
+     * Reads several ranges in one statement (one {@code OR} of the ranges) when they share their
+     * workflow and status filters, as the two edges of a long range do; otherwise one per range.
+     */
+    @Override
+    public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, List<DurationQuery> queries) {
+        Objects.requireNonNull(queries, "queries");
+        if (queries.size() == 1) {
+            return exactExecutionTimes(workspaceId, queries.get(0));
+        }
+        if (queries.isEmpty()) {
+            Objects.requireNonNull(workspaceId, "workspaceId");
+            return Map.of();
+        }
+        DurationQuery first = queries.get(0);
+        for (DurationQuery q : queries) {
+            if (!Objects.equals(q.workflowId(), first.workflowId()) || q.status() != first.status()) {
+                return RunStore.super.exactExecutionTimes(workspaceId, queries);
+            }
+        }
+        StringBuilder ranges = new StringBuilder();
+        for (int i = 0; i < queries.size(); i++) {
+            ranges.append(i == 0 ? "(" : " OR ").append("(completed_at >= :from").append(i)
+                    .append(" AND completed_at < :to").append(i).append(")");
+        }
+        String sql = "SELECT workflow_id, execution_time_us FROM runmetrics.run_attempt_endings"
+                + " WHERE workspace_id = :ws AND " + ranges + ") AND execution_time_us IS NOT NULL <workflow> <status>";
+        return inWorkspace(workspaceId, "reading exact execution times", h -> {
+            Query q = bindFilters(h.createQuery(sql), workspaceId, first);
+            for (int i = 0; i < queries.size(); i++) {
+                q.bind("from" + i, Rows.ts(queries.get(i).from())).bind("to" + i, Rows.ts(queries.get(i).to()));
+            }
+            return histogramsByWorkflow(q);
+        });
+    }
+
+    private static Map<String, DurationHistogram> histogramsByWorkflow(Query q) {
+        Map<String, DurationHistogram.Builder> byWorkflow = new TreeMap<>();
+        q.setFetchSize(2000).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> byWorkflow.computeIfAbsent(e.getKey(), k -> DurationHistogram.builder())
+                        .recordMicros(e.getValue()));
+        Map<String, DurationHistogram> out = new TreeMap<>();
+        byWorkflow.forEach((workflow, histogram) -> out.put(workflow, histogram.build()));
+        return out;
     }
 
     /** Binds a duration query's workspace, range and optional workflow and status to a statement. */
     private static Query bindDurationQuery(Query q, String workspaceId, DurationQuery query) {
+        return bindFilters(q, workspaceId, query).bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+    }
+
+    /** Binds a duration query's workspace and optional workflow and status (not its range). */
+    private static Query bindFilters(Query q, String workspaceId, DurationQuery query) {
         q.define("workflow", query.workflowId() == null ? "" : "AND workflow_id = :workflow_id")
                 .define("status", query.status() == null ? "" : "AND status = :status")
-                .bind("ws", workspaceId).bind("from", Rows.ts(query.from())).bind("to", Rows.ts(query.to()));
+                .bind("ws", workspaceId);
         if (query.workflowId() != null) {
             q.bind("workflow_id", query.workflowId());
         }
@@ -666,6 +774,9 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         /** Default bound of the spill journal: 2 GiB. */
         public static final long DEFAULT_SPILL_MAX_BYTES = 2L << 30;
 
+        /** Default bound of the rollup read cache's histograms: 32 MiB. */
+        public static final long DEFAULT_ROLLUP_READ_CACHE_BYTES = 32L << 20;
+
         /** Default queue bound: 30 s × (1,000 step events/s + their run events), with room to spare. */
         public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
 
@@ -689,6 +800,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         private long spillMaxBytes = DEFAULT_SPILL_MAX_BYTES;
         private long spillSegmentBytes = 64L << 20;
         private Duration spillFsyncEvery = Duration.ofMillis(200);
+        private long rollupReadCacheBytes = DEFAULT_ROLLUP_READ_CACHE_BYTES;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -842,6 +954,22 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             return this;
         }
 
+        /**
+         * Bounds the memory of the rollup read cache (default {@value #DEFAULT_ROLLUP_READ_CACHE_BYTES}
+         * bytes of histograms); 0 turns it off, so every rollup read fetches and decodes its rows.
+         * The cache never changes an answer (each read checks the versions of the rows it would
+         * read, see {@link JdbcRunStore#rollups}); it only saves the work when they are unchanged.
+         *
+         * @throws IllegalArgumentException if maxBytes is negative
+         */
+        public Builder rollupReadCache(long maxBytes) {
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("rollup read cache maxBytes must not be negative, was " + maxBytes);
+            }
+            this.rollupReadCacheBytes = maxBytes;
+            return this;
+        }
+
         /** Segment size of the spill journal (tests use small ones to see segments come and go). */
         Builder spillSegmentBytes(long bytes) {
             this.spillSegmentBytes = bytes;
@@ -870,7 +998,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                     + closeTimeout + ", connectionTimeout=" + connectionTimeout + ", statementTimeout="
                     + statementTimeout + ", socketTimeout=" + socketTimeout + ", probeTimeout=" + probeTimeout
                     + (spillDirectory == null ? "" : ", spillDirectory=" + spillDirectory + ", spillAfter=" + spillAfter
-                            + ", spillMaxBytes=" + spillMaxBytes + ", spillFsyncEvery=" + spillFsyncEvery) + "}";
+                            + ", spillMaxBytes=" + spillMaxBytes + ", spillFsyncEvery=" + spillFsyncEvery)
+                    + ", rollupReadCacheBytes=" + rollupReadCacheBytes + "}";
         }
 
         private static Duration positive(String name, Duration d) {

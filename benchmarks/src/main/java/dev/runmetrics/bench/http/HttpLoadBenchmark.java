@@ -52,7 +52,7 @@ public final class HttpLoadBenchmark {
         if (args.containsKey("help")) {
             System.out.println("""
                     HttpLoadBenchmark [--runs 1000000] [--data-dir benchmarks/target/http-bench-pg] [--reload]
-                                      [--port 8099] [--cache-ttl 0s|5s|PT5S] [--max-threads 32]
+                                      [--port 8099] [--cache-ttl 0s|5s|PT5S] [--rollup-cache-mb 32|0] [--max-threads 32]
                                       [--duration 10m] [--delete]""");
             return;
         }
@@ -60,6 +60,8 @@ public final class HttpLoadBenchmark {
         Path dataDir = Path.of(args.getOrDefault("data-dir", "benchmarks/target/http-bench-pg")).toAbsolutePath();
         int port = Integer.parseInt(args.getOrDefault("port", "8099"));
         Duration cacheTtl = duration(args.getOrDefault("cache-ttl", "0s"));
+        // The store's rollup read cache (exact: checked against the rows' versions on every read); 0 turns it off.
+        long rollupCacheBytes = Long.parseLong(args.getOrDefault("rollup-cache-mb", "32")) << 20;
         int maxThreads = Integer.parseInt(args.getOrDefault("max-threads", "32"));
         Duration runFor = args.containsKey("duration") ? duration(args.get("duration")) : null;
 
@@ -97,7 +99,7 @@ public final class HttpLoadBenchmark {
             Instant from = end.minus(Duration.ofDays(30));
 
             try (SimplePool pool = new SimplePool(BenchSupport.dataSource(url, DATABASE, APP, PASSWORD));
-                    JdbcRunStore store = JdbcRunStore.builder(pool).build()) {
+                    JdbcRunStore store = JdbcRunStore.builder(pool).rollupReadCache(rollupCacheBytes).build()) {
                 RunViews views = RunViews.builder(store).workerCapacity(16).resultCacheTtl(cacheTtl).build();
                 MetricsHttpServer server = MetricsHttpServer.builder(store)
                         .views(views)

@@ -41,6 +41,13 @@ public final class DurationHistogram {
 
     private final Histogram histogram;
 
+    /**
+     * The statistics, computed on first use: the histogram never changes, and a histogram served
+     * from a store's read cache is asked for them once per request. A race computes them twice,
+     * to the same value.
+     */
+    private volatile DurationStatistics statistics;
+
     private DurationHistogram(Histogram histogram) {
         this.histogram = histogram;
     }
@@ -115,6 +122,23 @@ public final class DurationHistogram {
      * null when empty.
      */
     public DurationStatistics statistics() {
+        DurationStatistics s = statistics;
+        if (s == null) {
+            s = computeStatistics();
+            statistics = s;
+        }
+        return s;
+    }
+
+    /**
+     * Roughly how many bytes this histogram holds on the heap (its counts array and fields), for
+     * a cache that bounds its memory.
+     */
+    public long estimatedFootprintBytes() {
+        return histogram.getEstimatedFootprintInBytes();
+    }
+
+    private DurationStatistics computeStatistics() {
         long n = count();
         if (n == 0) {
             return DurationStatistics.empty(false);
@@ -228,6 +252,23 @@ public final class DurationHistogram {
          */
         public Builder recordMicros(long micros) {
             writable().recordValue(Math.min(MAX_MICROS, Math.max(0, micros)));
+            return this;
+        }
+
+        /**
+         * Records {@code count} samples of one duration in microseconds, clamped as
+         * {@link #recordMicros(long)}; a count of 0 records nothing.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException if count is negative
+         */
+        public Builder recordMicros(long micros, long count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("count must not be negative, was " + count);
+            }
+            if (count > 0) {
+                writable().recordValueWithCount(Math.min(MAX_MICROS, Math.max(0, micros)), count);
+            }
             return this;
         }
 

@@ -232,6 +232,27 @@ public interface RunStore {
     Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, DurationQuery query);
 
     /**
+     * Returns the execution times of the ended attempts of several ranges, added up into one
+     * histogram per workflow id: what {@link #exactExecutionTimes(String, DurationQuery)} gives for
+     * each query, merged. For the two partial edge minutes of a long range in one read. The
+     * queries must not overlap (an attempt in two of them would be counted twice). The default
+     * reads each query in turn; a store may read them together.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws RunStoreException if the store cannot be read
+     */
+    default Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, List<DurationQuery> queries) {
+        Map<String, DurationHistogram.Builder> sums = new java.util.TreeMap<>();
+        for (DurationQuery query : queries) {
+            exactExecutionTimes(workspaceId, query).forEach((workflow, histogram) ->
+                    sums.computeIfAbsent(workflow, k -> DurationHistogram.builder()).add(histogram));
+        }
+        Map<String, DurationHistogram> out = new java.util.TreeMap<>();
+        sums.forEach((workflow, histogram) -> out.put(workflow, histogram.build()));
+        return out;
+    }
+
+    /**
      * Returns, per step, the outcome counts and exact execution-time statistics of the step runs
      * selected by the query ({@link StepDurationQuery}: every attempt of the latest
      * {@code runLimit} ended runs of one workflow in a range), percentiles by nearest rank

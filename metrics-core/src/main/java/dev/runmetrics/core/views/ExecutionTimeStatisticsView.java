@@ -19,6 +19,7 @@ import dev.runmetrics.core.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -138,9 +139,8 @@ public final class ExecutionTimeStatisticsView {
                 return ExecutionTimeStatistics.from(store.exactDurations(workspaceId,
                         new DurationQuery(workflow, ended, from, to)).executionTime());
             }
-            DurationHistogram.Builder all = DurationHistogram.builder();
-            executionTimeHistograms(workspaceId, workflow, ended, from, to, false).values().forEach(all::add);
-            return ExecutionTimeStatistics.from(all.build().statistics());
+            return ExecutionTimeStatistics.from(merged(
+                    executionTimeHistograms(workspaceId, workflow, ended, from, to, false).values()).statistics());
         });
     }
 
@@ -223,12 +223,12 @@ public final class ExecutionTimeStatisticsView {
         if (!endWhole.isAfter(firstWhole)) {
             return store.exactExecutionTimes(workspaceId, new DurationQuery(workflow, status, from, to));
         }
-        Map<String, DurationHistogram.Builder> byWorkflow = new TreeMap<>();
+        Map<String, List<DurationHistogram>> byWorkflow = new TreeMap<>();
         RollupDimension dimension = status == null ? RollupDimension.WORKFLOW : RollupDimension.workflowEndedAs(status);
         for (Rollup r : store.rollups(workspaceId, new RollupQuery(dimension, workflow, perWorkflow, firstWhole,
                 endWhole, null).withHistograms(DurationKind.EXECUTION_TIME))) {
             if (r.executionTime().count() > 0) {
-                byWorkflow.computeIfAbsent(perWorkflow ? r.subject() : "", k -> DurationHistogram.builder())
+                byWorkflow.computeIfAbsent(perWorkflow ? r.subject() : "", k -> new ArrayList<>(3))
                         .add(r.executionTime());
             }
         }
@@ -239,13 +239,26 @@ public final class ExecutionTimeStatisticsView {
         if (endWhole.isBefore(to)) {
             edges.add(new DurationQuery(workflow, status, endWhole, to));
         }
-        for (DurationQuery edge : edges) {
-            store.exactExecutionTimes(workspaceId, edge).forEach((wf, h) ->
-                    byWorkflow.computeIfAbsent(perWorkflow ? wf : "", k -> DurationHistogram.builder()).add(h));
+        if (!edges.isEmpty()) {
+            store.exactExecutionTimes(workspaceId, edges).forEach((wf, h) ->
+                    byWorkflow.computeIfAbsent(perWorkflow ? wf : "", k -> new ArrayList<>(3)).add(h));
         }
         Map<String, DurationHistogram> out = new TreeMap<>();
-        byWorkflow.forEach((wf, h) -> out.put(wf, h.build()));
+        byWorkflow.forEach((wf, parts) -> out.put(wf, merged(parts)));
         return out;
+    }
+
+    /**
+     * The histograms merged; one on its own is returned as it is, so that a histogram a store
+     * hands out again (its rollup read cache) keeps the statistics it computed once.
+     */
+    private static DurationHistogram merged(Collection<DurationHistogram> parts) {
+        if (parts.size() == 1) {
+            return parts.iterator().next();
+        }
+        DurationHistogram.Builder all = DurationHistogram.builder();
+        parts.forEach(all::add);
+        return all.build();
     }
 
     /**

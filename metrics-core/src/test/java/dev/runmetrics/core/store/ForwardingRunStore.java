@@ -91,6 +91,11 @@ public class ForwardingRunStore implements RunStore {
     }
 
     @Override
+    public Map<String, DurationHistogram> exactExecutionTimes(String workspaceId, List<DurationQuery> queries) {
+        return delegate.exactExecutionTimes(workspaceId, queries);
+    }
+
+    @Override
     public StepDurationReport stepDurations(String workspaceId, StepDurationQuery query) {
         return delegate.stepDurations(workspaceId, query);
     }

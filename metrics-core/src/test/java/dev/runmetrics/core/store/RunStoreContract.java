@@ -646,6 +646,33 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void severalRangesReadTogetherGiveTheSumOfEachReadAlone() {
+        for (int i = 0; i < 12; i++) {
+            saved(ended(ws, newRunId(), i % 3 == 0 ? "wf-x" : "wf-y", at(i * 7_000L), ofMillis(5),
+                    ofMillis(10 + 97L * i), i % 4 == 0 ? RunStatus.FAILED : RunStatus.COMPLETED));
+        }
+        awaitWrites();
+        for (String workflow : java.util.Arrays.asList(null, "wf-x")) {
+            for (RunStatus status : java.util.Arrays.asList(null, RunStatus.COMPLETED)) {
+                DurationQuery early = new DurationQuery(workflow, status, at(-1), at(20_000));
+                DurationQuery late = new DurationQuery(workflow, status, at(50_000), at(200_000));
+                Map<String, DurationHistogram> want = new java.util.TreeMap<>();
+                for (DurationQuery q : List.of(early, late)) {
+                    store().exactExecutionTimes(ws, q).forEach((wf, h) -> want.merge(wf, h, DurationHistogram::plus));
+                }
+                assertThat(want).as("%s %s", workflow, status).isNotEmpty();
+                assertThat(store().exactExecutionTimes(ws, List.of(early, late))).as("%s %s", workflow, status)
+                        .isEqualTo(want);
+            }
+        }
+        DurationQuery other = new DurationQuery("wf-y", null, at(50_000), at(200_000));
+        DurationQuery mixed = new DurationQuery("wf-x", null, at(-1), at(20_000));
+        assertThat(store().exactExecutionTimes(ws, List.of(mixed, other)).keySet()).containsExactly("wf-x", "wf-y");
+        assertThat(store().exactExecutionTimes(ws, List.of())).isEmpty();
+        assertThat(store().exactExecutionTimes(otherWs, List.of(mixed, other))).isEmpty();
+    }
+
+    @Test
     void aWorkflowIsKnownByItsRunsOrItsRollupsNotByItsId() {
         RunViews views = RunViews.builder(store()).workerCapacity(4).build();
         saved(ended(ws, "wf-ended", at(0), ofMillis(5), ofMillis(50), RunStatus.COMPLETED));
