@@ -21,7 +21,10 @@ import org.HdrHistogram.HistogramIterationValue;
  * <p>Persisted form: {@link #encode()} is HdrHistogram's compressed encoding (portable, readable
  * by any HdrHistogram implementation); {@link #decode} reads it back to an equal histogram.
  *
- * <p>Thread-safe: immutable once built; build one with a {@link Builder}.
+ * <p>Thread-safe: immutable once built, and safe to read from many threads at once (a store's
+ * read cache hands one histogram to concurrent requests): it never calls the HdrHistogram methods
+ * that keep iteration or encoding state in the histogram without guarding them. Build one with a
+ * {@link Builder}.
  */
 public final class DurationHistogram {
 
@@ -147,16 +150,19 @@ public final class DurationHistogram {
         double[] ms = new double[fractions.length];
         int next = 0;
         long seen = 0;
+        // The mean is summed here, as Histogram.getMean sums it (the same terms in the same order,
+        // so the same double), because getMean walks an iterator the histogram keeps in a field:
+        // two threads asking one shared histogram would corrupt each other's sums.
+        double total = 0;
         for (HistogramIterationValue v : histogram.recordedValues()) {
-            seen += v.getCountAtValueIteratedTo();
+            long count = v.getCountAtValueIteratedTo();
+            seen += count;
+            total += histogram.medianEquivalentValue(v.getValueIteratedTo()) * (double) count;
             while (next < fractions.length && seen >= DurationStatistics.rank(fractions[next], n)) {
                 ms[next++] = histogram.highestEquivalentValue(v.getValueIteratedTo()) / 1000.0;
             }
-            if (next == fractions.length) {
-                break;
-            }
         }
-        return new DurationStatistics(n, histogram.getMean() / 1000.0, histogram.getMinValue() / 1000.0,
+        return new DurationStatistics(n, (total * 1.0) / n / 1000.0, histogram.getMinValue() / 1000.0,
                 histogram.getMaxValue() / 1000.0, ms[0], ms[1], ms[2], ms[3], ms[4], false);
     }
 
@@ -174,7 +180,10 @@ public final class DurationHistogram {
     /** Returns HdrHistogram's compressed encoding of this histogram. */
     public byte[] encode() {
         ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-        int length = histogram.encodeIntoCompressedByteBuffer(buffer, java.util.zip.Deflater.DEFAULT_COMPRESSION);
+        int length;
+        synchronized (histogram) { // the encoder reuses a buffer the histogram keeps in a field
+            length = histogram.encodeIntoCompressedByteBuffer(buffer, java.util.zip.Deflater.DEFAULT_COMPRESSION);
+        }
         byte[] out = new byte[length];
         buffer.flip();
         buffer.get(out);

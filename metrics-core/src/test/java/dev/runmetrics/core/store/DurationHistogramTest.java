@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,55 @@ class DurationHistogramTest {
         assertThat(s.count()).isZero();
         assertThat(s.mean()).isNull();
         assertThat(s.p99()).isNull();
+    }
+
+    @Test
+    void theMeanIsHdrHistogramsMeanToTheLastBit() {
+        Random random = new Random(17);
+        DurationHistogram.Builder b = DurationHistogram.builder();
+        org.HdrHistogram.Histogram reference = new org.HdrHistogram.Histogram(DurationHistogram.SIGNIFICANT_DIGITS);
+        reference.setAutoResize(true);
+        for (int i = 0; i < 20_000; i++) {
+            long v = (long) Math.exp(random.nextDouble() * 18);
+            b.recordMicros(v);
+            reference.recordValue(v);
+        }
+        assertThat(b.build().statistics().mean()).isEqualTo(reference.getMean() / 1000.0);
+    }
+
+    @Test
+    void manyThreadsReadingOneHistogramAtOnceGetTheSameStatisticsAndEncoding() throws Exception {
+        Random random = new Random(23);
+        DurationHistogram.Builder b = DurationHistogram.builder();
+        for (int i = 0; i < 50_000; i++) {
+            b.recordMicros((long) Math.exp(random.nextDouble() * 18));
+        }
+        DurationHistogram base = b.build();
+        DurationStatistics want = DurationHistogram.decode(base.encode()).statistics();
+        byte[] wantBytes = DurationHistogram.builder().add(base).build().encode(); // a copy's range, as below
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int trial = 0; trial < 200; trial++) {
+                // A fresh histogram each trial, so no thread finds the statistics already computed.
+                DurationHistogram shared = DurationHistogram.builder().add(base).build();
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+                List<java.util.concurrent.Future<Object[]>> answers = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return new Object[] {shared.statistics(), shared.encode()};
+                    }));
+                }
+                for (java.util.concurrent.Future<Object[]> answer : answers) {
+                    Object[] got = answer.get();
+                    assertThat(got[0]).as("trial %d", trial).isEqualTo(want);
+                    assertThat((byte[]) got[1]).as("trial %d", trial).isEqualTo(wantBytes);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
