@@ -424,7 +424,10 @@ final class NodeState {
      * {@link #copyWindow} does: stripe {@code i}'s last samples in sequence order at
      * {@code i × windowSize}, failure bits cleared, unwritten slots left as {@link #EMPTY}.
      */
-    private void copyWindowInto(Stripe[] table, OrderedWindow ordered) {
+    private void copyWindowInto(OrderedWindow ordered) {
+        // The table as of now, not as of the start of the snapshot: another reader may have sized
+        // the ordered copy for a table that grew since, and every stripe it holds must be filled.
+        Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
         ordered.ensureStripes(table.length);
         long newest = Long.MIN_VALUE;
         for (Stripe stripe : table) {
@@ -579,7 +582,7 @@ final class NodeState {
                 if (ordered == null) {
                     ordered = new OrderedWindow(windowSize, table.length);
                 }
-                copyWindowInto(table, ordered);
+                copyWindowInto(ordered);
                 ordered.update();
                 updated = true;
             } finally {

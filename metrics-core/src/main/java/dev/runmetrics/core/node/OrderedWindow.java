@@ -47,6 +47,9 @@ final class OrderedWindow {
     private long[] removed;
     private long[] added;
 
+    /** How many times the ascending copy was rebuilt by a sort; for tests. */
+    private long sorts;
+
     private int size;
     private long p50Bits;
     private long p90Bits;
@@ -119,18 +122,23 @@ final class OrderedWindow {
         hasPrevious = true;
     }
 
-    /** @return how many sequences left the window or entered it since the previous copy, at most */
-    private int sequencesOutAndIn() {
+    /**
+     * @return an upper bound of both the samples that left the window since the previous copy and
+     *     those that entered it, counting only sequences that are in one copy and not the other
+     */
+    private long sequencesOutAndIn() {
         long changes = 0;
         for (int s = 0; s < stripes; s++) {
-            long previousEnd = previousEnds[s];
-            long previousStart = previousEnd - previousCounts[s];
-            long nextEnd = nextEnds[s];
-            long nextStart = nextEnd - nextCounts[s];
-            long overlap = Math.max(0, Math.min(previousEnd, nextEnd) - Math.max(previousStart, nextStart));
-            changes += Math.max(previousEnd - previousStart, nextEnd - nextStart) - overlap;
+            changes += Math.max(previousCounts[s], nextCounts[s]) - commonSequences(s);
         }
-        return (int) Math.min(Integer.MAX_VALUE, changes);
+        return changes;
+    }
+
+    /** @return how many sequences stripe {@code s} has in both the previous and the next copy */
+    private int commonSequences(int s) {
+        long first = Math.max(previousEnds[s] - previousCounts[s], nextEnds[s] - nextCounts[s]);
+        long end = Math.min(previousEnds[s], nextEnds[s]);
+        return (int) Math.max(0, end - first);
     }
 
     /**
@@ -140,28 +148,38 @@ final class OrderedWindow {
     private void merge() {
         int out = 0;
         int in = 0;
-        int limit = removed.length;
+        // First the sequences in only one of the copies, which sequencesOutAndIn() counted ...
         for (int s = 0; s < stripes; s++) {
             int base = s * windowSize;
-            long previousEnd = previousEnds[s];
-            int previousCount = previousCounts[s];
-            long nextEnd = nextEnds[s];
-            int nextCount = nextCounts[s];
-            long first = Math.max(previousEnd - previousCount, nextEnd - nextCount);
-            long end = Math.min(previousEnd, nextEnd);
-            if (first >= end) { // no sequence in common: every sample out, every sample in
-                out = collect(previous, base, base + previousCount, removed, out);
-                in = collect(next, base, base + nextCount, added, in);
+            long previousStart = previousEnds[s] - previousCounts[s];
+            long nextStart = nextEnds[s] - nextCounts[s];
+            int common = commonSequences(s);
+            if (common == 0) {
+                out = collect(previous, base, base + previousCounts[s], removed, out);
+                in = collect(next, base, base + nextCounts[s], added, in);
                 continue;
             }
-            // The offsets of sequence 'first' in each copy, and the length of the common run.
-            int p = base + (int) (first - (previousEnd - previousCount));
-            int q = base + (int) (first - (nextEnd - nextCount));
-            int common = (int) (end - first);
+            long first = Math.max(previousStart, nextStart);
+            int p = base + (int) (first - previousStart);
+            int q = base + (int) (first - nextStart);
             out = collect(previous, base, p, removed, out);
-            out = collect(previous, p + common, base + previousCount, removed, out);
+            out = collect(previous, p + common, base + previousCounts[s], removed, out);
             in = collect(next, base, q, added, in);
-            in = collect(next, q + common, base + nextCount, added, in);
+            in = collect(next, q + common, base + nextCounts[s], added, in);
+        }
+        // ... then the sequences in both, whose slots are the same unless a write raced a copy.
+        int limit = removed.length;
+        for (int s = 0; s < stripes; s++) {
+            int common = commonSequences(s);
+            if (common == 0) {
+                continue;
+            }
+            int base = s * windowSize;
+            long previousStart = previousEnds[s] - previousCounts[s];
+            long nextStart = nextEnds[s] - nextCounts[s];
+            long first = Math.max(previousStart, nextStart);
+            int p = base + (int) (first - previousStart);
+            int q = base + (int) (first - nextStart);
             for (int i = 0; i < common; i++) {
                 long before = previous[p + i];
                 long bits = next[q + i];
@@ -189,6 +207,7 @@ final class OrderedWindow {
         Arrays.sort(added, 0, in);
         long[] from = sorted;
         long[] into = spare;
+        int keep = sortedSize - out;
         int taken = 0;
         int merged = 0;
         int n = 0;
@@ -198,17 +217,21 @@ final class OrderedWindow {
                 taken++;
                 continue;
             }
+            if (i - taken >= keep) { // a sample to remove is not there: never expected, never trusted
+                rebuild();
+                return;
+            }
             while (merged < in && added[merged] < value) {
                 into[n++] = added[merged++];
             }
             into[n++] = value;
         }
-        while (merged < in) {
-            into[n++] = added[merged++];
-        }
-        if (taken != out) { // a sample to remove was not there: never expected, but never trusted
+        if (taken != out) {
             rebuild();
             return;
+        }
+        while (merged < in) {
+            into[n++] = added[merged++];
         }
         sorted = into;
         spare = from;
@@ -233,6 +256,7 @@ final class OrderedWindow {
 
     /** Sorts the real samples of {@link #next} into the ascending copy. */
     private void rebuild() {
+        sorts++;
         int n = realSamples(sorted);
         Arrays.sort(sorted, 0, n);
         sortedSize = n;
@@ -287,6 +311,11 @@ final class OrderedWindow {
     /** @return how many real samples the last {@link #update()} found */
     int size() {
         return size;
+    }
+
+    /** @return how many times the ascending copy was rebuilt by a sort rather than merged; for tests */
+    long sorts() {
+        return sorts;
     }
 
     long p50Bits() {
