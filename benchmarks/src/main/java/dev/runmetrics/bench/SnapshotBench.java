@@ -58,7 +58,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code SlidingWindowReservoir(100)}, each already full, so every read sees a window that changed
  * by that many samples since the previous one. Target: the runmetrics read at most half of
  * Dropwizard's in that protocol too. ({@code Level.Invocation} adds a timestamp pair per op to
- * both scores alike; JMH warns about it for ops this short.)
+ * both scores alike, and the feed leaves caches and branch predictors as a busy node would;
+ * {@code feedOnlyFed} measures that alone. JMH warns about it for ops this short.)
  *
  * <p>Run it (about 1 minute):
  * <pre>
@@ -182,6 +183,12 @@ public class SnapshotBench {
                 reservoir.update(Durations.nanos(next));
             }
         }
+    }
+
+    /** The protocol alone: the same feed before each op, and nothing read; what both reads above include. */
+    @Benchmark
+    public void feedOnlyFed(Fed fed, Blackhole bh) {
+        bh.consume(fed.nodeName);
     }
 
     @Benchmark
