@@ -33,7 +33,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <ul>
  *   <li>{@code runmetricsGetNodeMetrics}: {@code getNodeMetrics} over a full 100-sample window
- *       (it copies the window and selects the three ranks), then its three percentiles.
+ *       (it copies the window, compares it with the previous read's copy and merges what changed
+ *       into the ascending copy kept from that read; here nothing changed), then its three
+ *       percentiles.
  *   <li>{@code dropwizardSnapshot}: {@code SlidingWindowReservoir(100).getSnapshot()} (copies and
  *       sorts) and {@code getValue(0.5 / 0.9 / 0.99)}.
  *   <li>{@code micrometerTakeSnapshot}: {@code takeSnapshot()} of a timer with client-side

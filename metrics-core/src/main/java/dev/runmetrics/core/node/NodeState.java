@@ -69,7 +69,12 @@ import java.util.concurrent.atomic.LongAdder;
  * table has reached the size its contention needs (and once per thread for the probe). Readers never
  * block writers. A slot that has been claimed but not yet written holds either {@link #EMPTY}
  * (skipped by readers) or an older real sample of the same stripe, so a reader only ever sees real
- * samples. Counts are read failures first, so a concurrent snapshot never has more failures than
+ * samples. A snapshot takes its percentiles from an {@link OrderedWindow}, the ascending copy of
+ * the window kept from the previous snapshot, into which it merges what changed; the node lends it
+ * to one reader at a time (an atomic swap, never a wait), and a reader that finds it lent selects
+ * the three ranks over a copy of its own, as does a reader of a window too large to keep an
+ * ordered copy of ({@value OrderedWindow#MAX_SAMPLES} samples over all stripes). Writers never
+ * touch it. Counts are read failures first, so a concurrent snapshot never has more failures than
  * executions; once recording stops every count is exact.
  *
  * <p>Each sample is stored as the raw bits of its (non-negative) duration, with the sign bit set

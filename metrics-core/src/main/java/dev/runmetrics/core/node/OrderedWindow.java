@@ -11,11 +11,17 @@ import java.util.Arrays;
  * then {@link #update()} compares it with the previous read's copy, sequence by sequence: the
  * samples that left (older than the window, or of a stripe that went stale) are removed from the
  * ascending copy and the new ones merged in, in one linear pass. A slot that differs although its
- * sequence is in both copies (a write that had been claimed but not yet written) counts as one
- * sample out and one in, so the ascending copy always holds exactly the real samples of the latest
- * copy, whatever happened in between, and the percentiles are those a sort of that copy gives.
+ * sequence is in both copies (claimed but not yet written at the previous copy, or overwritten by
+ * a writer racing a copy) counts as one sample out and one in. So the ascending copy always holds
+ * exactly the real samples of the latest copy, whatever the writers did in between, and the
+ * percentiles are those a sort of that copy gives: the same as a selection over that copy.
  * When too much changed (more than half the window), the read selects the three ranks instead
- * and the ascending copy is rebuilt by a sort at the next read that changed little.
+ * and the ascending copy is rebuilt by a sort at the next read that changed little, so a node
+ * read far less often than it records pays a selection per read, as without this class.
+ *
+ * <p>It holds about five longs per window slot (two copies, the ascending copy, a merge target,
+ * and the change lists), which is why a window of more than {@value #MAX_SAMPLES} slots over all
+ * stripes is not kept ordered.
  *
  * <p>Not thread-safe: {@link NodeState} hands it to one reader at a time. Writers never touch it.
  */
