@@ -283,13 +283,14 @@ class PercentilesBetweenReadsTest {
         return done;
     }
 
-    /** Mostly a few samples, sometimes none, half a window, a whole window or several. */
+    /** Mostly a few samples, sometimes none, a quarter or half a window, a whole window or several. */
     private static int freshSamples(Random random, int windowSize) {
         return switch (random.nextInt(10)) {
             case 0 -> 0;
             case 1 -> windowSize / 2 + random.nextInt(3) - 1;
             case 2 -> windowSize + random.nextInt(3) - 1;
             case 3 -> windowSize * 2 + random.nextInt(windowSize + 1);
+            case 4 -> Math.max(0, windowSize / 4 + random.nextInt(3) - 1); // about the most a merge takes
             default -> 1 + random.nextInt(Math.min(12, windowSize + 1));
         };
     }
