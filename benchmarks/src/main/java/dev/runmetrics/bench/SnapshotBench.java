@@ -14,9 +14,11 @@ import org.HdrHistogram.Recorder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,7 +33,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <ul>
  *   <li>{@code runmetricsGetNodeMetrics}: {@code getNodeMetrics} over a full 100-sample window
- *       (it copies the window and selects the three ranks), then its three percentiles.
+ *       (it copies the window, compares it with the previous read's copy and merges what changed
+ *       into the ascending copy kept from that read; here nothing changed), then its three
+ *       percentiles.
  *   <li>{@code dropwizardSnapshot}: {@code SlidingWindowReservoir(100).getSnapshot()} (copies and
  *       sorts) and {@code getValue(0.5 / 0.9 / 0.99)}.
  *   <li>{@code micrometerTakeSnapshot}: {@code takeSnapshot()} of a timer with client-side
@@ -45,14 +49,25 @@ import org.openjdk.jmh.infra.Blackhole;
  *       not on the sample count.
  * </ul>
  *
- * <p>One thread; nothing records during the measurement. Every value read goes to the
+ * <p>One thread; nothing records during the measurement of these four. Every value read goes to the
  * {@link Blackhole}. Issue 2's target: {@code runmetricsGetNodeMetrics} at most half of
  * {@code dropwizardSnapshot}.
+ *
+ * <p>A dashboard reads while the node is busy, so the same read is also measured <em>under
+ * writers</em> ({@code runmetricsGetNodeMetricsFed}, {@code dropwizardSnapshotFed}, state
+ * {@link Fed}): before each read ({@code Level.Invocation}, outside the timed part) the next
+ * {@code freshSamples} durations are recorded into both a runmetrics node and a Dropwizard
+ * {@code SlidingWindowReservoir(100)}, each already full, so every read sees a window that changed
+ * by that many samples since the previous one. Target: the runmetrics read at most half of
+ * Dropwizard's in that protocol too. ({@code Level.Invocation} adds a timestamp pair per op to
+ * both scores alike, and the feed leaves caches and branch predictors as a busy node would;
+ * {@code feedOnlyFed} measures that alone. JMH warns about it for ops this short.)
  *
  * <p>Run it (about 1 minute):
  * <pre>
  * ./mvnw -pl benchmarks -am package -DskipTests
  * java -jar benchmarks/target/benchmarks.jar SnapshotBench
+ * java -jar benchmarks/target/benchmarks.jar 'SnapshotBench.*Fed'     # under writers only
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -135,5 +150,62 @@ public class SnapshotBench {
         bh.consume(hdrTotal.getValueAtPercentile(50.0));
         bh.consume(hdrTotal.getValueAtPercentile(90.0));
         bh.consume(hdrTotal.getValueAtPercentile(99.0));
+    }
+
+    /**
+     * A runmetrics node and a Dropwizard reservoir, both full, into which the next
+     * {@code freshSamples} durations are recorded before every read. One thread; not shared.
+     */
+    @State(Scope.Thread)
+    public static class Fed {
+        /** New samples recorded into each window between two reads. */
+        @Param({"1", "10"})
+        int freshSamples;
+
+        NodeMetricsCollector collector;
+        String nodeName;
+        SlidingWindowReservoir reservoir;
+        private int next;
+
+        @Setup(Level.Trial)
+        public void fill() {
+            collector = NodeMetricsCollector.builder().windowSize(SAMPLES).build();
+            nodeName = NODE;
+            reservoir = new SlidingWindowReservoir(SAMPLES);
+            for (next = 0; next < SAMPLES; next++) {
+                collector.recordSuccess(NODE, Durations.millis(next));
+                reservoir.update(Durations.nanos(next));
+            }
+        }
+
+        @Setup(Level.Invocation)
+        public void recordFreshSamples() {
+            for (int i = 0; i < freshSamples; i++, next++) {
+                collector.recordSuccess(NODE, Durations.millis(next));
+                reservoir.update(Durations.nanos(next));
+            }
+        }
+    }
+
+    /** The protocol alone: the same feed before each op, and nothing read; what both reads above include. */
+    @Benchmark
+    public void feedOnlyFed(Fed fed, Blackhole bh) {
+        bh.consume(fed.nodeName);
+    }
+
+    @Benchmark
+    public void runmetricsGetNodeMetricsFed(Fed fed, Blackhole bh) {
+        NodeMetrics metrics = fed.collector.getNodeMetrics(fed.nodeName);
+        bh.consume(metrics.p50());
+        bh.consume(metrics.p90());
+        bh.consume(metrics.p99());
+    }
+
+    @Benchmark
+    public void dropwizardSnapshotFed(Fed fed, Blackhole bh) {
+        Snapshot snapshot = fed.reservoir.getSnapshot();
+        bh.consume(snapshot.getValue(0.5));
+        bh.consume(snapshot.getValue(0.9));
+        bh.consume(snapshot.getValue(0.99));
     }
 }

@@ -52,7 +52,10 @@ import java.util.concurrent.atomic.LongAdder;
  * (and its stripes have grown to what its contention needs): no update is lost however many threads
  * record into the same node ({@link NodeObserver}s, if any, run inside the call and add their own
  * cost). Snapshots ({@link #getNodeMetrics}, {@link #toJSON}) never block
- * recording; see {@link NodeMetrics} for what a snapshot taken during recording may mix.
+ * recording; see {@link NodeMetrics} for what a snapshot taken during recording may mix. A node
+ * keeps an ascending copy of its window between snapshots, so a snapshot costs about what changed
+ * since the previous one (a compare of the window when nothing did); readers never wait for each
+ * other either: one that comes while another has that copy selects over a copy of its own.
  *
  * <h2>Recording under contention: stripes</h2>
  * Each node records into stripes, like {@link java.util.concurrent.atomic.LongAdder}'s cells, so

@@ -69,7 +69,12 @@ import java.util.concurrent.atomic.LongAdder;
  * table has reached the size its contention needs (and once per thread for the probe). Readers never
  * block writers. A slot that has been claimed but not yet written holds either {@link #EMPTY}
  * (skipped by readers) or an older real sample of the same stripe, so a reader only ever sees real
- * samples. Counts are read failures first, so a concurrent snapshot never has more failures than
+ * samples. A snapshot takes its percentiles from an {@link OrderedWindow}, the ascending copy of
+ * the window kept from the previous snapshot, into which it merges what changed; the node lends it
+ * to one reader at a time (an atomic swap, never a wait), and a reader that finds it lent selects
+ * the three ranks over a copy of its own, as does a reader of a window too large to keep an
+ * ordered copy of ({@value OrderedWindow#MAX_SAMPLES} samples over all stripes). Writers never
+ * touch it. Counts are read failures first, so a concurrent snapshot never has more failures than
  * executions; once recording stops every count is exact.
  *
  * <p>Each sample is stored as the raw bits of its (non-negative) duration, with the sign bit set
@@ -111,6 +116,7 @@ final class NodeState {
     private static final VarHandle STRIPES;
     private static final VarHandle GROWING;
     private static final VarHandle IMPLICIT_CALLS;
+    private static final VarHandle ORDERED_WINDOW;
 
     static {
         try {
@@ -118,6 +124,7 @@ final class NodeState {
             STRIPES = lookup.findVarHandle(NodeState.class, "stripes", Stripe[].class);
             GROWING = lookup.findVarHandle(NodeState.class, "growing", int.class);
             IMPLICIT_CALLS = lookup.findVarHandle(NodeState.class, "implicitCalls", ImplicitCalls.class);
+            ORDERED_WINDOW = lookup.findVarHandle(NodeState.class, "orderedWindow", OrderedWindow.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -158,6 +165,15 @@ final class NodeState {
     /** The calls counted from executions before the node recorded calls; null until then. */
     @SuppressWarnings("unused") // written through IMPLICIT_CALLS, once
     private volatile ImplicitCalls implicitCalls;
+
+    /**
+     * The readers' ascending copy of the window, null until the first snapshot, {@link #READING}
+     * while a reader has it out. A reader that finds it out selects over a copy of its own, so
+     * readers never wait for each other, and writers never look at it.
+     */
+    @SuppressWarnings("unused") // accessed through ORDERED_WINDOW
+    private volatile OrderedWindow orderedWindow;
+    private static final OrderedWindow READING = new OrderedWindow(1, 1);
 
     /** Executions counted as calls of one attempt, frozen when the node started recording calls. */
     private record ImplicitCalls(long calls, long failed) {
@@ -408,6 +424,34 @@ final class NodeState {
         return count;
     }
 
+    /**
+     * Copies the window into {@code ordered}'s next copy, choosing the stripes as
+     * {@link #copyWindow} does: stripe {@code i}'s last samples in sequence order at
+     * {@code i × windowSize}, failure bits cleared, unwritten slots left as {@link #EMPTY}.
+     */
+    private void copyWindowInto(OrderedWindow ordered) {
+        // The table as of now, not as of the start of the snapshot: another reader may have sized
+        // the ordered copy for a table that grew since, and every stripe it holds must be filled.
+        Stripe[] table = (Stripe[]) STRIPES.getAcquire(this);
+        ordered.ensureStripes(table.length);
+        long newest = Long.MIN_VALUE;
+        for (Stripe stripe : table) {
+            newest = Math.max(newest, stripe.stamp());
+        }
+        long[] into = ordered.next;
+        for (int i = 0; i < table.length; i++) {
+            Stripe stripe = table[i];
+            if (newest - stripe.stamp() <= staleEpochs + table.length) {
+                long end = stripe.copyRecentSamples(windowSize, into, i * windowSize);
+                ordered.nextEnds[i] = end;
+                ordered.nextCounts[i] = (int) Math.min(end, windowSize);
+            } else {
+                ordered.nextEnds[i] = 0;
+                ordered.nextCounts[i] = 0;
+            }
+        }
+    }
+
     boolean hasActivity() {
         return executions() > 0 || retries.sum() > 0 || recordedCalls() > 0;
     }
@@ -530,26 +574,52 @@ final class NodeState {
                     : new NodeMetrics(0, 0, 0, retryCount, null, null, 0.0, null, null, null, 0, 0, 0, 0,
                             calls, failedCalls, callFailureRate, callsByAttempts);
         }
-        long[] window = new long[windowSize * table.length];
-        int n = copyWindow(window);
-        Double p50 = null;
-        Double p90 = null;
-        Double p99 = null;
-        if (n > 0) {
-            for (int i = 0; i < n; i++) {
-                window[i] &= ~FAILURE_BIT; // non-negative doubles order like their raw bits
+        OrderedWindow ordered = windowSize * table.length <= OrderedWindow.MAX_SAMPLES
+                ? (OrderedWindow) ORDERED_WINDOW.getAndSet(this, READING)
+                : READING;
+        int n;
+        long p50Bits = 0;
+        long p90Bits = 0;
+        long p99Bits = 0;
+        if (ordered != READING) {
+            boolean updated = false;
+            try {
+                if (ordered == null) {
+                    ordered = new OrderedWindow(windowSize, table.length);
+                }
+                copyWindowInto(ordered);
+                ordered.update();
+                updated = true;
+            } finally {
+                // A reader that failed half-way leaves no half-updated copy behind.
+                ORDERED_WINDOW.setRelease(this, updated ? ordered : null);
             }
-            int i99 = Percentiles.nearestRankIndex(n, 99);
-            int i90 = Percentiles.nearestRankIndex(n, 90);
-            int i50 = Percentiles.nearestRankIndex(n, 50);
-            // Nested selection: after selecting rank k, everything left of k is at most window[k].
-            Percentiles.select(window, 0, n, i99);
-            Percentiles.select(window, 0, i99, i90);
-            Percentiles.select(window, 0, i90, i50);
-            p50 = Double.longBitsToDouble(window[i50]);
-            p90 = Double.longBitsToDouble(window[i90]);
-            p99 = Double.longBitsToDouble(window[i99]);
+            n = ordered.size();
+            p50Bits = ordered.p50Bits();
+            p90Bits = ordered.p90Bits();
+            p99Bits = ordered.p99Bits();
+        } else {
+            long[] window = new long[windowSize * table.length];
+            n = copyWindow(window);
+            if (n > 0) {
+                for (int i = 0; i < n; i++) {
+                    window[i] &= ~FAILURE_BIT; // non-negative doubles order like their raw bits
+                }
+                int i99 = Percentiles.nearestRankIndex(n, 99);
+                int i90 = Percentiles.nearestRankIndex(n, 90);
+                int i50 = Percentiles.nearestRankIndex(n, 50);
+                // Nested selection: after selecting rank k, everything left of k is at most window[k].
+                Percentiles.select(window, 0, n, i99);
+                Percentiles.select(window, 0, i99, i90);
+                Percentiles.select(window, 0, i90, i50);
+                p50Bits = window[i50];
+                p90Bits = window[i90];
+                p99Bits = window[i99];
+            }
         }
+        Double p50 = n > 0 ? Double.longBitsToDouble(p50Bits) : null;
+        Double p90 = n > 0 ? Double.longBitsToDouble(p90Bits) : null;
+        Double p99 = n > 0 ? Double.longBitsToDouble(p99Bits) : null;
         double average = Math.min(durationSum / total, NodeMetricsCollector.MAX_DURATION_MS);
         return new NodeMetrics(
                 total,
@@ -834,6 +904,24 @@ final class NodeState {
 
         void setWriter(int token) {
             WRITER.setOpaque(this, token);
+        }
+
+        /**
+         * Copies the slots of this stripe's last {@code windowSize} sequences to {@code out} from
+         * index {@code at}, in sequence order, with the failure bit cleared and {@link #EMPTY}
+         * slots kept in place; returns the cursor the copy was taken at.
+         */
+        long copyRecentSamples(int windowSize, long[] out, int at) {
+            long end = cursor(); // acquire: the copies below read slots no older than this
+            int n = (int) Math.min(end, windowSize);
+            int first = (int) (end - n) & mask;
+            int tail = Math.min(n, mask + 1 - first);
+            System.arraycopy(slots, RING_PAD + first, out, at, tail);
+            System.arraycopy(slots, RING_PAD, out, at + tail, n - tail);
+            for (int i = at; i < at + n; i++) {
+                out[i] &= ~FAILURE_BIT; // non-negative doubles order like their raw bits; EMPTY stays EMPTY
+            }
+            return end;
         }
 
         /**
