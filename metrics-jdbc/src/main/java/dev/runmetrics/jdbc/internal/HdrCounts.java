@@ -39,7 +39,12 @@ public final class HdrCounts {
     private static final int V2_COMPRESSED_COOKIE = 0x1c849304 | 0x10;
     private static final int HEADER_SIZE = 40;
 
-    private long[] counts = new long[SUB_BUCKET_COUNT];
+    private static final long[] NONE = new long[0];
+
+    // Grown on demand: a batch's writer keeps hundreds of these, most with a few values, so a
+    // full-size array per histogram (16 KiB, zeroed) cost more than recording into it.
+    private long[] counts = NONE;
+    private int minIndex = Integer.MAX_VALUE;
     private int maxIndex = -1;
 
     private static final class Codec {
@@ -80,11 +85,14 @@ public final class HdrCounts {
 
     private void add(int index, long count) {
         if (index >= counts.length) {
-            counts = Arrays.copyOf(counts, Math.max(index + 1, counts.length * 2));
+            counts = Arrays.copyOf(counts, Math.max(index + 1 + (index >> 2), counts.length * 2));
         }
         counts[index] += count;
         if (index > maxIndex) {
             maxIndex = index;
+        }
+        if (index < minIndex) {
+            minIndex = index;
         }
     }
 
@@ -96,7 +104,7 @@ public final class HdrCounts {
 
     /** Adds every count of another. */
     public HdrCounts add(HdrCounts other) {
-        for (int i = 0; i <= other.maxIndex; i++) {
+        for (int i = Math.max(0, other.minIndex); i <= other.maxIndex; i++) {
             if (other.counts[i] != 0) {
                 add(i, other.counts[i]);
             }
