@@ -156,6 +156,14 @@ final class BatchWriter {
         thread.start();
     }
 
+    /**
+     * Writes every batch from now on statement by statement, as when {@link StagedBatch} cannot be
+     * used (tests compare the two paths). Call before the first snapshot is enqueued.
+     */
+    void writeStatementByStatement() {
+        staging = false;
+    }
+
     void enqueue(Run run) {
         offer(new RunItem(run));
     }
@@ -743,7 +751,7 @@ final class BatchWriter {
     private final DatabaseClock databaseClock = new DatabaseClock();
     private final StagedBatch staged;
     /** Whether batches go through {@link StagedBatch}: null until the first transaction finds out. */
-    private Boolean staging;
+    private volatile Boolean staging;
 
     private void writeBatch(Handle h, List<Item> data) {
         Map<String, List<Run>> runs = new TreeMap<>();

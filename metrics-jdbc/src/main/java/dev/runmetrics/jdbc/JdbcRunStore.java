@@ -144,6 +144,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         return instanceId;
     }
 
+    /** The write-behind writer (for tests in this package). */
+    BatchWriter writer() {
+        return writer;
+    }
+
     /** Returns the current state of the write queue and writer thread. */
     public WriterStats stats() {
         return writer.stats();
