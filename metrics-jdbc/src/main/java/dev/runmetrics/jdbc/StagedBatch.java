@@ -543,6 +543,10 @@ final class StagedBatch {
                 parts.add(new Part(UPSERT_ROLLUPS.get(tier), rollupArrays(w.id, keys, sums), null));
             }
         }
+        // The commit rides with the writes: one round trip fewer. If anything before it fails,
+        // PostgreSQL skips the rest of the round trip, the commit too, and the caller rolls back;
+        // after it, the driver finds no transaction open and its own commit sends nothing.
+        parts.add(new Part("COMMIT", null, null));
         run(c, parts, false);
     }
 

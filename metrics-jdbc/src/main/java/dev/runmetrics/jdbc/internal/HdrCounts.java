@@ -178,9 +178,27 @@ public final class HdrCounts {
                 if (n >= HEADER_SIZE && plain.getInt(0) == V2_ENCODING_COOKIE && plain.getInt(8) == 0
                         && plain.getInt(12) == DurationHistogram.SIGNIFICANT_DIGITS && plain.getLong(16) == 1) {
                     int payload = plain.getInt(4);
-                    plain.position(HEADER_SIZE);
                     int end = Math.min(n, HEADER_SIZE + payload);
+                    // A first pass for the highest bucket, so that the counts array grows once.
+                    plain.position(HEADER_SIZE);
                     int index = 0;
+                    int top = -1;
+                    while (plain.position() < end) {
+                        long count = zigZag(plain);
+                        if (count < 0) {
+                            index += (int) -count;
+                        } else {
+                            if (count > 0) {
+                                top = index;
+                            }
+                            index++;
+                        }
+                    }
+                    if (top >= counts.length) {
+                        counts = Arrays.copyOf(counts, top + 1);
+                    }
+                    plain.position(HEADER_SIZE);
+                    index = 0;
                     while (plain.position() < end) {
                         long count = zigZag(plain);
                         if (count < 0) {
