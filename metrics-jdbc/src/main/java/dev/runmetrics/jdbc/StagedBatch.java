@@ -109,16 +109,6 @@ final class StagedBatch {
                     + " ON n.workflow_id = s.workflow_id AND s.number_back >= 0"
                     + " WHERE s.workspace_id = ? ORDER BY s.run_id");
 
-    /** As {@link #UPSERT_RUNS}, from one array per column (number_back in the execution number's place). */
-    static final String UPSERT_RUNS_FROM_ARRAYS = UPSERT_RUNS.replace(RUNS + " s", "unnest("
-            + Rows.RUN_ARRAY_PARAMETERS + ") AS s(" + Rows.RUN_COLUMNS.replace("execution_number", "number_back") + ")");
-
-    static final String UPSERT_STEPS_FROM_ARRAYS = BatchWriter.UPSERT_STEP.replace("VALUES (" + Rows.STEP_VALUES + ")",
-            "SELECT " + Rows.STEP_COLUMNS + " FROM unnest(" + Rows.STEP_ARRAY_PARAMETERS + ") AS s(" + Rows.STEP_COLUMNS
-                    + ") WHERE workspace_id = ? ORDER BY run_id, step_id, attempt");
-
-    static final boolean COPY = !"false".equalsIgnoreCase(System.getProperty("runmetrics.jdbc.copy"));
-
     static final String UPSERT_STEPS = BatchWriter.UPSERT_STEP.replace("VALUES (" + Rows.STEP_VALUES + ")",
             "SELECT " + Rows.STEP_COLUMNS + " FROM " + STEPS + " WHERE workspace_id = ?"
                     + " ORDER BY run_id, step_id, attempt");
@@ -209,10 +199,8 @@ final class StagedBatch {
             for (Workspace w : workspaces.values()) {
                 plan(w);
             }
-            if (COPY) {
-                copyRuns(c, workspaces.values());
-                copySteps(c, workspaces.values());
-            }
+            copyRuns(c, workspaces.values());
+            copySteps(c, workspaces.values());
             writeAll(c, workspaces.values());
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
@@ -499,24 +487,12 @@ final class StagedBatch {
                 String[] wfs = w.runPlan.newByWorkflow().keySet().toArray(String[]::new);
                 Long[] counts = w.runPlan.newByWorkflow().values().stream().map(l -> (long) l.size())
                         .toArray(Long[]::new);
-                Object[][] columns = COPY ? null : Rows.runArrays(w.runPlan.rows());
-                if (columns != null) {
-                    Map<String, Long> numberBack = numberBack(w.runPlan);
-                    Long[] back = new Long[w.runPlan.rows().size()];
-                    for (int k = 0; k < back.length; k++) {
-                        back[k] = numberBack.getOrDefault(w.runPlan.rows().get(k).runId(), -1L);
-                    }
-                    columns[4] = back;
-                }
-                parts.add(new Part(COPY ? UPSERT_RUNS : UPSERT_RUNS_FROM_ARRAYS, (cn, ps, i) -> {
-                    ps.setString(i++, w.id);
-                    ps.setArray(i++, cn.createArrayOf("text", wfs));
-                    ps.setArray(i++, cn.createArrayOf("int8", counts));
-                    if (columns != null) {
-                        i = arrays(columns).bind(cn, ps, i);
-                    }
-                    ps.setString(i++, w.id);
-                    return i;
+                parts.add(new Part(UPSERT_RUNS, (cn, ps, i) -> {
+                    ps.setString(i, w.id);
+                    ps.setArray(i + 1, cn.createArrayOf("text", wfs));
+                    ps.setArray(i + 2, cn.createArrayOf("int8", counts));
+                    ps.setString(i + 3, w.id);
+                    return i + 4;
                 }, null));
             }
             if (!w.runPlan.endings().isEmpty()) {
@@ -524,13 +500,9 @@ final class StagedBatch {
                 parts.add(new Part(BatchWriter.INSERT_ENDINGS, arrays(columns), null));
             }
             if (!w.stepRows.isEmpty()) {
-                Object[][] columns = COPY ? null : Rows.stepArrays(w.stepRows);
-                parts.add(new Part(COPY ? UPSERT_STEPS : UPSERT_STEPS_FROM_ARRAYS, (cn, ps, i) -> {
-                    if (columns != null) {
-                        i = arrays(columns).bind(cn, ps, i);
-                    }
-                    ps.setString(i++, w.id);
-                    return i;
+                parts.add(new Part(UPSERT_STEPS, (cn, ps, i) -> {
+                    ps.setString(i, w.id);
+                    return i + 1;
                 }, null));
             }
             for (RollupTier tier : RollupTier.values()) {
