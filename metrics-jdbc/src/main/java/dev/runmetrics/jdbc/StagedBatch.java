@@ -9,9 +9,6 @@ import dev.runmetrics.jdbc.BatchWriter.StepKey;
 import dev.runmetrics.jdbc.BatchWriter.StoredRun;
 import dev.runmetrics.jdbc.BatchWriter.StoredStep;
 import dev.runmetrics.core.model.RunStatus;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -328,58 +326,98 @@ final class StagedBatch {
     private static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
         0, 0, 0, 0, 0, 0, 0, 0};
 
-    /** PostgreSQL's binary COPY format, one tuple at a time. */
+    /**
+     * PostgreSQL's binary COPY format, one tuple at a time, into a byte array kept from batch to
+     * batch (growing it, and copying it out, cost more than writing the tuples).
+     */
     private static final class CopyBuffer {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-        final DataOutputStream out = new DataOutputStream(bytes);
+        private static final int KEEP_BYTES = 16 << 20;
+        private byte[] bytes = new byte[1 << 16];
+        private int length;
         int rows;
 
-        CopyBuffer() throws IOException {
-            out.write(COPY_HEADER);
+        /** Starts a new COPY stream: the header, no tuples. */
+        CopyBuffer reset() {
+            if (bytes.length > KEEP_BYTES) {
+                bytes = new byte[1 << 16];
+            }
+            length = 0;
+            rows = 0;
+            put(COPY_HEADER, COPY_HEADER.length);
+            return this;
         }
 
-        void tuple(int fields) throws IOException {
-            out.writeShort(fields);
+        private void room(int n) {
+            if (length + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
+            }
+        }
+
+        private void put(byte[] b, int n) {
+            room(n);
+            System.arraycopy(b, 0, bytes, length, n);
+            length += n;
+        }
+
+        private void putShort(int v) {
+            room(2);
+            bytes[length++] = (byte) (v >>> 8);
+            bytes[length++] = (byte) v;
+        }
+
+        private void putInt(int v) {
+            room(4);
+            bytes[length++] = (byte) (v >>> 24);
+            bytes[length++] = (byte) (v >>> 16);
+            bytes[length++] = (byte) (v >>> 8);
+            bytes[length++] = (byte) v;
+        }
+
+        private void putLong(long v) {
+            putInt((int) (v >>> 32));
+            putInt((int) v);
+        }
+
+        void tuple(int fields) {
+            putShort(fields);
             rows++;
         }
 
-        void text(String s) throws IOException {
+        void text(String s) {
             if (s == null) {
-                out.writeInt(-1);
+                putInt(-1);
                 return;
             }
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            out.writeInt(b.length);
-            out.write(b);
+            putInt(b.length);
+            put(b, b.length);
         }
 
-        void int4(int v) throws IOException {
-            out.writeInt(4);
-            out.writeInt(v);
+        void int4(int v) {
+            putInt(4);
+            putInt(v);
         }
 
-        void int8(long v) throws IOException {
-            out.writeInt(8);
-            out.writeLong(v);
+        void int8(long v) {
+            putInt(8);
+            putLong(v);
         }
 
         /** As {@link Rows#tsText}: rounded half up to the microsecond, as the driver binds a Timestamp. */
-        void timestamp(Instant i) throws IOException {
+        void timestamp(Instant i) {
             if (i == null) {
-                out.writeInt(-1);
+                putInt(-1);
                 return;
             }
             long micros = Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), (i.getNano() + 500) / 1000);
             int8(micros - PG_EPOCH_MICROS);
         }
 
-        void copyInto(Connection c, String table) throws SQLException, IOException {
-            out.writeShort(-1);
-            out.flush();
-            byte[] data = bytes.toByteArray();
+        void copyInto(Connection c, String table) throws SQLException {
+            putShort(-1);
             CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN (FORMAT binary)");
             try {
-                in.writeToCopy(data, 0, data.length);
+                in.writeToCopy(bytes, 0, length);
                 in.endCopy();
             } finally {
                 if (in.isActive()) {
@@ -388,6 +426,8 @@ final class StagedBatch {
             }
         }
     }
+
+    private final CopyBuffer copyBuffer = new CopyBuffer();
 
     /** For each new run, how far before its workflow's new last execution number its number is. */
     private static Map<String, Long> numberBack(RunPlan plan) {
@@ -401,76 +441,68 @@ final class StagedBatch {
     }
 
     private void copyRuns(Connection c, Iterable<Workspace> workspaces) throws SQLException {
-        try {
-            CopyBuffer b = new CopyBuffer();
-            for (Workspace w : workspaces) {
-                Map<String, Long> numberBack = numberBack(w.runPlan);
-                for (Run r : w.runPlan.rows()) {
-                    b.tuple(19);
-                    b.text(r.workspaceId());
-                    b.text(r.runId());
-                    b.text(r.workflowId());
-                    b.text(Rows.text(r.workflowName()));
-                    b.text(r.status().wireName());
-                    b.int4(r.attempt());
-                    b.timestamp(r.queuedAt());
-                    b.timestamp(r.startedAt());
-                    b.timestamp(r.completedAt());
-                    b.text(Rows.json(r.inputSummary()));
-                    b.text(Rows.json(r.resultsSummary()));
-                    b.text(Rows.text(r.errorMessage()));
-                    b.timestamp(r.createdAt());
-                    b.timestamp(r.updatedAt());
-                    b.text(r.instanceId());
-                    b.timestamp(r.heartbeatAt());
-                    b.text(JsonValues.toJson(r.attributes()));
-                    b.int8(Rows.micros(r.waitedBetweenAttempts()));
-                    b.int8(numberBack.getOrDefault(r.runId(), -1L));
-                }
+        CopyBuffer b = copyBuffer.reset();
+        for (Workspace w : workspaces) {
+            Map<String, Long> numberBack = numberBack(w.runPlan);
+            for (Run r : w.runPlan.rows()) {
+                b.tuple(19);
+                b.text(r.workspaceId());
+                b.text(r.runId());
+                b.text(r.workflowId());
+                b.text(Rows.text(r.workflowName()));
+                b.text(r.status().wireName());
+                b.int4(r.attempt());
+                b.timestamp(r.queuedAt());
+                b.timestamp(r.startedAt());
+                b.timestamp(r.completedAt());
+                b.text(Rows.json(r.inputSummary()));
+                b.text(Rows.json(r.resultsSummary()));
+                b.text(Rows.text(r.errorMessage()));
+                b.timestamp(r.createdAt());
+                b.timestamp(r.updatedAt());
+                b.text(r.instanceId());
+                b.timestamp(r.heartbeatAt());
+                b.text(JsonValues.toJson(r.attributes()));
+                b.int8(Rows.micros(r.waitedBetweenAttempts()));
+                b.int8(numberBack.getOrDefault(r.runId(), -1L));
             }
-            if (b.rows > 0) {
-                long t = clock.start();
-                b.copyInto(c, RUNS);
-                clock.stop(t);
-            }
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + RUNS + " failed", "08006", e);
+        }
+        if (b.rows > 0) {
+            long t = clock.start();
+            b.copyInto(c, RUNS);
+            clock.stop(t);
         }
     }
 
     private void copySteps(Connection c, Iterable<Workspace> workspaces) throws SQLException {
-        try {
-            CopyBuffer b = new CopyBuffer();
-            for (Workspace w : workspaces) {
-                for (StepRun s : w.stepRows) {
-                    b.tuple(18);
-                    b.text(s.workspaceId());
-                    b.text(s.runId());
-                    b.text(s.stepId());
-                    b.int4(s.attempt());
-                    b.text(Rows.text(s.stepName()));
-                    b.int4(s.stepOrder());
-                    b.text(s.nodeName());
-                    b.text(s.status().wireName());
-                    b.timestamp(s.queuedAt());
-                    b.timestamp(s.startedAt());
-                    b.timestamp(s.completedAt());
-                    b.int4(s.retryCount());
-                    b.text(Rows.text(s.errorMessage()));
-                    b.text(Rows.text(s.errorCategory()));
-                    b.text(Rows.json(s.inputSummary()));
-                    b.text(Rows.json(s.outputSummary()));
-                    b.text(JsonValues.toJson(s.attributes()));
-                    b.timestamp(s.updatedAt());
-                }
+        CopyBuffer b = copyBuffer.reset();
+        for (Workspace w : workspaces) {
+            for (StepRun s : w.stepRows) {
+                b.tuple(18);
+                b.text(s.workspaceId());
+                b.text(s.runId());
+                b.text(s.stepId());
+                b.int4(s.attempt());
+                b.text(Rows.text(s.stepName()));
+                b.int4(s.stepOrder());
+                b.text(s.nodeName());
+                b.text(s.status().wireName());
+                b.timestamp(s.queuedAt());
+                b.timestamp(s.startedAt());
+                b.timestamp(s.completedAt());
+                b.int4(s.retryCount());
+                b.text(Rows.text(s.errorMessage()));
+                b.text(Rows.text(s.errorCategory()));
+                b.text(Rows.json(s.inputSummary()));
+                b.text(Rows.json(s.outputSummary()));
+                b.text(JsonValues.toJson(s.attributes()));
+                b.timestamp(s.updatedAt());
             }
-            if (b.rows > 0) {
-                long t = clock.start();
-                b.copyInto(c, STEPS);
-                clock.stop(t);
-            }
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + STEPS + " failed", "08006", e);
+        }
+        if (b.rows > 0) {
+            long t = clock.start();
+            b.copyInto(c, STEPS);
+            clock.stop(t);
         }
     }
 
