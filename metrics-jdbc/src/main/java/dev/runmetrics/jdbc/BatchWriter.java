@@ -54,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * to the queue) it writes from memory again. So the order in which snapshots are written is the
  * order in which they were accepted: queue, then journal, then queue.
  *
+ * <p><b>A batch's transaction</b> goes through {@link StagedBatch} (COPY into staging tables, one
+ * round trip for the reads and one for the writes) when the connection is PgJDBC's and may create
+ * temporary tables, and statement by statement ({@code writeBatch}) otherwise: the same rows,
+ * locks and rollup sums either way ({@code StagedBatchTest} holds them equal).
+ *
  * <p><b>Threads.</b> Enqueueing, spilling and the in-flight batch's hand-over are serialised by
  * one lock, held for microseconds (the move into the journal copies the queue into memory
  * buffers; the disk is written by the journal's syncer thread). Everything else is the writer
