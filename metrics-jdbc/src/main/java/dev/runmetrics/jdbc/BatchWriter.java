@@ -1043,10 +1043,12 @@ final class BatchWriter {
      * their keys: the newest snapshot of each (run, step, attempt), in key order. Step runs that
      * ended for the first time are added to {@code rollups}.
      */
+    private static final Comparator<StepRun> STEP_KEY_ORDER = Comparator.comparing(StepRun::runId)
+            .thenComparing(StepRun::stepId).thenComparingInt(StepRun::attempt);
+
     static List<StepRun> planSteps(List<StepRun> steps, Map<StepKey, StoredStep> stored, RollupAccumulator rollups) {
         Map<StepKey, StoredStep> state = new HashMap<>(stored);
-        Map<StepKey, StepRun> last = new TreeMap<>(Comparator.comparing(StepKey::runId)
-                .thenComparing(StepKey::stepId).thenComparingInt(StepKey::attempt));
+        Map<StepKey, StepRun> last = new HashMap<>(); // sorted once at the end: cheaper than a TreeMap
         for (StepRun step : steps) {
             StepKey key = new StepKey(step.runId(), step.stepId(), step.attempt());
             StoredStep cur = state.get(key);
@@ -1060,7 +1062,9 @@ final class BatchWriter {
             state.put(key, new StoredStep(step.updatedAt(), step.status()));
             last.put(key, step);
         }
-        return new ArrayList<>(last.values());
+        List<StepRun> rows = new ArrayList<>(last.values());
+        rows.sort(STEP_KEY_ORDER);
+        return rows;
     }
 
     /**
