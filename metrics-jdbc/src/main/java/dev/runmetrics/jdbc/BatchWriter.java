@@ -54,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * to the queue) it writes from memory again. So the order in which snapshots are written is the
  * order in which they were accepted: queue, then journal, then queue.
  *
+ * <p><b>A batch's transaction</b> goes through {@link StagedBatch} (COPY into staging tables, one
+ * round trip for the reads and one for the writes) when the connection is PgJDBC's and may create
+ * temporary tables, and statement by statement ({@code writeBatch}) otherwise: the same rows,
+ * locks and rollup sums either way ({@code StagedBatchTest} holds them equal).
+ *
  * <p><b>Threads.</b> Enqueueing, spilling and the in-flight batch's hand-over are serialised by
  * one lock, held for microseconds (the move into the journal copies the queue into memory
  * buffers; the disk is written by the journal's syncer thread). Everything else is the writer
@@ -62,6 +67,14 @@ import org.slf4j.LoggerFactory;
 final class BatchWriter {
 
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+
+    /**
+     * The system property that, set to {@code false}, makes the writer write every batch statement
+     * by statement instead of through {@link StagedBatch}: for comparing the two (a test, the
+     * ingest benchmark), not for production.
+     */
+    static final String STAGING_PROPERTY = "runmetrics.jdbc.staging";
+    private static final boolean STAGING = !"false".equalsIgnoreCase(System.getProperty(STAGING_PROPERTY));
 
     /** A snapshot accepted into memory (or decoded from the journal). */
     private sealed interface Item permits RunItem, StepItem {}
@@ -116,6 +129,7 @@ final class BatchWriter {
     private final AtomicLong spilled = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong totalBatchNanos = new AtomicLong();
+    private final AtomicLong totalDatabaseNanos = new AtomicLong();
     private volatile long lastBatchNanos;
     private volatile long maxBatchNanos;
     private volatile int lastBatchSize;
@@ -137,6 +151,7 @@ final class BatchWriter {
         this.journal = journal;
         this.spillAfterNanos = spillAfter == null ? Long.MAX_VALUE : spillAfter.toNanos();
         this.room = new Semaphore(capacity);
+        this.staged = new StagedBatch(instanceId, statementTimeoutMillis, databaseClock);
         if (journal != null && journal.recovered() > 0) {
             spilling = true; // what an earlier process left goes first
             accepted.set(journal.recovered());
@@ -144,6 +159,14 @@ final class BatchWriter {
         this.thread = new Thread(this::loop, "runmetrics-jdbc-writer-" + instanceId);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Writes every batch from now on statement by statement, as when {@link StagedBatch} cannot be
+     * used (tests compare the two paths). Call before the first snapshot is enqueued.
+     */
+    void writeStatementByStatement() {
+        staging = false;
     }
 
     void enqueue(Run run) {
@@ -368,7 +391,8 @@ final class BatchWriter {
                 retries.get(), dropped.get(), failed.get(), lastBatchNanos / 1e6,
                 b == 0 ? 0 : totalBatchNanos.get() / 1e6 / b, maxBatchNanos / 1e6, lastBatchSize, healthy,
                 journal != null && isSpilling(), spilled.get(), replayed.get(), journal == null ? 0 : journal.backlog(),
-                journal == null ? 0 : journal.sizeBytes(), journal == null ? 0 : journal.maxBytes());
+                journal == null ? 0 : journal.sizeBytes(), journal == null ? 0 : journal.maxBytes(),
+                b == 0 ? 0 : totalDatabaseNanos.get() / 1e6 / b);
     }
 
     private boolean isSpilling() {
@@ -429,6 +453,7 @@ final class BatchWriter {
 
     /** Writes a batch taken from the queue (already in flight); moved to the journal instead if spilling starts. */
     private void writeFromMemory(List<Item> mine) {
+        databaseClock.takeNanos();
         long start = System.nanoTime();
         Outcome o = writeWithRetry(mine, true);
         appendLock.lock();
@@ -487,6 +512,7 @@ final class BatchWriter {
                 items.add(item);
             }
         }
+        databaseClock.takeNanos();
         long start = System.nanoTime();
         Outcome o = items.isEmpty() ? new Outcome(0, 0, false, false) : writeWithRetry(items, false);
         if (o.abandoned()) {
@@ -508,6 +534,7 @@ final class BatchWriter {
         long took = System.nanoTime() - start;
         batches.incrementAndGet();
         totalBatchNanos.addAndGet(took);
+        totalDatabaseNanos.addAndGet(databaseClock.takeNanos());
         lastBatchNanos = took;
         lastBatchSize = size;
         if (took > maxBatchNanos) {
@@ -554,7 +581,12 @@ final class BatchWriter {
             RuntimeException failure = null;
             if (!availability.isDown()) { // known down: no attempt until the probe finds it again
                 try {
-                    jdbi.useTransaction(h -> writeBatch(h, data));
+                    long[] written = new long[1];
+                    jdbi.useTransaction(h -> {
+                        writeBatch(h, data);
+                        written[0] = databaseClock.start();
+                    });
+                    databaseClock.stop(written[0]); // the commit
                     availability.succeeded();
                     healthy = true;
                     return new Outcome(data.size(), 0, false, false);
@@ -566,12 +598,15 @@ final class BatchWriter {
             if (e != null && !isTransient(e)) {
                 healthy = true;
                 if (data.size() > 1) {
-                    log.warn("runmetrics batch of {} rejected ({}); writing its snapshots one by one",
-                            data.size(), brief(e));
+                    // In halves, in order: a bad snapshot in a batch of n costs about 2 log2(n)
+                    // transactions instead of n (batches are thousands of snapshots).
+                    log.warn("runmetrics batch of {} rejected ({}); writing it in halves to find the snapshots the"
+                            + " database refuses", data.size(), brief(e));
                     int committed = 0;
                     int rejected = 0;
-                    for (Item item : data) {
-                        Outcome one = writeWithRetry(List.of(item), fromMemory);
+                    int half = data.size() / 2;
+                    for (List<Item> part : List.of(data.subList(0, half), data.subList(half, data.size()))) {
+                        Outcome one = writeWithRetry(part, fromMemory);
                         if (one.moved() || one.abandoned()) {
                             return one;
                         }
@@ -693,11 +728,38 @@ final class BatchWriter {
 
     // ---- one batch, one transaction -------------------------------------------------------
 
-    private record StoredRun(int attempt, Instant updatedAt, RunStatus status) {}
+    record StoredRun(int attempt, Instant updatedAt, RunStatus status) {}
 
-    private record StoredStep(Instant updatedAt, RunStatus status) {}
+    record StoredStep(Instant updatedAt, RunStatus status) {}
 
-    private record StepKey(String runId, String stepId, int attempt) {}
+    record StepKey(String runId, String stepId, int attempt) {}
+
+    /**
+     * Time spent waiting for the database, on the writer thread: around each round trip (and the
+     * commit) of the batch being written, retries included.
+     */
+    static final class DatabaseClock {
+        private long nanos;
+
+        long start() {
+            return System.nanoTime();
+        }
+
+        void stop(long started) {
+            nanos += System.nanoTime() - started;
+        }
+
+        long takeNanos() {
+            long n = nanos;
+            nanos = 0;
+            return n;
+        }
+    }
+
+    private final DatabaseClock databaseClock = new DatabaseClock();
+    private final StagedBatch staged;
+    /** Whether batches go through {@link StagedBatch}: null until the first transaction finds out. */
+    private volatile Boolean staging;
 
     private void writeBatch(Handle h, List<Item> data) {
         Map<String, List<Run>> runs = new TreeMap<>();
@@ -709,12 +771,32 @@ final class BatchWriter {
                 steps.computeIfAbsent(s.step().workspaceId(), k -> new ArrayList<>()).add(s.step());
             }
         }
+        if (staging == null) {
+            try {
+                long t = databaseClock.start();
+                staging = STAGING && StagedBatch.usable(h.getConnection());
+                databaseClock.stop(t);
+                if (!staging) {
+                    log.info("runmetrics writer: batches are written statement by statement ({})", STAGING
+                            ? "the connection is not PgJDBC's, or may not create temporary tables"
+                            : "-D" + STAGING_PROPERTY + "=false");
+                }
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException(e, null);
+            }
+        }
+        if (staging) {
+            staged.write(h, runs, steps);
+            return;
+        }
         TreeMap<String, Boolean> workspaces = new TreeMap<>();
         runs.keySet().forEach(ws -> workspaces.put(ws, true));
         steps.keySet().forEach(ws -> workspaces.put(ws, true));
         // Locks are taken in one global order (workspace, table, key) so writers never deadlock.
         for (String ws : workspaces.keySet()) {
+            long t = databaseClock.start();
             JdbcRunStore.setTransaction(h, ws, statementTimeoutMillis);
+            databaseClock.stop(t);
             RollupAccumulator rollups = new RollupAccumulator(ws, instanceId);
             writeRuns(h, ws, runs.getOrDefault(ws, List.of()), rollups);
             writeSteps(h, ws, steps.getOrDefault(ws, List.of()), rollups);
@@ -804,7 +886,7 @@ final class BatchWriter {
     static final String UPSERT_RUNS = UPSERT_RUN.replace("VALUES (" + Rows.RUN_VALUES + ")",
             "SELECT * FROM unnest(" + Rows.RUN_ARRAY_PARAMETERS + ")");
 
-    private static void execute(Handle h, String sql, Object[][] columns) {
+    private void execute(Handle h, String sql, Object[][] columns) {
         Connection c = h.getConnection();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < columns.length; i++) {
@@ -812,7 +894,9 @@ final class BatchWriter {
                 String type = column instanceof Long[] ? "int8" : column instanceof Integer[] ? "int4" : "text";
                 ps.setArray(i + 1, c.createArrayOf(type, column));
             }
+            long t = databaseClock.start();
             ps.executeUpdate();
+            databaseClock.stop(t);
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
@@ -824,10 +908,62 @@ final class BatchWriter {
         }
         String[] ids = runs.stream().map(Run::runId).distinct().sorted().toArray(String[]::new);
         Map<String, StoredRun> state = new HashMap<>();
+        long t = databaseClock.start();
         h.createQuery(LOCK_RUNS).addCustomizer(PLAN_EACH_TIME).bind("ws", ws).bind("ids", ids)
                 .map((rs, ctx) -> Map.entry(rs.getString("run_id"), new StoredRun(rs.getInt("attempt"),
                         Rows.instant(rs, "updated_at"), RunStatus.parse(rs.getString("status")))))
                 .forEach(e -> state.put(e.getKey(), e.getValue()));
+        databaseClock.stop(t);
+        RunPlan plan = planRuns(runs, state, rollups);
+        Map<String, List<String>> newByWorkflow = plan.newByWorkflow();
+        List<Run> endings = plan.endings();
+        Map<String, Long> numbers = new HashMap<>();
+        if (!newByWorkflow.isEmpty()) {
+            String[] wfs = newByWorkflow.keySet().toArray(String[]::new);
+            Long[] counts = newByWorkflow.values().stream().map(l -> (long) l.size()).toArray(Long[]::new);
+            Map<String, Long> lastNumbers = new HashMap<>();
+            try (PreparedStatement ps = h.getConnection().prepareStatement(NEXT_NUMBERS)) {
+                ps.setString(1, ws);
+                ps.setArray(2, h.getConnection().createArrayOf("text", wfs));
+                ps.setArray(3, h.getConnection().createArrayOf("int8", counts));
+                long t2 = databaseClock.start();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lastNumbers.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                databaseClock.stop(t2);
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException(e, null);
+            }
+            for (Map.Entry<String, List<String>> e : newByWorkflow.entrySet()) {
+                long next = lastNumbers.get(e.getKey()) - e.getValue().size() + 1;
+                for (String runId : e.getValue()) {
+                    numbers.put(runId, next++);
+                }
+            }
+        }
+        List<Run> numbered = new ArrayList<>(plan.rows().size());
+        for (Run run : plan.rows()) {
+            numbered.add(run.withExecutionNumber(numbers.getOrDefault(run.runId(), 0L)));
+        }
+        execute(h, UPSERT_RUNS, Rows.runArrays(numbered));
+        if (!endings.isEmpty()) {
+            execute(h, INSERT_ENDINGS, Rows.endingArrays(endings));
+        }
+    }
+
+    /**
+     * What a workspace's run snapshots of one batch do, given the stored state of their runs:
+     * the rows to write (the newest snapshot of each run, in run id order), the attempts that
+     * ended for the first time (added to {@code rollups} here), and the runs written for the
+     * first time, per workflow in workflow order, each list in the order the runs were first
+     * saved (they take execution numbers in that order).
+     */
+    record RunPlan(List<Run> rows, List<Run> endings, Map<String, List<String>> newByWorkflow) {}
+
+    static RunPlan planRuns(List<Run> runs, Map<String, StoredRun> stored, RollupAccumulator rollups) {
+        Map<String, StoredRun> state = new HashMap<>(stored);
         Map<String, Boolean> isNew = new HashMap<>();
         Map<String, Run> last = new LinkedHashMap<>();
         List<Run> endings = new ArrayList<>();
@@ -853,40 +989,9 @@ final class BatchWriter {
                 newByWorkflow.computeIfAbsent(run.workflowId(), k -> new ArrayList<>()).add(run.runId());
             }
         }
-        Map<String, Long> numbers = new HashMap<>();
-        if (!newByWorkflow.isEmpty()) {
-            String[] wfs = newByWorkflow.keySet().toArray(String[]::new);
-            Long[] counts = newByWorkflow.values().stream().map(l -> (long) l.size()).toArray(Long[]::new);
-            Map<String, Long> lastNumbers = new HashMap<>();
-            try (PreparedStatement ps = h.getConnection().prepareStatement(NEXT_NUMBERS)) {
-                ps.setString(1, ws);
-                ps.setArray(2, h.getConnection().createArrayOf("text", wfs));
-                ps.setArray(3, h.getConnection().createArrayOf("int8", counts));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        lastNumbers.put(rs.getString(1), rs.getLong(2));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new UnableToExecuteStatementException(e, null);
-            }
-            for (Map.Entry<String, List<String>> e : newByWorkflow.entrySet()) {
-                long next = lastNumbers.get(e.getKey()) - e.getValue().size() + 1;
-                for (String runId : e.getValue()) {
-                    numbers.put(runId, next++);
-                }
-            }
-        }
         List<Run> toWrite = new ArrayList<>(last.values());
         toWrite.sort(Comparator.comparing(Run::runId));
-        List<Run> numbered = new ArrayList<>(toWrite.size());
-        for (Run run : toWrite) {
-            numbered.add(run.withExecutionNumber(numbers.getOrDefault(run.runId(), 0L)));
-        }
-        execute(h, UPSERT_RUNS, Rows.runArrays(numbered));
-        if (!endings.isEmpty()) {
-            execute(h, INSERT_ENDINGS, Rows.endingArrays(endings));
-        }
+        return new RunPlan(toWrite, endings, newByWorkflow);
     }
 
     /**
@@ -923,13 +1028,27 @@ final class BatchWriter {
         }
         String[] ids = steps.stream().map(StepRun::runId).distinct().sorted().toArray(String[]::new);
         Map<StepKey, StoredStep> state = new HashMap<>();
+        long t = databaseClock.start();
         h.createQuery(LOCK_STEPS).addCustomizer(PLAN_EACH_TIME).bind("ws", ws).bind("ids", ids)
                 .map((rs, ctx) -> Map.entry(new StepKey(rs.getString("run_id"), rs.getString("step_id"),
                         rs.getInt("attempt")), new StoredStep(Rows.instant(rs, "updated_at"),
                                 RunStatus.parse(rs.getString("status")))))
                 .forEach(e -> state.put(e.getKey(), e.getValue()));
-        Map<StepKey, StepRun> last = new TreeMap<>(Comparator.comparing(StepKey::runId)
-                .thenComparing(StepKey::stepId).thenComparingInt(StepKey::attempt));
+        databaseClock.stop(t);
+        execute(h, UPSERT_STEPS, Rows.stepArrays(planSteps(steps, state, rollups)));
+    }
+
+    /**
+     * The step rows a workspace's step snapshots of one batch write, given the stored state of
+     * their keys: the newest snapshot of each (run, step, attempt), in key order. Step runs that
+     * ended for the first time are added to {@code rollups}.
+     */
+    private static final Comparator<StepRun> STEP_KEY_ORDER = Comparator.comparing(StepRun::runId)
+            .thenComparing(StepRun::stepId).thenComparingInt(StepRun::attempt);
+
+    static List<StepRun> planSteps(List<StepRun> steps, Map<StepKey, StoredStep> stored, RollupAccumulator rollups) {
+        Map<StepKey, StoredStep> state = new HashMap<>(stored);
+        Map<StepKey, StepRun> last = new HashMap<>(); // sorted once at the end: cheaper than a TreeMap
         for (StepRun step : steps) {
             StepKey key = new StepKey(step.runId(), step.stepId(), step.attempt());
             StoredStep cur = state.get(key);
@@ -943,7 +1062,9 @@ final class BatchWriter {
             state.put(key, new StoredStep(step.updatedAt(), step.status()));
             last.put(key, step);
         }
-        execute(h, UPSERT_STEPS, Rows.stepArrays(new ArrayList<>(last.values())));
+        List<StepRun> rows = new ArrayList<>(last.values());
+        rows.sort(STEP_KEY_ORDER);
+        return rows;
     }
 
     /**
@@ -957,15 +1078,15 @@ final class BatchWriter {
         if (rollups.isEmpty()) {
             return;
         }
-        // The hour and day sums first: adding the stored minute rows changes the minute sums in place.
-        Map<RollupTier, Map<RollupAccumulator.Key, RollupAccumulator.Sums>> byTier = new EnumMap<>(RollupTier.class);
-        for (RollupTier tier : List.of(RollupTier.DAY, RollupTier.HOUR, RollupTier.MINUTE)) {
-            byTier.put(tier, rollups.sums(tier));
+        for (RollupTier tier : RollupTier.values()) { // in tier order (minute, hour, day): the global lock order
+            Map<RollupAccumulator.Key, RollupAccumulator.Sums> sums = rollups.sums(tier);
+            if (!sums.isEmpty()) {
+                addTo(h, ws, tier, sums);
+            }
         }
-        byTier.forEach((tier, sums) -> addTo(h, ws, tier, sums)); // in tier order: the global lock order
     }
 
-    private static final Comparator<RollupAccumulator.Key> KEY_ORDER = Comparator
+    static final Comparator<RollupAccumulator.Key> KEY_ORDER = Comparator
             .comparing((RollupAccumulator.Key k) -> k.dimension().name()).thenComparing(RollupAccumulator.Key::subject)
             .thenComparing(RollupAccumulator.Key::start);
 
@@ -973,7 +1094,7 @@ final class BatchWriter {
      * The stored rows of the batch's rollup keys of a tier, one probe per key (see
      * {@link #LOCK_RUNS}), locked in the order of the key arrays (the batch's key order).
      */
-    private static String lockRollupsSql(RollupTier tier) {
+    static String lockRollupsSql(RollupTier tier) {
         return "SELECT r.* FROM unnest(CAST(:dims AS text[]), CAST(:subjects AS text[]),"
                 + " CAST(:starts AS timestamptz[])) AS k(dimension, subject, bucket_start) CROSS JOIN LATERAL"
                 + " (SELECT * FROM runmetrics." + tier.table + " WHERE workspace_id = :ws AND dimension = k.dimension"
@@ -1003,11 +1124,13 @@ final class BatchWriter {
             subjects[i] = k.subject();
             starts[i] = k.start().toString();
         }
+        long t = databaseClock.start();
         h.createQuery(LOCK_ROLLUPS.get(tier)).addCustomizer(PLAN_EACH_TIME)
                 .bind("dims", dims).bind("subjects", subjects)
                 .bind("starts", starts).bind("ws", ws).bind("instance_id", instanceId)
                 .scanResultSet((supplier, ctx) -> {
                     ResultSet rs = supplier.get();
+                    databaseClock.stop(t);
                     while (rs.next()) {
                         RollupAccumulator.Key k = new RollupAccumulator.Key(
                                 RollupDimension.valueOf(rs.getString("dimension")), rs.getString("subject"),
@@ -1024,7 +1147,9 @@ final class BatchWriter {
                 adds.get(k).bind(ps, ws, k, instanceId);
                 ps.addBatch();
             }
+            long t2 = databaseClock.start();
             ps.executeBatch();
+            databaseClock.stop(t2);
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }

@@ -164,6 +164,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         return readCache;
     }
 
+    /** The write-behind writer (for tests in this package). */
+    BatchWriter writer() {
+        return writer;
+    }
+
     /** Returns the current state of the write queue and writer thread. */
     public WriterStats stats() {
         return writer.stats();
@@ -786,7 +791,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private QueueFullPolicy queueFullPolicy = QueueFullPolicy.BLOCK;
         private Duration blockTimeout = Duration.ofMillis(250);
-        private int maxBatchSize = 1000;
+        private int maxBatchSize = 10_000;
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(5);
         private Duration flushTimeout = Duration.ofSeconds(10);
@@ -842,7 +847,11 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             return this;
         }
 
-        /** The most snapshots the writer commits in one transaction (default 1,000). */
+        /**
+         * The most snapshots the writer commits in one transaction (default 10,000). Batches are
+         * as large only while a backlog waits; a larger one spreads each batch's fixed cost (its
+         * rollup rows, round trips and commit) over more snapshots.
+         */
         public Builder maxBatchSize(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + size);

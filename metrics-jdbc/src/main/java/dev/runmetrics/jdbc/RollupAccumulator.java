@@ -119,15 +119,23 @@ final class RollupAccumulator {
 
     private final String workspaceId;
     private final String instanceId;
-    private final Map<Key, Sums> sums = new HashMap<>();
+    /**
+     * Per tier, finest first. Each contribution is recorded into its minute, hour and day row at
+     * once: merging the minute sums into coarse ones afterwards cost more (a copy of every
+     * histogram per minute row) than recording three times.
+     */
+    private final Map<RollupTier, Map<Key, Sums>> sums = new EnumMap<>(RollupTier.class);
 
     RollupAccumulator(String workspaceId, String instanceId) {
         this.workspaceId = workspaceId;
         this.instanceId = instanceId;
+        for (RollupTier tier : RollupTier.values()) {
+            sums.put(tier, new HashMap<>());
+        }
     }
 
     boolean isEmpty() {
-        return sums.isEmpty();
+        return sums.get(RollupTier.MINUTE).isEmpty();
     }
 
     /** Adds a run attempt that ended (as {@link Rollup#forRunAttempt}). */
@@ -157,39 +165,74 @@ final class RollupAccumulator {
     }
 
     private void add(Key key, LifecycleTimes e, RunStatus status, long tokens, double cost) {
-        Sums s = sums.computeIfAbsent(key, k -> new Sums());
-        s.counts[status.ordinal()] = saturatedAdd(s.counts[status.ordinal()], 1);
-        record(s.queueWait, e.queueWait());
-        record(s.executionTime, e.executionTime());
-        record(s.endToEnd, e.endToEnd());
-        s.tokens = saturatedAdd(s.tokens, tokens);
-        s.cost += cost;
+        long queueWait = micros(e.queueWait());
+        long executionTime = micros(e.executionTime());
+        long endToEnd = micros(e.endToEnd());
+        for (RollupTier tier : RollupTier.values()) {
+            Key k = tier == RollupTier.MINUTE ? key : new Key(key.dimension(), key.subject(), tier.floor(key.start()));
+            Sums s = sums.get(tier).computeIfAbsent(k, x -> new Sums());
+            s.counts[status.ordinal()] = saturatedAdd(s.counts[status.ordinal()], 1);
+            if (queueWait >= 0) {
+                s.queueWait.recordMicros(queueWait);
+            }
+            if (executionTime >= 0) {
+                s.executionTime.recordMicros(executionTime);
+            }
+            if (endToEnd >= 0) {
+                s.endToEnd.recordMicros(endToEnd);
+            }
+            s.tokens = saturatedAdd(s.tokens, tokens);
+            s.cost += cost;
+        }
     }
 
-    /** As {@code DurationHistogram.Builder.record}: whole microseconds, clamped. */
-    private static void record(HdrCounts counts, Optional<Duration> d) {
-        if (d.isPresent()) {
-            Duration v = d.get().isNegative() ? Duration.ZERO : d.get();
-            long micros = v.getSeconds() >= dev.runmetrics.core.store.DurationHistogram.MAX_MICROS / 1_000_000L
-                    ? dev.runmetrics.core.store.DurationHistogram.MAX_MICROS
-                    : v.getSeconds() * 1_000_000L + v.getNano() / 1000;
-            counts.recordMicros(micros);
+    /** As {@code DurationHistogram.Builder.record}: whole microseconds, clamped; -1 for none. */
+    private static long micros(Optional<Duration> d) {
+        if (d.isEmpty()) {
+            return -1;
         }
+        Duration v = d.get().isNegative() ? Duration.ZERO : d.get();
+        return v.getSeconds() >= dev.runmetrics.core.store.DurationHistogram.MAX_MICROS / 1_000_000L
+                ? dev.runmetrics.core.store.DurationHistogram.MAX_MICROS
+                : v.getSeconds() * 1_000_000L + v.getNano() / 1000;
     }
 
     /**
-     * The batch's sums per row of a tier: the minute sums themselves (the writer adds the stored
-     * rows into them in place) or, for a coarser tier, new sums of the minute sums by UTC hour or
-     * day (take those before the minute sums change).
+     * The batch's sums per row of a tier, by the row's UTC minute, hour or day; the writer adds the
+     * stored rows into them in place (each tier's sums are its own).
      */
     Map<Key, Sums> sums(RollupTier tier) {
-        if (tier == RollupTier.MINUTE) {
-            return sums;
+        return sums.get(tier);
+    }
+
+    /**
+     * The rows of every tier that a run attempt's or a step run's end would add to (the keys
+     * {@link #addRun}/{@link #addStep} use), added to {@code out}: the writer reads and locks the
+     * stored rows of these keys before it knows which ends are first ends.
+     */
+    static void keysOf(Run run, Map<RollupTier, java.util.Set<Key>> out) {
+        keysOf(RollupDimension.WORKFLOW, run.workflowId(), run.completedAt(), out);
+        keysOf(RollupDimension.workflowEndedAs(run.status()), run.workflowId(), run.completedAt(), out);
+    }
+
+    /** As {@link #keysOf(Run, Map)}, for a step run. */
+    static void keysOf(StepRun step, Map<RollupTier, java.util.Set<Key>> out) {
+        keysOf(RollupDimension.NODE, step.nodeName(), step.completedAt(), out);
+        if (step.attributes().get(StepRun.MODEL) instanceof String model && !model.isBlank()
+                && model.length() <= Ids.MAX_LENGTH) {
+            keysOf(RollupDimension.MODEL, model, step.completedAt(), out);
         }
-        Map<Key, Sums> coarse = new HashMap<>();
-        sums.forEach((k, s) -> coarse.computeIfAbsent(new Key(k.dimension(), k.subject(), tier.floor(k.start())),
-                x -> new Sums()).add(s));
-        return coarse;
+    }
+
+    private static void keysOf(RollupDimension dimension, String subject, Instant completedAt,
+            Map<RollupTier, java.util.Set<Key>> out) {
+        Instant minute = completedAt.truncatedTo(ChronoUnit.MINUTES);
+        for (RollupTier tier : RollupTier.values()) {
+            java.util.Set<Key> keys = out.computeIfAbsent(tier, t -> new java.util.HashSet<>());
+            Instant start = tier.floor(minute);
+            keys.add(new Key(dimension, subject, start));
+            keys.add(new Key(dimension, Rows.ALL_SUBJECTS, start));
+        }
     }
 
     /** The sums as rollups of this instance, one per row of the tier. */

@@ -30,8 +30,11 @@ package dev.runmetrics.jdbc;
  * @param spillBytes the spill journal's size now, in bytes (on disk and not yet synced); 0
  *     without one
  * @param spillMaxBytes the bound on {@code spillBytes}; 0 without a journal
+ * @param meanBatchDatabaseMillis of {@code meanBatchMillis}, the mean time the writer waited for the
+ *     database per committed batch (its round trips and the commit, retries included), in
+ *     milliseconds; the rest is the writer's own work. 0 before the first
  */
 public record WriterStats(long queueDepth, int queueCapacity, long accepted, long written, long batches,
         long retries, long dropped, long failed, double lastBatchMillis, double meanBatchMillis,
         double maxBatchMillis, int lastBatchSize, boolean healthy, boolean spilling, long spilled, long replayed,
-        long spillBacklog, long spillBytes, long spillMaxBytes) {}
+        long spillBacklog, long spillBytes, long spillMaxBytes, double meanBatchDatabaseMillis) {}

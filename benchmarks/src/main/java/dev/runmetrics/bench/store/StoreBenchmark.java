@@ -80,7 +80,7 @@ public final class StoreBenchmark {
                                    [--mode all|load|queries|ingest|record-cost]
                                    [--iterations 20] [--warmup 5] [--exact-iterations 5] [--exact-warmup 1]
                                    [--ingest-runs 50000] [--ingest-repeats 3] [--ingest-producers 2]
-                                   [--batch 1000] [--jdbc-url URL] [--data-dir DIR] [--reuse] [--keep]
+                                   [--batch 10000] [--jdbc-url URL] [--data-dir DIR] [--reuse] [--keep]
                                    [--time-backfills] [--record-calls 40000] [--record-rounds 6]""");
             return;
         }
@@ -300,7 +300,7 @@ public final class StoreBenchmark {
         int runs = intArg("ingest-runs", 50_000);
         int repeats = intArg("ingest-repeats", 3);
         int producers = intArg("ingest-producers", 2);
-        int batch = intArg("batch", 1000);
+        int batch = intArg("batch", 10_000); // the store's default maxBatchSize
         int steps = intArg("steps", 3);
         DataSource admin = BenchSupport.dataSource(url, null, null, null);
         String database = "runmetrics_ingest";
@@ -350,7 +350,8 @@ public final class StoreBenchmark {
                         System.out.println("  ANALYZE after the warm-up");
                     }
                     if (rep >= 0) {
-                        rates.add(new double[] {stepRate, allRate, stats.meanBatchMillis(), seconds});
+                        rates.add(new double[] {stepRate, allRate, stats.meanBatchMillis(), seconds,
+                                stats.meanBatchDatabaseMillis(), stats.batches()});
                     }
                 }
             }
@@ -384,9 +385,16 @@ public final class StoreBenchmark {
                 + " and for all subjects (%s)%n", storedRuns, storedSteps, counted);
         double[] step = rates.stream().mapToDouble(r -> r[0]).sorted().toArray();
         double[] all = rates.stream().mapToDouble(r -> r[1]).sorted().toArray();
-        System.out.printf(Locale.ROOT, "%n| ingest | repeats | median step events/s | min | max | median snapshots/s |%n"
-                + "|---|---:|---:|---:|---:|---:|%n| writer, batch %d | %d | %,.0f | %,.0f | %,.0f | %,.0f |%n%n", batch,
-                step.length, percentile(step, 50), step[0], step[step.length - 1], percentile(all, 50));
+        double[] batchMs = rates.stream().mapToDouble(r -> r[2]).sorted().toArray();
+        double[] databaseMs = rates.stream().mapToDouble(r -> r[4]).sorted().toArray();
+        double[] perBatch = rates.stream().mapToDouble(r -> r[5]).sorted().toArray();
+        // Time per batch: from its first attempt to its commit; of that, waiting for the database
+        // (round trips and commit, WriterStats.meanBatchDatabaseMillis); the rest is the writer's Java.
+        System.out.printf(Locale.ROOT, "%n| ingest | repeats | median step events/s | min | max | median snapshots/s"
+                + " | batches per repeat | median ms per batch | of which database |%n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|%n| writer, batch %d | %d | %,.0f | %,.0f | %,.0f | %,.0f"
+                + " | %.0f | %.1f | %.1f |%n%n", batch, step.length, percentile(step, 50), step[0], step[step.length - 1],
+                percentile(all, 50), percentile(perBatch, 50), percentile(batchMs, 50), percentile(databaseMs, 50));
     }
 
     /** Sends what a recorder sends for runs {@code first, first + stride, ...} to the store. */

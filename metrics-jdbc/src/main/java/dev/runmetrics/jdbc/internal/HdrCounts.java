@@ -39,7 +39,17 @@ public final class HdrCounts {
     private static final int V2_COMPRESSED_COOKIE = 0x1c849304 | 0x10;
     private static final int HEADER_SIZE = 40;
 
-    private long[] counts = new long[SUB_BUCKET_COUNT];
+    private static final long[] NONE = new long[0];
+    /** Up to this many recorded values are kept as a list of bucket indexes, without a counts array. */
+    private static final int MAX_LISTED = 64;
+
+    // A batch's writer keeps hundreds of these, most with a few values each: a counts array per
+    // histogram (16-40 KiB, zeroed, grown as larger values come) cost more than recording into it,
+    // so values are listed until there are many or the histogram meets a dense one.
+    private long[] counts = NONE;
+    private int[] listed;
+    private int listedCount;
+    private int minIndex = Integer.MAX_VALUE;
     private int maxIndex = -1;
 
     private static final class Codec {
@@ -78,25 +88,70 @@ public final class HdrCounts {
         return maxIndex < 0;
     }
 
+    /** Turns the listed values into counts. */
+    private void dense() {
+        if (listedCount == 0) {
+            return;
+        }
+        if (counts.length <= maxIndex) {
+            counts = Arrays.copyOf(counts, maxIndex + 1 + (maxIndex >> 2));
+        }
+        for (int i = 0; i < listedCount; i++) {
+            counts[listed[i]]++;
+        }
+        listedCount = 0;
+        listed = null;
+    }
+
+    private void addOne(int index) {
+        if (counts == NONE && listedCount < MAX_LISTED) {
+            if (listed == null) {
+                listed = new int[8];
+            } else if (listedCount == listed.length) {
+                listed = Arrays.copyOf(listed, listed.length * 2);
+            }
+            listed[listedCount++] = index;
+            if (index > maxIndex) {
+                maxIndex = index;
+            }
+            if (index < minIndex) {
+                minIndex = index;
+            }
+            return;
+        }
+        dense();
+        add(index, 1);
+    }
+
     private void add(int index, long count) {
+        dense();
         if (index >= counts.length) {
-            counts = Arrays.copyOf(counts, Math.max(index + 1, counts.length * 2));
+            counts = Arrays.copyOf(counts, Math.max(index + 1 + (index >> 2), counts.length * 2));
         }
         counts[index] += count;
         if (index > maxIndex) {
             maxIndex = index;
         }
+        if (index < minIndex) {
+            minIndex = index;
+        }
     }
 
     /** Records one value in µs, clamped as {@link DurationHistogram.Builder#recordMicros} does. */
     public HdrCounts recordMicros(long micros) {
-        add(indexOf(Math.min(DurationHistogram.MAX_MICROS, Math.max(0, micros))), 1);
+        addOne(indexOf(Math.min(DurationHistogram.MAX_MICROS, Math.max(0, micros))));
         return this;
     }
 
     /** Adds every count of another. */
     public HdrCounts add(HdrCounts other) {
-        for (int i = 0; i <= other.maxIndex; i++) {
+        for (int i = 0; i < other.listedCount; i++) {
+            addOne(other.listed[i]);
+        }
+        if (other.counts == NONE) {
+            return this;
+        }
+        for (int i = Math.max(0, other.minIndex); i <= other.maxIndex && i < other.counts.length; i++) {
             if (other.counts[i] != 0) {
                 add(i, other.counts[i]);
             }
@@ -110,6 +165,7 @@ public final class HdrCounts {
      * @throws IllegalArgumentException if the bytes are not a compressed HdrHistogram
      */
     public HdrCounts addEncoded(byte[] compressed) {
+        dense();
         ByteBuffer in = ByteBuffer.wrap(compressed);
         if (compressed.length >= 8 && in.getInt(0) == V2_COMPRESSED_COOKIE) {
             Codec codec = CODEC.get();
@@ -122,9 +178,27 @@ public final class HdrCounts {
                 if (n >= HEADER_SIZE && plain.getInt(0) == V2_ENCODING_COOKIE && plain.getInt(8) == 0
                         && plain.getInt(12) == DurationHistogram.SIGNIFICANT_DIGITS && plain.getLong(16) == 1) {
                     int payload = plain.getInt(4);
-                    plain.position(HEADER_SIZE);
                     int end = Math.min(n, HEADER_SIZE + payload);
+                    // A first pass for the highest bucket, so that the counts array grows once.
+                    plain.position(HEADER_SIZE);
                     int index = 0;
+                    int top = -1;
+                    while (plain.position() < end) {
+                        long count = zigZag(plain);
+                        if (count < 0) {
+                            index += (int) -count;
+                        } else {
+                            if (count > 0) {
+                                top = index;
+                            }
+                            index++;
+                        }
+                    }
+                    if (top >= counts.length) {
+                        counts = Arrays.copyOf(counts, top + 1);
+                    }
+                    plain.position(HEADER_SIZE);
+                    index = 0;
                     while (plain.position() < end) {
                         long count = zigZag(plain);
                         if (count < 0) {
@@ -226,6 +300,12 @@ public final class HdrCounts {
 
     /** HdrHistogram's V2 compressed encoding of these counts (what {@link DurationHistogram#encode} writes). */
     public byte[] encode() {
+        if (counts == NONE) {
+            int[] sorted = listed == null ? new int[0] : Arrays.copyOf(listed, listedCount);
+            Arrays.sort(sorted);
+            return encodeSorted(sorted, sorted.length);
+        }
+        dense();
         Codec codec = CODEC.get();
         int relevant = Math.max(1, maxIndex + 1);
         int need = HEADER_SIZE + relevant * 10;
@@ -320,8 +400,9 @@ public final class HdrCounts {
         if (maxIndex < 0) {
             return DurationHistogram.empty();
         }
+        dense();
         DurationHistogram.Builder b = DurationHistogram.builder();
-        for (int i = 0; i <= maxIndex; i++) {
+        for (int i = Math.max(0, minIndex); i <= maxIndex; i++) {
             if (counts[i] != 0) {
                 b.recordMicros(valueOf(i), counts[i]);
             }
