@@ -534,7 +534,13 @@ final class BatchWriter {
         long took = System.nanoTime() - start;
         batches.incrementAndGet();
         totalBatchNanos.addAndGet(took);
-        totalDatabaseNanos.addAndGet(databaseClock.takeNanos());
+        long trips = databaseClock.trips();
+        long waited = databaseClock.takeNanos();
+        totalDatabaseNanos.addAndGet(waited);
+        StatementMeter m = meter;
+        if (m != null) {
+            m.writerRoundTrips(trips, waited);
+        }
         lastBatchNanos = took;
         lastBatchSize = size;
         if (took > maxBatchNanos) {
@@ -740,6 +746,7 @@ final class BatchWriter {
      */
     static final class DatabaseClock {
         private long nanos;
+        private long trips;
 
         long start() {
             return System.nanoTime();
@@ -747,13 +754,34 @@ final class BatchWriter {
 
         void stop(long started) {
             nanos += System.nanoTime() - started;
+            trips++;
         }
 
+        /** The time waited since the last take; resets the round trips too. */
         long takeNanos() {
             long n = nanos;
             nanos = 0;
+            trips = 0;
             return n;
         }
+
+        /** The round trips timed since the last take, without resetting anything. */
+        long trips() {
+            return trips;
+        }
+    }
+
+    /** Where the writer reports its round trips and their time (the store's resource figures); null: nowhere. */
+    private volatile StatementMeter meter;
+
+    /**
+     * Counts the writer's database work into {@code meter}: each timed round trip as one
+     * statement, with its time. The meter skips the JDBI statements this writer's thread runs, so
+     * none is counted twice.
+     */
+    void meteredBy(StatementMeter meter) {
+        meter.countSeparately(thread);
+        this.meter = meter;
     }
 
     private final DatabaseClock databaseClock = new DatabaseClock();

@@ -125,6 +125,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             this.writer = new BatchWriter(jdbi, availability, statementTimeoutMillis, instanceId, b.queueCapacity,
                     b.queueFullPolicy, b.blockTimeout, b.maxBatchSize, b.initialBackoff, b.maxBackoff, journal,
                     b.spillDirectory == null ? null : b.spillAfter);
+            writer.meteredBy(meter);
         } catch (RuntimeException | Error e) {
             if (journal != null) {
                 journal.close();
@@ -422,7 +423,7 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
     }
 
     /**
-     * The SELECT of the row versions a rollup read would add up ({@link RollupReadCache.RowVersion}):
+     * The SELECT of the row versions a rollup read would add up ({@link RollupReadCache.RowVersions}):
      * the same branches and conditions as {@link #rollupsSql}, but only the key, {@code xmin} and
      * the counts' total, in a fixed order, so that two lists compare element by element.
      */
@@ -474,12 +475,18 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
                 return readRollups(h, workspaceId, query, plan, subjectFilter, keepSubject);
             }
             // The versions first: an answer stored with them is at least as new as they are.
-            List<RollupReadCache.RowVersion> versions = bindRange(h.createQuery(
+            RollupReadCache.RowVersions versions = bindRange(h.createQuery(
                     rollupVersionsSql(plan, subjectFilter != null)), workspaceId, query, plan, subjectFilter)
                     .setFetchSize(2000)
-                    .map((rs, ctx) -> new RollupReadCache.RowVersion(rs.getInt(1), rs.getString(2), rs.getLong(3),
-                            rs.getString(4), rs.getLong(5), rs.getLong(6)))
-                    .list();
+                    .scanResultSet((supplier, ctx) -> {
+                        RollupReadCache.RowVersions rows = new RollupReadCache.RowVersions();
+                        ResultSet rs = supplier.get();
+                        while (rs.next()) {
+                            rows.add(rs.getInt(1), rs.getLong(3), rs.getLong(5), rs.getLong(6), rs.getString(2),
+                                    rs.getString(4));
+                        }
+                        return rows;
+                    });
             List<Rollup> remembered = readCache.get(workspaceId, query, versions);
             if (remembered != null) {
                 return remembered;

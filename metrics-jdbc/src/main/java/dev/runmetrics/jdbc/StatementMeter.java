@@ -17,9 +17,11 @@ import org.jdbi.v3.core.statement.StatementContext;
  * The store's own measurements of its database work, taken through JDBI's hooks on the store's
  * {@link Jdbi}: its {@link SqlLogger} counts every statement JDBI runs and its elapsed time (from
  * the statement's execution to its completion or failure), and a {@link HandleListener} counts the
- * handles open, each holding one connection. What it cannot see: statements a caller runs on a
- * handle's raw JDBC connection (the writer's bulk upserts), which are outside JDBI's statement
- * pipeline, and the availability probe's own connection.
+ * handles open, each holding one connection. The writer's work, raw JDBC round trips (its COPY
+ * streams and multi-statement writes) as well as JDBI statements, is counted by the writer itself:
+ * each timed round trip as one statement, with the time it waited ({@link #writerRoundTrips}); the
+ * JDBI statements of its thread are skipped here so that none counts twice. What it cannot see:
+ * the availability probe's own connection.
  *
  * <p>Thread-safe: adders and atomics; {@link #activity()} may be called from any thread, and each
  * call resets the peak of connections in use.
@@ -47,7 +49,26 @@ final class StatementMeter implements SqlLogger, HandleListener {
         count(context.getExecutionMoment(), context.getExceptionMoment());
     }
 
+    /**
+     * The thread whose JDBI statements are not counted one by one: the writer's, which reports
+     * its round trips itself ({@link #writerRoundTrips}), raw JDBC and JDBI alike.
+     */
+    private volatile Thread countedSeparately;
+
+    void countSeparately(Thread thread) {
+        this.countedSeparately = thread;
+    }
+
+    /** Adds the writer's round trips of one batch (each counted as one statement) and the time it waited on them. */
+    void writerRoundTrips(long roundTrips, long nanos) {
+        statements.add(roundTrips);
+        statementNanos.add(Math.max(0, nanos));
+    }
+
     private void count(Instant start, Instant end) {
+        if (Thread.currentThread() == countedSeparately) {
+            return;
+        }
         statements.increment();
         if (start != null && end != null) {
             long nanos = java.time.Duration.between(start, end).toNanos();

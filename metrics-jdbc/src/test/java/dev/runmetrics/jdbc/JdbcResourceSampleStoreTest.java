@@ -135,6 +135,26 @@ class JdbcResourceSampleStoreTest extends ResourceSampleStoreContract {
         }
     }
 
+    @Test
+    void theWritersBatchesCountAsTheirRoundTripsAndTheTimeItWaitedOnThem() {
+        try (JdbcRunStore fresh = JdbcRunStore.builder(db.app()).build()) {
+            DatabaseActivity before = fresh.databaseActivity();
+            for (int i = 0; i < 50; i++) {
+                fresh.saveRun(ws, dev.runmetrics.core.model.RunFixtures.ended(ws, "wf-metered",
+                        MINUTE.plusSeconds(i), Duration.ofMillis(5), Duration.ofMillis(20 + i),
+                        dev.runmetrics.core.model.RunStatus.COMPLETED));
+            }
+            assertThat(fresh.flush(Duration.ofSeconds(30))).isTrue();
+            DatabaseActivity after = fresh.databaseActivity();
+            long batches = fresh.stats().batches();
+            assertThat(batches).isPositive();
+            // a staged batch is a handful of round trips (read and lock, COPY, write and commit)
+            assertThat(after.statements() - before.statements()).as("%d batches", batches)
+                    .isBetween(3 * batches, 40 * batches);
+            assertThat(after.statementNanos() - before.statementNanos()).isPositive();
+        }
+    }
+
     private static void insertAsSuperuser(String ws, String instance, Instant minute) throws SQLException {
         try (Connection c = db.admin().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO runmetrics.resource_samples (workspace_id, instance_id, minute_start, cpu_percent)"
