@@ -152,8 +152,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
 
     /**
      * Returns the store's own measurements of its database work so far (see {@code StatementMeter}:
-     * the statements JDBI runs and their time, the connections its handles hold; not the pool's
-     * size, which only the host's pool knows). Each call resets the peak of connections in use, so
+     * the statements its reads run and the batched writer's round trips, with their time, and the
+     * connections its handles hold; not the pool's size, which only the host's pool knows). Each call resets the peak of connections in use, so
      * one reader (a resource recorder) should own it.
      */
     public DatabaseActivity databaseActivity() {
@@ -491,7 +491,8 @@ public final class JdbcRunStore implements RunStore, AutoCloseable {
             if (remembered != null) {
                 return remembered;
             }
-            List<Rollup> answer = readRollups(h, workspaceId, query, plan, subjectFilter, keepSubject);
+            // Immutable, as a remembered answer is: callers get the same kind of list either way.
+            List<Rollup> answer = List.copyOf(readRollups(h, workspaceId, query, plan, subjectFilter, keepSubject));
             readCache.put(workspaceId, query, versions, answer);
             return answer;
         });
