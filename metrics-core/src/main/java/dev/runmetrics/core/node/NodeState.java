@@ -605,16 +605,10 @@ final class NodeState {
                 for (int i = 0; i < n; i++) {
                     window[i] &= ~FAILURE_BIT; // non-negative doubles order like their raw bits
                 }
-                int i99 = Percentiles.nearestRankIndex(n, 99);
-                int i90 = Percentiles.nearestRankIndex(n, 90);
-                int i50 = Percentiles.nearestRankIndex(n, 50);
-                // Nested selection: after selecting rank k, everything left of k is at most window[k].
-                Percentiles.select(window, 0, n, i99);
-                Percentiles.select(window, 0, i99, i90);
-                Percentiles.select(window, 0, i90, i50);
-                p50Bits = window[i50];
-                p90Bits = window[i90];
-                p99Bits = window[i99];
+                Percentiles.selectP50P90P99(window, n);
+                p50Bits = window[Percentiles.nearestRankIndex(n, 50)];
+                p90Bits = window[Percentiles.nearestRankIndex(n, 90)];
+                p99Bits = window[Percentiles.nearestRankIndex(n, 99)];
             }
         }
         Double p50 = n > 0 ? Double.longBitsToDouble(p50Bits) : null;

@@ -282,16 +282,10 @@ final class OrderedWindow {
         if (n == 0) {
             return;
         }
-        int i99 = Percentiles.nearestRankIndex(n, 99);
-        int i90 = Percentiles.nearestRankIndex(n, 90);
-        int i50 = Percentiles.nearestRankIndex(n, 50);
-        // Nested selection: after selecting rank k, everything left of k is at most spare[k].
-        Percentiles.select(spare, 0, n, i99);
-        Percentiles.select(spare, 0, i99, i90);
-        Percentiles.select(spare, 0, i90, i50);
-        p50Bits = spare[i50];
-        p90Bits = spare[i90];
-        p99Bits = spare[i99];
+        Percentiles.selectP50P90P99(spare, n);
+        p50Bits = spare[Percentiles.nearestRankIndex(n, 50)];
+        p90Bits = spare[Percentiles.nearestRankIndex(n, 90)];
+        p99Bits = spare[Percentiles.nearestRankIndex(n, 99)];
     }
 
     /** Copies the real samples of {@link #next} into {@code into}, compacted; returns how many. */

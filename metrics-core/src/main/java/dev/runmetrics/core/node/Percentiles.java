@@ -20,6 +20,19 @@ final class Percentiles {
     private static final int INSERTION_SORT_MAX = 16;
 
     /**
+     * Partially orders {@code values[0, n)} so that the nearest-rank p50, p90 and p99 sit at
+     * {@code nearestRankIndex(n, 50 / 90 / 99)}: a nested selection, the largest rank first (after
+     * selecting rank k, everything left of k is at most {@code values[k]}). n must be positive.
+     */
+    static void selectP50P90P99(long[] values, int n) {
+        int i99 = nearestRankIndex(n, 99);
+        int i90 = nearestRankIndex(n, 90);
+        select(values, 0, n, i99);
+        select(values, 0, i99, i90);
+        select(values, 0, i90, nearestRankIndex(n, 50));
+    }
+
+    /**
      * Partially orders {@code values[from, to)} so that {@code values[k]} holds the value a full
      * ascending sort would put there, every value in {@code [from, k)} is at most it and every value
      * in {@code (k, to)} at least it (quickselect, median-of-three pivots; expected linear time).
