@@ -907,15 +907,26 @@ final class NodeState {
          */
         long copyRecentSamples(int windowSize, long[] out, int at) {
             long end = cursor(); // acquire: the copies below read slots no older than this
+            int n = copyRing(end, windowSize, out, at);
+            for (int i = at; i < at + n; i++) {
+                out[i] &= ~FAILURE_BIT; // non-negative doubles order like their raw bits; EMPTY stays EMPTY
+            }
+            return end;
+        }
+
+        /**
+         * Copies the slots of the last {@code min(end, windowSize)} sequences before {@code end} to
+         * {@code out} from index {@code at}, in sequence order, and returns how many: one bulk copy
+         * (two when the window wraps). Each long is copied whole on a 64-bit JVM, and every slot
+         * holds EMPTY or a real sample, so a racing writer can't make one up.
+         */
+        private int copyRing(long end, int windowSize, long[] out, int at) {
             int n = (int) Math.min(end, windowSize);
             int first = (int) (end - n) & mask;
             int tail = Math.min(n, mask + 1 - first);
             System.arraycopy(slots, RING_PAD + first, out, at, tail);
             System.arraycopy(slots, RING_PAD, out, at + tail, n - tail);
-            for (int i = at; i < at + n; i++) {
-                out[i] &= ~FAILURE_BIT; // non-negative doubles order like their raw bits; EMPTY stays EMPTY
-            }
-            return end;
+            return n;
         }
 
         /**
@@ -924,13 +935,7 @@ final class NodeState {
          */
         int copyWindow(int windowSize, long[] out, int at) {
             long end = cursor(); // acquire: the copies below read slots no older than this
-            int n = (int) Math.min(end, windowSize);
-            int first = (int) (end - n) & mask;
-            int tail = Math.min(n, mask + 1 - first);
-            // One bulk copy (two when the window wraps). Each long is copied whole on a 64-bit JVM,
-            // and every slot holds EMPTY or a real sample, so a racing writer can't make one up.
-            System.arraycopy(slots, RING_PAD + first, out, at, tail);
-            System.arraycopy(slots, RING_PAD, out, at + tail, n - tail);
+            int n = copyRing(end, windowSize, out, at);
             int count = at;
             for (int i = at; i < at + n; i++) {
                 long bits = out[i];
