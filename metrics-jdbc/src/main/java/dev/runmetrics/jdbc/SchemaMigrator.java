@@ -51,7 +51,7 @@ public final class SchemaMigrator {
     /** The migration files, in order; the version is the number after {@code V}. */
     static final List<String> FILES = List.of("V001__schema.sql", "V002__hourly_rollups.sql",
             "V003__daily_rollups.sql", "V004__all_subject_rollups.sql", "V005__control_audit.sql",
-            "V006__attempt_endings.sql", "V007__resource_samples.sql");
+            "V006__attempt_endings.sql", "V007__resource_samples.sql", "V008__partitioned_history.sql");
 
     /** A migration's Java step: rollup rows SQL cannot compute (it cannot merge histograms). */
     private interface JavaStep {
@@ -170,7 +170,22 @@ public final class SchemaMigrator {
             log.info("applied runmetrics migration {}", file);
             done.add(version);
         }
+        if (target >= HistoryRetention.PARTITIONED_SINCE && isApplied(c, HistoryRetention.PARTITIONED_SINCE)) {
+            // Each start keeps a week of day partitions ahead, so that a store that runs without
+            // HistoryRetention's daily maintenance still writes into day partitions for a week.
+            HistoryRetention.addDaysAhead(c, HistoryRetention.today(c), HistoryRetention.DEFAULT_DAYS_AHEAD,
+                    HistoryRetention.DEFAULT_LOCK_TIMEOUT);
+        }
         return done;
+    }
+
+    private static boolean isApplied(Connection c, int version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + SCHEMA + ".schema_version WHERE version = ?")) {
+            ps.setInt(1, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**

@@ -36,7 +36,7 @@ class AttemptEndingsMigrationTest {
         insertRun(owner, "ws-b", "r-running", "running", 1, Q.plusMillis(10), null);
         insertRun(owner, "ws-b", "r-paused", "paused", 1, Q.plusMillis(10), Q.plusMillis(20));
 
-        assertThat(SchemaMigrator.migrate(owner)).containsExactly(5, 6, 7);
+        assertThat(SchemaMigrator.migrate(owner)).containsExactly(5, 6, 7, 8);
 
         assertThat(endings(owner, "ws-a")).containsExactly("r-done#2 completed qw=5000 et=2500000 e2e=2505000");
         assertThat(endings(owner, "ws-b")).containsExactly("r-failed#1 failed qw=10000 et=1000000 e2e=1010000");

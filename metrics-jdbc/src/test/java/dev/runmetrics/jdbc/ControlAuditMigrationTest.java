@@ -47,7 +47,7 @@ class ControlAuditMigrationTest {
                     + " attempt, outcome, reason) VALUES ('ws-old', 'audit-1', 'run-1', 'process', 'alice',"
                     + " '2024-05-01T10:00:00Z', 2, 'ACCEPTED', NULL)");
         }
-        assertThat(SchemaMigrator.migrate(owner)).containsExactly(5, 6, 7);
+        assertThat(SchemaMigrator.migrate(owner)).containsExactly(5, 6, 7, 8);
         SchemaMigrator.grantAppRole(owner, TestDatabase.APP_ROLE);
     }
 

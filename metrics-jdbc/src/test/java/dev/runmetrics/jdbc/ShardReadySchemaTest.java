@@ -103,6 +103,33 @@ class ShardReadySchemaTest {
         }
     }
 
+    /**
+     * The day partitions of the raw history are tables too: the application role reaches them
+     * only through their parents (whose forced policy applies), holds no privilege on any of
+     * them, and each has the workspace policy of its own should a grant be added by hand.
+     */
+    @Test
+    void everyPartitionHasThePolicyAndIsReachableOnlyThroughItsParent() throws SQLException {
+        Map<String, String> partitions = query("""
+                SELECT c.relname, c.relrowsecurity::text || '/' || has_table_privilege('%s', c.oid,
+                    'SELECT, INSERT, UPDATE, DELETE')::text
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'runmetrics' AND c.relispartition AND c.relkind IN ('r', 'p')"""
+                .formatted(TestDatabase.APP_ROLE));
+        assertThat(partitions.keySet()).as("the day and default partitions")
+                .contains("workflow_executions_default", "resume_audit_default")
+                .anyMatch(name -> name.matches("workflow_step_executions_p\\d{8}"));
+        Map<String, String> policies = query("""
+                SELECT tablename, coalesce(qual, '') || ' | ' || coalesce(with_check, '')
+                FROM pg_policies WHERE schemaname = 'runmetrics'""");
+        partitions.forEach((partition, rlsAndPrivilege) -> {
+            assertThat(rlsAndPrivilege).as("%s: row level security enabled / app role privileged", partition)
+                    .isEqualTo("true/false");
+            assertThat(policies.get(partition)).as("%s: the workspace policy", partition)
+                    .contains("current_setting('runmetrics.workspace_id'");
+        });
+    }
+
     @Test
     void everyViewFiltersByTheSessionsWorkspace() throws SQLException {
         Map<String, String> views = query("""

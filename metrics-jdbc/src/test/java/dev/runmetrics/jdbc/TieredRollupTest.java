@@ -194,7 +194,7 @@ class TieredRollupTest {
             }
             ps.executeBatch();
         }
-        assertThat(SchemaMigrator.migrate(owner)).containsExactly(2, 3, 4, 5, 6, 7);
+        assertThat(SchemaMigrator.migrate(owner)).containsExactly(2, 3, 4, 5, 6, 7, 8);
         for (RollupTier tier : RollupTier.values()) {
             Map<String, Long> all = allSubjectRowsOf(admin, wsA, tier);
             assertThat(all).as(tier.name()).hasSize(2 * (tier == RollupTier.MINUTE ? 62 : tier == RollupTier.HOUR

@@ -3,6 +3,7 @@ package dev.runmetrics.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -50,8 +51,18 @@ class WriterLockPlanTest {
         TestDatabase db = TestDatabase.prepare(shared.adminUrl, shared.embedded,
                 "runmetrics_lock_plan_" + (analyzeWhenTiny ? "a" : "n") + "_" + System.currentTimeMillis());
         try (Connection c = db.admin().getConnection(); Statement st = c.createStatement()) {
-            for (String t : new String[] {"workflow_executions", "workflow_step_executions"}) {
-                st.execute("ALTER TABLE runmetrics." + t + " SET (autovacuum_enabled = false)");
+            // Storage settings belong to the partitions (where the rows are), not the partitioned table.
+            List<String> leaves = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT relid::regclass::text FROM pg_partition_tree("
+                    + "'runmetrics.workflow_executions') WHERE isleaf UNION ALL SELECT relid::regclass::text FROM"
+                    + " pg_partition_tree('runmetrics.workflow_step_executions') WHERE isleaf")) {
+                while (rs.next()) {
+                    leaves.add(rs.getString(1));
+                }
+            }
+            assertThat(leaves).as("partitions of the runs and steps").hasSizeGreaterThan(2);
+            for (String leaf : leaves) {
+                st.execute("ALTER TABLE " + leaf + " SET (autovacuum_enabled = false)");
             }
             insert(st, 1, 20);
             if (analyzeWhenTiny) {
